@@ -1,0 +1,28 @@
+/**
+ * One base class for Vigil's own errors, so callers can tell them from SDK
+ * and programming errors; subclasses keep the underlying `cause`.
+ */
+export class VigilError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad configuration or settings: the message names the field, value and what is accepted. */
+export class ConfigError extends VigilError {}
+
+/** A required environment variable is missing or malformed. */
+export class EnvironmentError extends VigilError {}
+
+/** A command-line argument is wrong; the CLI prints the message and exits 2. */
+export class UsageError extends VigilError {}
+
+/** Reading from an AWS API failed after the SDK's own retries. */
+export class SourceError extends VigilError {}
+
+/** Writing to or reading from the table failed. */
+export class StoreError extends VigilError {}
+
+/** Publishing a notification failed. */
+export class DeliveryError extends VigilError {}

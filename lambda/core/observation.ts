@@ -1,0 +1,98 @@
+/**
+ * The one normalized shape every source produces. Sources turn API responses
+ * into observations; everything downstream (record, react, deliver) speaks
+ * only this type. Enum-like fields are plain strings on purpose: AWS adds
+ * statuses over time and an unknown value must be recorded, not rejected.
+ */
+
+/** Which AWS service a resource belongs to. */
+export type Service = 'devicefarm' | 'deadline';
+
+/** The kinds of resource Vigil follows. */
+export type Kind = 'run' | 'job' | 'remote-access-session' | 'test-grid-session';
+
+/** Device Farm result counters (tests by outcome), as the API reports them. */
+export interface Counters {
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly warned: number;
+  readonly errored: number;
+  readonly stopped: number;
+  readonly skipped: number;
+}
+
+/**
+ * Minutes in the API's units (float minutes). `total/metered/unmetered` come
+ * from Device Farm `deviceMinutes`; `billing` from test grid `billingMinutes`.
+ * Each is absent when the API did not send it (common while running).
+ */
+export interface Minutes {
+  readonly total?: number;
+  readonly metered?: number;
+  readonly unmetered?: number;
+  readonly billing?: number;
+}
+
+/** The device a job or remote access session runs on. */
+export interface DeviceRef {
+  readonly arn?: string;
+  readonly name?: string;
+  readonly platform?: string;
+  readonly os?: string;
+}
+
+/** A job of a run, as summarised in the run's finishing observation. */
+export interface JobBrief {
+  readonly arn: string;
+  readonly name: string;
+  readonly status: string;
+  readonly result?: string;
+  readonly device?: DeviceRef;
+  readonly counters?: Counters;
+  readonly minutes?: Minutes;
+  readonly message?: string;
+}
+
+/** The state of a run's jobs, computed when the run's jobs are listed. */
+export interface JobSummary {
+  readonly total: number;
+  /** Job count per result, in AWS spelling (PASSED, FAILED, ...). */
+  readonly byResult: Readonly<Record<string, number>>;
+  /** Jobs whose result is not PASSED or SKIPPED (capped, see `notPassedTruncated`). */
+  readonly notPassed: readonly JobBrief[];
+  /** How many not-passed jobs were left out of `notPassed` to bound item size. */
+  readonly notPassedTruncated: number;
+}
+
+/** One observation of one resource at one moment. */
+export interface Observation {
+  readonly service: Service;
+  readonly kind: Kind;
+  /** The resource's ARN: its identity everywhere in Vigil. */
+  readonly arn: string;
+  readonly name: string;
+  /**
+   * The container whose stored state is loaded together: the project for
+   * runs and sessions, the run for jobs.
+   */
+  readonly scope: string;
+  /** The Device Farm project (or test grid project) the resource belongs to. */
+  readonly project: { readonly arn: string; readonly name?: string };
+  /** The run a job belongs to. */
+  readonly parentArn?: string;
+  readonly status: string;
+  readonly result?: string;
+  readonly counters?: Counters;
+  readonly minutes?: Minutes;
+  readonly device?: DeviceRef;
+  /** ISO-8601 UTC timestamps as the API reported them. */
+  readonly created?: string;
+  readonly started?: string;
+  readonly stopped?: string;
+  readonly message?: string;
+  /** For runs: their jobs' outcome, when the jobs were listed this cycle. */
+  readonly jobSummary?: JobSummary;
+  /** When the API response carrying this state was received (ISO-8601 UTC). */
+  readonly observedAt: string;
+}

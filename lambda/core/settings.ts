@@ -1,0 +1,64 @@
+/**
+ * Runtime settings: the part of the user's config that the Lambdas and the
+ * CLI need while running (which projects to follow, which changes notify,
+ * how long history is kept). The CDK stack passes them to each Lambda as the
+ * JSON environment variable VIGIL_SETTINGS; the CLI reads them from the config file.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors';
+import { flag, listOf, oneOf, parseOrThrow, section, text, wholeNumber } from './validation';
+
+/** Job results a team may want to hear about, in AWS spelling. */
+export const JOB_RESULTS = ['PASSED', 'WARNED', 'FAILED', 'SKIPPED', 'ERRORED', 'STOPPED'] as const;
+
+/** Test grid session statuses, in AWS spelling. */
+export const TEST_GRID_STATUSES = ['ACTIVE', 'CLOSED', 'ERRORED'] as const;
+
+export const deviceFarmSettingsSchema = section({
+  /** Project names or ARNs to follow; empty means every project in the account. @default [] */
+  projects: listOf(text('a project name or ARN'), 'project names or ARNs').default([]),
+});
+
+export const rulesSchema = section({
+  /** One summary message when a run finishes, whatever its result. @default true */
+  runFinished: flag().default(true),
+  /** Job results that notify (grouped per run per cycle). @default FAILED, ERRORED, STOPPED, WARNED */
+  jobResults: listOf(oneOf(JOB_RESULTS), 'job results').default(['FAILED', 'ERRORED', 'STOPPED', 'WARNED']),
+  /** One message when a remote access session finishes. @default true */
+  remoteAccessFinished: flag().default(true),
+  /** Test grid session statuses that notify. @default ERRORED */
+  testGridStatuses: listOf(oneOf(TEST_GRID_STATUSES), 'test grid session statuses').default(['ERRORED']),
+  /** One message the first time a resource shows a status Vigil does not know. @default true */
+  unknownStatus: flag().default(true),
+});
+
+export const historySettingsSchema = section({
+  /** Days an event (and a finished resource's latest state) is kept before DynamoDB TTL removes it. @default 90 */
+  eventRetentionDays: wholeNumber(1, 3650).default(90),
+});
+
+export const settingsSchema = section({
+  deviceFarm: deviceFarmSettingsSchema.default({ projects: [] }),
+  rules: rulesSchema.default(rulesSchema.parse({})),
+  history: historySettingsSchema.default({ eventRetentionDays: 90 }),
+});
+
+/** Settings with every default filled in. */
+export type Settings = z.output<typeof settingsSchema>;
+export type Rules = z.output<typeof rulesSchema>;
+
+/** The defaults: every project, the default rules, 90 days of history. */
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+
+/** Parses settings from JSON text (the VIGIL_SETTINGS variable), naming what is wrong. */
+export function parseSettings(json: string, source: string): Settings {
+  let input: unknown;
+  try {
+    input = JSON.parse(json);
+  } catch (error) {
+    throw new ConfigError(`${source}: is not valid JSON (${(error as Error).message}); expected a JSON object`, {
+      cause: error,
+    });
+  }
+  return parseOrThrow(settingsSchema, input, source);
+}

@@ -1,0 +1,24 @@
+/**
+ * Which stream records the notifier sees: inserts of event items only
+ * (not latest-state updates, delivery records or cursors). The same rule
+ * serves as the Lambda event-source filter in the stack and as a predicate
+ * when the CLI follows the stream itself.
+ */
+import { ENTITY_ATTRIBUTE } from './table-schema';
+
+/** The Lambda event filter pattern (FilterCriteria.Filters[].Pattern). */
+export const NEW_EVENT_FILTER_PATTERN = {
+  eventName: ['INSERT'],
+  dynamodb: { NewImage: { [ENTITY_ATTRIBUTE]: { S: ['event'] } } },
+} as const;
+
+/** A stream record in the shape both Lambda and DynamoDB Streams' GetRecords give. */
+export interface StreamRecordLike {
+  readonly eventName?: string;
+  readonly dynamodb?: { readonly NewImage?: Record<string, { S?: string } | undefined> };
+}
+
+/** The same rule as {@link NEW_EVENT_FILTER_PATTERN}, as a predicate. */
+export function isNewEventRecord(record: StreamRecordLike): boolean {
+  return record.eventName === 'INSERT' && record.dynamodb?.NewImage?.[ENTITY_ATTRIBUTE]?.S === 'event';
+}
