@@ -81,6 +81,8 @@ export interface Observation {
   readonly project: { readonly arn: string; readonly name?: string };
   /** The run a job belongs to. */
   readonly parentArn?: string;
+  /** That run's name, so a job's message can name its run without a lookup. */
+  readonly parentName?: string;
   readonly status: string;
   readonly result?: string;
   readonly counters?: Counters;

@@ -1,4 +1,45 @@
-// Placeholder replaced by the real handler in the next commit; exists so the stack can bundle it.
-export const handler = async (): Promise<void> => {
-  throw new Error('not wired yet');
+/**
+ * Notifier Lambda, fed by the table's stream (filtered to new event items).
+ * Returns the failed records as batchItemFailures so Lambda retries only
+ * from the first failure; records already delivered are skipped on retry.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { createDocumentClient, createDynamoClient, createSnsClient } from '../clients/aws-clients';
+import { requireEnv } from '../core/env';
+import { powertoolsLog } from '../core/powertools-log';
+import { parseSettings } from '../core/settings';
+import { type NotifierDeps, notifyBatch } from '../deliver/notifier';
+import { SnsPublisher } from '../deliver/sns-publisher';
+import type { StreamRecordInput } from '../deliver/stream-events';
+import { DynamoHistoryStore } from '../record/dynamo-history-store';
+
+export function makeHandler(deps: NotifierDeps) {
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const report = await notifyBatch(event.Records as StreamRecordInput[], deps);
+    deps.log.info('Notifier batch finished', { ...report, failedSequenceNumbers: report.failedSequenceNumbers.length });
+    return { batchItemFailures: report.failedSequenceNumbers.map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}
+
+function defaultDeps(): NotifierDeps {
+  const settings = parseSettings(requireEnv('VIGIL_SETTINGS'), 'VIGIL_SETTINGS');
+  const logger = new Logger({ serviceName: 'vigil' });
+  return {
+    rules: settings.rules,
+    log: powertoolsLog(logger),
+    publisher: new SnsPublisher(createSnsClient(), requireEnv('TOPIC_ARN')),
+    deliveries: new DynamoHistoryStore({
+      client: createDocumentClient(createDynamoClient()),
+      tableName: requireEnv('TABLE_NAME'),
+      retentionDays: settings.history.eventRetentionDays,
+    }),
+  };
+}
+
+let ready: ((event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>) | undefined;
+
+export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  ready ??= makeHandler(defaultDeps());
+  return ready(event);
 };

@@ -1,4 +1,63 @@
-// Placeholder replaced by the real handler in the next commit; exists so the stack can bundle it.
-export const handler = async (): Promise<void> => {
-  throw new Error('not wired yet');
+/**
+ * Scheduled poller Lambda: one Device Farm poll cycle per invocation. It
+ * records changes and sends nothing; the notifier publishes from the stream.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createDeviceFarmClient, createDocumentClient, createDynamoClient } from '../clients/aws-clients';
+import { requireEnv } from '../core/env';
+import { powertoolsLog } from '../core/powertools-log';
+import { parseSettings } from '../core/settings';
+import { Tally } from '../core/tally';
+import { type CycleReport, type DeviceFarmPollDeps, pollDeviceFarm } from '../observe/device-farm/poll-cycle';
+import { DynamoHistoryStore } from '../record/dynamo-history-store';
+
+/** What the handler returns (and logs): the cycle's counts. */
+export interface PollResult {
+  readonly cycleId: string;
+  readonly changes: number;
+  readonly unchanged: number;
+  readonly failures: number;
+  readonly calls: Record<string, number>;
+}
+
+/** Builds the handler over its dependencies (tests pass fakes). */
+export function makeHandler(deps: DeviceFarmPollDeps & { tally: Tally }) {
+  return async (): Promise<PollResult> => {
+    const before = deps.tally.snapshot();
+    const report: CycleReport = await pollDeviceFarm(deps);
+    const result: PollResult = {
+      cycleId: report.cycleId,
+      changes: report.events.length,
+      unchanged: report.unchanged,
+      failures: report.failures.length,
+      calls: deps.tally.since(before),
+    };
+    deps.log.info('Device Farm poll cycle finished', { ...result, stale: report.stale, malformed: report.malformed });
+    return result;
+  };
+}
+
+function defaultDeps(): DeviceFarmPollDeps & { tally: Tally } {
+  const settings = parseSettings(requireEnv('VIGIL_SETTINGS'), 'VIGIL_SETTINGS');
+  const tally = new Tally();
+  const logger = new Logger({ serviceName: 'vigil' });
+  return {
+    tally,
+    settings,
+    log: powertoolsLog(logger),
+    client: createDeviceFarmClient(tally),
+    store: new DynamoHistoryStore({
+      client: createDocumentClient(createDynamoClient(tally)),
+      tableName: requireEnv('TABLE_NAME'),
+      retentionDays: settings.history.eventRetentionDays,
+    }),
+  };
+}
+
+let ready: (() => Promise<PollResult>) | undefined;
+
+/** Clients and settings are built on the first invocation and reused by the container. */
+export const handler = async (): Promise<PollResult> => {
+  ready ??= makeHandler(defaultDeps());
+  return ready();
 };

@@ -1,0 +1,308 @@
+/**
+ * Notice → the message people and programs receive: a subject that says what
+ * happened, a plain-text body a person reads in ten seconds (email), a JSON
+ * document for programs (SQS, Lambda, HTTPS subscribers), and the message
+ * attributes subscription filters match on. Every resource is named by ARN
+ * as well as by name; statuses and results keep AWS's spelling.
+ */
+import type { JobBrief, JobSummary, Observation } from '../core/observation';
+import type { ChangeEvent } from '../record/change-event';
+import {
+  consoleLink,
+  describeCounters,
+  describeDevice,
+  describeMinutes,
+  safeSubject,
+  worstResult,
+} from './format';
+import type { Notice, NoticeType } from './rules';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A ready-to-publish notification. */
+export interface Notification {
+  readonly subject: string;
+  /** Plain text for people (email, the CLI). */
+  readonly text: string;
+  /** Structured form for programs. */
+  readonly document: NotificationDocument;
+  /** SNS message attributes: every value non-empty. */
+  readonly attributes: {
+    readonly service: string;
+    readonly kind: string;
+    readonly eventType: NoticeType;
+    readonly severity: Severity;
+    readonly project: string;
+  };
+}
+
+/** The JSON body SQS, Lambda and HTTPS subscribers receive. */
+export interface NotificationDocument {
+  readonly source: 'vigil';
+  readonly version: 1;
+  readonly eventType: NoticeType;
+  readonly severity: Severity;
+  readonly subject: string;
+  readonly service: string;
+  readonly project: Observation['project'];
+  /** The resource the notice is about, as last observed. */
+  readonly resource: ResourceFacts;
+  /** Jobs reported by a job group or a run summary. */
+  readonly jobs: readonly ResourceFacts[];
+  /** For a finished run: its jobs by result. */
+  readonly jobSummary?: JobSummary;
+  /** The change events this message covers: subscribers can de-duplicate on them. */
+  readonly eventIds: readonly string[];
+  readonly observedAt: string;
+  readonly consoleUrl?: string;
+}
+
+/** One resource's facts as messages report them. */
+export interface ResourceFacts {
+  readonly kind: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly status: string;
+  readonly result?: string;
+  readonly from?: { readonly status: string; readonly result?: string };
+  readonly device?: string;
+  readonly counters?: Observation['counters'];
+  readonly minutes?: Observation['minutes'];
+  readonly message?: string;
+}
+
+const KIND_WORDS: Record<string, string> = {
+  run: 'run',
+  job: 'job',
+  'remote-access-session': 'remote access session',
+  'test-grid-session': 'test grid session',
+};
+
+/** Which setting mutes each kind of message (said in every email). */
+const MUTE_HINT: Record<NoticeType, string> = {
+  'run-finished': 'set rules.runFinished to false',
+  'jobs-finished': 'remove the result from rules.jobResults',
+  'session-finished': 'set rules.remoteAccessFinished to false',
+  'test-grid-session': 'remove the status from rules.testGridStatuses',
+  'unknown-status': 'set rules.unknownStatus to false',
+};
+
+function severityOf(result: string | undefined, status?: string): Severity {
+  if (status === 'ERRORED' || result === 'ERRORED' || result === 'FAILED') return 'error';
+  if (result === 'PASSED' || result === 'SKIPPED') return 'info';
+  return 'warning';
+}
+
+function facts(event: ChangeEvent | undefined, state: Observation | JobBrief): ResourceFacts {
+  const kind = 'kind' in state ? state.kind : 'job';
+  return strip({
+    kind,
+    arn: state.arn,
+    name: state.name,
+    status: state.status,
+    result: state.result,
+    from: event?.from,
+    device: describeDevice(state.device),
+    counters: state.counters,
+    minutes: state.minutes,
+    message: state.message,
+  });
+}
+
+function strip<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function transition(event: ChangeEvent, field: 'status' | 'result'): string {
+  const to = event.to[field] ?? '(none)';
+  const from = event.from?.[field];
+  return from === undefined || from === to ? to : `${from} → ${to}`;
+}
+
+function projectLine(project: Observation['project']): string {
+  return project.name === undefined ? project.arn : `${project.name} (${project.arn})`;
+}
+
+function jobCounts(summary: JobSummary): string {
+  const parts = Object.entries(summary.byResult)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([result, count]) => `${result} ${count}`);
+  return `${summary.total}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
+function jobLines(job: ResourceFacts): string[] {
+  const detail = [describeCounters(job.counters), describeMinutes(job.minutes), job.message && `"${job.message}"`]
+    .filter(Boolean)
+    .join(' · ');
+  const head = `- ${job.result ?? job.status}  ${job.name}${job.device ? ` on ${job.device}` : ''}`;
+  return [head, `  ${job.arn}`, ...(detail ? [`  ${detail}`] : [])];
+}
+
+function table(rows: readonly [string, string | undefined][]): string[] {
+  const present = rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
+  const width = Math.max(...present.map(([k]) => k.length));
+  return present.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+}
+
+/** The notification for one notice. */
+export function compose(notice: Notice): Notification {
+  const { subject: event } = notice;
+  const state = event.state;
+  const jobs = notice.jobs.map((j) => facts(j, j.state));
+  let subject: string;
+  let headline: string;
+  let severity: Severity;
+  const kindWord = KIND_WORDS[event.kind] ?? event.kind;
+  const rows: [string, string | undefined][] = [];
+  const extra: string[] = [];
+
+  switch (notice.type) {
+    case 'run-finished': {
+      const summary = state.jobSummary;
+      const notPassed = summary === undefined ? jobs.length : summary.notPassed.length + summary.notPassedTruncated;
+      const result = state.result ?? state.status;
+      subject =
+        summary === undefined
+          ? `${result}: run ${state.name}`
+          : notPassed === 0
+            ? `${result}: run ${state.name} (${summary.total} of ${summary.total} jobs passed)`
+            : `${result}: run ${state.name} (${notPassed} of ${summary.total} jobs did not pass)`;
+      headline = `Device Farm run ${state.name} finished with result ${result}.`;
+      severity = notPassed > 0 && severityOf(state.result) === 'info' ? 'warning' : severityOf(state.result);
+      rows.push(
+        ['Run', state.name],
+        ['ARN', state.arn],
+        ['Project', projectLine(state.project)],
+        ['Status', transition(event, 'status')],
+        ['Result', transition(event, 'result')],
+        ['Jobs', summary && jobCounts(summary)],
+        ['Tests', describeCounters(state.counters)],
+        ['Minutes', describeMinutes(state.minutes)],
+        ['Console', consoleLink(state.arn)],
+      );
+      const listed = summary?.notPassed.map((j) => facts(undefined, j)) ?? jobs;
+      if (listed.length > 0) {
+        extra.push('', 'Jobs that did not pass:', ...listed.flatMap(jobLines));
+        if ((summary?.notPassedTruncated ?? 0) > 0) extra.push(`… and ${summary?.notPassedTruncated} more`);
+      }
+      break;
+    }
+    case 'jobs-finished': {
+      const worst = worstResult(notice.jobs.map((j) => j.to.result)) ?? 'COMPLETED';
+      const runName = event.parentName ?? event.parentArn ?? 'unknown run';
+      const only = jobs[0];
+      subject =
+        jobs.length === 1 && only !== undefined
+          ? `${worst}: job ${only.name} in run ${runName}`
+          : `${worst}: ${jobs.length} jobs in run ${runName} (${countResults(notice.jobs)})`;
+      headline =
+        jobs.length === 1
+          ? `A job of Device Farm run ${runName} finished with result ${worst}.`
+          : `${jobs.length} jobs of Device Farm run ${runName} finished without passing.`;
+      severity = severityOf(worst);
+      rows.push(
+        ['Run', runName],
+        ['Run ARN', event.parentArn],
+        ['Project', projectLine(state.project)],
+        ['Console', event.parentArn && consoleLink(event.parentArn)],
+      );
+      extra.push('', jobs.length === 1 ? 'Job:' : 'Jobs:', ...jobs.flatMap(jobLines));
+      extra.push('', 'The run is still going; its summary follows when it finishes.');
+      break;
+    }
+    case 'session-finished': {
+      const result = state.result ?? state.status;
+      const minutes = state.minutes?.total ?? state.minutes?.metered;
+      subject = `${result}: remote access session ${state.name}${minutes === undefined ? '' : ` (${Math.round(minutes * 10) / 10} min)`}`;
+      headline = `Device Farm remote access session ${state.name} finished with result ${result}.`;
+      severity = severityOf(state.result);
+      rows.push(
+        ['Session', state.name],
+        ['ARN', state.arn],
+        ['Project', projectLine(state.project)],
+        ['Device', describeDevice(state.device)],
+        ['Status', transition(event, 'status')],
+        ['Result', transition(event, 'result')],
+        ['Minutes', describeMinutes(state.minutes)],
+        ['Started', state.started],
+        ['Stopped', state.stopped],
+        ['Message', state.message],
+      );
+      break;
+    }
+    case 'test-grid-session': {
+      subject = `${state.status}: test grid session ${state.name} in ${state.project.name ?? state.project.arn}`;
+      headline = `Device Farm test grid session ${state.name} is now ${state.status}.`;
+      severity = severityOf(undefined, state.status);
+      rows.push(
+        ['Session', state.name],
+        ['ARN', state.arn],
+        ['Project', projectLine(state.project)],
+        ['Status', transition(event, 'status')],
+        ['Minutes', describeMinutes(state.minutes)],
+        ['Created', state.created],
+        ['Ended', state.stopped],
+      );
+      break;
+    }
+    case 'unknown-status': {
+      const value = event.to.result !== undefined && event.from?.result !== event.to.result ? event.to.result : state.status;
+      subject = `Unknown Device Farm value ${value}: ${kindWord} ${state.name}`;
+      headline = `Device Farm reported a value Vigil does not know for ${kindWord} ${state.name}. It is recorded as it is and Vigil keeps following the ${kindWord}.`;
+      severity = 'warning';
+      rows.push(
+        [kindWord[0]?.toUpperCase() + kindWord.slice(1), state.name],
+        ['ARN', state.arn],
+        ['Project', projectLine(state.project)],
+        ['Status', transition(event, 'status')],
+        ['Result', transition(event, 'result')],
+      );
+      break;
+    }
+  }
+
+  const safe = safeSubject(subject);
+  const covers = notice.covers.map((e) => e.eventId);
+  const text = [
+    headline,
+    '',
+    ...table(rows),
+    ...extra,
+    '',
+    `Observed ${state.observedAt} by Vigil (event ${event.eventId}).`,
+    `To stop messages like this one, ${MUTE_HINT[notice.type]} in vigil.config.json.`,
+  ].join('\n');
+  const link = consoleLink(event.kind === 'job' && event.parentArn ? event.parentArn : state.arn);
+  return {
+    subject: safe,
+    text,
+    document: strip({
+      source: 'vigil' as const,
+      version: 1 as const,
+      eventType: notice.type,
+      severity,
+      subject: safe,
+      service: event.service,
+      project: state.project,
+      resource: facts(event, state),
+      jobs,
+      jobSummary: notice.type === 'run-finished' ? state.jobSummary : undefined,
+      eventIds: covers,
+      observedAt: state.observedAt,
+      consoleUrl: link,
+    }),
+    attributes: {
+      service: event.service,
+      kind: notice.type === 'jobs-finished' ? 'job' : event.kind,
+      eventType: notice.type,
+      severity,
+      project: state.project.name ?? state.project.arn,
+    },
+  };
+}
+
+function countResults(events: readonly ChangeEvent[]): string {
+  const counts = new Map<string, number>();
+  for (const e of events) counts.set(e.to.result ?? e.to.status, (counts.get(e.to.result ?? e.to.status) ?? 0) + 1);
+  return [...counts.entries()].map(([r, n]) => `${n} ${r}`).join(', ');
+}

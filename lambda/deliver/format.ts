@@ -1,0 +1,71 @@
+/**
+ * Small formatting helpers shared by every message: minutes, counters,
+ * devices, subjects that SNS accepts, console links.
+ */
+import type { Counters, DeviceRef, Minutes } from '../core/observation';
+import { DEVICE_FARM_REGION } from '../sources/device-farm/region';
+
+/** SNS rejects subjects of 100 characters or more, and any line break or control character. */
+export const SUBJECT_MAX_CHARS = 99;
+
+/** A subject SNS accepts: control characters become spaces, whitespace is folded, long text ends in "…". */
+export function safeSubject(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  const folded = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  const chars = [...folded];
+  return chars.length <= SUBJECT_MAX_CHARS ? folded : `${chars.slice(0, SUBJECT_MAX_CHARS - 1).join('').trimEnd()}…`;
+}
+
+/** "18.5 min"; minutes are shown to one decimal, as the console shows them. */
+export function formatMinutes(value: number): string {
+  return `${Math.round(value * 10) / 10} min`;
+}
+
+/** "25.3 min (metered 25.3, unmetered 0)" from whatever meters are present. */
+export function describeMinutes(minutes: Minutes | undefined): string | undefined {
+  if (minutes === undefined) return undefined;
+  const parts: string[] = [];
+  if (minutes.metered !== undefined) parts.push(`metered ${formatMinutes(minutes.metered)}`);
+  if (minutes.unmetered !== undefined) parts.push(`unmetered ${formatMinutes(minutes.unmetered)}`);
+  if (minutes.total !== undefined) return `${formatMinutes(minutes.total)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+  if (minutes.billing !== undefined) return `${formatMinutes(minutes.billing)} billed`;
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/** "10 tests: 8 passed, 2 failed" (zero counts left out). */
+export function describeCounters(counters: Counters | undefined): string | undefined {
+  if (counters === undefined) return undefined;
+  const parts = (['passed', 'failed', 'errored', 'warned', 'stopped', 'skipped'] as const)
+    .filter((k) => counters[k] > 0)
+    .map((k) => `${counters[k]} ${k}`);
+  return `${counters.total} test${counters.total === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
+/** "Google Pixel 8 (ANDROID 14)". */
+export function describeDevice(device: DeviceRef | undefined): string | undefined {
+  if (device?.name === undefined) return undefined;
+  const platform = [device.platform, device.os].filter(Boolean).join(' ');
+  return platform ? `${device.name} (${platform})` : device.name;
+}
+
+/** Severity order of results, worst first, for choosing a message's headline result. */
+const RESULT_ORDER = ['ERRORED', 'FAILED', 'STOPPED', 'WARNED', 'SKIPPED', 'PASSED', 'PENDING'];
+
+/** The worst of several results (unknown values rank first: they need a look). */
+export function worstResult(results: readonly (string | undefined)[]): string | undefined {
+  const present = results.filter((r): r is string => r !== undefined);
+  const rank = (r: string) => (RESULT_ORDER.includes(r) ? RESULT_ORDER.indexOf(r) : -1);
+  return present.sort((a, b) => rank(a) - rank(b))[0];
+}
+
+/**
+ * The Device Farm console page of a run (or of a job's run): the one link a
+ * person needs to see logs and videos. Undefined when the ARN is not one.
+ */
+export function consoleLink(arn: string): string | undefined {
+  const match = /^arn:aws:devicefarm:[^:]*:\d*:(run|job):([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(arn);
+  if (match === null) return undefined;
+  const [, kind, project, run, job] = match;
+  const base = `https://${DEVICE_FARM_REGION}.console.aws.amazon.com/devicefarm/home?region=${DEVICE_FARM_REGION}#/mobile/projects/${project}/runs/${run}`;
+  return kind === 'job' && job !== undefined ? `${base}/jobs/${job}` : base;
+}

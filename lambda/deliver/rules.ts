@@ -1,0 +1,97 @@
+/**
+ * Which changes notify, and how they are grouped: what a team wants at
+ * 2 a.m., not a log. Pure: events in, notices out.
+ *
+ * - A run that finishes: one summary (its jobs by result, the ones that did
+ *   not pass by name). Failing jobs of that run seen in the same batch are
+ *   folded into it instead of being sent again.
+ * - Jobs that finish with a configured result (FAILED, ERRORED, STOPPED,
+ *   WARNED): one message per run per batch, however many jobs.
+ * - A remote access session that finishes: one message.
+ * - A test grid session reaching a configured status (ERRORED).
+ * - A status Vigil does not know: one notice when it first appears.
+ * Baseline events (first poll of a project) and everything else notify nothing.
+ */
+import type { Rules } from '../core/settings';
+import { GONE_STATUS, isKnownResult, isKnownStatus, isTerminal } from '../core/status';
+import type { ChangeEvent } from '../record/change-event';
+
+export type NoticeType = 'run-finished' | 'jobs-finished' | 'session-finished' | 'test-grid-session' | 'unknown-status';
+
+/** One message to send, and every event it covers (each is marked delivered with it). */
+export interface Notice {
+  readonly type: NoticeType;
+  /** The event the notice is about (the run, the session; the first job for a job group). */
+  readonly subject: ChangeEvent;
+  /** Jobs reported in the notice (failing jobs for job groups and run summaries). */
+  readonly jobs: readonly ChangeEvent[];
+  /** Every event this notice covers, subject first. */
+  readonly covers: readonly ChangeEvent[];
+}
+
+/** True when this event is the resource's move into a finished state. */
+export function isFinishing(event: ChangeEvent): boolean {
+  if (event.to.status === GONE_STATUS) return false;
+  if (!isTerminal(event.kind, event.to.status)) return false;
+  return event.from === undefined || !isTerminal(event.kind, event.from.status);
+}
+
+function isNewUnknown(event: ChangeEvent): boolean {
+  const statusIsNew = event.from?.status !== event.to.status;
+  const resultIsNew = event.from?.result !== event.to.result;
+  return (
+    (statusIsNew && !isKnownStatus(event.kind, event.to.status)) ||
+    (resultIsNew && !isKnownResult(event.to.result))
+  );
+}
+
+/** Decides the notices for a batch of new events (in stream order). */
+export function planNotices(events: readonly ChangeEvent[], rules: Rules): Notice[] {
+  const live = events.filter((e) => !e.baseline);
+  const notices: Notice[] = [];
+
+  const finishedRuns = new Map<string, ChangeEvent>();
+  if (rules.runFinished) {
+    for (const e of live) if (e.kind === 'run' && isFinishing(e)) finishedRuns.set(e.arn, e);
+  }
+
+  const failingJobsByRun = new Map<string, ChangeEvent[]>();
+  for (const e of live) {
+    if (e.kind !== 'job' || !isFinishing(e)) continue;
+    if (e.to.result === undefined || !(rules.jobResults as readonly string[]).includes(e.to.result)) continue;
+    const run = e.parentArn ?? e.arn;
+    failingJobsByRun.set(run, [...(failingJobsByRun.get(run) ?? []), e]);
+  }
+
+  for (const run of finishedRuns.values()) {
+    const jobs = failingJobsByRun.get(run.arn) ?? [];
+    failingJobsByRun.delete(run.arn);
+    notices.push({ type: 'run-finished', subject: run, jobs, covers: [run, ...jobs] });
+  }
+  for (const jobs of failingJobsByRun.values()) {
+    const first = jobs[0];
+    if (first !== undefined) notices.push({ type: 'jobs-finished', subject: first, jobs, covers: jobs });
+  }
+
+  for (const e of live) {
+    if (e.kind === 'remote-access-session' && rules.remoteAccessFinished && isFinishing(e)) {
+      notices.push({ type: 'session-finished', subject: e, jobs: [], covers: [e] });
+    }
+    if (
+      e.kind === 'test-grid-session' &&
+      e.from?.status !== e.to.status &&
+      (rules.testGridStatuses as readonly string[]).includes(e.to.status)
+    ) {
+      notices.push({ type: 'test-grid-session', subject: e, jobs: [], covers: [e] });
+    }
+  }
+  // An unknown value on an event another notice already reports is shown
+  // there; only otherwise does it get a notice of its own.
+  const reported = new Set(notices.flatMap((n) => n.covers.map((c) => c.eventId)));
+  for (const e of live) {
+    if (rules.unknownStatus && isNewUnknown(e) && !reported.has(e.eventId)) {
+      notices.push({ type: 'unknown-status', subject: e, jobs: [], covers: [e] });
+    }
+  }
+  return notices;
+}

@@ -1,0 +1,77 @@
+/**
+ * The notifier's input boundary: DynamoDB stream records → change events.
+ * Records are validated, not trusted: one malformed record is reported with
+ * its key and sequence number and skipped (retrying cannot fix it), and the
+ * rest of the batch goes on.
+ */
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { z } from 'zod';
+import type { ChangeEvent } from '../record/change-event';
+import { isNewEventRecord } from '../store/stream-filter';
+
+/** The parts of a stream record the notifier reads (Lambda's and GetRecords' shapes both fit). */
+export interface StreamRecordInput {
+  readonly eventName?: string;
+  readonly dynamodb?: {
+    readonly NewImage?: Record<string, unknown>;
+    readonly SequenceNumber?: string;
+    readonly Keys?: Record<string, unknown>;
+  };
+}
+
+const statusPair = z.object({ status: z.string(), result: z.string().optional() });
+
+/** Required fields of an event item; the snapshot (`state`) is checked for the fields messages use. */
+const changeEventSchema = z.looseObject({
+  eventId: z.string().min(1),
+  eventType: z.literal('change'),
+  service: z.enum(['devicefarm', 'deadline']),
+  kind: z.enum(['run', 'job', 'remote-access-session', 'test-grid-session']),
+  arn: z.string().min(1),
+  name: z.string(),
+  project: z.looseObject({ arn: z.string(), name: z.string().optional() }),
+  parentArn: z.string().optional(),
+  version: z.number().int().positive(),
+  from: statusPair.optional(),
+  to: statusPair,
+  changed: z.array(z.string()),
+  baseline: z.boolean(),
+  cycleId: z.string(),
+  at: z.string(),
+  minutesDelta: z.looseObject({}),
+  state: z.looseObject({ arn: z.string(), status: z.string(), observedAt: z.string() }),
+});
+
+/** A parsed event and the stream sequence number it came from. */
+export interface SequencedEvent {
+  readonly sequenceNumber: string;
+  readonly event: ChangeEvent;
+}
+
+/** A record that could not be read as an event. */
+export interface RejectedRecord {
+  readonly sequenceNumber: string;
+  readonly reason: string;
+}
+
+/** Keeps new-event inserts, parses them, and separates the unreadable ones. */
+export function readEvents(records: readonly StreamRecordInput[]): {
+  events: SequencedEvent[];
+  rejected: RejectedRecord[];
+} {
+  const events: SequencedEvent[] = [];
+  const rejected: RejectedRecord[] = [];
+  for (const record of records) {
+    const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
+    if (!isNewEventRecord(record as Parameters<typeof isNewEventRecord>[0])) continue;
+    try {
+      const image = unmarshall(record.dynamodb?.NewImage as Parameters<typeof unmarshall>[0]);
+      const parsed = changeEventSchema.safeParse(image);
+      if (parsed.success) events.push({ sequenceNumber, event: parsed.data as unknown as ChangeEvent });
+      else rejected.push({ sequenceNumber, reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    } catch (error) {
+      rejected.push({ sequenceNumber, reason: (error as Error).message });
+    }
+  }
+  return { events, rejected };
+}

@@ -1,0 +1,264 @@
+/**
+ * The history table in DynamoDB: implements the poller's StateStore, the
+ * notifier's DeliveryLog and the CLI's HistoryReader over one table.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  type QueryCommandInput,
+  ScanCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Kind, Service } from '../core/observation';
+import { KNOWN_STATUSES } from '../core/status';
+import type { ChangeEvent, StoredState } from './change-event';
+import type {
+  Cursor,
+  DeliveryLog,
+  DeliveryRecord,
+  HistoryReader,
+  StateStore,
+  TimelineEntry,
+  WriteOutcome,
+} from './history-store';
+import {
+  activePk,
+  cursorItem,
+  deliverySk,
+  eventItem,
+  eventSk,
+  expiryAfter,
+  latestItem,
+  latestKey,
+  resourcePk,
+  scopePk,
+  stripItem,
+  timePk,
+} from './keys';
+import { ACTIVE_INDEX, BY_TIME_INDEX } from '../store/table-schema';
+
+/** Settings the store needs. */
+export interface DynamoHistoryStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Days before TTL removes events and finished resources' state. */
+  readonly retentionDays: number;
+}
+
+/** BatchGetItem takes at most 100 keys. */
+const BATCH_GET_LIMIT = 100;
+
+export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReader {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly retentionDays: number;
+
+  constructor(options: DynamoHistoryStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.retentionDays = options.retentionDays;
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    for await (const page of paginateQuery({ client: this.client }, { TableName: this.tableName, ...input })) {
+      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    }
+    return items;
+  }
+
+  // ---- StateStore -------------------------------------------------------
+
+  async loadActive(service: Service): Promise<StoredState[]> {
+    const items = await this.queryAll({
+      IndexName: ACTIVE_INDEX.name,
+      KeyConditionExpression: '#apk = :apk',
+      ExpressionAttributeNames: { '#apk': ACTIVE_INDEX.pk },
+      ExpressionAttributeValues: { ':apk': activePk(service) },
+    });
+    return items.map((item) => stripItem<StoredState>(item));
+  }
+
+  async loadScope(scope: string): Promise<StoredState[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
+      ExpressionAttributeValues: { ':pk': scopePk(scope), ':l': 'L#' },
+      ConsistentRead: true,
+    });
+    return items.map((item) => stripItem<StoredState>(item));
+  }
+
+  async getLatest(scope: string, kind: Kind, arn: string): Promise<StoredState | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: latestKey(scope, kind, arn), ConsistentRead: true }),
+    );
+    return out.Item === undefined ? undefined : stripItem<StoredState>(out.Item);
+  }
+
+  async loadCursors(service: Service): Promise<Cursor[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `C#${service}` },
+      ConsistentRead: true,
+    });
+    return items.map((item) => stripItem<Cursor>(item));
+  }
+
+  async saveCursor(cursor: Cursor): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: cursorItem(cursor) }));
+  }
+
+  async writeChange(latest: StoredState, event: ChangeEvent, expectedVersion: number | undefined): Promise<WriteOutcome> {
+    const latestCondition =
+      expectedVersion === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          };
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: latestItem(latest, this.retentionDays), ...latestCondition } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: eventItem(event, this.retentionDays),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && isConditionFailure(error)) return 'conflict';
+      throw error;
+    }
+  }
+
+  // ---- DeliveryLog --------------------------------------------------------
+
+  async delivered(events: readonly ChangeEvent[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    for (let i = 0; i < events.length; i += BATCH_GET_LIMIT) {
+      const chunk = events.slice(i, i + BATCH_GET_LIMIT);
+      let keys: Record<string, unknown>[] = chunk.map((e) => ({
+        pk: resourcePk(e.arn),
+        sk: deliverySk(eventSk(e.at, e.version)),
+      }));
+      // BatchGet may return UnprocessedKeys under load: ask again until none remain.
+      while (keys.length > 0) {
+        const out = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'eventId' },
+            },
+          }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) done.add(String(item.eventId));
+        keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return done;
+  }
+
+  async recordDelivery(events: readonly ChangeEvent[], delivery: Omit<DeliveryRecord, 'eventId'>): Promise<void> {
+    // One conditional put per event: a retry after a partial failure skips
+    // the ones already written instead of failing the whole record.
+    for (const event of events) {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              pk: resourcePk(event.arn),
+              sk: deliverySk(eventSk(event.at, event.version)),
+              entity: 'delivery',
+              eventId: event.eventId,
+              ...delivery,
+              expiresAt: expiryAfter(event.at, this.retentionDays),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      }
+    }
+  }
+
+  // ---- HistoryReader ------------------------------------------------------
+
+  async timeline(arn: string, since?: string): Promise<TimelineEntry[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': resourcePk(arn) },
+    });
+    const deliveries = new Map<string, DeliveryRecord>();
+    const events: ChangeEvent[] = [];
+    for (const item of items) {
+      if (item.entity === 'delivery') deliveries.set(String(item.eventId), stripItem<DeliveryRecord>(item));
+      else if (item.entity === 'event') events.push(stripItem<ChangeEvent>(item));
+    }
+    return events
+      .filter((event) => since === undefined || event.at >= since)
+      .sort((a, b) => (a.at === b.at ? a.version - b.version : a.at < b.at ? -1 : 1))
+      .map((event) => {
+        const delivery = deliveries.get(event.eventId);
+        return delivery === undefined ? { event } : { event, delivery };
+      });
+  }
+
+  async window(since: string, until: string): Promise<ChangeEvent[]> {
+    const all: ChangeEvent[] = [];
+    for (const [kind] of Object.entries(KNOWN_STATUSES) as [Kind, readonly string[]][]) {
+      const items = await this.queryAll({
+        IndexName: BY_TIME_INDEX.name,
+        KeyConditionExpression: '#tpk = :tpk AND #tsk BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#tpk': BY_TIME_INDEX.pk, '#tsk': BY_TIME_INDEX.sk },
+        ExpressionAttributeValues: { ':tpk': timePk('devicefarm', kind), ':from': since, ':to': `${until}~` },
+      });
+      all.push(...items.map((item) => stripItem<ChangeEvent>(item)));
+    }
+    return all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  }
+
+  active(service: Service): Promise<StoredState[]> {
+    return this.loadActive(service);
+  }
+
+  async find(idOrName: string): Promise<StoredState[]> {
+    // A scan is acceptable here: it is a CLI convenience for people who do
+    // not have the ARN at hand; ARNs go straight to the timeline instead.
+    const found: StoredState[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'entity = :latest AND (#name = :id OR contains(arn, :id))',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: { ':latest': 'latest', ':id': idOrName },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const state = stripItem<StoredState>(item);
+        if (state.name === idOrName || state.arn.endsWith(idOrName)) found.push(state);
+      }
+      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
+    } while (start !== undefined);
+    return found;
+  }
+}
+
+function isConditionFailure(error: TransactionCanceledException): boolean {
+  return (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
+}
