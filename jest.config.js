@@ -1,7 +1,7 @@
 // Three jest projects: unit (pure + SDK mocks), infra (CDK template + cdk-nag),
 // integration (real SDK clients against DynamoDB Local, fauxqs and Vigil's own
 // Device Farm emulator, wired only through AWS_ENDPOINT_URL_*). `npm test` runs all.
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -1,0 +1,101 @@
+/**
+ * `vigil history <arn-or-id> [--since] [--json]`: one resource's timeline.
+ * `vigil history --since 1d`: everything that changed in a window.
+ */
+import { UsageError } from '../core/errors';
+import { describeMinutes } from '../deliver/format';
+import type { ChangeEvent } from '../record/change-event';
+import type { HistoryReader, TimelineEntry } from '../record/history-store';
+import { parseSince } from './duration';
+import type { CliIo } from './io';
+
+export interface HistoryOptions {
+  readonly target?: string;
+  readonly since?: string;
+  readonly json: boolean;
+}
+
+const KIND_LABEL: Record<string, string> = {
+  run: 'run',
+  job: 'job',
+  'remote-access-session': 'session',
+  'test-grid-session': 'grid session',
+};
+
+/** "RUNNING → COMPLETED, result PENDING → FAILED, 25.3 min", or "first seen: RUNNING". */
+export function describeChange(event: ChangeEvent): string {
+  const parts: string[] = [];
+  const { from, to } = event;
+  if (from === undefined) {
+    parts.push(`first seen ${to.status}${to.result ? ` (result ${to.result})` : ''}${event.baseline ? ' [baseline]' : ''}`);
+  } else {
+    if (from.status !== to.status) parts.push(`${from.status} → ${to.status}`);
+    if (from.result !== to.result) parts.push(`result ${from.result ?? '(none)'} → ${to.result ?? '(none)'}`);
+    if (event.changed.includes('counters') && event.state.counters) {
+      const c = event.state.counters;
+      parts.push(`tests ${c.passed}/${c.total} passed`);
+    }
+  }
+  if (event.changed.includes('minutes')) {
+    const minutes = describeMinutes(event.state.minutes);
+    if (minutes) parts.push(minutes);
+  }
+  return parts.join(', ');
+}
+
+function timelineText(arn: string, entries: readonly TimelineEntry[]): string[] {
+  const first = entries[0]?.event;
+  const head = first
+    ? `${KIND_LABEL[first.kind] ?? first.kind} ${first.name} in project ${first.project.name ?? first.project.arn}`
+    : arn;
+  const lines = [head, arn];
+  for (const { event, delivery } of entries) {
+    lines.push(`  ${event.at}  v${event.version}  ${describeChange(event)}`);
+    if (delivery) lines.push(`  ${' '.repeat(event.at.length)}      notified: ${delivery.subject}`);
+  }
+  return lines;
+}
+
+export async function historyCommand(options: HistoryOptions, reader: HistoryReader, io: CliIo, now = new Date()): Promise<number> {
+  const since = options.since === undefined ? undefined : parseSince(options.since, now);
+  if (options.target === undefined) {
+    if (since === undefined) throw new UsageError('vigil history needs a resource (ARN, id or name) or --since <duration|date>');
+    const events = await reader.window(since, now.toISOString());
+    if (options.json) {
+      io.out(JSON.stringify(events, null, 2));
+      return 0;
+    }
+    io.out(`${events.length} change${events.length === 1 ? '' : 's'} since ${since}`);
+    for (const e of events) {
+      io.out(`  ${e.at}  ${(KIND_LABEL[e.kind] ?? e.kind).padEnd(12)} ${e.name}: ${describeChange(e)}`);
+      io.out(`  ${' '.repeat(e.at.length)}  ${e.arn}`);
+    }
+    return 0;
+  }
+
+  let arn = options.target;
+  if (!arn.startsWith('arn:')) {
+    const matches = await reader.find(options.target);
+    if (matches.length === 0) {
+      io.err(`No recorded resource has the name or id ${JSON.stringify(options.target)}; try its ARN, or vigil history --since 1d to list recent changes`);
+      return 1;
+    }
+    if (matches.length > 1) {
+      io.err(`${matches.length} resources match ${JSON.stringify(options.target)}; name one by ARN:`);
+      for (const m of matches) io.err(`  ${m.arn}  (${KIND_LABEL[m.kind] ?? m.kind} ${m.name})`);
+      return 1;
+    }
+    arn = (matches[0] as { arn: string }).arn;
+  }
+  const entries = await reader.timeline(arn, since);
+  if (options.json) {
+    io.out(JSON.stringify(entries, null, 2));
+    return 0;
+  }
+  if (entries.length === 0) {
+    io.err(`No history for ${arn}${since ? ` since ${since}` : ''}`);
+    return 1;
+  }
+  for (const line of timelineText(arn, entries)) io.out(line);
+  return 0;
+}

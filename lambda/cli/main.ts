@@ -1,0 +1,113 @@
+/**
+ * The `vigil` command line: the same engine as the Lambdas, on one machine.
+ * Exit codes: 0 done, 1 something failed (and was reported), 2 bad usage or config.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, UsageError } from '../core/errors';
+import { createDocumentClient, createDynamoClient } from '../clients/aws-clients';
+import { DynamoHistoryStore } from '../record/dynamo-history-store';
+import { historyCommand } from './history';
+import { type CliIo, tableName } from './io';
+import { runCommand } from './run';
+import { statusCommand } from './status';
+
+export const USAGE = `vigil: monitor AWS Device Farm; history and notifications in DynamoDB and SNS
+
+Usage:
+  vigil run [--once] [--interval 60s] [--config vigil.config.json] [--table vigil] [--topic-arn ARN] [--verbose]
+      Poll, record changes, follow the table's stream and publish notifications.
+      --once runs one cycle, delivers everything it caused, and exits.
+  vigil history <arn|id|name> [--since 1d|2026-11-21] [--json]
+      One resource's timeline, with the notifications it caused.
+  vigil history --since <duration|date> [--json]
+      Every change in a time window.
+  vigil status [--json]
+      What is running now, with minutes so far.
+
+Endpoints, region and credentials come from the standard AWS settings
+(AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DEVICE_FARM, AWS_ENDPOINT_URL_DYNAMODB,
+AWS_ENDPOINT_URL_SNS, ...). VIGIL_TABLE and VIGIL_TOPIC_ARN name the table and topic.`;
+
+const OPTIONS = {
+  once: { type: 'boolean' },
+  interval: { type: 'string' },
+  config: { type: 'string' },
+  table: { type: 'string' },
+  'topic-arn': { type: 'string' },
+  since: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Which flags each command takes (anything else is a usage error naming the flag). */
+const ALLOWED: Record<string, readonly string[]> = {
+  run: ['once', 'interval', 'config', 'table', 'topic-arn', 'verbose'],
+  history: ['since', 'json', 'table'],
+  status: ['json', 'table'],
+};
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parse(argv);
+    const [command, ...rest] = positionals;
+    if (values.help || command === undefined || command === 'help') {
+      io.out(USAGE);
+      return command === undefined && !values.help ? 2 : 0;
+    }
+    const allowed = ALLOWED[command];
+    if (allowed === undefined) throw new UsageError(`Unknown command ${JSON.stringify(command)}; expected run, history or status\n\n${USAGE}`);
+    for (const [flag, value] of Object.entries(values)) {
+      if (value !== undefined && !allowed.includes(flag)) {
+        throw new UsageError(`vigil ${command} does not take --${flag}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`);
+      }
+    }
+    const maxPositionals = command === 'history' ? 1 : 0;
+    if (rest.length > maxPositionals) throw new UsageError(`vigil ${command}: unexpected argument ${JSON.stringify(rest[maxPositionals])}`);
+
+    if (command === 'run') {
+      return await runCommand(
+        {
+          once: values.once === true,
+          interval: values.interval,
+          config: values.config,
+          table: values.table,
+          topicArn: values['topic-arn'],
+          verbose: values.verbose === true,
+        },
+        io,
+      );
+    }
+    const reader = new DynamoHistoryStore({
+      client: createDocumentClient(createDynamoClient()),
+      tableName: tableName(values.table, io),
+      retentionDays: 1, // read-only: retention applies to writes
+    });
+    if (command === 'history') return await historyCommand({ target: rest[0], since: values.since, json: values.json === true }, reader, io);
+    return await statusCommand(values.json === true, reader, io);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.err(error.message);
+      return 2;
+    }
+    const name = (error as { name?: string }).name;
+    if (name === 'ResourceNotFoundException') {
+      io.err(`The table was not found: ${(error as Error).message}. Run \`vigil run --once\` to create it, or set VIGIL_TABLE to the stack's TableName output.`);
+      return 1;
+    }
+    if ((error as Error).message?.includes('Region is missing')) {
+      io.err('No AWS region is set: set AWS_REGION (for example AWS_REGION=us-east-1).');
+      return 1;
+    }
+    io.err(`vigil failed: ${(error as Error).message ?? String(error)}`);
+    return 1;
+  }
+}

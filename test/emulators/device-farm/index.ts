@@ -1,0 +1,29 @@
+/**
+ * Vigil's AWS Device Farm emulator: an in-process awsJson1_1 server driven by a
+ * step-based scenario, for integration tests with the real SDK client.
+ *
+ * @example
+ * const emu = await startDeviceFarmEmulator({ scenario: demoScenario(new Date()) });
+ * process.env.AWS_ENDPOINT_URL_DEVICE_FARM = emu.endpoint;
+ * emu.advance();
+ * await emu.stop();
+ */
+export { ArnBuilder, DEVICE_FARM_REGION, deviceArn } from './arns';
+export type { FaultInjection, FaultKind } from './faults';
+export type {
+  Counters,
+  DeviceFarmScenario,
+  DeviceMinutesSpec,
+  ScenarioDevice,
+  ScenarioJob,
+  ScenarioProject,
+  ScenarioRemoteAccessSession,
+  ScenarioRun,
+  ScenarioTestGridProject,
+  ScenarioTestGridSession,
+  StateAt,
+} from './scenario';
+export { DEFAULT_ACCOUNT_ID } from './scenario';
+export { OPERATION_NAMES } from './operations';
+export type { CallRecord, DeviceFarmEmulator, DeviceFarmEmulatorOptions } from './server';
+export { DEVICE_FARM_TARGET_PREFIX, startDeviceFarmEmulator } from './server';

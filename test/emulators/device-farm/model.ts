@@ -1,0 +1,432 @@
+/**
+ * The scenario compiled into indexed resources, and the projection of each resource
+ * into its Device Farm wire shape at a given step.
+ */
+import { ArnBuilder, deviceArn } from './arns';
+import {
+  type Counters,
+  DEFAULT_ACCOUNT_ID,
+  type DeviceFarmScenario,
+  type DeviceMinutesSpec,
+  type ScenarioDevice,
+  type ScenarioJob,
+  type ScenarioProject,
+  type ScenarioRemoteAccessSession,
+  type ScenarioRun,
+  type ScenarioTestGridProject,
+  type ScenarioTestGridSession,
+  ScenarioClock,
+  type StateAt,
+  Timeline,
+} from './scenario';
+
+/** awsJson1_1 timestamps are epoch seconds (fractional allowed). */
+type EpochSeconds = number;
+
+/** Wire shape of `Device` (the subset the emulator fills). */
+export interface WireDevice {
+  arn: string;
+  name: string;
+  manufacturer: string;
+  model: string;
+  formFactor: string;
+  platform: string;
+  os: string;
+  remoteAccessEnabled: boolean;
+  fleetType: string;
+  fleetName: string;
+}
+
+/** Wire shape of `Project`. */
+export interface WireProject {
+  arn: string;
+  name: string;
+  created: EpochSeconds;
+  defaultJobTimeoutMinutes: number;
+}
+
+/** Members shared by runs, jobs and remote access sessions. */
+interface WireExecution {
+  arn: string;
+  name: string;
+  created: EpochSeconds;
+  status: string;
+  result?: string;
+  started?: EpochSeconds;
+  stopped?: EpochSeconds;
+  message?: string;
+  deviceMinutes?: DeviceMinutesSpec;
+}
+
+/** Wire shape of `Run`. */
+export interface WireRun extends WireExecution {
+  type: string;
+  platform: string;
+  counters?: Partial<Counters>;
+  totalJobs?: number;
+  completedJobs?: number;
+  billingMethod?: string;
+}
+
+/** Wire shape of `Job`. */
+export interface WireJob extends WireExecution {
+  type: string;
+  counters?: Partial<Counters>;
+  device: WireDevice;
+}
+
+/** Wire shape of `RemoteAccessSession`. */
+export interface WireRemoteAccessSession extends WireExecution {
+  device: WireDevice;
+  billingMethod: string;
+}
+
+/** Wire shape of `TestGridProject`. */
+export interface WireTestGridProject {
+  arn: string;
+  name: string;
+  description?: string;
+  created: EpochSeconds;
+}
+
+/** Wire shape of `TestGridSession`. */
+export interface WireTestGridSession {
+  arn: string;
+  status: string;
+  created: EpochSeconds;
+  ended?: EpochSeconds;
+  billingMinutes?: number;
+  seleniumProperties?: string;
+}
+
+/** A project with its compiled children. */
+export interface ProjectNode {
+  readonly spec: ScenarioProject;
+  readonly arn: string;
+  readonly createdMs: number;
+  readonly runs: RunNode[];
+  readonly remoteAccessSessions: RemoteAccessSessionNode[];
+}
+
+/** A run with its compiled jobs. */
+export interface RunNode {
+  readonly spec: ScenarioRun;
+  readonly project: ProjectNode;
+  readonly arn: string;
+  readonly timeline: Timeline;
+  /** Position in the scenario: breaks `created` ties (later listed = newer). */
+  readonly order: number;
+  readonly jobs: JobNode[];
+}
+
+/** A job. */
+export interface JobNode {
+  readonly spec: ScenarioJob;
+  readonly run: RunNode;
+  readonly arn: string;
+  readonly timeline: Timeline;
+  readonly order: number;
+}
+
+/** A remote access session. */
+export interface RemoteAccessSessionNode {
+  readonly spec: ScenarioRemoteAccessSession;
+  readonly project: ProjectNode;
+  readonly arn: string;
+  readonly timeline: Timeline;
+  readonly order: number;
+}
+
+/** A test grid project. */
+export interface TestGridProjectNode {
+  readonly spec: ScenarioTestGridProject;
+  readonly arn: string;
+  readonly createdMs: number;
+  readonly sessions: TestGridSessionNode[];
+}
+
+/** A test grid session. */
+export interface TestGridSessionNode {
+  readonly spec: ScenarioTestGridSession;
+  readonly project: TestGridProjectNode;
+  readonly arn: string;
+  readonly timeline: Timeline;
+  readonly order: number;
+}
+
+/** Anything with a timeline that can be listed newest first. */
+interface Timed {
+  readonly timeline: Timeline;
+  readonly order: number;
+}
+
+const COUNTER_KEYS: readonly (keyof Counters)[] = ['total', 'passed', 'failed', 'warned', 'errored', 'stopped', 'skipped'];
+
+/** The compiled scenario. */
+export class DeviceFarmModel {
+  readonly accountId: string;
+  readonly clock: ScenarioClock;
+  readonly projects: ProjectNode[] = [];
+  readonly testGridProjects: TestGridProjectNode[] = [];
+  private readonly allArns = new Set<string>();
+  private readonly projectsByArn = new Map<string, ProjectNode>();
+  private readonly runsByArn = new Map<string, RunNode>();
+  private readonly jobsByArn = new Map<string, JobNode>();
+  private readonly remoteAccessSessionsByArn = new Map<string, RemoteAccessSessionNode>();
+  private readonly testGridProjectsByArn = new Map<string, TestGridProjectNode>();
+  private readonly testGridSessionsByArn = new Map<string, TestGridSessionNode>();
+
+  constructor(scenario: DeviceFarmScenario) {
+    this.accountId = scenario.accountId ?? DEFAULT_ACCOUNT_ID;
+    this.clock = new ScenarioClock(scenario.startTime, scenario.stepSeconds);
+    const arns = new ArnBuilder(this.accountId);
+
+    for (const spec of scenario.projects ?? []) {
+      const project: ProjectNode = {
+        spec,
+        arn: arns.project(spec.id),
+        createdMs: this.clock.msOf(spec.created),
+        runs: [],
+        remoteAccessSessions: [],
+      };
+      this.index(this.projectsByArn, project);
+      this.projects.push(project);
+      (spec.runs ?? []).forEach((runSpec, runOrder) => {
+        const run: RunNode = {
+          spec: runSpec,
+          project,
+          arn: arns.run(spec.id, runSpec.id),
+          timeline: new Timeline(runSpec.timeline, `run ${runSpec.id}`),
+          order: runOrder,
+          jobs: [],
+        };
+        this.index(this.runsByArn, run);
+        project.runs.push(run);
+        (runSpec.jobs ?? []).forEach((jobSpec, jobOrder) => {
+          const job: JobNode = {
+            spec: jobSpec,
+            run,
+            arn: arns.job(spec.id, runSpec.id, jobSpec.id),
+            timeline: new Timeline(jobSpec.timeline, `job ${runSpec.id}/${jobSpec.id}`),
+            order: jobOrder,
+          };
+          this.index(this.jobsByArn, job);
+          run.jobs.push(job);
+        });
+      });
+      (spec.remoteAccessSessions ?? []).forEach((sessionSpec, order) => {
+        const session: RemoteAccessSessionNode = {
+          spec: sessionSpec,
+          project,
+          arn: arns.remoteAccessSession(spec.id, sessionSpec.id),
+          timeline: new Timeline(sessionSpec.timeline, `remote access session ${sessionSpec.id}`),
+          order,
+        };
+        this.index(this.remoteAccessSessionsByArn, session);
+        project.remoteAccessSessions.push(session);
+      });
+    }
+
+    for (const spec of scenario.testGridProjects ?? []) {
+      const project: TestGridProjectNode = {
+        spec,
+        arn: arns.testGridProject(spec.id),
+        createdMs: this.clock.msOf(spec.created),
+        sessions: [],
+      };
+      this.index(this.testGridProjectsByArn, project);
+      this.testGridProjects.push(project);
+      (spec.sessions ?? []).forEach((sessionSpec, order) => {
+        const session: TestGridSessionNode = {
+          spec: sessionSpec,
+          project,
+          arn: arns.testGridSession(spec.id, sessionSpec.id),
+          timeline: new Timeline(sessionSpec.timeline, `test grid session ${sessionSpec.id}`),
+          order,
+        };
+        this.index(this.testGridSessionsByArn, session);
+        project.sessions.push(session);
+      });
+    }
+  }
+
+  private index<T extends { readonly arn: string }>(map: Map<string, T>, node: T): void {
+    if (this.allArns.has(node.arn)) throw new Error(`scenario: duplicate resource ${node.arn}`);
+    this.allArns.add(node.arn);
+    map.set(node.arn, node);
+  }
+
+  /** Looks up a project by ARN. */
+  project(arn: string): ProjectNode | undefined {
+    return this.projectsByArn.get(arn);
+  }
+
+  /** Looks up a run by ARN, whether or not it exists yet at the current step. */
+  run(arn: string): RunNode | undefined {
+    return this.runsByArn.get(arn);
+  }
+
+  /** Looks up a job by ARN, whether or not it exists yet at the current step. */
+  job(arn: string): JobNode | undefined {
+    return this.jobsByArn.get(arn);
+  }
+
+  /** Looks up a remote access session by ARN, whether or not it exists yet at the current step. */
+  remoteAccessSession(arn: string): RemoteAccessSessionNode | undefined {
+    return this.remoteAccessSessionsByArn.get(arn);
+  }
+
+  /** Looks up a test grid project by ARN. */
+  testGridProject(arn: string): TestGridProjectNode | undefined {
+    return this.testGridProjectsByArn.get(arn);
+  }
+
+  /** Looks up a test grid session by ARN, whether or not it exists yet at the current step. */
+  testGridSession(arn: string): TestGridSessionNode | undefined {
+    return this.testGridSessionsByArn.get(arn);
+  }
+
+  /** True when the resource exists at `step`. */
+  visible(node: Timed, step: number): boolean {
+    return node.timeline.firstStep <= step;
+  }
+
+  /**
+   * Visible resources, newest `created` first; resources created at the same step
+   * are listed in reverse scenario order (the later-listed one counts as newer).
+   */
+  newestFirst<T extends Timed>(nodes: readonly T[], step: number): T[] {
+    return nodes
+      .filter((node) => this.visible(node, step))
+      .sort((a, b) => b.timeline.firstStep - a.timeline.firstStep || b.order - a.order);
+  }
+
+  /** Epoch seconds of `step`. */
+  secondsAt(step: number): EpochSeconds {
+    return this.clock.msAt(step) / 1000;
+  }
+
+  /** Wire `Project`. */
+  projectView(project: ProjectNode): WireProject {
+    return {
+      arn: project.arn,
+      name: project.spec.name,
+      created: project.createdMs / 1000,
+      defaultJobTimeoutMinutes: 150,
+    };
+  }
+
+  /** Wire `Run` at `step`; the caller checks visibility. */
+  runView(run: RunNode, step: number): WireRun {
+    const state = this.stateOf(run, step);
+    const visibleJobs = run.jobs.filter((job) => this.visible(job, step));
+    const derivedCounters = state.counters === undefined ? sumCounters(visibleJobs.map((job) => this.stateOf(job, step).counters)) : undefined;
+    const view: WireRun = {
+      ...this.executionView(run.arn, run.spec.name, run.timeline, state, step),
+      type: run.spec.type ?? 'APPIUM_NODE',
+      platform: run.spec.platform ?? 'ANDROID',
+    };
+    const counters = state.counters ?? derivedCounters;
+    if (counters !== undefined) view.counters = { ...counters };
+    if (run.jobs.length > 0) {
+      // Derived from jobs, like the service does: jobs appear as the run schedules them.
+      view.totalJobs = visibleJobs.length;
+      view.completedJobs = visibleJobs.filter((job) => this.stateOf(job, step).status === 'COMPLETED').length;
+    }
+    if (run.spec.billingMethod !== undefined) view.billingMethod = run.spec.billingMethod;
+    return view;
+  }
+
+  /** Wire `Job` at `step`; the caller checks visibility. */
+  jobView(job: JobNode, step: number): WireJob {
+    const state = this.stateOf(job, step);
+    const view: WireJob = {
+      ...this.executionView(job.arn, job.spec.name, job.timeline, state, step),
+      type: job.run.spec.type ?? 'APPIUM_NODE',
+      device: deviceView(job.spec.device),
+    };
+    if (state.counters !== undefined) view.counters = { ...state.counters };
+    return view;
+  }
+
+  /** Wire `RemoteAccessSession` at `step`; the caller checks visibility. */
+  remoteAccessSessionView(session: RemoteAccessSessionNode, step: number): WireRemoteAccessSession {
+    const state = this.stateOf(session, step);
+    return {
+      ...this.executionView(session.arn, session.spec.name, session.timeline, state, step),
+      device: deviceView(session.spec.device),
+      billingMethod: session.spec.billingMethod ?? 'METERED',
+    };
+  }
+
+  /** Wire `TestGridProject`. */
+  testGridProjectView(project: TestGridProjectNode): WireTestGridProject {
+    const view: WireTestGridProject = { arn: project.arn, name: project.spec.name, created: project.createdMs / 1000 };
+    if (project.spec.description !== undefined) view.description = project.spec.description;
+    return view;
+  }
+
+  /** Wire `TestGridSession` at `step`; the caller checks visibility. */
+  testGridSessionView(session: TestGridSessionNode, step: number): WireTestGridSession {
+    const state = this.stateOf(session, step);
+    const view: WireTestGridSession = {
+      arn: session.arn,
+      status: state.status,
+      created: this.secondsAt(session.timeline.firstStep),
+    };
+    const ended = session.timeline.endedStep(step);
+    if (ended !== undefined) view.ended = this.secondsAt(ended);
+    if (state.billingMinutes !== undefined) view.billingMinutes = state.billingMinutes;
+    if (session.spec.seleniumProperties !== undefined) view.seleniumProperties = session.spec.seleniumProperties;
+    return view;
+  }
+
+  private stateOf(node: Timed, step: number): StateAt {
+    const state = node.timeline.stateAt(step);
+    if (state === undefined) throw new Error('emulator bug: projecting a resource that does not exist yet');
+    return state;
+  }
+
+  private executionView(arn: string, name: string, timeline: Timeline, state: StateAt, step: number): WireExecution {
+    const view: WireExecution = { arn, name, created: this.secondsAt(timeline.firstStep), status: state.status };
+    if (state.result !== undefined) view.result = state.result;
+    const started = timeline.startedStep(step);
+    if (started !== undefined) view.started = this.secondsAt(started);
+    const stopped = timeline.stoppedStep(step);
+    if (stopped !== undefined) view.stopped = this.secondsAt(stopped);
+    if (state.message !== undefined) view.message = state.message;
+    if (state.deviceMinutes !== undefined) view.deviceMinutes = { ...state.deviceMinutes };
+    return view;
+  }
+}
+
+/** Wire `Device` for a scenario device. */
+export function deviceView(device: ScenarioDevice): WireDevice {
+  const [firstWord = device.name, ...rest] = device.name.split(' ');
+  return {
+    arn: deviceArn(device.name),
+    name: device.name,
+    manufacturer: device.manufacturer ?? firstWord,
+    model: device.model ?? (rest.length > 0 ? rest.join(' ') : device.name),
+    formFactor: device.formFactor ?? 'PHONE',
+    platform: device.platform,
+    os: device.os,
+    remoteAccessEnabled: true,
+    fleetType: 'PUBLIC',
+    fleetName: 'Public Device Fleet',
+  };
+}
+
+/** Member-wise sum of the counters that are present; undefined when none are. */
+function sumCounters(all: readonly (Partial<Counters> | undefined)[]): Partial<Counters> | undefined {
+  const present = all.filter((counters): counters is Partial<Counters> => counters !== undefined);
+  if (present.length === 0) return undefined;
+  const sum: Partial<Counters> = {};
+  for (const key of COUNTER_KEYS) {
+    for (const counters of present) {
+      const value = counters[key];
+      if (value !== undefined) sum[key] = (sum[key] ?? 0) + value;
+    }
+  }
+  return sum;
+}

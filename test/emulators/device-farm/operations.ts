@@ -1,0 +1,188 @@
+/**
+ * The Device Farm operations the emulator implements, each a pure function of the
+ * request body and the current step.
+ */
+import { isDeviceFarmArn } from './arns';
+import { argumentError, notFound } from './errors';
+import type { DeviceFarmModel, TestGridSessionNode } from './model';
+import type { Page, PageTokens } from './pagination';
+
+/** Everything an operation may look at. */
+export interface OperationContext {
+  readonly model: DeviceFarmModel;
+  readonly step: number;
+  /** Page size of ListRuns, ListJobs, ListRemoteAccessSessions (and the test grid lists without `maxResult`). */
+  readonly pageSize: number;
+  readonly tokens: PageTokens;
+  /** The `empty-page` fault is armed for this call. */
+  readonly emptyPage: boolean;
+}
+
+/** A request body: awsJson1_1 always sends a JSON object. */
+export type RequestBody = Record<string, unknown>;
+
+/** Serializable reply of an operation. */
+export type ResponseBody = object;
+
+type Operation = (input: RequestBody, ctx: OperationContext) => ResponseBody;
+
+/** Operation name → implementation (names as in `X-Amz-Target: DeviceFarm_20150623.<name>`). */
+export const OPERATIONS: Readonly<Record<string, Operation>> = {
+  ListProjects(input, ctx) {
+    const all = ctx.model.projects.map((project) => ctx.model.projectView(project));
+    const page = listPage(ctx, 'ListProjects', '', all, input.nextToken, ctx.pageSize);
+    return withToken({ projects: page.items }, page);
+  },
+
+  ListRuns(input, ctx) {
+    const arn = requiredArn(input, 'arn');
+    const project = ctx.model.project(arn);
+    if (project === undefined) throw notFound('Project', arn);
+    const all = ctx.model.newestFirst(project.runs, ctx.step).map((run) => ctx.model.runView(run, ctx.step));
+    const page = listPage(ctx, 'ListRuns', arn, all, input.nextToken, ctx.pageSize);
+    return withToken({ runs: page.items }, page);
+  },
+
+  GetRun(input, ctx) {
+    const arn = requiredArn(input, 'arn');
+    const run = ctx.model.run(arn);
+    if (run === undefined || !ctx.model.visible(run, ctx.step)) throw notFound('Run', arn);
+    return { run: ctx.model.runView(run, ctx.step) };
+  },
+
+  ListJobs(input, ctx) {
+    const arn = requiredArn(input, 'arn');
+    const run = ctx.model.run(arn);
+    if (run === undefined || !ctx.model.visible(run, ctx.step)) throw notFound('Run', arn);
+    const all = ctx.model.newestFirst(run.jobs, ctx.step).map((job) => ctx.model.jobView(job, ctx.step));
+    const page = listPage(ctx, 'ListJobs', arn, all, input.nextToken, ctx.pageSize);
+    return withToken({ jobs: page.items }, page);
+  },
+
+  GetJob(input, ctx) {
+    const arn = requiredArn(input, 'arn');
+    const job = ctx.model.job(arn);
+    if (job === undefined || !ctx.model.visible(job, ctx.step)) throw notFound('Job', arn);
+    return { job: ctx.model.jobView(job, ctx.step) };
+  },
+
+  ListRemoteAccessSessions(input, ctx) {
+    const arn = requiredArn(input, 'arn');
+    const project = ctx.model.project(arn);
+    if (project === undefined) throw notFound('Project', arn);
+    const all = ctx.model
+      .newestFirst(project.remoteAccessSessions, ctx.step)
+      .map((session) => ctx.model.remoteAccessSessionView(session, ctx.step));
+    const page = listPage(ctx, 'ListRemoteAccessSessions', arn, all, input.nextToken, ctx.pageSize);
+    return withToken({ remoteAccessSessions: page.items }, page);
+  },
+
+  GetRemoteAccessSession(input, ctx) {
+    const arn = requiredArn(input, 'arn');
+    const session = ctx.model.remoteAccessSession(arn);
+    if (session === undefined || !ctx.model.visible(session, ctx.step)) throw notFound('Remote access session', arn);
+    return { remoteAccessSession: ctx.model.remoteAccessSessionView(session, ctx.step) };
+  },
+
+  ListTestGridProjects(input, ctx) {
+    const all = ctx.model.testGridProjects.map((project) => ctx.model.testGridProjectView(project));
+    const size = maxResult(input) ?? ctx.pageSize;
+    const page = listPage(ctx, 'ListTestGridProjects', '', all, input.nextToken, size);
+    return withToken({ testGridProjects: page.items }, page);
+  },
+
+  ListTestGridSessions(input, ctx) {
+    const projectArn = requiredArn(input, 'projectArn');
+    const project = ctx.model.testGridProject(projectArn);
+    if (project === undefined) throw notFound('Test grid project', projectArn);
+    const filter = sessionFilter(input);
+    const all = ctx.model
+      .newestFirst(project.sessions, ctx.step)
+      .map((session) => ctx.model.testGridSessionView(session, ctx.step))
+      .filter(filter);
+    const size = maxResult(input) ?? ctx.pageSize;
+    const page = listPage(ctx, 'ListTestGridSessions', projectArn, all, input.nextToken, size);
+    return withToken({ testGridSessions: page.items }, page);
+  },
+
+  GetTestGridSession(input, ctx) {
+    let session: TestGridSessionNode | undefined;
+    let wanted: string;
+    if (input.sessionArn !== undefined) {
+      wanted = requiredArn(input, 'sessionArn');
+      session = ctx.model.testGridSession(wanted);
+    } else if (input.projectArn !== undefined && input.sessionId !== undefined) {
+      const projectArn = requiredArn(input, 'projectArn');
+      const sessionId = requiredString(input, 'sessionId');
+      wanted = `${projectArn} session ${sessionId}`;
+      session = ctx.model.testGridProject(projectArn)?.sessions.find((candidate) => candidate.spec.id === sessionId);
+    } else {
+      throw argumentError('Either sessionArn or both projectArn and sessionId must be given');
+    }
+    if (session === undefined || !ctx.model.visible(session, ctx.step)) throw notFound('Test grid session', wanted);
+    return { testGridSession: ctx.model.testGridSessionView(session, ctx.step) };
+  },
+};
+
+/** Operation names the emulator answers. */
+export const OPERATION_NAMES: readonly string[] = Object.keys(OPERATIONS);
+
+function listPage<T>(ctx: OperationContext, op: string, scope: string, all: readonly T[], token: unknown, size: number): Page<T> {
+  return ctx.emptyPage ? ctx.tokens.emptyPage<T>(op, scope, token) : ctx.tokens.page(op, scope, all, token, size);
+}
+
+function withToken<T extends object>(body: T, page: Page<unknown>): T & { nextToken?: string } {
+  return page.nextToken === undefined ? body : { ...body, nextToken: page.nextToken };
+}
+
+function requiredString(input: RequestBody, name: string): string {
+  const value = input[name];
+  if (typeof value !== 'string' || value.length === 0) throw argumentError(`${name} is required`);
+  return value;
+}
+
+function requiredArn(input: RequestBody, name: string): string {
+  const value = requiredString(input, name);
+  if (!isDeviceFarmArn(value)) throw argumentError(`Invalid ${name}: ${value}`);
+  return value;
+}
+
+/** `maxResult` of the test grid lists: 1..1000 like the service. */
+function maxResult(input: RequestBody): number | undefined {
+  const value = input.maxResult;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1000) {
+    throw argumentError('maxResult must be an integer between 1 and 1000');
+  }
+  return value;
+}
+
+/** Optional epoch-seconds timestamp member (awsJson1_1 sends Dates as numbers). */
+function optionalTime(input: RequestBody, name: string): number | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw argumentError(`${name} must be a timestamp`);
+  return value;
+}
+
+/**
+ * Filters of ListTestGridSessions. Windows are half-open (`after` inclusive, `before`
+ * exclusive) so consecutive polling windows neither miss nor repeat a session; a
+ * session that has not ended never matches an end-time filter.
+ */
+function sessionFilter(input: RequestBody): (session: { status: string; created: number; ended?: number }) => boolean {
+  const status = input.status;
+  if (status !== undefined && typeof status !== 'string') throw argumentError('status must be a string');
+  const createdAfter = optionalTime(input, 'creationTimeAfter');
+  const createdBefore = optionalTime(input, 'creationTimeBefore');
+  const endedAfter = optionalTime(input, 'endTimeAfter');
+  const endedBefore = optionalTime(input, 'endTimeBefore');
+  const wantsEnd = endedAfter !== undefined || endedBefore !== undefined;
+  return (session) =>
+    (status === undefined || session.status === status) &&
+    (createdAfter === undefined || session.created >= createdAfter) &&
+    (createdBefore === undefined || session.created < createdBefore) &&
+    (!wantsEnd || session.ended !== undefined) &&
+    (endedAfter === undefined || (session.ended !== undefined && session.ended >= endedAfter)) &&
+    (endedBefore === undefined || (session.ended !== undefined && session.ended < endedBefore));
+}

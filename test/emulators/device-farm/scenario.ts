@@ -1,0 +1,236 @@
+/**
+ * The scenario contract of Vigil's Device Farm emulator: a scripted account whose
+ * resources change state at numbered steps. Tests (and the demo) move the emulator
+ * from step to step and watch the monitor react.
+ *
+ * Time model: step `s` happens at `startTime + s * stepSeconds`. A resource does not
+ * exist before the first entry of its timeline; at step `s` its state is the last
+ * entry whose `step <= s`. Steps may be fractional or negative: a transition at step
+ * 1.4 is seen by a poll at step 2 but carries the 1.4 time, and negative steps script
+ * history from before the first poll.
+ *
+ * Derived times (absent until the matching entry is reached): `created` = first entry;
+ * `started` = first RUNNING entry (runs, jobs, remote access sessions); `stopped` =
+ * first COMPLETED entry; a test grid session's `ended` = first CLOSED/ERRORED entry.
+ */
+
+/** Result counters, as in the Device Farm `Counters` shape. */
+export interface Counters {
+  total: number;
+  passed: number;
+  failed: number;
+  warned: number;
+  errored: number;
+  stopped: number;
+  skipped: number;
+}
+
+/** Device minutes, as in the Device Farm `DeviceMinutes` shape; every member optional like the real API. */
+export interface DeviceMinutesSpec {
+  total?: number;
+  metered?: number;
+  unmetered?: number;
+}
+
+/**
+ * The state of a resource from `step` on. Every optional member left out here is left
+ * out of the API response too (no zero-filling), so scenarios can exercise the
+ * monitor's handling of missing fields. `status` and `result` are open strings:
+ * unknown values pass through untouched.
+ */
+export interface StateAt {
+  step: number;
+  status: string;
+  result?: string;
+  counters?: Partial<Counters>;
+  deviceMinutes?: DeviceMinutesSpec;
+  /** Test grid sessions only. */
+  billingMinutes?: number;
+  message?: string;
+}
+
+/** A device as a scenario names it; the ARN is derived from `name`. */
+export interface ScenarioDevice {
+  name: string;
+  platform: 'ANDROID' | 'IOS';
+  os: string;
+  /** Defaults to `PHONE`. */
+  formFactor?: 'PHONE' | 'TABLET';
+  /** Defaults to the first word of `name`. */
+  manufacturer?: string;
+  /** Defaults to `name` without its first word. */
+  model?: string;
+}
+
+/** One job of a run: one device executing the run's tests. */
+export interface ScenarioJob {
+  /** Device Farm job ids are zero-padded ordinals: `00000`, `00001`, ... */
+  id: string;
+  name: string;
+  device: ScenarioDevice;
+  timeline: StateAt[];
+}
+
+/** A test run and its jobs. */
+export interface ScenarioRun {
+  /** UUID-like. */
+  id: string;
+  name: string;
+  /** Defaults to `ANDROID`. */
+  platform?: 'ANDROID' | 'IOS';
+  /** Test type (`APPIUM_NODE`, `INSTRUMENTATION`, ...); defaults to `APPIUM_NODE`; jobs inherit it. */
+  type?: string;
+  /** Returned only when set (`METERED` | `UNMETERED`). */
+  billingMethod?: string;
+  timeline: StateAt[];
+  jobs?: ScenarioJob[];
+}
+
+/** A remote access (interactive) session on one device. */
+export interface ScenarioRemoteAccessSession {
+  /** UUID-like. */
+  id: string;
+  name: string;
+  device: ScenarioDevice;
+  /** Defaults to `METERED`. */
+  billingMethod?: string;
+  timeline: StateAt[];
+}
+
+/** A mobile-testing project. Projects exist at every step. */
+export interface ScenarioProject {
+  /** UUID-like. */
+  id: string;
+  name: string;
+  /** ISO time; defaults to the scenario's `startTime`. */
+  created?: string;
+  runs?: ScenarioRun[];
+  remoteAccessSessions?: ScenarioRemoteAccessSession[];
+}
+
+/** A browser (Selenium) session of a test grid project; statuses are ACTIVE | CLOSED | ERRORED (open). */
+export interface ScenarioTestGridSession {
+  id: string;
+  seleniumProperties?: string;
+  timeline: StateAt[];
+}
+
+/** A desktop-browser testing project. Test grid projects exist at every step. */
+export interface ScenarioTestGridProject {
+  id: string;
+  name: string;
+  description?: string;
+  /** ISO time; defaults to the scenario's `startTime`. */
+  created?: string;
+  sessions?: ScenarioTestGridSession[];
+}
+
+/** A scripted Device Farm account. */
+export interface DeviceFarmScenario {
+  /** Defaults to `123456789012`. */
+  accountId?: string;
+  /** ISO time of step 0. */
+  startTime: string;
+  /** Seconds between consecutive steps. */
+  stepSeconds: number;
+  projects?: ScenarioProject[];
+  testGridProjects?: ScenarioTestGridProject[];
+}
+
+/** The account id used when a scenario does not name one. */
+export const DEFAULT_ACCOUNT_ID = '123456789012';
+
+/** Statuses that end a test grid session (and fix its `ended` time). */
+const TEST_GRID_END_STATUSES: ReadonlySet<string> = new Set(['CLOSED', 'ERRORED']);
+
+/**
+ * A timeline sorted by step, with the time queries the emulator needs. Sorting once
+ * here lets scenario authors list entries in any order.
+ */
+export class Timeline {
+  private readonly entries: readonly StateAt[];
+
+  /** @param entries the scenario's entries; must not be empty. */
+  constructor(entries: readonly StateAt[], what: string) {
+    if (entries.length === 0) {
+      throw new Error(`scenario: ${what} has an empty timeline`);
+    }
+    for (const entry of entries) {
+      if (!Number.isFinite(entry.step)) {
+        throw new Error(`scenario: ${what} has a timeline entry without a numeric step`);
+      }
+    }
+    // Stable sort keeps the author's order for entries sharing a step (the later one wins).
+    this.entries = [...entries].sort((a, b) => a.step - b.step);
+  }
+
+  /** Step of the first entry: the resource is invisible before it. */
+  get firstStep(): number {
+    return (this.entries[0] as StateAt).step;
+  }
+
+  /** The state in force at `step`, or undefined when the resource does not exist yet. */
+  stateAt(step: number): StateAt | undefined {
+    let current: StateAt | undefined;
+    for (const entry of this.entries) {
+      if (entry.step > step) break;
+      current = entry;
+    }
+    return current;
+  }
+
+  /** Step of the first entry up to `step` whose status satisfies `match`. */
+  firstStepWhere(step: number, match: (status: string) => boolean): number | undefined {
+    for (const entry of this.entries) {
+      if (entry.step > step) return undefined;
+      if (match(entry.status)) return entry.step;
+    }
+    return undefined;
+  }
+
+  /** Step of the first RUNNING entry up to `step` (the `started` time). */
+  startedStep(step: number): number | undefined {
+    return this.firstStepWhere(step, (status) => status === 'RUNNING');
+  }
+
+  /** Step of the first COMPLETED entry up to `step` (the `stopped` time). */
+  stoppedStep(step: number): number | undefined {
+    return this.firstStepWhere(step, (status) => status === 'COMPLETED');
+  }
+
+  /** Step of the first CLOSED/ERRORED entry up to `step` (a test grid session's `ended`). */
+  endedStep(step: number): number | undefined {
+    return this.firstStepWhere(step, (status) => TEST_GRID_END_STATUSES.has(status));
+  }
+}
+
+/** Converts steps to wall-clock times for one scenario. */
+export class ScenarioClock {
+  private readonly startMs: number;
+
+  constructor(
+    startTime: string,
+    private readonly stepSeconds: number,
+  ) {
+    this.startMs = Date.parse(startTime);
+    if (Number.isNaN(this.startMs)) {
+      throw new Error(`scenario: startTime ${JSON.stringify(startTime)} is not an ISO date`);
+    }
+    if (!(stepSeconds > 0)) {
+      throw new Error('scenario: stepSeconds must be positive');
+    }
+  }
+
+  /** Epoch milliseconds of `step`. */
+  msAt(step: number): number {
+    return this.startMs + step * this.stepSeconds * 1000;
+  }
+
+  /** Epoch milliseconds of an ISO time, or of step 0 when absent. */
+  msOf(iso: string | undefined): number {
+    if (iso === undefined) return this.startMs;
+    const ms = Date.parse(iso);
+    if (Number.isNaN(ms)) throw new Error(`scenario: ${JSON.stringify(iso)} is not an ISO date`);
+    return ms;
+  }
+}

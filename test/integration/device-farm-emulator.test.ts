@@ -1,0 +1,588 @@
+/**
+ * Checks Vigil's Device Farm emulator with the REAL `@aws-sdk/client-device-farm`
+ * client, wired only through `AWS_ENDPOINT_URL_DEVICE_FARM`, plus a smoke test of the
+ * DynamoDB Local and fauxqs services started by global-setup.
+ */
+import {
+  DeviceFarmClient,
+  type DeviceFarmClientConfig,
+  GetJobCommand,
+  GetRemoteAccessSessionCommand,
+  GetRunCommand,
+  GetTestGridSessionCommand,
+  LimitExceededException,
+  ListJobsCommand,
+  ListProjectsCommand,
+  ListRemoteAccessSessionsCommand,
+  type ListRemoteAccessSessionsCommandOutput,
+  ListRunsCommand,
+  type ListTestGridSessionsCommandInput,
+  ListTestGridProjectsCommand,
+  NotFoundException,
+  paginateListJobs,
+  paginateListRuns,
+  paginateListTestGridSessions,
+  type RemoteAccessSession,
+  type Run,
+  type TestGridSession,
+} from '@aws-sdk/client-device-farm';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ArnBuilder,
+  DEFAULT_ACCOUNT_ID,
+  type DeviceFarmEmulator,
+  type DeviceFarmEmulatorOptions,
+  type DeviceFarmScenario,
+  deviceArn,
+  type ScenarioRun,
+  type StateAt,
+  startDeviceFarmEmulator,
+} from '../emulators/device-farm';
+import { DEMO_IDS, DEMO_STEPS, demoScenario, FOUR_JOB_IDS, FOUR_JOB_STEPS, fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
+
+const START = new Date('2025-06-01T02:00:00.000Z');
+const STEP_MS = 300_000;
+const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);
+const LOCAL = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** Time of `step` in the demo scenarios. */
+const at = (step: number): Date => new Date(START.getTime() + step * STEP_MS);
+
+/** A real client; the endpoint comes only from AWS_ENDPOINT_URL_DEVICE_FARM. */
+function deviceFarm(config: Partial<DeviceFarmClientConfig> = {}): DeviceFarmClient {
+  return new DeviceFarmClient({ region: 'us-west-2', credentials: LOCAL, ...config });
+}
+
+/** Starts an emulator, exports its endpoint, and stops it after the enclosing describe. */
+function useEmulator(options: () => DeviceFarmEmulatorOptions): { emu: () => DeviceFarmEmulator; client: () => DeviceFarmClient } {
+  let emulator: DeviceFarmEmulator | undefined;
+  let sdk: DeviceFarmClient | undefined;
+  const previous = process.env.AWS_ENDPOINT_URL_DEVICE_FARM;
+  beforeAll(async () => {
+    emulator = await startDeviceFarmEmulator(options());
+    process.env.AWS_ENDPOINT_URL_DEVICE_FARM = emulator.endpoint;
+    sdk = deviceFarm();
+  });
+  afterAll(async () => {
+    sdk?.destroy();
+    await emulator?.stop();
+    if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_DEVICE_FARM;
+    else process.env.AWS_ENDPOINT_URL_DEVICE_FARM = previous;
+  });
+  const need = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('emulator not started');
+    return value;
+  };
+  return { emu: () => need(emulator), client: () => need(sdk) };
+}
+
+async function collect<T, P>(pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<{ items: T[]; pages: number }> {
+  const items: T[] = [];
+  let count = 0;
+  for await (const page of pages) {
+    count += 1;
+    items.push(...(pick(page) ?? []));
+  }
+  return { items, pages: count };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number; attempts?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** `count` runs created at steps 0..count-1, optionally with jobs and sessions, for pagination. */
+function manyScenario(count: number): DeviceFarmScenario {
+  const runs: ScenarioRun[] = Array.from({ length: count }, (_, i) => ({
+    id: `run-${i}`,
+    name: `run ${i}`,
+    timeline: [{ step: i, status: 'RUNNING' }],
+  }));
+  const device = { name: 'Google Pixel 8', platform: 'ANDROID', os: '14' } as const;
+  (runs[0] as ScenarioRun).jobs = Array.from({ length: 5 }, (_, i) => ({
+    id: String(i).padStart(5, '0'),
+    name: `job ${i}`,
+    device,
+    timeline: [{ step: 0, status: 'RUNNING' }],
+  }));
+  return {
+    startTime: START.toISOString(),
+    stepSeconds: 300,
+    projects: [
+      {
+        id: 'proj-many',
+        name: 'many',
+        runs,
+        remoteAccessSessions: Array.from({ length: 5 }, (_, i) => ({
+          id: `ras-${i}`,
+          name: `session ${i}`,
+          device,
+          timeline: [{ step: i % 3, status: 'RUNNING' }],
+        })),
+      },
+    ],
+  };
+}
+
+describe('wire protocol (raw HTTP)', () => {
+  const { emu } = useEmulator(() => ({ scenario: demoScenario(START) }));
+
+  const post = (target: string, body: unknown): Promise<Response> =>
+    fetch(`${emu().endpoint}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+      body: JSON.stringify(body),
+    });
+
+  it('answers awsJson1_1 with epoch-second timestamps', async () => {
+    const response = await post('DeviceFarm_20150623.ListRuns', { arn: arns.project(DEMO_IDS.project) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/x-amz-json-1.1');
+    const body = (await response.json()) as { runs: Array<Record<string, unknown>> };
+    expect(body.runs).toHaveLength(1);
+    const [run] = body.runs;
+    expect(typeof run?.created).toBe('number');
+    expect(run?.stopped).toBe(START.getTime() / 1000 - 2 * 300);
+  });
+
+  it('rejects an unknown operation with UnknownOperationException', async () => {
+    const response = await post('DeviceFarm_20150623.ScheduleRun', {});
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+    expect(await response.json()).toEqual(expect.objectContaining({ __type: 'UnknownOperationException' }));
+    expect(emu().calls.ScheduleRun).toBe(1);
+  });
+});
+
+describe('demo scenario through the real SDK', () => {
+  const { emu, client } = useEmulator(() => ({ scenario: demoScenario(START) }));
+  const nightlyArn = arns.run(DEMO_IDS.project, DEMO_IDS.nightlyRun);
+  const projectArn = arns.project(DEMO_IDS.project);
+  const jobArn = (id: string): string => arns.job(DEMO_IDS.project, DEMO_IDS.nightlyRun, id);
+
+  it('step 0: only the finished release run exists', async () => {
+    emu().setStep(0);
+    const { projects } = await client().send(new ListProjectsCommand({}));
+    expect(projects?.map((p) => p.name)).toEqual(['android-app']);
+    expect(projects?.[0]?.arn).toBe(`arn:aws:devicefarm:us-west-2:123456789012:project:${DEMO_IDS.project}`);
+
+    const { runs } = await client().send(new ListRunsCommand({ arn: projectArn }));
+    expect(runs).toHaveLength(1);
+    const release = runs?.[0] as Run;
+    expect(release).toMatchObject({ name: 'release-1.4.1', status: 'COMPLETED', result: 'PASSED', totalJobs: 2, completedJobs: 2 });
+    expect(release.created).toBeInstanceOf(Date);
+    expect(release.stopped?.getTime()).toBeLessThan(START.getTime());
+
+    const notYet = await rejection(client().send(new GetRunCommand({ arn: nightlyArn })));
+    expect(notYet).toBeInstanceOf(NotFoundException);
+    expect(notYet.$metadata?.httpStatusCode).toBe(400);
+    const { remoteAccessSessions } = await client().send(new ListRemoteAccessSessionsCommand({ arn: projectArn }));
+    expect(remoteAccessSessions).toEqual([]);
+  });
+
+  it('step 1: the nightly run is RUNNING, newest first, with four jobs and no counters yet', async () => {
+    emu().setStep(1);
+    expect(emu().now()).toEqual(at(1));
+    const { runs } = await client().send(new ListRunsCommand({ arn: projectArn }));
+    expect(runs?.map((r) => r.name)).toEqual(['nightly-android', 'release-1.4.1']);
+    const nightly = runs?.[0] as Run;
+    expect(nightly).toMatchObject({ status: 'RUNNING', result: 'PENDING', totalJobs: 4, completedJobs: 0 });
+    expect(nightly.created).toEqual(at(0.8));
+    expect(nightly.started).toEqual(at(1));
+    expect(nightly).not.toHaveProperty('stopped');
+    expect(nightly).not.toHaveProperty('counters');
+    expect(nightly).not.toHaveProperty('deviceMinutes');
+
+    const { items: jobs } = await collect(paginateListJobs({ client: client() }, { arn: nightlyArn }), (page) => page.jobs);
+    // Same creation time: reverse scenario order.
+    expect(jobs.map((j) => j.arn)).toEqual(['00003', '00002', '00001', '00000'].map(jobArn));
+    const motorola = jobs[0];
+    expect(motorola?.status).toBe('PENDING_DEVICE');
+    expect(motorola?.device).toMatchObject({ name: 'Motorola Edge 40', platform: 'ANDROID', os: '13', arn: deviceArn('Motorola Edge 40') });
+    expect(motorola?.device?.arn).toMatch(/^arn:aws:devicefarm:us-west-2::device:[0-9A-F]{32}$/);
+
+    const { remoteAccessSessions } = await client().send(new ListRemoteAccessSessionsCommand({ arn: projectArn }));
+    const session = remoteAccessSessions?.[0] as RemoteAccessSession;
+    expect(session).toMatchObject({ name: 'debug-login-crash', status: 'RUNNING', billingMethod: 'METERED' });
+    expect(session.arn).toBe(`arn:aws:devicefarm:us-west-2:123456789012:session:${DEMO_IDS.project}/${DEMO_IDS.remoteAccessSession}/00000`);
+    expect(session).not.toHaveProperty('deviceMinutes');
+    expect(session).not.toHaveProperty('stopped');
+  });
+
+  it('step 2: the OnePlus job has FAILED and the run counters are derived from jobs', async () => {
+    emu().setStep(2);
+    const { job } = await client().send(new GetJobCommand({ arn: jobArn('00002') }));
+    expect(job).toMatchObject({
+      name: 'Tests on OnePlus 11',
+      status: 'COMPLETED',
+      result: 'FAILED',
+      message: '2 tests failed',
+      counters: { total: 10, passed: 8, failed: 2, errored: 0 },
+      deviceMinutes: { total: 6.4, metered: 6.4, unmetered: 0 },
+    });
+    expect(job?.stopped).toEqual(at(2));
+    const { run } = await client().send(new GetRunCommand({ arn: nightlyArn }));
+    expect(run).toMatchObject({ status: 'RUNNING', completedJobs: 1, counters: { total: 10, passed: 8, failed: 2 } });
+  });
+
+  it('step 3: the Motorola job ERRORED and the run completed FAILED', async () => {
+    emu().setStep(3);
+    const { job } = await client().send(new GetJobCommand({ arn: jobArn('00003') }));
+    expect(job).toMatchObject({ status: 'COMPLETED', result: 'ERRORED', message: 'Appium server failed to start' });
+    expect(job?.started).toEqual(at(2));
+    const { run } = await client().send(new GetRunCommand({ arn: nightlyArn }));
+    expect(run).toMatchObject({
+      status: 'COMPLETED',
+      result: 'FAILED',
+      totalJobs: 4,
+      completedJobs: 4,
+      counters: { total: 31, passed: 28, failed: 2, errored: 1 },
+      deviceMinutes: { total: 20.6, metered: 20.6, unmetered: 0 },
+    });
+    expect(run?.stopped).toEqual(at(3));
+  });
+
+  it('step 4: the remote access session completed with device minutes', async () => {
+    emu().setStep(DEMO_STEPS - 1);
+    const arn = arns.remoteAccessSession(DEMO_IDS.project, DEMO_IDS.remoteAccessSession);
+    const { remoteAccessSession } = await client().send(new GetRemoteAccessSessionCommand({ arn }));
+    expect(remoteAccessSession).toMatchObject({ status: 'COMPLETED', result: 'PASSED', deviceMinutes: { total: 18.5, metered: 18.5, unmetered: 0 } });
+    expect(remoteAccessSession?.device?.name).toBe('Google Pixel 8');
+    expect(remoteAccessSession?.started).toEqual(at(1));
+    expect(remoteAccessSession?.stopped).toEqual(at(4));
+  });
+
+  it('test grid: sessions close and error with billing minutes', async () => {
+    const projectArnTg = arns.testGridProject(DEMO_IDS.testGridProject);
+    const { testGridProjects } = await client().send(new ListTestGridProjectsCommand({}));
+    expect(testGridProjects?.map((p) => p.arn)).toEqual([projectArnTg]);
+    const sessionsAt = async (step: number): Promise<TestGridSession[]> => {
+      emu().setStep(step);
+      const { items } = await collect(paginateListTestGridSessions({ client: client() }, { projectArn: projectArnTg }), (p) => p.testGridSessions);
+      return items;
+    };
+    expect(await sessionsAt(0)).toEqual([]);
+    expect((await sessionsAt(1)).map((s) => s.status)).toEqual(['ACTIVE']);
+    const step2 = await sessionsAt(2);
+    expect(step2.map((s) => s.status)).toEqual(['ACTIVE', 'CLOSED']);
+    expect(step2[1]).toMatchObject({ billingMinutes: 3.2, ended: at(2), created: at(1) });
+    expect(step2[0]).not.toHaveProperty('ended');
+    expect(step2[0]).not.toHaveProperty('billingMinutes');
+    const step4 = await sessionsAt(4);
+    expect(step4[0]).toMatchObject({ status: 'ERRORED', billingMinutes: 1.1, ended: at(4) });
+  });
+});
+
+describe('pagination', () => {
+  const { emu, client } = useEmulator(() => ({ scenario: manyScenario(5), pageSize: 2 }));
+  const projectArn = arns.project('proj-many');
+
+  it('paginateListRuns walks every page newest first', async () => {
+    emu().setStep(10);
+    emu().resetCalls();
+    const { items, pages } = await collect(paginateListRuns({ client: client() }, { arn: projectArn }), (p) => p.runs);
+    expect(pages).toBe(3);
+    expect(items.map((r) => r.name)).toEqual(['run 4', 'run 3', 'run 2', 'run 1', 'run 0']);
+    expect(emu().calls.ListRuns).toBe(3);
+    const tokens = emu().callLog.map((c) => (c.input as { nextToken?: string }).nextToken);
+    expect(tokens[0]).toBeUndefined();
+    expect(new Set(tokens.slice(1)).size).toBe(2);
+  });
+
+  it('paginateListJobs walks every page', async () => {
+    const { items, pages } = await collect(paginateListJobs({ client: client() }, { arn: arns.run('proj-many', 'run-0') }), (p) => p.jobs);
+    expect(pages).toBe(3);
+    expect(items.map((j) => j.name)).toEqual(['job 4', 'job 3', 'job 2', 'job 1', 'job 0']);
+  });
+
+  it('ListRemoteAccessSessions (no paginator) pages with a manual nextToken loop', async () => {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page: ListRemoteAccessSessionsCommandOutput = await client().send(
+        new ListRemoteAccessSessionsCommand({ arn: projectArn, nextToken }),
+      );
+      pages += 1;
+      names.push(...(page.remoteAccessSessions ?? []).map((s) => s.name ?? '?'));
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+    expect(pages).toBe(3);
+    // created at steps 0,1,2,0,1: newest first, ties in reverse scenario order.
+    expect(names).toEqual(['session 2', 'session 4', 'session 1', 'session 3', 'session 0']);
+  });
+
+  it('hides resources that do not exist yet from lists', async () => {
+    emu().setStep(1);
+    const { runs } = await client().send(new ListRunsCommand({ arn: projectArn }));
+    expect(runs?.map((r) => r.name)).toEqual(['run 1', 'run 0']);
+  });
+
+  it('rejects a token from another list with ArgumentException', async () => {
+    emu().setStep(10);
+    const { nextToken } = await client().send(new ListRunsCommand({ arn: projectArn }));
+    const error = await rejection(client().send(new ListJobsCommand({ arn: arns.run('proj-many', 'run-0'), nextToken })));
+    expect(error.name).toBe('ArgumentException');
+  });
+});
+
+describe('timeline semantics and open enums', () => {
+  const timeline: StateAt[] = [
+    // Deliberately unsorted: the emulator sorts by step.
+    { step: 5, status: 'COMPLETED', result: 'WARNED' },
+    { step: 2, status: 'QUANTUM_QUEUED' },
+    { step: 3, status: 'RUNNING', result: 'PENDING' },
+    { step: 4, status: 'RUNNING', result: 'PENDING', message: 'still going' },
+  ];
+  const { emu, client } = useEmulator(() => ({
+    scenario: {
+      accountId: '210987654321',
+      startTime: START.toISOString(),
+      stepSeconds: 60,
+      projects: [{ id: 'p-1', name: 'timeline', runs: [{ id: 'r-1', name: 'late run', timeline }] }],
+    },
+  }));
+  const runArn = 'arn:aws:devicefarm:us-west-2:210987654321:run:p-1/r-1';
+  const atMinute = (step: number): Date => new Date(START.getTime() + step * 60_000);
+
+  it('GetRun is NotFound before the first entry, and again after stepping back', async () => {
+    emu().setStep(1);
+    expect(await rejection(client().send(new GetRunCommand({ arn: runArn })))).toBeInstanceOf(NotFoundException);
+    emu().setStep(2);
+    await expect(client().send(new GetRunCommand({ arn: runArn }))).resolves.toBeDefined();
+    emu().setStep(1);
+    expect(await rejection(client().send(new GetRunCommand({ arn: runArn })))).toBeInstanceOf(NotFoundException);
+  });
+
+  it('passes unknown statuses through and leaves absent fields absent', async () => {
+    emu().setStep(2);
+    const { run } = await client().send(new GetRunCommand({ arn: runArn }));
+    expect(run?.status).toBe('QUANTUM_QUEUED');
+    for (const field of ['result', 'started', 'stopped', 'counters', 'message', 'deviceMinutes', 'totalJobs', 'completedJobs', 'billingMethod']) {
+      expect(run).not.toHaveProperty(field);
+    }
+  });
+
+  it('fixes started at the first RUNNING entry and stopped at the first COMPLETED entry', async () => {
+    emu().setStep(4);
+    const running = (await client().send(new GetRunCommand({ arn: runArn }))).run;
+    expect(running).toMatchObject({ status: 'RUNNING', message: 'still going', created: atMinute(2), started: atMinute(3) });
+    emu().advance();
+    expect(emu().step).toBe(5);
+    const done = (await client().send(new GetRunCommand({ arn: runArn }))).run;
+    expect(done).toMatchObject({ status: 'COMPLETED', result: 'WARNED', started: atMinute(3), stopped: atMinute(5) });
+    expect(done).not.toHaveProperty('message');
+  });
+});
+
+describe('ListTestGridSessions filters', () => {
+  const { emu, client } = useEmulator(() => ({
+    scenario: {
+      startTime: START.toISOString(),
+      stepSeconds: 60,
+      testGridProjects: [
+        {
+          id: 'tg-1',
+          name: 'grid',
+          sessions: [
+            { id: 's-a', timeline: [{ step: 1, status: 'ACTIVE' }, { step: 2, status: 'CLOSED', billingMinutes: 1 }] },
+            { id: 's-b', timeline: [{ step: 2, status: 'ACTIVE' }, { step: 4, status: 'ERRORED', billingMinutes: 2 }] },
+            { id: 's-c', timeline: [{ step: 3, status: 'ACTIVE' }] },
+            { id: 's-d', timeline: [{ step: 4, status: 'ACTIVE' }, { step: 5, status: 'CLOSED', billingMinutes: 0.5 }] },
+          ],
+        },
+      ],
+    },
+  }));
+  const projectArn = arns.testGridProject('tg-1');
+  const minute = (step: number): Date => new Date(START.getTime() + step * 60_000);
+  const ids = async (input: Omit<ListTestGridSessionsCommandInput, 'projectArn'>): Promise<string[]> => {
+    const { items } = await collect(paginateListTestGridSessions({ client: client(), pageSize: 1 }, { projectArn, ...input }), (p) => p.testGridSessions);
+    return items.map((s) => s.arn?.split('/').pop() ?? '?');
+  };
+
+  beforeAll(() => emu().setStep(5));
+
+  it('filters by status', async () => {
+    expect(await ids({ status: 'ACTIVE' })).toEqual(['s-c']);
+    expect(await ids({ status: 'CLOSED' })).toEqual(['s-d', 's-a']);
+  });
+
+  it('filters by creation window [after, before)', async () => {
+    expect(await ids({ creationTimeAfter: minute(2), creationTimeBefore: minute(4) })).toEqual(['s-c', 's-b']);
+  });
+
+  it('filters by end window, excluding sessions that have not ended', async () => {
+    expect(await ids({ endTimeAfter: minute(3) })).toEqual(['s-d', 's-b']);
+    expect(await ids({ endTimeBefore: minute(5) })).toEqual(['s-b', 's-a']);
+  });
+
+  it('honours maxResult as the page size', async () => {
+    emu().resetCalls();
+    expect(await ids({})).toEqual(['s-d', 's-c', 's-b', 's-a']);
+    expect(emu().calls.ListTestGridSessions).toBe(4);
+    expect(emu().callLog[0]?.input).toEqual({ projectArn, maxResult: 1 });
+  });
+
+  it('GetTestGridSession works by ARN and by project ARN + session id', async () => {
+    const byArn = await client().send(new GetTestGridSessionCommand({ sessionArn: arns.testGridSession('tg-1', 's-b') }));
+    const byId = await client().send(new GetTestGridSessionCommand({ projectArn, sessionId: 's-b' }));
+    expect(byArn.testGridSession).toEqual(byId.testGridSession);
+    expect(byId.testGridSession).toMatchObject({ status: 'ERRORED', billingMinutes: 2, created: minute(2), ended: minute(4) });
+    emu().setStep(0);
+    expect(await rejection(client().send(new GetTestGridSessionCommand({ projectArn, sessionId: 's-a' })))).toBeInstanceOf(NotFoundException);
+    emu().setStep(5);
+  });
+});
+
+describe('faults', () => {
+  const { emu, client } = useEmulator(() => ({ scenario: manyScenario(3), pageSize: 2 }));
+  const projectArn = arns.project('proj-many');
+  const runArn = arns.run('proj-many', 'run-0');
+
+  beforeEach(() => {
+    emu().setStep(10);
+    emu().clearFaults();
+    emu().resetCalls();
+  });
+
+  it('an injected throttle is retried by the SDK and visible in the call log', async () => {
+    emu().inject({ operation: 'GetRun', times: 1, fault: 'throttle' });
+    const output = await client().send(new GetRunCommand({ arn: runArn }));
+    expect(output.run?.name).toBe('run 0');
+    expect(output.$metadata.attempts).toBe(2);
+    expect(emu().callLog.map((c) => [c.operation, c.status])).toEqual([
+      ['GetRun', 400],
+      ['GetRun', 200],
+    ]);
+  });
+
+  it('with maxAttempts 1 the throttle surfaces as LimitExceededException', async () => {
+    const once = deviceFarm({ maxAttempts: 1 });
+    emu().inject({ times: 1, fault: 'throttle' });
+    const error = await rejection(once.send(new GetRunCommand({ arn: runArn })));
+    once.destroy();
+    expect(error).toBeInstanceOf(LimitExceededException);
+    expect(error.$metadata?.httpStatusCode).toBe(400);
+    expect(emu().calls.GetRun).toBe(1);
+  });
+
+  it('a server error (500 and 503) is retried; alone it surfaces with its type', async () => {
+    emu().inject({ operation: 'ListRuns', times: 1, fault: 'server-error' });
+    emu().inject({ operation: 'ListRuns', times: 1, fault: 'server-error', status: 503 });
+    const { runs } = await client().send(new ListRunsCommand({ arn: projectArn }));
+    expect(runs).toHaveLength(2);
+    expect(emu().callLog.map((c) => c.status)).toEqual([500, 503, 200]);
+
+    const once = deviceFarm({ maxAttempts: 1 });
+    emu().inject({ times: 1, fault: 'server-error' });
+    const error = await rejection(once.send(new ListRunsCommand({ arn: projectArn })));
+    once.destroy();
+    expect(error.name).toBe('ServiceAccountException');
+    expect(error.$metadata?.httpStatusCode).toBe(500);
+  });
+
+  it("'empty-page' yields an empty page whose token continues to the real first page", async () => {
+    emu().inject({ operation: 'ListRuns', times: 1, fault: 'empty-page' });
+    const pageSizes: number[] = [];
+    const names: string[] = [];
+    for await (const page of paginateListRuns({ client: client() }, { arn: projectArn })) {
+      pageSizes.push(page.runs?.length ?? 0);
+      names.push(...(page.runs ?? []).map((r) => r.name ?? '?'));
+    }
+    expect(pageSizes).toEqual([0, 2, 1]);
+    expect(names).toEqual(['run 2', 'run 1', 'run 0']);
+  });
+
+  it("'empty-page' is not consumed by Get operations", async () => {
+    emu().inject({ times: 1, fault: 'empty-page' });
+    await client().send(new GetRunCommand({ arn: runArn }));
+    const { runs, nextToken } = await client().send(new ListRunsCommand({ arn: projectArn }));
+    expect(runs).toEqual([]);
+    expect(nextToken).toBeDefined();
+  });
+
+  it("'slow' delays the reply", async () => {
+    emu().inject({ operation: 'GetRun', times: 1, fault: 'slow', delayMs: 300 });
+    const started = performance.now();
+    await client().send(new GetRunCommand({ arn: runArn }));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+});
+
+describe('rate limit and latency', () => {
+  const { emu } = useEmulator(() => ({ scenario: manyScenario(1), rateLimitPerSecond: 3, latencyMs: 20 }));
+
+  it('calls over rateLimitPerSecond get LimitExceededException', async () => {
+    const once = deviceFarm({ maxAttempts: 1 });
+    const started = performance.now();
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => once.send(new GetRunCommand({ arn: arns.run('proj-many', 'run-0') }))),
+    );
+    once.destroy();
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(failures.length).toBeGreaterThanOrEqual(4);
+    for (const failure of failures) expect(failure.reason).toBeInstanceOf(LimitExceededException);
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(3);
+    expect(emu().callLog.filter((c) => c.status === 400).length).toBe(failures.length);
+    // latencyMs applies to the calls that got through.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('fourJobRunScenario', () => {
+  const { emu, client } = useEmulator(() => ({ scenario: fourJobRunScenario(START) }));
+  const projectArn = arns.project(FOUR_JOB_IDS.project);
+  const runArn = arns.run(FOUR_JOB_IDS.project, FOUR_JOB_IDS.run);
+
+  it('is empty at step 0 and finishes FAILED one step after its FAILED job', async () => {
+    emu().setStep(0);
+    expect((await client().send(new ListRunsCommand({ arn: projectArn }))).runs).toEqual([]);
+    const results: Array<Record<string, string>> = [];
+    for (let step = 1; step < FOUR_JOB_STEPS; step += 1) {
+      emu().setStep(step);
+      const { jobs } = await client().send(new ListJobsCommand({ arn: runArn }));
+      const { run } = await client().send(new GetRunCommand({ arn: runArn }));
+      results.push({ run: `${run?.status}/${run?.result}`, ...Object.fromEntries((jobs ?? []).map((j) => [j.name, `${j.status}/${j.result}`])) });
+    }
+    expect(results[0]?.run).toBe('RUNNING/PENDING');
+    expect(results[1]).toMatchObject({ run: 'RUNNING/PENDING', 'Tests on OnePlus 11': 'COMPLETED/FAILED', 'Tests on Motorola Edge 40': 'RUNNING/PENDING' });
+    expect(results[2]).toMatchObject({ run: 'COMPLETED/FAILED', 'Tests on Motorola Edge 40': 'COMPLETED/ERRORED', 'Tests on Google Pixel 8': 'COMPLETED/PASSED' });
+  });
+});
+
+describe('local services from global setup', () => {
+  const config = { region: process.env.AWS_REGION };
+
+  it('DynamoDB Local answers ListTables', async () => {
+    expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const dynamo = new DynamoDBClient(config);
+    const { TableNames } = await dynamo.send(new ListTablesCommand({}));
+    dynamo.destroy();
+    expect(Array.isArray(TableNames)).toBe(true);
+  });
+
+  it('fauxqs fans an SNS publish out to a subscribed SQS queue', async () => {
+    const sns = new SNSClient(config);
+    // fauxqs hands out queue URLs on sqs.<region>.localhost, which does not resolve here;
+    // without this the SDK would send requests to the queue URL's host instead of the endpoint.
+    const sqs = new SQSClient({ ...config, useQueueUrlAsEndpoint: false });
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'vigil-smoke' }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'vigil-smoke' }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    await sns.send(
+      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn, Attributes: { RawMessageDelivery: 'true' } }),
+    );
+    await sns.send(new PublishCommand({ TopicArn, Message: '{"hello":"vigil"}' }));
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+    sns.destroy();
+    sqs.destroy();
+    expect(Messages?.map((m) => m.Body)).toEqual(['{"hello":"vigil"}']);
+  });
+});

@@ -1,0 +1,9 @@
+/** Jest globalTeardown of the integration project: stops what global-setup started. */
+import { takeLocalServices } from './global-setup';
+
+/** Stops DynamoDB Local and fauxqs. */
+export default async function globalTeardown(): Promise<void> {
+  const services = takeLocalServices();
+  if (services === undefined) return;
+  await Promise.all([services.dynamoDb.stop(), services.fauxqs.stop()]);
+}
