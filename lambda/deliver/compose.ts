@@ -134,7 +134,10 @@ function jobLines(job: ResourceFacts): string[] {
   const detail = [describeCounters(job.counters), describeMinutes(job.minutes), job.message && `"${job.message}"`]
     .filter(Boolean)
     .join(' · ');
-  const head = `- ${job.result ?? job.status}  ${job.name}${job.device ? ` on ${job.device}` : ''}`;
+  // Device Farm names jobs after their device ("Tests on Pixel 8"): say the device only when the name does not.
+  const deviceName = job.device?.replace(/ \(.*\)$/, '');
+  const device = job.device === undefined ? '' : deviceName && job.name.includes(deviceName) ? ` (${job.device.slice(deviceName.length + 2, -1)})` : ` on ${job.device}`;
+  const head = `- ${job.result ?? job.status}  ${job.name}${device}`;
   return [head, `  ${job.arn}`, ...(detail ? [`  ${detail}`] : [])];
 }
 

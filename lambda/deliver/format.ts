@@ -26,8 +26,15 @@ export function describeMinutes(minutes: Minutes | undefined): string | undefine
   if (minutes === undefined) return undefined;
   const parts: string[] = [];
   if (minutes.metered !== undefined) parts.push(`metered ${formatMinutes(minutes.metered)}`);
-  if (minutes.unmetered !== undefined) parts.push(`unmetered ${formatMinutes(minutes.unmetered)}`);
-  if (minutes.total !== undefined) return `${formatMinutes(minutes.total)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+  if (minutes.unmetered !== undefined && minutes.unmetered > 0) parts.push(`unmetered ${formatMinutes(minutes.unmetered)}`);
+  if (minutes.total !== undefined) {
+    // "6.4 min (metered)" when one meter holds it all; both figures otherwise.
+    if (minutes.metered === minutes.total && !(minutes.unmetered && minutes.unmetered > 0)) {
+      return `${formatMinutes(minutes.total)} (metered)`;
+    }
+    if (minutes.unmetered === minutes.total && !minutes.metered) return `${formatMinutes(minutes.total)} (unmetered)`;
+    return `${formatMinutes(minutes.total)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+  }
   if (minutes.billing !== undefined) return `${formatMinutes(minutes.billing)} billed`;
   return parts.length ? parts.join(', ') : undefined;
 }

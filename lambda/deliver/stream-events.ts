@@ -54,6 +54,26 @@ export interface RejectedRecord {
   readonly reason: string;
 }
 
+type Attribute = Record<string, unknown>;
+
+/**
+ * DynamoDB Local's stream encodes an empty map as `{}` instead of `{"M":{}}`
+ * (DynamoDB itself does not). An attribute value with no type key can only
+ * be that, so it is read as an empty map rather than rejected.
+ */
+export function repairEmptyMaps(value: Attribute): Attribute {
+  if (Object.keys(value).length === 0) return { M: {} };
+  if (value.M !== undefined && typeof value.M === 'object' && value.M !== null) {
+    return { M: repairImage(value.M as Record<string, Attribute>) };
+  }
+  if (Array.isArray(value.L)) return { L: (value.L as Attribute[]).map(repairEmptyMaps) };
+  return value;
+}
+
+function repairImage(image: Record<string, Attribute>): Record<string, Attribute> {
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, repairEmptyMaps(v)]));
+}
+
 /** Keeps new-event inserts, parses them, and separates the unreadable ones. */
 export function readEvents(records: readonly StreamRecordInput[]): {
   events: SequencedEvent[];
@@ -65,7 +85,8 @@ export function readEvents(records: readonly StreamRecordInput[]): {
     const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
     if (!isNewEventRecord(record as Parameters<typeof isNewEventRecord>[0])) continue;
     try {
-      const image = unmarshall(record.dynamodb?.NewImage as Parameters<typeof unmarshall>[0]);
+      const raw = repairImage((record.dynamodb?.NewImage ?? {}) as Record<string, Attribute>);
+      const image = unmarshall(raw as unknown as Parameters<typeof unmarshall>[0]);
       const parsed = changeEventSchema.safeParse(image);
       if (parsed.success) events.push({ sequenceNumber, event: parsed.data as unknown as ChangeEvent });
       else rejected.push({ sequenceNumber, reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });

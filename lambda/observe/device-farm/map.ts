@@ -181,6 +181,12 @@ export function summarizeJobs(jobs: readonly Observation[]): JobSummary {
       );
     }
   }
+  // Worst first, then by name, so the message reads the same whatever order the API listed them in.
+  const rank = (r: string | undefined) => {
+    const i = ['ERRORED', 'FAILED', 'STOPPED', 'WARNED'].indexOf(r ?? '');
+    return i === -1 ? -1 : i;
+  };
+  notPassed.sort((a, b) => rank(a.result) - rank(b.result) || a.name.localeCompare(b.name));
   return {
     total: jobs.length,
     byResult,

@@ -1,0 +1,120 @@
+/**
+ * The local demo (`npm start`): Vigil's whole pipeline on this machine, no
+ * AWS account. Starts DynamoDB Local, fauxqs (SNS + SQS) and Vigil's Device
+ * Farm emulator playing a scripted account, then runs the real CLI,
+ * `vigil run --once`, once per scripted step, exactly as a user would
+ * against AWS. Prints each notification as it is published and the
+ * recorded history at the end; exits by itself.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { ArnBuilder, DEFAULT_ACCOUNT_ID, startDeviceFarmEmulator } from '../test/emulators/device-farm';
+import { DEMO_IDS, DEMO_STEP_SECONDS, DEMO_STEPS, demoScenario } from '../test/emulators/device-farm/scenarios/demo';
+import { startDynamoDbLocal } from '../test/local/dynamodb-local';
+import { startFauxqs } from '../test/local/fauxqs';
+
+const STORY: readonly string[] = [
+  'first poll: Vigil records what exists (an old finished run) and sends nothing',
+  'run nightly-android starts on 4 devices; a remote access session and a browser session open',
+  'the OnePlus 11 job FAILS; the browser session closes normally (recorded, not sent)',
+  'the Motorola job ERRORS and the run completes FAILED: one summary naming both jobs',
+  'the remote access session ends; the second browser session ERRORS',
+];
+
+const ROOT = join(__dirname, '..');
+const say = (text = '') => process.stdout.write(`${text}\n`);
+const rule = (title: string) => say(`\n━━ ${title} ${'━'.repeat(Math.max(4, 70 - title.length))}`);
+
+/** Runs the real CLI (`bin/vigil.js`) and streams its output, indented. */
+function vigil(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  say(`$ vigil ${args.join(' ')}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'vigil.js'), ...args], { env, cwd: ROOT });
+    const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) =>
+      stream.write(chunk.toString().replace(/^(?=.)/gm, '  '));
+    child.stdout.on('data', relay(process.stdout));
+    child.stderr.on('data', relay(process.stderr));
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  rule('Vigil local demo');
+  say('Starting DynamoDB Local (Java), fauxqs (SNS + SQS) and the Device Farm emulator…');
+  const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs()]);
+  // The scenario's clock ends "now": its timestamps are recent, as in a live account.
+  const startTime = new Date(Date.now() - DEMO_STEPS * DEMO_STEP_SECONDS * 1000);
+  const emulator = await startDeviceFarmEmulator({ scenario: demoScenario(startTime) });
+  const stopAll = () => Promise.allSettled([emulator.stop(), fauxqs.stop(), dynamo.stop()]);
+
+  try {
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    const region = 'us-east-1';
+    const sns = new SNSClient({ endpoint: fauxqs.endpoint, region, credentials });
+    const sqs = new SQSClient({ endpoint: fauxqs.endpoint, region, credentials, useQueueUrlAsEndpoint: false });
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'vigil-demo' }))).TopicArn as string;
+    const inbox = await sqs.send(new CreateQueueCommand({ QueueName: 'demo-inbox' }));
+    const inboxArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: inbox.QueueUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes?.QueueArn as string;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: inboxArn }));
+
+    const configDir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
+    const config = join(configDir, 'vigil.config.json');
+    writeFileSync(config, '{}\n'); // the embedded default: every project, default rules
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DEVICE_FARM: emulator.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SNS: fauxqs.endpoint,
+      VIGIL_TABLE: 'vigil-demo',
+      VIGIL_TOPIC_ARN: topicArn,
+    };
+    say(`DynamoDB Local ${dynamo.endpoint} · SNS/SQS ${fauxqs.endpoint} · Device Farm ${emulator.endpoint}`);
+    say('Each step below is one poll interval in the scripted account; Vigil sees only what the API returns then.');
+
+    for (let step = 0; step < DEMO_STEPS; step++) {
+      emulator.setStep(step);
+      rule(`step ${step}: ${STORY[step] ?? ''}`);
+      const code = await vigil(['run', '--once', '--config', config], env);
+      if (code !== 0) throw new Error(`vigil run --once exited with ${code} at step ${step}`);
+      if (step === 2) {
+        rule('what is running now');
+        await vigil(['status'], env);
+      }
+    }
+
+    const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);
+    rule('history of run nightly-android');
+    await vigil(['history', arns.run(DEMO_IDS.project, DEMO_IDS.nightlyRun)], env);
+    rule('history of the remote access session, by name');
+    await vigil(['history', 'debug-login-crash'], env);
+    rule('everything in the last hour');
+    await vigil(['history', '--since', '1h'], env);
+
+    const queued = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: inbox.QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    rule('done');
+    say(`An SQS queue subscribed to the topic received ${queued.Attributes?.ApproximateNumberOfMessages} messages.`);
+    say(`Device Farm API calls made by Vigil in all: ${Object.values(emulator.calls).reduce((a, b) => a + b, 0)}`);
+    say(`Demo finished in ${Math.round((Date.now() - began) / 1000)} s. Deploy for real with \`npx cdk deploy\` (see README).`);
+  } finally {
+    await stopAll();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
