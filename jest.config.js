@@ -5,6 +5,8 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration tests use real services and the SDK's real retry back-off.
+  testTimeout: 30_000,
   projects: [
     {
       displayName: 'unit',

@@ -36,5 +36,6 @@ export function countCalls<I extends object, O extends MetadataBearer>(
         throw error;
       }
   };
-  client.middlewareStack.add(attempts, { step: 'deserialize', name: 'vigilAttemptCounter' });
+  // High priority puts it outside the deserializer, so it sees the typed errors the deserializer throws.
+  client.middlewareStack.add(attempts, { step: 'deserialize', name: 'vigilAttemptCounter', priority: 'high' });
 }

@@ -38,6 +38,12 @@ export interface CallRecord {
   input: unknown;
   /** HTTP status of the reply (0 while the call is still being served). */
   status: number;
+  /**
+   * The region the caller signed for (SigV4 credential scope), or undefined
+   * when unsigned: proves which region a client targets even when its
+   * endpoint is overridden.
+   */
+  signingRegion?: string;
 }
 
 /** A running emulator. */
@@ -170,7 +176,8 @@ class EmulatorServer implements DeviceFarmEmulator {
     const target = headerValue(req, 'x-amz-target');
     const operation = target?.startsWith(DEVICE_FARM_TARGET_PREFIX) ? target.slice(DEVICE_FARM_TARGET_PREFIX.length) : (target ?? '<none>');
     const parsed = parseBody(raw);
-    const record: CallRecord = { operation, input: parsed.ok ? parsed.body : raw, status: 0 };
+    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(headerValue(req, 'authorization') ?? '');
+    const record: CallRecord = { operation, input: parsed.ok ? parsed.body : raw, status: 0, signingRegion: scope?.[1] };
     this.log.push(record);
     this.callCounts[operation] = (this.callCounts[operation] ?? 0) + 1;
 

@@ -1,0 +1,126 @@
+/**
+ * The `vigil` CLI against the same local services: what a person trying
+ * Vigil runs. Commands run in-process through `main`, with output captured.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../lambda/cli/main';
+import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
+import { FOUR_JOB_IDS, fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
+import { type Harness, startHarness } from './support/pipeline';
+
+const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);
+const RUN = arns.run(FOUR_JOB_IDS.project, FOUR_JOB_IDS.run);
+const START = new Date('2026-11-21T02:00:00.000Z');
+
+interface Captured {
+  code: number;
+  out: string;
+  err: string;
+}
+
+describe('vigil CLI', () => {
+  let harness: Harness | undefined;
+  let configDir: string;
+
+  beforeEach(() => {
+    configDir = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
+    writeFileSync(join(configDir, 'vigil.config.json'), '{}\n');
+  });
+
+  afterEach(async () => {
+    await harness?.stop();
+    harness = undefined;
+  });
+
+  async function vigil(...args: string[]): Promise<Captured> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { ...process.env, VIGIL_TABLE: harness?.tableName, VIGIL_TOPIC_ARN: harness?.topicArn };
+    const code = await main(args, { env, cwd: configDir, out: (t) => out.push(t), err: (t) => err.push(t) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('delivers every event exactly once after SNS comes back when publishing failed after recording', async () => {
+    harness = await startHarness({ scenario: fourJobRunScenario(START) });
+    for (const step of [0, 1]) {
+      harness.emulator.setStep(step);
+      expect((await vigil('run', '--once')).code).toBe(0);
+    }
+    harness.emulator.setStep(2);
+    const snsEndpoint = process.env.AWS_ENDPOINT_URL_SNS;
+    process.env.AWS_ENDPOINT_URL_SNS = 'http://127.0.0.1:9'; // nothing listens there: SNS is "down"
+    let down: Captured;
+    try {
+      down = await vigil('run', '--once');
+    } finally {
+      process.env.AWS_ENDPOINT_URL_SNS = snsEndpoint;
+    }
+
+    const recovered = await vigil('run', '--once'); // same step: nothing new to record, the failed event to deliver
+    const again = await vigil('run', '--once');
+    harness.emulator.setStep(3);
+    const finished = await vigil('run', '--once');
+
+    expect(down.code).toBe(1);
+    expect(down.out).toContain('4 changes recorded, 0 notifications published, 1 event(s) not delivered (retried next cycle)');
+    expect(down.err).toContain('error: Publishing a notification failed; its events will be retried');
+    expect(recovered.code).toBe(0);
+    expect(recovered.out).toContain('0 changes recorded, 1 notification published');
+    expect(again.out).toContain('0 changes recorded, 0 notifications published');
+    expect(finished.out).toContain('1 notification published');
+    expect((await harness.received()).map((m) => m.subject)).toEqual([
+      'FAILED: job Tests on OnePlus 11 in run four-job-run',
+      'FAILED: run four-job-run (2 of 4 jobs did not pass)',
+    ]);
+  });
+
+  it('shows a run timeline with the notification it caused, and what is active', async () => {
+    harness = await startHarness({ scenario: fourJobRunScenario(START) });
+    for (const step of [0, 1]) {
+      harness.emulator.setStep(step);
+      await vigil('run', '--once');
+    }
+    const active = await vigil('status', '--json');
+    harness.emulator.setStep(3);
+    await vigil('run', '--once');
+
+    const history = await vigil('history', RUN);
+    const byName = await vigil('history', 'four-job-run', '--json');
+    const idle = await vigil('status');
+
+    expect(JSON.parse(active.out).map((a: { kind: string; name: string; status: string }) => `${a.kind} ${a.name} ${a.status}`)).toEqual([
+      'job Tests on Google Pixel 8 RUNNING',
+      'job Tests on Motorola Edge 40 RUNNING',
+      'job Tests on OnePlus 11 RUNNING',
+      'job Tests on Samsung Galaxy S23 RUNNING',
+      'run four-job-run RUNNING',
+    ]);
+    expect(history.code).toBe(0);
+    const lines = history.out.split('\n').map((l) => l.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/, '<time>'));
+    expect(lines).toEqual([
+      'run four-job-run in project four-job-app',
+      RUN,
+      '  <time>  v1  first seen RUNNING (result PENDING)',
+      '  <time>  v2  RUNNING → COMPLETED, result PENDING → FAILED, tests 14/16 passed, 17.3 min (metered)',
+      expect.stringMatching(/^ +notified: FAILED: run four-job-run \(2 of 4 jobs did not pass\)$/),
+    ]);
+    expect(JSON.parse(byName.out)).toHaveLength(2);
+    expect(idle.out).toBe('Nothing is running: no active Device Farm runs, jobs or sessions are recorded.');
+  });
+
+  it('stops with exit code 2 and names the field when the config file has a bad value', async () => {
+    writeFileSync(join(configDir, 'bad.json'), '{ "deviceFarm": { "pollMinutes": 0 }, "rules": { "jobResults": ["FAIL"] } }');
+
+    const result = await vigil('run', '--once', '--config', 'bad.json');
+
+    expect(result.code).toBe(2);
+    expect(result.err).toBe(
+      [
+        'bad.json: deviceFarm.pollMinutes is 0; expected a whole number from 1 to 60',
+        'bad.json: rules.jobResults[0] is "FAIL"; expected one of PASSED, WARNED, FAILED, SKIPPED, ERRORED, STOPPED',
+      ].join('\n'),
+    );
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * A Vigil pipeline wired exactly as the CLI wires it, for integration tests:
+ * the real SDK clients (endpoints only through AWS_ENDPOINT_URL_*), DynamoDB
+ * Local, fauxqs, and the project's Device Farm emulator. Each harness gets
+ * its own table and topic, plus an SQS queue subscribed to the topic that
+ * stands for "what a subscriber receives".
+ */
+import { randomUUID } from 'node:crypto';
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { createDeviceFarmClient, createDocumentClient, createDynamoClient, createSnsClient } from '../../../lambda/clients/aws-clients';
+import { countCalls } from '../../../lambda/clients/call-counter';
+import { deliverFromStream, type DeliveryTotals } from '../../../lambda/cli/deliver-from-stream';
+import { ensureTable } from '../../../lambda/cli/ensure-table';
+import { StreamFollower } from '../../../lambda/cli/stream-follower';
+import { silentLog } from '../../../lambda/core/log';
+import { DEFAULT_SETTINGS, type Settings } from '../../../lambda/core/settings';
+import { Tally } from '../../../lambda/core/tally';
+import type { NotificationDocument } from '../../../lambda/deliver/compose';
+import type { NotifierDeps } from '../../../lambda/deliver/notifier';
+import { SnsPublisher } from '../../../lambda/deliver/sns-publisher';
+import { type CycleReport, pollDeviceFarm } from '../../../lambda/observe/device-farm/poll-cycle';
+import { DynamoHistoryStore } from '../../../lambda/record/dynamo-history-store';
+import { type DeviceFarmEmulator, type DeviceFarmEmulatorOptions, startDeviceFarmEmulator } from '../../emulators/device-farm';
+
+/** A message as an SQS subscriber of the topic receives it. */
+export interface Received {
+  readonly subject: string;
+  /** The body SNS sends to SQS subscribers (the `sqs` key of the per-protocol message). */
+  readonly document: NotificationDocument & { text: string };
+  /** The body SNS sends to email subscribers (the `email` key). */
+  readonly email: string;
+  readonly attributes: Record<string, string>;
+}
+
+export interface Harness {
+  readonly emulator: DeviceFarmEmulator;
+  readonly store: DynamoHistoryStore;
+  readonly tally: Tally;
+  readonly tableName: string;
+  readonly topicArn: string;
+  readonly settings: Settings;
+  readonly notifier: NotifierDeps;
+  readonly follower: StreamFollower;
+  /** One poll cycle (records only). */
+  poll(): Promise<CycleReport>;
+  /** Reads the stream and delivers, as the notifier Lambda would. */
+  deliver(): Promise<DeliveryTotals>;
+  /** poll + deliver, with the calls each made. */
+  cycle(): Promise<{ report: CycleReport; delivery: DeliveryTotals; calls: Record<string, number> }>;
+  /** Every message the subscriber queue holds now (removed from the queue). */
+  received(): Promise<Received[]>;
+  stop(): Promise<void>;
+}
+
+const sqsClient = () => new SQSClient({ useQueueUrlAsEndpoint: false });
+
+/** fauxqs delivers the MessageStructure=json body whole; real SNS picks the key for the protocol. */
+function perProtocol(message: string, protocol: 'sqs' | 'email'): string {
+  const structure = JSON.parse(message) as Record<string, string>;
+  const body = structure[protocol] ?? structure.default;
+  if (body === undefined) throw new Error(`message has no ${protocol} or default body: ${message.slice(0, 200)}`);
+  return body;
+}
+
+export async function startHarness(
+  options: DeviceFarmEmulatorOptions & { settings?: Settings },
+): Promise<Harness> {
+  const emulator = await startDeviceFarmEmulator(options);
+  process.env.AWS_ENDPOINT_URL_DEVICE_FARM = emulator.endpoint;
+  const settings = options.settings ?? DEFAULT_SETTINGS;
+  const tally = new Tally();
+  const dynamo = createDynamoClient(tally);
+  const tableName = `vigil-it-${randomUUID().slice(0, 8)}`;
+  const { streamArn } = await ensureTable(dynamo, tableName);
+  const sns = createSnsClient(tally);
+  const topicArn = (await sns.send(new CreateTopicCommand({ Name: tableName }))).TopicArn as string;
+  const sqs = sqsClient();
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: tableName }));
+  const queueUrl = queue.QueueUrl as string;
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })))
+    .Attributes?.QueueArn as string;
+  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
+
+  const store = new DynamoHistoryStore({
+    client: createDocumentClient(dynamo),
+    tableName,
+    retentionDays: settings.history.eventRetentionDays,
+  });
+  const streams = new DynamoDBStreamsClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB });
+  countCalls(streams, tally, 'streams');
+  const follower = new StreamFollower(streams, streamArn);
+  const deviceFarm = createDeviceFarmClient(tally);
+  const notifier: NotifierDeps = {
+    deliveries: store,
+    publisher: new SnsPublisher(sns, topicArn),
+    rules: settings.rules,
+    log: silentLog,
+  };
+
+  const poll = () => pollDeviceFarm({ client: deviceFarm, store, settings, log: silentLog });
+  const deliver = () => deliverFromStream(follower, notifier);
+  return {
+    emulator,
+    store,
+    tally,
+    tableName,
+    topicArn,
+    settings,
+    notifier,
+    follower,
+    poll,
+    deliver,
+    async cycle() {
+      const before = tally.snapshot();
+      const report = await poll();
+      const delivery = await deliver();
+      return { report, delivery, calls: tally.since(before) };
+    },
+    async received() {
+      const out: Received[] = [];
+      for (;;) {
+        const page = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+        );
+        const messages = page.Messages ?? [];
+        if (messages.length === 0) return out;
+        for (const m of messages) {
+          const envelope = JSON.parse(m.Body ?? '{}') as {
+            Subject: string;
+            Message: string;
+            MessageAttributes?: Record<string, { Value: string }>;
+          };
+          out.push({
+            subject: envelope.Subject,
+            document: JSON.parse(perProtocol(envelope.Message, 'sqs')),
+            email: perProtocol(envelope.Message, 'email'),
+            attributes: Object.fromEntries(Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])),
+          });
+        }
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          }),
+        );
+      }
+    },
+    stop: () => emulator.stop(),
+  };
+}
+
+/** Item writes in a tally diff (a 2-item transaction is 2 writes). */
+export function itemWrites(calls: Record<string, number>): number {
+  return (
+    (calls['dynamodb.TransactWriteItems'] ?? 0) * 2 +
+    (calls['dynamodb.PutItem'] ?? 0) +
+    (calls['dynamodb.UpdateItem'] ?? 0) +
+    (calls['dynamodb.DeleteItem'] ?? 0) +
+    (calls['dynamodb.BatchWriteItem'] ?? 0)
+  );
+}
