@@ -1,0 +1,157 @@
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { Settings } from '../../lambda/core/settings';
+import { DEVICE_FARM_REGION } from '../../lambda/sources/device-farm/region';
+import type { HistoryTable } from './history-table';
+import { VigilFunction } from './vigil-function';
+
+/** The longest a poll may run, in seconds, whatever the period. */
+const MAX_POLL_SECONDS = 50;
+
+/**
+ * How long one poll may run: under the schedule period, so two polls never
+ * overlap (at 1 minute: 50 s).
+ */
+export function pollerTimeout(pollMinutes: number): Duration {
+  return Duration.seconds(Math.min(MAX_POLL_SECONDS, 60 * pollMinutes - 10));
+}
+
+/**
+ * A Device Farm ARN pattern. Device Farm's API exists only in us-west-2
+ * (and only in the `aws` partition), whatever region the stack is in.
+ */
+function deviceFarmArn(resourceType: string): string {
+  return `arn:${Aws.PARTITION}:devicefarm:${DEVICE_FARM_REGION}:${Aws.ACCOUNT_ID}:${resourceType}:*`;
+}
+
+/**
+ * Device Farm read permissions, by the resource type each action is
+ * authorised against (Service Authorization Reference, "Actions, resources,
+ * and condition keys for AWS Device Farm"). ListProjects and
+ * ListTestGridProjects support no resource type, so they need `*`.
+ */
+const DEVICE_FARM_PERMISSIONS: ReadonlyArray<{ readonly actions: readonly string[]; readonly resourceTypes: readonly string[] }> = [
+  { actions: ['devicefarm:ListRuns', 'devicefarm:ListRemoteAccessSessions'], resourceTypes: ['project'] },
+  { actions: ['devicefarm:GetRun', 'devicefarm:ListJobs'], resourceTypes: ['run'] },
+  { actions: ['devicefarm:GetRemoteAccessSession'], resourceTypes: ['session'] },
+  { actions: ['devicefarm:ListTestGridSessions'], resourceTypes: ['testgrid-project'] },
+  { actions: ['devicefarm:GetTestGridSession'], resourceTypes: ['testgrid-project', 'testgrid-session'] },
+];
+const DEVICE_FARM_ACCOUNT_WIDE_ACTIONS = ['devicefarm:ListProjects', 'devicefarm:ListTestGridProjects'];
+
+export interface DeviceFarmPollerProps {
+  /** Where observations are recorded. */
+  readonly history: HistoryTable;
+  /** Passed to the function as VIGIL_SETTINGS. */
+  readonly settings: Settings;
+  /**
+   * Minutes between polls (1 to 60).
+   * @default 1
+   */
+  readonly pollMinutes?: number;
+  /**
+   * How long the function's logs are kept.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The Device Farm poller: an EventBridge schedule invokes a function that
+ * lists runs, jobs, remote access sessions and test grid sessions in
+ * us-west-2 and records changes in the history table. A failed poll is not
+ * retried: the next scheduled poll reads the same state again.
+ */
+export class DeviceFarmPoller extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly schedule: Rule;
+
+  constructor(scope: Construct, id: string, props: DeviceFarmPollerProps) {
+    super(scope, id);
+    const pollMinutes = props.pollMinutes ?? 1;
+
+    const fn = new VigilFunction(this, 'Function', {
+      handlerFile: 'poll-device-farm.ts',
+      description: 'Vigil: polls AWS Device Farm (us-west-2) and records changes',
+      memorySize: 512,
+      timeout: pollerTimeout(pollMinutes),
+      environment: {
+        TABLE_NAME: props.history.table.tableName,
+        VIGIL_SETTINGS: JSON.stringify(props.settings),
+      },
+      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      retryAttempts: 0,
+    });
+    this.function = fn.function;
+    this.logGroup = fn.logGroup;
+
+    props.history.grantItems(
+      fn.role,
+      [
+        'dynamodb:Query',
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem',
+      ],
+      { indexes: true },
+    );
+
+    // Its own policy, so the acknowledgements below cover these statements only.
+    const deviceFarmRead = new Policy(this, 'DeviceFarmRead', {
+      roles: [fn.role],
+      statements: [
+        new PolicyStatement({ actions: DEVICE_FARM_ACCOUNT_WIDE_ACTIONS, resources: ['*'] }),
+        ...DEVICE_FARM_PERMISSIONS.map(
+          ({ actions, resourceTypes }) =>
+            new PolicyStatement({ actions: [...actions], resources: resourceTypes.map(deviceFarmArn) }),
+        ),
+      ],
+    });
+    // The first scheduled poll must not run before the policy is attached.
+    this.function.node.addDependency(deviceFarmRead);
+    acknowledgeDeviceFarmWildcards(deviceFarmRead);
+    acknowledgeKeyActionFamilies(fn);
+
+    this.schedule = new Rule(this, 'Schedule', {
+      description: `Vigil: poll Device Farm every ${pollMinutes} minute(s)`,
+      schedule: Schedule.rate(Duration.minutes(pollMinutes)),
+      targets: [new LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+  }
+}
+
+/** cdk-nag AwsSolutions-IAM5 findings on the Device Farm policy, each with its reason. */
+function acknowledgeDeviceFarmWildcards(policy: Policy): void {
+  const validations = Validations.of(policy);
+  validations.acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'devicefarm:ListProjects and devicefarm:ListTestGridProjects support no resource type (Service Authorization Reference), so IAM only accepts "*"; both are read-only listings.',
+  });
+  const resourceTypes = new Set(DEVICE_FARM_PERMISSIONS.flatMap((permission) => permission.resourceTypes));
+  for (const resourceType of resourceTypes) {
+    validations.acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:devicefarm:${DEVICE_FARM_REGION}:<AWS::AccountId>:${resourceType}:*]`,
+      reason: `Read-only Device Farm actions on ${resourceType} resources of this account in ${DEVICE_FARM_REGION}: the poller follows every ${resourceType} the account creates, whose IDs are not known at deploy time.`,
+    });
+  }
+}
+
+/** cdk-nag AwsSolutions-IAM5 findings on the KMS actions of the table grant. */
+function acknowledgeKeyActionFamilies(fn: VigilFunction): void {
+  const validations = Validations.of(fn.defaultPolicy());
+  for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+    validations.acknowledge({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: `${action} is the KMS action family that CDK's DynamoDB write grants use; the statement names only the history table's key.`,
+    });
+  }
+}

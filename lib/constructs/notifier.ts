@@ -1,0 +1,108 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Settings } from '../../lambda/core/settings';
+import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/store/stream-filter';
+import type { AlertTopic } from './alert-topic';
+import type { HistoryTable } from './history-table';
+import { VigilFunction } from './vigil-function';
+
+export interface NotifierProps {
+  /** Whose stream the notifier follows, and where it records deliveries. */
+  readonly history: HistoryTable;
+  /** Where notifications are published. */
+  readonly alerts: AlertTopic;
+  /** Passed to the function as VIGIL_SETTINGS. */
+  readonly settings: Settings;
+  /**
+   * How long the function's logs are kept.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The notifier: follows the table's stream (event inserts only), decides
+ * which events notify and publishes each once to the alert topic. A batch
+ * that keeps failing is split to isolate the bad record, retried, and finally
+ * described in the on-failure queue, so no event is dropped silently.
+ */
+export class Notifier extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  /** Receives a description (not the records) of stream batches that failed every retry. */
+  readonly onFailureQueue: Queue;
+  readonly onFailureQueueKey: Key;
+  readonly eventSource: DynamoEventSource;
+
+  constructor(scope: Construct, id: string, props: NotifierProps) {
+    super(scope, id);
+
+    const fn = new VigilFunction(this, 'Function', {
+      handlerFile: 'notify.ts',
+      description: 'Vigil: turns recorded events into notifications on the alert topic',
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+      environment: {
+        TABLE_NAME: props.history.table.tableName,
+        TOPIC_ARN: props.alerts.topic.topicArn,
+        VIGIL_SETTINGS: JSON.stringify(props.settings),
+      },
+      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    });
+    this.function = fn.function;
+    this.logGroup = fn.logGroup;
+
+    this.onFailureQueueKey = new Key(this, 'OnFailureQueueKey', {
+      description: 'Vigil notifier on-failure queue',
+      enableKeyRotation: true,
+      // Protects failure descriptions only; they go with the queue.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    this.onFailureQueue = new Queue(this, 'OnFailureQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.onFailureQueueKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.onFailureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter destination: the on-failure destination of the notifier stream event source mapping, which cdk-nag cannot see.',
+    });
+
+    props.history.grantItems(fn.role, ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem']);
+    props.alerts.grantPublish(fn.role);
+
+    this.eventSource = new DynamoEventSource(props.history.table, {
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(5),
+      bisectBatchOnError: true,
+      retryAttempts: 10,
+      reportBatchItemFailures: true,
+      onFailure: new SqsDlq(this.onFailureQueue),
+      filters: [FilterCriteria.filter(NEW_EVENT_FILTER_PATTERN)],
+    });
+    this.function.addEventSource(this.eventSource);
+
+    const validations = Validations.of(fn.defaultPolicy());
+    validations.acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only dynamodb:ListStreams, granted by the DynamoDB event source: it supports no resource type (Service Authorization Reference), so IAM accepts only "*", and Lambda lists it among the permissions a stream event source needs. It returns stream ARNs, no data.',
+    });
+    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+      validations.acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${action} is the KMS action family that CDK's DynamoDB write, SNS publish and SQS send grants use; each statement names one key (the table's, the topic's, the on-failure queue's).`,
+      });
+    }
+  }
+}

@@ -1,0 +1,555 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, type CfnElement, type Environment, Stack, Validations } from 'aws-cdk-lib';
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { ConfigError } from '../../lambda/core/errors';
+import { parseSettings } from '../../lambda/core/settings';
+import { DEVICE_FARM_REGION } from '../../lambda/sources/device-farm/region';
+import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/store/stream-filter';
+import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../../lambda/store/table-schema';
+import { LOG_RETENTION_DAYS, parseConfig, settingsFrom } from '../../lib/config';
+import { VigilStack } from '../../lib/vigil-stack';
+
+/** The same context `cdk synth` gets from cdk.json. */
+const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
+).context;
+
+interface Built {
+  readonly app: App;
+  readonly stack: VigilStack;
+  readonly template: Template;
+}
+
+/**
+ * Synthesizes the stack for a config file's content. Bundling is skipped
+ * (the handlers' code is not under test here; `cdk synth` bundles them).
+ */
+function build(configInput: unknown = {}, env?: Environment): Built {
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const stack = new VigilStack(app, 'Vigil', { config: parseConfig(configInput, 'test config'), env });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+function logicalId(construct: IConstruct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+/** `{ "Fn::GetAtt": [<id of construct>, attribute] }` */
+function getAtt(construct: IConstruct, attribute: string) {
+  return { 'Fn::GetAtt': [logicalId(construct), attribute] };
+}
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+function statementsOf(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+  );
+}
+
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** An ARN as text: Fn::Join flattened, references shown as <Ref>. */
+function arnText(resource: unknown): string {
+  if (typeof resource === 'string') return resource;
+  if (resource !== null && typeof resource === 'object') {
+    const join = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (join) return join[1].map(arnText).join(join[0]);
+  }
+  return `<${JSON.stringify(resource)}>`;
+}
+
+describe('VigilStack', () => {
+  const config = {
+    notifications: { emails: ['team@example.com', 'oncall@example.com'] },
+    deviceFarm: { projects: ['checkout-app'], pollMinutes: 1 },
+    rules: { jobResults: ['FAILED', 'ERRORED'] },
+    history: { eventRetentionDays: 30 },
+    logs: { retentionDays: 90 },
+  };
+  let built: Built;
+
+  beforeAll(() => {
+    built = build(config);
+  });
+
+  describe('schedule', () => {
+    it.each([
+      [1, 'rate(1 minute)'],
+      [5, 'rate(5 minutes)'],
+    ])('polls every %i minute(s) with %s and never retries a poll', (pollMinutes, expression) => {
+      const { stack, template } = build({ deviceFarm: { pollMinutes } });
+
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: expression,
+        State: 'ENABLED',
+        Targets: [
+          Match.objectLike({
+            Arn: getAtt(stack.poller.function, 'Arn'),
+            RetryPolicy: { MaximumRetryAttempts: 0 },
+          }),
+        ],
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalId(stack.poller.function) },
+        MaximumRetryAttempts: 0,
+      });
+    });
+
+    it.each([1, 5, 60])('stops a poll before the next one starts when polling every %i minute(s)', (pollMinutes) => {
+      const { stack, template } = build({ deviceFarm: { pollMinutes } });
+
+      const timeout = template.toJSON().Resources[logicalId(stack.poller.function)].Properties.Timeout;
+
+      expect(timeout).toBe(50);
+      expect(timeout).toBeLessThan(pollMinutes * 60);
+    });
+  });
+
+  describe('functions', () => {
+    it('runs both on Node.js 24 on ARM with the memory and timeout each needs', () => {
+      const { stack, template } = built;
+
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: Match.absent(),
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: 512,
+        Timeout: 50,
+        Role: getAtt(stack.poller.node.findChild('Function').node.findChild('Role'), 'Arn'),
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: 256,
+        Timeout: 60,
+      });
+      template.resourceCountIs('AWS::Lambda::Function', 2);
+    });
+
+    it('gives the poller its table and the runtime settings from the config', () => {
+      const { stack, template } = built;
+      const settings = new Capture();
+
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Handler: 'index.handler',
+        Environment: {
+          Variables: {
+            TABLE_NAME: { Ref: logicalId(stack.history.table) },
+            VIGIL_SETTINGS: settings,
+            POWERTOOLS_SERVICE_NAME: 'vigil',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+          },
+        },
+        MemorySize: 512,
+      });
+      const parsed = parseSettings(settings.asString(), 'VIGIL_SETTINGS');
+      expect(parsed).toEqual({
+        deviceFarm: { projects: ['checkout-app'] },
+        rules: {
+          runFinished: true,
+          jobResults: ['FAILED', 'ERRORED'],
+          remoteAccessFinished: true,
+          testGridStatuses: ['ERRORED'],
+          unknownStatus: true,
+        },
+        history: { eventRetentionDays: 30 },
+      });
+    });
+
+    it('gives the notifier its table, the topic and the same settings', () => {
+      const { stack, template } = built;
+      const settings = new Capture();
+
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: {
+            TABLE_NAME: { Ref: logicalId(stack.history.table) },
+            TOPIC_ARN: { Ref: logicalId(stack.alerts.topic) },
+            VIGIL_SETTINGS: settings,
+            POWERTOOLS_SERVICE_NAME: 'vigil',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+          },
+        },
+        MemorySize: 256,
+      });
+      expect(JSON.parse(settings.asString())).toEqual(settingsFrom(parseConfig(config, 'test config')));
+    });
+
+    it('sends each function to its own log group, kept for the configured days', () => {
+      const { stack, template } = built;
+
+      template.resourceCountIs('AWS::Logs::LogGroup', 2);
+      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+      for (const component of [stack.poller, stack.notifier]) {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          LoggingConfig: { LogGroup: { Ref: logicalId(component.logGroup) } },
+          Role: Match.anyValue(),
+        });
+      }
+    });
+
+    it('keeps logs for 30 days by default', () => {
+      build().template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    });
+
+    it('accepts in the config only retention periods CloudWatch Logs has', () => {
+      const known = new Set<number>(Object.values(RetentionDays).filter((value) => typeof value === 'number'));
+
+      expect(LOG_RETENTION_DAYS.filter((days) => !known.has(days))).toEqual([]);
+    });
+
+    it('fails at synth, naming the cause, when the settings outgrow Lambda environment variables', () => {
+      const projects = Array.from(
+        { length: 40 },
+        (_, i) => `arn:aws:devicefarm:us-west-2:123456789012:project:00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+      );
+
+      expect(() => build({ deviceFarm: { projects } })).toThrow(ConfigError);
+      expect(() => build({ deviceFarm: { projects } })).toThrow(/list fewer deviceFarm\.projects/);
+    });
+  });
+
+  describe('notifier event source', () => {
+    it('reads new event items from the table stream, isolating and reporting failures', () => {
+      const { stack, template } = built;
+      const filters = new Capture();
+
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: getAtt(stack.history.table, 'StreamArn'),
+        FunctionName: { Ref: logicalId(stack.notifier.function) },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 5,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: getAtt(stack.notifier.onFailureQueue, 'Arn') } },
+        FilterCriteria: { Filters: filters },
+      });
+      const patterns = (filters.asArray() as Array<{ Pattern: string }>).map((filter) => JSON.parse(filter.Pattern));
+      expect(patterns).toEqual([NEW_EVENT_FILTER_PATTERN]);
+    });
+
+    it('keeps failures 14 days in an encrypted, HTTPS-only queue', () => {
+      const { stack, template } = built;
+
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        KmsMasterKeyId: getAtt(stack.notifier.onFailureQueueKey, 'Arn'),
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalId(stack.notifier.onFailureQueue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('history table', () => {
+    it('has the schema of lambda/store/table-schema.ts, on demand, with a stream of new images', () => {
+      const { template } = built;
+
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: Match.absent(),
+        KeySchema: [
+          { AttributeName: KEY.pk, KeyType: 'HASH' },
+          { AttributeName: KEY.sk, KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        GlobalSecondaryIndexes: GLOBAL_INDEXES.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.pk, KeyType: 'HASH' },
+            { AttributeName: index.sk, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+        StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      });
+      const attributes = [KEY.pk, KEY.sk, ...GLOBAL_INDEXES.flatMap((index) => [index.pk, index.sk])];
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        AttributeDefinitions: attributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      });
+    });
+
+    it('is encrypted with a rotating customer-managed key and recoverable to a point in time', () => {
+      const { stack, template } = built;
+
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        SSESpecification: {
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: getAtt(stack.history.encryptionKey, 'Arn'),
+        },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+      template.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    });
+
+    it('survives the stack, with its key, by default', () => {
+      const { stack, template } = built;
+
+      template.hasResource('AWS::DynamoDB::Table', {
+        Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      expect(template.toJSON().Resources[logicalId(stack.history.encryptionKey)].DeletionPolicy).toBe('Retain');
+    });
+
+    it('goes with the stack, with its key, when retainOnDelete is false', () => {
+      const { stack, template } = build({ history: { retainOnDelete: false } });
+
+      template.hasResource('AWS::DynamoDB::Table', {
+        Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
+      });
+      expect(template.toJSON().Resources[logicalId(stack.history.encryptionKey)].DeletionPolicy).toBe('Delete');
+    });
+  });
+
+  describe('alert topic', () => {
+    it('is encrypted with its own key and refuses requests without TLS', () => {
+      const { stack, template } = built;
+
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        TopicName: Match.absent(),
+        KmsMasterKeyId: getAtt(stack.alerts.encryptionKey, 'Arn'),
+      });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: logicalId(stack.alerts.topic) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sns:Publish',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('lets CloudWatch alarms of this account use the topic key', () => {
+      const { template } = built;
+
+      template.hasResourceProperties('AWS::KMS::Key', {
+        Description: 'Vigil alert topic',
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('subscribes each configured email address', () => {
+      const { stack, template } = built;
+
+      template.resourceCountIs('AWS::SNS::Subscription', 2);
+      for (const email of config.notifications.emails) {
+        template.hasResourceProperties('AWS::SNS::Subscription', {
+          Protocol: 'email',
+          Endpoint: email,
+          TopicArn: { Ref: logicalId(stack.alerts.topic) },
+        });
+      }
+    });
+
+    it('has no subscription when the config lists no email', () => {
+      build().template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+  });
+
+  describe('permissions', () => {
+    it('never grants a DynamoDB, SNS, SQS or KMS action on "*", except dynamodb:ListStreams', () => {
+      const guarded = /^(dynamodb|sns|sqs|kms):/;
+
+      const offending = statementsOf(built.template).filter(
+        (statement) =>
+          asList(statement.Action).some((action) => guarded.test(action)) &&
+          asList(statement.Resource).includes('*'),
+      );
+
+      // ListStreams supports no resource type (Service Authorization Reference);
+      // the DynamoDB event source grants it alone in its own statement.
+      expect(offending).toEqual([{ Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' }]);
+    });
+
+    it('lets the poller use the table and each named index, never index/*', () => {
+      const { stack, template } = built;
+      const tableArn = getAtt(stack.history.table, 'Arn');
+
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: logicalId(stack.poller.node.findChild('Function').node.findChild('Role')) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Allow',
+              Action: [
+                'dynamodb:Query',
+                'dynamodb:GetItem',
+                'dynamodb:BatchGetItem',
+                'dynamodb:PutItem',
+                'dynamodb:UpdateItem',
+                'dynamodb:ConditionCheckItem',
+              ],
+              Resource: [
+                tableArn,
+                ...GLOBAL_INDEXES.map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index.name}`]] })),
+              ],
+            },
+          ]),
+        },
+      });
+    });
+
+    it('lets the notifier read and record on the table and publish to the topic', () => {
+      const { stack, template } = built;
+
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: logicalId(stack.notifier.node.findChild('Function').node.findChild('Role')) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Allow',
+              Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+              Resource: getAtt(stack.history.table, 'Arn'),
+            },
+            { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: logicalId(stack.alerts.topic) } },
+            {
+              Effect: 'Allow',
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Resource: getAtt(stack.alerts.encryptionKey, 'Arn'),
+            },
+          ]),
+        },
+      });
+    });
+
+    it('attaches no managed policy (logs go to each function\'s own log group only)', () => {
+      const { template } = built;
+
+      template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    });
+
+    it('scopes Device Farm reads to us-west-2 and this account, even for a stack in eu-west-1', () => {
+      const { stack, template } = build({}, { account: '123456789012', region: 'eu-west-1' });
+
+      const deviceFarm = statementsOf(template).filter((statement) =>
+        asList(statement.Action).some((action) => action.startsWith('devicefarm:')),
+      );
+      const byAction = new Map<string, string[]>();
+      for (const statement of deviceFarm) {
+        for (const action of asList(statement.Action)) {
+          byAction.set(action, [...(byAction.get(action) ?? []), ...asList(statement.Resource).map(arnText)]);
+        }
+      }
+
+      const arn = (type: string) =>
+        `arn:<{"Ref":"AWS::Partition"}>:devicefarm:${DEVICE_FARM_REGION}:<{"Ref":"AWS::AccountId"}>:${type}:*`;
+      expect(Object.fromEntries(byAction)).toEqual({
+        'devicefarm:ListProjects': ['*'],
+        'devicefarm:ListTestGridProjects': ['*'],
+        'devicefarm:ListRuns': [arn('project')],
+        'devicefarm:ListRemoteAccessSessions': [arn('project')],
+        'devicefarm:GetRun': [arn('run')],
+        'devicefarm:ListJobs': [arn('run')],
+        'devicefarm:GetRemoteAccessSession': [arn('session')],
+        'devicefarm:ListTestGridSessions': [arn('testgrid-project')],
+        'devicefarm:GetTestGridSession': [arn('testgrid-project'), arn('testgrid-session')],
+      });
+      expect(JSON.stringify(deviceFarm)).not.toContain('eu-west-1');
+      // Attached before the function exists, so the first scheduled poll has them.
+      const policyId = logicalId(stack.poller.node.findChild('DeviceFarmRead'));
+      template.hasResource('AWS::Lambda::Function', {
+        Properties: Match.objectLike({ MemorySize: 512 }),
+        DependsOn: Match.arrayWith([policyId]),
+      });
+    });
+  });
+
+  describe('outputs', () => {
+    it('exports what an operator needs', () => {
+      const { stack, template } = built;
+
+      template.hasOutput('TableName', { Value: { Ref: logicalId(stack.history.table) } });
+      template.hasOutput('TopicArn', { Value: { Ref: logicalId(stack.alerts.topic) } });
+      template.hasOutput('OnFailureQueueUrl', { Value: { Ref: logicalId(stack.notifier.onFailureQueue) } });
+      template.hasOutput('PollerFunctionName', { Value: { Ref: logicalId(stack.poller.function) } });
+    });
+  });
+
+  describe('cdk-nag AwsSolutions', () => {
+    it('reports no unacknowledged error or warning', () => {
+      const { app, stack } = built;
+
+      const report = new AwsSolutionsChecks(app).validateScope(stack);
+
+      expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+    });
+
+    it('acknowledges only findings that exist, on the construct that has them, each with a reason', () => {
+      const acknowledged = acknowledgements(built.stack);
+      const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => undefined);
+      let findings: string[];
+      try {
+        const { app, stack } = build(config);
+        findings = new AwsSolutionsChecks(app).validateScope(stack).violations.flatMap((violation) =>
+          violation.violatingResources.map(
+            (resource) => `${violation.ruleName} @ ${(resource.constructPath ?? '(no path)').replace(/\/Resource$/, '')}`,
+          ),
+        );
+      } finally {
+        spy.mockRestore();
+      }
+
+      expect(acknowledged.map((ack) => `${ack.id} @ ${ack.path}`).sort()).toEqual(findings.sort());
+      for (const ack of acknowledged) expect(ack.reason.trim().length).toBeGreaterThan(40);
+    });
+  });
+
+  it('matches the snapshot (asset hashes masked)', () => {
+    expect(maskAssets(built.template.toJSON())).toMatchSnapshot();
+  });
+});
+
+function acknowledgements(scope: IConstruct): Array<{ path: string; id: string; reason: string }> {
+  const found: Array<{ path: string; id: string; reason: string }> = [];
+  for (const construct of scope.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        found.push({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason });
+      }
+    }
+  }
+  return found;
+}
+
+/** Replaces content hashes (asset keys, bootstrap versions) so the snapshot only changes with the template. */
+function maskAssets(template: unknown): unknown {
+  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}/g, '<asset-hash>'));
+}

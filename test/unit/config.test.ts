@@ -1,0 +1,241 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../../lambda/core/errors';
+import { parseSettings } from '../../lambda/core/settings';
+import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig, settingsFrom, type VigilConfig } from '../../lib/config';
+
+const DEFAULTS: VigilConfig = {
+  notifications: { emails: [] },
+  deviceFarm: { projects: [], pollMinutes: 1 },
+  rules: {
+    runFinished: true,
+    jobResults: ['FAILED', 'ERRORED', 'STOPPED', 'WARNED'],
+    remoteAccessFinished: true,
+    testGridStatuses: ['ERRORED'],
+    unknownStatus: true,
+  },
+  history: { eventRetentionDays: 90, retainOnDelete: true },
+  logs: { retentionDays: 30 },
+};
+
+const RETENTION_LIST = '1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653';
+
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes `text` as the default config file in the test directory. */
+function writeConfig(text: string, name = DEFAULT_CONFIG_FILE): void {
+  writeFileSync(join(dir, name), text);
+}
+
+function loadError(options: { path?: string } = {}): string {
+  try {
+    loadConfig({ ...options, cwd: dir });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('returns every default, with no email subscribers, when no config file exists', () => {
+    const config = loadConfig({ cwd: dir });
+
+    expect(config).toEqual(DEFAULTS);
+  });
+
+  it('fills every other section with its defaults when the file only lists emails', () => {
+    writeConfig('{ "notifications": { "emails": ["a@b.co"] } }');
+
+    const config = loadConfig({ cwd: dir });
+
+    expect(config).toEqual({ ...DEFAULTS, notifications: { emails: ['a@b.co'] } });
+  });
+
+  it('reads the file named by path, relative to cwd', () => {
+    mkdirSync(join(dir, 'envs'));
+    writeConfig('{ "deviceFarm": { "pollMinutes": 5, "projects": ["checkout-app"] } }', 'envs/prod.json');
+
+    const config = loadConfig({ path: 'envs/prod.json', cwd: dir });
+
+    expect(config.deviceFarm).toEqual({ pollMinutes: 5, projects: ['checkout-app'] });
+  });
+
+  it('accepts a file that starts with a UTF-8 byte order mark', () => {
+    writeConfig('\uFEFF{ "logs": { "retentionDays": 365 } }');
+
+    expect(loadConfig({ cwd: dir }).logs.retentionDays).toBe(365);
+  });
+
+  it.each([
+    [
+      'a value of the wrong type',
+      '{ "history": { "retainOnDelete": "no" } }',
+      'vigil.config.json: history.retainOnDelete is "no"; expected true or false',
+    ],
+    [
+      'a poll period out of range',
+      '{ "deviceFarm": { "pollMinutes": 0 } }',
+      'vigil.config.json: deviceFarm.pollMinutes is 0; expected a whole number from 1 to 60',
+    ],
+    [
+      'a poll period that is not whole',
+      '{ "deviceFarm": { "pollMinutes": 1.5 } }',
+      'vigil.config.json: deviceFarm.pollMinutes is 1.5; expected a whole number from 1 to 60',
+    ],
+    [
+      'a log retention CloudWatch does not offer',
+      '{ "logs": { "retentionDays": 10 } }',
+      `vigil.config.json: logs.retentionDays is 10; expected one of ${RETENTION_LIST}`,
+    ],
+    [
+      'a log retention given as a string',
+      '{ "logs": { "retentionDays": "30" } }',
+      `vigil.config.json: logs.retentionDays is "30"; expected one of ${RETENTION_LIST}`,
+    ],
+    [
+      'a job result not in the list',
+      '{ "rules": { "jobResults": ["FAILED", "BROKEN"] } }',
+      'vigil.config.json: rules.jobResults[1] is "BROKEN"; expected one of PASSED, WARNED, FAILED, SKIPPED, ERRORED, STOPPED',
+    ],
+    [
+      'a malformed email address',
+      '{ "notifications": { "emails": ["team@example.com", "team.example.com"] } }',
+      'vigil.config.json: notifications.emails[1] is "team.example.com"; expected an email address like team@example.com',
+    ],
+    [
+      'an email address listed twice (whatever its case)',
+      '{ "notifications": { "emails": ["a@b.co", "c@d.co", "A@B.co"] } }',
+      'vigil.config.json: notifications.emails[2] is "A@B.co"; expected an address listed only once (same as notifications.emails[0])',
+    ],
+    [
+      'emails given as one string instead of a list',
+      '{ "notifications": { "emails": "a@b.co" } }',
+      'vigil.config.json: notifications.emails is "a@b.co"; expected a list of email addresses',
+    ],
+    [
+      'an unknown key (a typo)',
+      '{ "history": { "eventRetentionDay": 30 } }',
+      'vigil.config.json: history.eventRetentionDay is not a known setting; expected one of the known settings: eventRetentionDays, retainOnDelete',
+    ],
+    [
+      'an unknown section',
+      '{ "slack": {} }',
+      'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, deviceFarm, rules, history, logs',
+    ],
+    [
+      'a list at the top level',
+      '[]',
+      'vigil.config.json: (top level) is []; expected an object ({ ... })',
+    ],
+    [
+      'invalid JSON (a trailing comma)',
+      '{\n  "deviceFarm": { "pollMinutes": 5, }\n}',
+      "vigil.config.json: is not valid JSON at line 2, column 37; expected another property after ',' (remove the trailing comma)",
+    ],
+    [
+      'invalid JSON (a missing colon)',
+      '{\n  "logs": {\n    "retentionDays" 30\n  }\n}',
+      "vigil.config.json: is not valid JSON at line 3, column 21; expected ':' after the property name",
+    ],
+    [
+      'invalid JSON (a missing value)',
+      '{ "logs": { "retentionDays": } }',
+      'vigil.config.json: is not valid JSON at line 1, column 30; expected a value (an object, a list, a string in double quotes, a number, true, false or null)',
+    ],
+    [
+      'invalid JSON (the file ends early)',
+      '{ "logs": { "retentionDays": 30 }',
+      "vigil.config.json: is not valid JSON at line 1, column 34; expected ',' or '}' after the value before the end of the file",
+    ],
+    [
+      'an empty file',
+      '',
+      'vigil.config.json: is not valid JSON at line 1, column 1; expected a value before the end of the file',
+    ],
+  ])('rejects %s with a message naming where, what was found and what is accepted', (_case, text, message) => {
+    writeConfig(text);
+
+    expect(loadError()).toBe(message);
+  });
+
+  it('lists every problem, one per line', () => {
+    writeConfig('{ "deviceFarm": { "pollMinutes": 0 }, "logs": { "retentionDays": 10 } }');
+
+    expect(loadError().split('\n')).toEqual([
+      'vigil.config.json: deviceFarm.pollMinutes is 0; expected a whole number from 1 to 60',
+      `vigil.config.json: logs.retentionDays is 10; expected one of ${RETENTION_LIST}`,
+    ]);
+  });
+
+  it('names the file given by path in its messages', () => {
+    writeConfig('{ "deviceFarm": { "pollMinutes": 61 } }', 'prod.json');
+
+    expect(loadError({ path: 'prod.json' })).toBe(
+      'prod.json: deviceFarm.pollMinutes is 61; expected a whole number from 1 to 60',
+    );
+  });
+
+  it('fails when a file named by path does not exist', () => {
+    expect(loadError({ path: 'missing.json' })).toBe('Config file missing.json not found');
+  });
+
+  it('fails when the path names a directory', () => {
+    mkdirSync(join(dir, 'configs'));
+
+    expect(loadError({ path: 'configs' })).toBe('Config file configs could not be read (EISDIR)');
+  });
+});
+
+describe('parseConfig', () => {
+  it('names the given source in its messages', () => {
+    expect(() => parseConfig({ logs: { retentionDays: 2 } }, 'VIGIL_CONFIG_JSON')).toThrow(
+      `VIGIL_CONFIG_JSON: logs.retentionDays is 2; expected one of ${RETENTION_LIST}`,
+    );
+  });
+});
+
+describe('settingsFrom', () => {
+  it('returns only the runtime settings, which the Lambdas strict schema accepts', () => {
+    const config = parseConfig(
+      {
+        notifications: { emails: ['a@b.co'] },
+        deviceFarm: { projects: ['checkout-app'], pollMinutes: 5 },
+        rules: { jobResults: ['FAILED'], runFinished: false },
+        history: { eventRetentionDays: 30, retainOnDelete: false },
+        logs: { retentionDays: 7 },
+      },
+      'test',
+    );
+
+    const settings = settingsFrom(config);
+
+    expect(settings).toEqual({
+      deviceFarm: { projects: ['checkout-app'] },
+      rules: { ...DEFAULTS.rules, jobResults: ['FAILED'], runFinished: false },
+      history: { eventRetentionDays: 30 },
+    });
+    expect(parseSettings(JSON.stringify(settings), 'VIGIL_SETTINGS')).toEqual(settings);
+  });
+});
+
+describe('vigil.config.example.json', () => {
+  it('shows every setting with its default (emails excepted)', () => {
+    const text = readFileSync(join(__dirname, '..', '..', 'vigil.config.example.json'), 'utf8');
+    const raw: unknown = JSON.parse(text);
+
+    const config = parseConfig(raw, 'vigil.config.example.json');
+
+    expect(raw).toEqual({ ...DEFAULTS, notifications: { emails: ['team@example.com'] } });
+    expect(config).toEqual(raw);
+  });
+});
