@@ -89,6 +89,8 @@ export class VigilFunction extends Construct {
         sourceMap: false,
         // Pinned SDK versions travel with the code instead of the runtime's copy.
         bundleAwsSDK: true,
+        // Prefer packages' ES module builds: esbuild can tree-shake them (the SDK's CJS builds are single files).
+        mainFields: ['module', 'main'],
         forceDockerBundling: false,
       },
     });
