@@ -110,6 +110,35 @@ describe('vigil CLI', () => {
     expect(idle.out).toBe('Nothing is running: no active Device Farm runs, jobs or sessions are recorded.');
   });
 
+  it('keeps polling every --interval until interrupted, picking up each new change', async () => {
+    harness = await startHarness({ scenario: fourJobRunScenario(START) });
+    const controller = new AbortController();
+    const out: string[] = [];
+    const env = { ...process.env, VIGIL_TABLE: harness.tableName, VIGIL_TOPIC_ARN: harness.topicArn };
+    const emulator = harness.emulator;
+    const running = main(['run', '--interval', '1s'], {
+      env,
+      cwd: configDir,
+      out: (text) => {
+        out.push(text);
+        // Each finished cycle moves the scripted account one step on; stop after the last.
+        if (text.startsWith('cycle ')) {
+          if (emulator.step < 3) emulator.advance();
+          else controller.abort();
+        }
+      },
+      err: () => {},
+      signal: controller.signal,
+    });
+
+    expect(await running).toBe(0);
+    expect(out.filter((line) => line.startsWith('cycle '))).toHaveLength(4);
+    expect((await harness.received()).map((m) => m.subject)).toEqual([
+      'FAILED: job Tests on OnePlus 11 in run four-job-run',
+      'FAILED: run four-job-run (2 of 4 jobs did not pass)',
+    ]);
+  });
+
   it('stops with exit code 2 and names the field when the config file has a bad value', async () => {
     writeFileSync(join(configDir, 'bad.json'), '{ "deviceFarm": { "pollMinutes": 0 }, "rules": { "jobResults": ["FAIL"] } }');
 
