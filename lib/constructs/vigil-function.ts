@@ -10,6 +10,12 @@ import { ConfigError } from '../../lambda/core/errors';
 /** Where the Lambda entry files live (one thin handler per function). */
 export const HANDLERS_DIR = join(__dirname, '..', '..', 'lambda', 'handlers');
 
+/**
+ * Prefer packages' ES module builds: esbuild can tree-shake them (the SDK's
+ * CJS builds are single files). Shared with the test that runs the bundles.
+ */
+export const BUNDLE_MAIN_FIELDS = ['module', 'main'];
+
 /** Lambda's limit on all environment variables of a function together, in bytes. */
 const ENVIRONMENT_LIMIT_BYTES = 4096;
 
@@ -89,8 +95,7 @@ export class VigilFunction extends Construct {
         sourceMap: false,
         // Pinned SDK versions travel with the code instead of the runtime's copy.
         bundleAwsSDK: true,
-        // Prefer packages' ES module builds: esbuild can tree-shake them (the SDK's CJS builds are single files).
-        mainFields: ['module', 'main'],
+        mainFields: BUNDLE_MAIN_FIELDS,
         forceDockerBundling: false,
       },
     });
