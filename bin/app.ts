@@ -31,7 +31,12 @@ try {
   });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(error.message.split('\n').map((line) => `Vigil config error: ${line}\n`).join(''));
+  process.stderr.write(
+    error.message
+      .split('\n')
+      .map((line) => `Vigil config error: ${line}\n`)
+      .join(''),
+  );
   process.exit(1);
 }
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -108,7 +108,9 @@ async function main(): Promise<void> {
     rule('done');
     say(`An SQS queue subscribed to the topic received ${queued.Attributes?.ApproximateNumberOfMessages} messages.`);
     say(`Device Farm API calls made by Vigil in all: ${Object.values(emulator.calls).reduce((a, b) => a + b, 0)}`);
-    say(`Demo finished in ${Math.round((Date.now() - began) / 1000)} s. Deploy for real with \`npx cdk deploy\` (see README).`);
+    say(
+      `Demo finished in ${Math.round((Date.now() - began) / 1000)} s. Deploy for real with \`npx cdk deploy\` (see README).`,
+    );
   } finally {
     await stopAll();
   }

@@ -10,12 +10,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../lambda/core/errors';
-import {
-  deviceFarmSettingsSchema,
-  historySettingsSchema,
-  rulesSchema,
-  type Settings,
-} from '../lambda/core/settings';
+import { deviceFarmSettingsSchema, historySettingsSchema, rulesSchema, type Settings } from '../lambda/core/settings';
 import { emailAddress, flag, listOf, parseOrThrow, section, wholeNumber } from '../lambda/core/validation';
 
 /** The file read when no path is given, relative to the working directory. */
@@ -219,7 +214,8 @@ function findJsonError(text: string): JsonError | undefined {
     else if (char === '-' || (char >= '0' && char <= '9')) number();
     else {
       const word = ['true', 'false', 'null'].find((literal) => text.startsWith(literal, i));
-      if (word === undefined) fail('a value (an object, a list, a string in double quotes, a number, true, false or null)');
+      if (word === undefined)
+        fail('a value (an object, a list, a string in double quotes, a number, true, false or null)');
       else i += word.length;
     }
   };
@@ -233,7 +229,9 @@ function findJsonError(text: string): JsonError | undefined {
     for (;;) {
       skipSpace();
       if (text.charAt(i) !== '"') {
-        fail(i >= text.length ? "a property name or '}' before the end of the file" : 'a property name in double quotes');
+        fail(
+          i >= text.length ? "a property name or '}' before the end of the file" : 'a property name in double quotes',
+        );
       }
       string();
       skipSpace();

@@ -14,12 +14,17 @@ import {
 import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../store/table-schema';
 
 /** Returns the table's stream ARN, creating the table first if needed. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<{ streamArn: string; created: boolean }> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<{ streamArn: string; created: boolean }> {
   try {
     const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
     const streamArn = out.Table?.LatestStreamArn;
     if (streamArn === undefined || out.Table?.StreamSpecification?.StreamEnabled !== true) {
-      throw new Error(`Table ${tableName} exists but has no stream; Vigil needs its stream (NEW_IMAGE) to deliver notifications`);
+      throw new Error(
+        `Table ${tableName} exists but has no stream; Vigil needs its stream (NEW_IMAGE) to deliver notifications`,
+      );
     }
     return { streamArn, created: false };
   } catch (error) {

@@ -27,7 +27,9 @@ export function describeChange(event: ChangeEvent): string {
   const parts: string[] = [];
   const { from, to } = event;
   if (from === undefined) {
-    parts.push(`first seen ${to.status}${to.result ? ` (result ${to.result})` : ''}${event.baseline ? ' [baseline]' : ''}`);
+    parts.push(
+      `first seen ${to.status}${to.result ? ` (result ${to.result})` : ''}${event.baseline ? ' [baseline]' : ''}`,
+    );
   } else {
     if (from.status !== to.status) parts.push(`${from.status} → ${to.status}`);
     if (from.result !== to.result) parts.push(`result ${from.result ?? '(none)'} → ${to.result ?? '(none)'}`);
@@ -56,10 +58,16 @@ function timelineText(arn: string, entries: readonly TimelineEntry[]): string[] 
   return lines;
 }
 
-export async function historyCommand(options: HistoryOptions, reader: HistoryReader, io: CliIo, now = new Date()): Promise<number> {
+export async function historyCommand(
+  options: HistoryOptions,
+  reader: HistoryReader,
+  io: CliIo,
+  now = new Date(),
+): Promise<number> {
   const since = options.since === undefined ? undefined : parseSince(options.since, now);
   if (options.target === undefined) {
-    if (since === undefined) throw new UsageError('vigil history needs a resource (ARN, id or name) or --since <duration|date>');
+    if (since === undefined)
+      throw new UsageError('vigil history needs a resource (ARN, id or name) or --since <duration|date>');
     const events = await reader.window(since, now.toISOString());
     if (options.json) {
       io.out(JSON.stringify(events, null, 2));
@@ -77,7 +85,9 @@ export async function historyCommand(options: HistoryOptions, reader: HistoryRea
   if (!arn.startsWith('arn:')) {
     const matches = await reader.find(options.target);
     if (matches.length === 0) {
-      io.err(`No recorded resource has the name or id ${JSON.stringify(options.target)}; try its ARN, or vigil history --since 1d to list recent changes`);
+      io.err(
+        `No recorded resource has the name or id ${JSON.stringify(options.target)}; try its ARN, or vigil history --since 1d to list recent changes`,
+      );
       return 1;
     }
     if (matches.length > 1) {

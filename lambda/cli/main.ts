@@ -64,14 +64,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return command === undefined && !values.help ? 2 : 0;
     }
     const allowed = ALLOWED[command];
-    if (allowed === undefined) throw new UsageError(`Unknown command ${JSON.stringify(command)}; expected run, history or status\n\n${USAGE}`);
+    if (allowed === undefined)
+      throw new UsageError(`Unknown command ${JSON.stringify(command)}; expected run, history or status\n\n${USAGE}`);
     for (const [flag, value] of Object.entries(values)) {
       if (value !== undefined && !allowed.includes(flag)) {
-        throw new UsageError(`vigil ${command} does not take --${flag}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`);
+        throw new UsageError(
+          `vigil ${command} does not take --${flag}; it takes ${allowed.map((f) => `--${f}`).join(', ')}`,
+        );
       }
     }
     const maxPositionals = command === 'history' ? 1 : 0;
-    if (rest.length > maxPositionals) throw new UsageError(`vigil ${command}: unexpected argument ${JSON.stringify(rest[maxPositionals])}`);
+    if (rest.length > maxPositionals)
+      throw new UsageError(`vigil ${command}: unexpected argument ${JSON.stringify(rest[maxPositionals])}`);
 
     if (command === 'run') {
       return await runCommand(
@@ -91,7 +95,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       tableName: tableName(values.table, io),
       retentionDays: 1, // read-only: retention applies to writes
     });
-    if (command === 'history') return await historyCommand({ target: rest[0], since: values.since, json: values.json === true }, reader, io);
+    if (command === 'history')
+      return await historyCommand({ target: rest[0], since: values.since, json: values.json === true }, reader, io);
     return await statusCommand(values.json === true, reader, io);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
@@ -100,7 +105,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     const name = (error as { name?: string }).name;
     if (name === 'ResourceNotFoundException') {
-      io.err(`The table was not found: ${(error as Error).message}. Run \`vigil run --once\` to create it, or set VIGIL_TABLE to the stack's TableName output.`);
+      io.err(
+        `The table was not found: ${(error as Error).message}. Run \`vigil run --once\` to create it, or set VIGIL_TABLE to the stack's TableName output.`,
+      );
       return 1;
     }
     if ((error as Error).message?.includes('Region is missing')) {

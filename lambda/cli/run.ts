@@ -7,7 +7,12 @@
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { loadConfig, settingsFrom } from '../../lib/config';
-import { createDeviceFarmClient, createDocumentClient, createDynamoClient, createSnsClient } from '../clients/aws-clients';
+import {
+  createDeviceFarmClient,
+  createDocumentClient,
+  createDynamoClient,
+  createSnsClient,
+} from '../clients/aws-clients';
 import { countCalls } from '../clients/call-counter';
 import { Tally } from '../core/tally';
 import type { Notification } from '../deliver/compose';
@@ -44,7 +49,11 @@ function printNotification(io: CliIo, showText: boolean) {
   return (notification: Notification, messageId: string) => {
     io.out(`\n── notification ${'─'.repeat(52)}`);
     io.out(`Subject: ${notification.subject}`);
-    io.out(`Attributes: ${Object.entries(notification.attributes).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    io.out(
+      `Attributes: ${Object.entries(notification.attributes)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+    );
     if (showText) io.out(`\n${notification.text}`);
     io.out(`(SNS message ${messageId})`);
     io.out('─'.repeat(68));
@@ -72,7 +81,10 @@ export function writeCount(calls: Record<string, number>, itemsPerTransaction = 
 export async function runCommand(options: RunOptions, io: CliIo): Promise<number> {
   const config = loadConfig({ path: options.config, cwd: io.cwd });
   const settings = settingsFrom(config);
-  const intervalMs = options.interval === undefined ? config.deviceFarm.pollMinutes * 60_000 : parseDuration(options.interval, '--interval');
+  const intervalMs =
+    options.interval === undefined
+      ? config.deviceFarm.pollMinutes * 60_000
+      : parseDuration(options.interval, '--interval');
   const log = consoleLog(io.err, options.verbose);
   const tally = new Tally();
   const dynamo = createDynamoClient(tally);

@@ -37,9 +37,16 @@ export function activeLine(state: StoredState, now: Date): ActiveLine {
   };
 }
 
-export async function statusCommand(json: boolean, reader: HistoryReader, io: CliIo, now = new Date()): Promise<number> {
+export async function statusCommand(
+  json: boolean,
+  reader: HistoryReader,
+  io: CliIo,
+  now = new Date(),
+): Promise<number> {
   const active = (await reader.active('devicefarm')).map((s) => activeLine(s, now));
-  active.sort((a, b) => a.project.localeCompare(b.project) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  active.sort(
+    (a, b) => a.project.localeCompare(b.project) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
+  );
   if (json) {
     io.out(JSON.stringify(active, null, 2));
     return 0;

@@ -45,7 +45,11 @@ export class StreamFollower {
           page = await this.client.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }));
         } catch (error) {
           if (!(error instanceof ExpiredIteratorException)) throw error;
-          shard.iterator = await this.iterator(shardId, shard.lastSequence ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON', shard.lastSequence);
+          shard.iterator = await this.iterator(
+            shardId,
+            shard.lastSequence ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+            shard.lastSequence,
+          );
           continue;
         }
         const records = page.Records ?? [];
@@ -83,7 +87,11 @@ export class StreamFollower {
     } while (start !== undefined);
   }
 
-  private async iterator(shardId: string, type: ShardIteratorType, sequenceNumber?: string): Promise<string | undefined> {
+  private async iterator(
+    shardId: string,
+    type: ShardIteratorType,
+    sequenceNumber?: string,
+  ): Promise<string | undefined> {
     const out = await this.client.send(
       new GetShardIteratorCommand({
         StreamArn: this.streamArn,

@@ -28,13 +28,13 @@ export function countCalls<I extends object, O extends MetadataBearer>(
   client.middlewareStack.add(counter, { step: 'initialize', name: 'vigilCallCounter' });
   // The deserialize step runs once per attempt, inside the retry loop.
   const attempts: DeserializeMiddleware<I, O> = (next) => async (args) => {
-      tally.add(`${service}.attempts`);
-      try {
-        return await next(args);
-      } catch (error) {
-        if (THROTTLE_CODES.has((error as { name?: string }).name ?? '')) tally.add(`${service}.throttled`);
-        throw error;
-      }
+    tally.add(`${service}.attempts`);
+    try {
+      return await next(args);
+    } catch (error) {
+      if (THROTTLE_CODES.has((error as { name?: string }).name ?? '')) tally.add(`${service}.throttled`);
+      throw error;
+    }
   };
   // High priority puts it outside the deserializer, so it sees the typed errors the deserializer throws.
   client.middlewareStack.add(attempts, { step: 'deserialize', name: 'vigilAttemptCounter', priority: 'high' });

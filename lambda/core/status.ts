@@ -26,7 +26,15 @@ export const KNOWN_STATUSES: Readonly<Record<Kind, readonly string[]>> = {
 };
 
 /** Results documented by AWS (runs, jobs, remote access sessions). */
-export const KNOWN_RESULTS: readonly string[] = ['PENDING', 'PASSED', 'WARNED', 'FAILED', 'SKIPPED', 'ERRORED', 'STOPPED'];
+export const KNOWN_RESULTS: readonly string[] = [
+  'PENDING',
+  'PASSED',
+  'WARNED',
+  'FAILED',
+  'SKIPPED',
+  'ERRORED',
+  'STOPPED',
+];
 
 /**
  * Vigil's own terminal status for a resource that the API no longer returns

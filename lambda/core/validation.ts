@@ -29,9 +29,7 @@ export function flag() {
 
 /** A non-empty string (trimmed length ≥ 1). */
 export function text(what: string) {
-  return z
-    .string({ error: what })
-    .refine((s) => s.trim().length > 0, { error: what });
+  return z.string({ error: what }).refine((s) => s.trim().length > 0, { error: what });
 }
 
 /** An email address. */

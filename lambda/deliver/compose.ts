@@ -6,15 +6,9 @@
  * as well as by name; statuses and results keep AWS's spelling.
  */
 import type { JobBrief, JobSummary, Observation } from '../core/observation';
+import { isKnownResult } from '../core/status';
 import type { ChangeEvent } from '../record/change-event';
-import {
-  consoleLink,
-  describeCounters,
-  describeDevice,
-  describeMinutes,
-  safeSubject,
-  worstResult,
-} from './format';
+import { consoleLink, describeCounters, describeDevice, describeMinutes, safeSubject, worstResult } from './format';
 import type { Notice, NoticeType } from './rules';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -136,7 +130,14 @@ function jobLines(job: ResourceFacts): string[] {
     .join(' · ');
   // Device Farm names jobs after their device ("Tests on Pixel 8"): say the device only when the name does not.
   const deviceName = job.device?.replace(/ \(.*\)$/, '');
-  const device = job.device === undefined ? '' : deviceName && job.name.includes(deviceName) ? ` (${job.device.slice(deviceName.length + 2, -1)})` : ` on ${job.device}`;
+  const device =
+    job.device === undefined
+      ? ''
+      : deviceName && job.name.includes(deviceName)
+        ? job.device === deviceName
+          ? '' // no platform to add
+          : ` (${job.device.slice(deviceName.length + 2, -1)})`
+        : ` on ${job.device}`;
   const head = `- ${job.result ?? job.status}  ${job.name}${device}`;
   return [head, `  ${job.arn}`, ...(detail ? [`  ${detail}`] : [])];
 }
@@ -249,7 +250,9 @@ export function compose(notice: Notice): Notification {
       break;
     }
     case 'unknown-status': {
-      const value = event.to.result !== undefined && event.from?.result !== event.to.result ? event.to.result : state.status;
+      // Name the value Vigil does not know: the result only when it is the new, unknown one.
+      const resultIsNewUnknown = event.from?.result !== event.to.result && !isKnownResult(event.to.result);
+      const value = resultIsNewUnknown && event.to.result !== undefined ? event.to.result : state.status;
       subject = `Unknown Device Farm value ${value}: ${kindWord} ${state.name}`;
       headline = `Device Farm reported a value Vigil does not know for ${kindWord} ${state.name}. It is recorded as it is and Vigil keeps following the ${kindWord}.`;
       severity = 'warning';

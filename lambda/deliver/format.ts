@@ -11,9 +11,17 @@ export const SUBJECT_MAX_CHARS = 99;
 /** A subject SNS accepts: control characters become spaces, whitespace is folded, long text ends in "…". */
 export function safeSubject(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  const folded = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  const folded = text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const chars = [...folded];
-  return chars.length <= SUBJECT_MAX_CHARS ? folded : `${chars.slice(0, SUBJECT_MAX_CHARS - 1).join('').trimEnd()}…`;
+  return chars.length <= SUBJECT_MAX_CHARS
+    ? folded
+    : `${chars
+        .slice(0, SUBJECT_MAX_CHARS - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 /** "18.5 min"; minutes are shown to one decimal, as the console shows them. */
@@ -26,7 +34,8 @@ export function describeMinutes(minutes: Minutes | undefined): string | undefine
   if (minutes === undefined) return undefined;
   const parts: string[] = [];
   if (minutes.metered !== undefined) parts.push(`metered ${formatMinutes(minutes.metered)}`);
-  if (minutes.unmetered !== undefined && minutes.unmetered > 0) parts.push(`unmetered ${formatMinutes(minutes.unmetered)}`);
+  if (minutes.unmetered !== undefined && minutes.unmetered > 0)
+    parts.push(`unmetered ${formatMinutes(minutes.unmetered)}`);
   if (minutes.total !== undefined) {
     // "6.4 min (metered)" when one meter holds it all; both figures otherwise.
     if (minutes.metered === minutes.total && !(minutes.unmetered && minutes.unmetered > 0)) {

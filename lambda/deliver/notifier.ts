@@ -38,7 +38,10 @@ export interface NotifyReport {
 export async function notifyBatch(records: readonly StreamRecordInput[], deps: NotifierDeps): Promise<NotifyReport> {
   const { events, rejected } = readEvents(records);
   for (const r of rejected) {
-    deps.log.error('Skipping a stream record that is not a readable event', { sequenceNumber: r.sequenceNumber, reason: r.reason });
+    deps.log.error('Skipping a stream record that is not a readable event', {
+      sequenceNumber: r.sequenceNumber,
+      reason: r.reason,
+    });
   }
   const delivered = await deps.deliveries.delivered(events.map((e) => e.event));
   const pending = events.filter((e) => !delivered.has(e.event.eventId));
@@ -46,7 +49,10 @@ export async function notifyBatch(records: readonly StreamRecordInput[], deps: N
 
   const failed: string[] = [];
   let published = 0;
-  for (const notice of planNotices(pending.map((e) => e.event), deps.rules)) {
+  for (const notice of planNotices(
+    pending.map((e) => e.event),
+    deps.rules,
+  )) {
     const notification = compose(notice);
     let messageId: string;
     try {

@@ -40,8 +40,7 @@ function isNewUnknown(event: ChangeEvent): boolean {
   const statusIsNew = event.from?.status !== event.to.status;
   const resultIsNew = event.from?.result !== event.to.result;
   return (
-    (statusIsNew && !isKnownStatus(event.kind, event.to.status)) ||
-    (resultIsNew && !isKnownResult(event.to.result))
+    (statusIsNew && !isKnownStatus(event.kind, event.to.status)) || (resultIsNew && !isKnownResult(event.to.result))
   );
 }
 

@@ -23,15 +23,30 @@ const SAFETY_BYTES = 8_192;
 export function snsMessage(notification: Notification): string {
   const build = (text: string) => {
     const json = JSON.stringify({ ...notification.document, text });
-    return JSON.stringify({ default: text, email: text, 'email-json': json, sqs: json, lambda: json, http: json, https: json });
+    return JSON.stringify({
+      default: text,
+      email: text,
+      'email-json': json,
+      sqs: json,
+      lambda: json,
+      http: json,
+      https: json,
+    });
   };
+  const budget = SNS_MAX_BYTES - SAFETY_BYTES;
+  const overhead = Buffer.byteLength(build(''), 'utf8');
   let text = notification.text;
   let body = build(text);
-  while (Buffer.byteLength(body, 'utf8') > SNS_MAX_BYTES - SAFETY_BYTES && text.length > 200) {
-    // The text appears four times (default, email and inside the JSON); cut it in proportion.
-    const excess = Buffer.byteLength(body, 'utf8') - (SNS_MAX_BYTES - SAFETY_BYTES);
-    text = `${text.slice(0, Math.max(200, text.length - Math.ceil(excess / 3) - 64))}\n… (message shortened to fit SNS's 256 KB limit)`;
+  let size = Buffer.byteLength(body, 'utf8');
+  while (size > budget && text.length > 200) {
+    // The text appears seven times (default, email and inside each JSON body), escaped twice in
+    // some: keep the share of it that fits, less room for the note saying it was cut.
+    const keep = Math.floor((text.length * Math.max(0, budget - overhead)) / (size - overhead)) - 64;
+    const cut = `${text.slice(0, Math.max(200, keep))}\n… (message shortened to fit SNS's 256 KB limit)`;
+    if (cut === text) break; // already as short as it goes: the document alone is over the limit
+    text = cut;
     body = build(text);
+    size = Buffer.byteLength(body, 'utf8');
   }
   return body;
 }
@@ -44,7 +59,10 @@ export class SnsPublisher implements Publisher {
 
   async publish(notification: Notification): Promise<{ messageId: string }> {
     const attributes = Object.fromEntries(
-      Object.entries(notification.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+      Object.entries(notification.attributes).map(([name, value]) => [
+        name,
+        { DataType: 'String', StringValue: value },
+      ]),
     );
     const out = await this.client.send(
       new PublishCommand({

@@ -89,7 +89,11 @@ export function readEvents(records: readonly StreamRecordInput[]): {
       const image = unmarshall(raw as unknown as Parameters<typeof unmarshall>[0]);
       const parsed = changeEventSchema.safeParse(image);
       if (parsed.success) events.push({ sequenceNumber, event: parsed.data as unknown as ChangeEvent });
-      else rejected.push({ sequenceNumber, reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      else
+        rejected.push({
+          sequenceNumber,
+          reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        });
     } catch (error) {
       rejected.push({ sequenceNumber, reason: (error as Error).message });
     }

@@ -112,7 +112,11 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: cursorItem(cursor) }));
   }
 
-  async writeChange(latest: StoredState, event: ChangeEvent, expectedVersion: number | undefined): Promise<WriteOutcome> {
+  async writeChange(
+    latest: StoredState,
+    event: ChangeEvent,
+    expectedVersion: number | undefined,
+  ): Promise<WriteOutcome> {
     const latestCondition =
       expectedVersion === undefined
         ? { ConditionExpression: 'attribute_not_exists(pk)' }

@@ -18,13 +18,20 @@ export const scopePk = (scope: string) => `S#${scope}`;
 export const resourcePk = (arn: string) => `R#${arn}`;
 export const eventSk = (at: string, version: number) => `E#${at}#${String(version).padStart(8, '0')}`;
 export const deliverySk = (eventSkValue: string) => `D#${eventSkValue}`;
-export const cursorKey = (service: Service, scope: string, kind: Kind) => ({ pk: `C#${service}`, sk: `${scope}#${kind}` });
+export const cursorKey = (service: Service, scope: string, kind: Kind) => ({
+  pk: `C#${service}`,
+  sk: `${scope}#${kind}`,
+});
 export const activePk = (service: Service) => `A#${service}`;
 export const timePk = (service: Service, kind: Kind) => `${service}#${kind}`;
 
 /** The latest-state item: active resources carry the sparse `active` index keys, finished ones a TTL. */
 export function latestItem(state: StoredState, retentionDays: number): Record<string, unknown> {
-  const item: Record<string, unknown> = { ...latestKey(state.scope, state.kind, state.arn), entity: 'latest', ...state };
+  const item: Record<string, unknown> = {
+    ...latestKey(state.scope, state.kind, state.arn),
+    entity: 'latest',
+    ...state,
+  };
   if (state.terminal) item.expiresAt = expiryAfter(state.observedAt, retentionDays);
   else {
     item.apk = activePk(state.service);

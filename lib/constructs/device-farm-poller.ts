@@ -35,7 +35,10 @@ function deviceFarmArn(resourceType: string): string {
  * and condition keys for AWS Device Farm"). ListProjects and
  * ListTestGridProjects support no resource type, so they need `*`.
  */
-const DEVICE_FARM_PERMISSIONS: ReadonlyArray<{ readonly actions: readonly string[]; readonly resourceTypes: readonly string[] }> = [
+const DEVICE_FARM_PERMISSIONS: ReadonlyArray<{
+  readonly actions: readonly string[];
+  readonly resourceTypes: readonly string[];
+}> = [
   { actions: ['devicefarm:ListRuns', 'devicefarm:ListRemoteAccessSessions'], resourceTypes: ['project'] },
   { actions: ['devicefarm:GetRun', 'devicefarm:ListJobs'], resourceTypes: ['run'] },
   { actions: ['devicefarm:GetRemoteAccessSession'], resourceTypes: ['session'] },

@@ -77,7 +77,12 @@ export class Notifier extends Construct {
         'This queue is itself the dead-letter destination: the on-failure destination of the notifier stream event source mapping, which cdk-nag cannot see.',
     });
 
-    props.history.grantItems(fn.role, ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem']);
+    props.history.grantItems(fn.role, [
+      'dynamodb:Query',
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+    ]);
     props.alerts.grantPublish(fn.role);
 
     this.eventSource = new DynamoEventSource(props.history.table, {

@@ -108,7 +108,8 @@ export class VigilFunction extends Construct {
    */
   defaultPolicy(): Policy {
     const policy = this.role.node.tryFindChild('DefaultPolicy');
-    if (!(policy instanceof Policy)) throw new Error(`${this.role.node.path} has no default policy yet; grant something first`);
+    if (!(policy instanceof Policy))
+      throw new Error(`${this.role.node.path} has no default policy yet; grant something first`);
     return policy;
   }
 }

@@ -210,7 +210,8 @@ describe('VigilStack', () => {
     it('fails at synth, naming the cause, when the settings outgrow Lambda environment variables', () => {
       const projects = Array.from(
         { length: 40 },
-        (_, i) => `arn:aws:devicefarm:us-west-2:123456789012:project:00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+        (_, i) =>
+          `arn:aws:devicefarm:us-west-2:123456789012:project:00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
       );
 
       expect(() => build({ deviceFarm: { projects } })).toThrow(ConfigError);
@@ -389,8 +390,7 @@ describe('VigilStack', () => {
 
       const offending = statementsOf(built.template).filter(
         (statement) =>
-          asList(statement.Action).some((action) => guarded.test(action)) &&
-          asList(statement.Resource).includes('*'),
+          asList(statement.Action).some((action) => guarded.test(action)) && asList(statement.Resource).includes('*'),
       );
 
       // ListStreams supports no resource type (Service Authorization Reference);
@@ -449,7 +449,7 @@ describe('VigilStack', () => {
       });
     });
 
-    it('attaches no managed policy (logs go to each function\'s own log group only)', () => {
+    it("attaches no managed policy (logs go to each function's own log group only)", () => {
       const { template } = built;
 
       template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
@@ -517,11 +517,14 @@ describe('VigilStack', () => {
       let findings: string[];
       try {
         const { app, stack } = build(config);
-        findings = new AwsSolutionsChecks(app).validateScope(stack).violations.flatMap((violation) =>
-          violation.violatingResources.map(
-            (resource) => `${violation.ruleName} @ ${(resource.constructPath ?? '(no path)').replace(/\/Resource$/, '')}`,
-          ),
-        );
+        findings = new AwsSolutionsChecks(app)
+          .validateScope(stack)
+          .violations.flatMap((violation) =>
+            violation.violatingResources.map(
+              (resource) =>
+                `${violation.ruleName} @ ${(resource.constructPath ?? '(no path)').replace(/\/Resource$/, '')}`,
+            ),
+          );
       } finally {
         spy.mockRestore();
       }

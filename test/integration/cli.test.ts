@@ -64,7 +64,9 @@ describe('vigil CLI', () => {
     const finished = await vigil('run', '--once');
 
     expect(down.code).toBe(1);
-    expect(down.out).toContain('4 changes recorded, 0 notifications published, 1 event(s) not delivered (retried next cycle)');
+    expect(down.out).toContain(
+      '4 changes recorded, 0 notifications published, 1 event(s) not delivered (retried next cycle)',
+    );
     expect(down.err).toContain('error: Publishing a notification failed; its events will be retried');
     expect(recovered.code).toBe(0);
     expect(recovered.out).toContain('0 changes recorded, 1 notification published');
@@ -90,7 +92,11 @@ describe('vigil CLI', () => {
     const byName = await vigil('history', 'four-job-run', '--json');
     const idle = await vigil('status');
 
-    expect(JSON.parse(active.out).map((a: { kind: string; name: string; status: string }) => `${a.kind} ${a.name} ${a.status}`)).toEqual([
+    expect(
+      JSON.parse(active.out).map(
+        (a: { kind: string; name: string; status: string }) => `${a.kind} ${a.name} ${a.status}`,
+      ),
+    ).toEqual([
       'job Tests on Google Pixel 8 RUNNING',
       'job Tests on Motorola Edge 40 RUNNING',
       'job Tests on OnePlus 11 RUNNING',
@@ -140,7 +146,10 @@ describe('vigil CLI', () => {
   });
 
   it('stops with exit code 2 and names the field when the config file has a bad value', async () => {
-    writeFileSync(join(configDir, 'bad.json'), '{ "deviceFarm": { "pollMinutes": 0 }, "rules": { "jobResults": ["FAIL"] } }');
+    writeFileSync(
+      join(configDir, 'bad.json'),
+      '{ "deviceFarm": { "pollMinutes": 0 }, "rules": { "jobResults": ["FAIL"] } }',
+    );
 
     const result = await vigil('run', '--once', '--config', 'bad.json');
 

@@ -40,7 +40,14 @@ import {
   type StateAt,
   startDeviceFarmEmulator,
 } from '../emulators/device-farm';
-import { DEMO_IDS, DEMO_STEPS, demoScenario, FOUR_JOB_IDS, FOUR_JOB_STEPS, fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
+import {
+  DEMO_IDS,
+  DEMO_STEPS,
+  demoScenario,
+  FOUR_JOB_IDS,
+  FOUR_JOB_STEPS,
+  fourJobRunScenario,
+} from '../emulators/device-farm/scenarios/demo';
 
 const START = new Date('2025-06-01T02:00:00.000Z');
 const STEP_MS = 300_000;
@@ -56,7 +63,10 @@ function deviceFarm(config: Partial<DeviceFarmClientConfig> = {}): DeviceFarmCli
 }
 
 /** Starts an emulator, exports its endpoint, and stops it after the enclosing describe. */
-function useEmulator(options: () => DeviceFarmEmulatorOptions): { emu: () => DeviceFarmEmulator; client: () => DeviceFarmClient } {
+function useEmulator(options: () => DeviceFarmEmulatorOptions): {
+  emu: () => DeviceFarmEmulator;
+  client: () => DeviceFarmClient;
+} {
   let emulator: DeviceFarmEmulator | undefined;
   let sdk: DeviceFarmClient | undefined;
   const previous = process.env.AWS_ENDPOINT_URL_DEVICE_FARM;
@@ -78,7 +88,10 @@ function useEmulator(options: () => DeviceFarmEmulatorOptions): { emu: () => Dev
   return { emu: () => need(emulator), client: () => need(sdk) };
 }
 
-async function collect<T, P>(pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<{ items: T[]; pages: number }> {
+async function collect<T, P>(
+  pages: AsyncIterable<P>,
+  pick: (page: P) => T[] | undefined,
+): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];
   let count = 0;
   for await (const page of pages) {
@@ -88,7 +101,9 @@ async function collect<T, P>(pages: AsyncIterable<P>, pick: (page: P) => T[] | u
   return { items, pages: count };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number; attempts?: number } }> {
+async function rejection(
+  promise: Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number; attempts?: number } }> {
   try {
     await promise;
   } catch (error) {
@@ -175,7 +190,13 @@ describe('demo scenario through the real SDK', () => {
     const { runs } = await client().send(new ListRunsCommand({ arn: projectArn }));
     expect(runs).toHaveLength(1);
     const release = runs?.[0] as Run;
-    expect(release).toMatchObject({ name: 'release-1.4.1', status: 'COMPLETED', result: 'PASSED', totalJobs: 2, completedJobs: 2 });
+    expect(release).toMatchObject({
+      name: 'release-1.4.1',
+      status: 'COMPLETED',
+      result: 'PASSED',
+      totalJobs: 2,
+      completedJobs: 2,
+    });
     expect(release.created).toBeInstanceOf(Date);
     expect(release.stopped?.getTime()).toBeLessThan(START.getTime());
 
@@ -199,18 +220,28 @@ describe('demo scenario through the real SDK', () => {
     expect(nightly).not.toHaveProperty('counters');
     expect(nightly).not.toHaveProperty('deviceMinutes');
 
-    const { items: jobs } = await collect(paginateListJobs({ client: client() }, { arn: nightlyArn }), (page) => page.jobs);
+    const { items: jobs } = await collect(
+      paginateListJobs({ client: client() }, { arn: nightlyArn }),
+      (page) => page.jobs,
+    );
     // Same creation time: reverse scenario order.
     expect(jobs.map((j) => j.arn)).toEqual(['00003', '00002', '00001', '00000'].map(jobArn));
     const motorola = jobs[0];
     expect(motorola?.status).toBe('PENDING_DEVICE');
-    expect(motorola?.device).toMatchObject({ name: 'Motorola Edge 40', platform: 'ANDROID', os: '13', arn: deviceArn('Motorola Edge 40') });
+    expect(motorola?.device).toMatchObject({
+      name: 'Motorola Edge 40',
+      platform: 'ANDROID',
+      os: '13',
+      arn: deviceArn('Motorola Edge 40'),
+    });
     expect(motorola?.device?.arn).toMatch(/^arn:aws:devicefarm:us-west-2::device:[0-9A-F]{32}$/);
 
     const { remoteAccessSessions } = await client().send(new ListRemoteAccessSessionsCommand({ arn: projectArn }));
     const session = remoteAccessSessions?.[0] as RemoteAccessSession;
     expect(session).toMatchObject({ name: 'debug-login-crash', status: 'RUNNING', billingMethod: 'METERED' });
-    expect(session.arn).toBe(`arn:aws:devicefarm:us-west-2:123456789012:session:${DEMO_IDS.project}/${DEMO_IDS.remoteAccessSession}/00000`);
+    expect(session.arn).toBe(
+      `arn:aws:devicefarm:us-west-2:123456789012:session:${DEMO_IDS.project}/${DEMO_IDS.remoteAccessSession}/00000`,
+    );
     expect(session).not.toHaveProperty('deviceMinutes');
     expect(session).not.toHaveProperty('stopped');
   });
@@ -252,7 +283,11 @@ describe('demo scenario through the real SDK', () => {
     emu().setStep(DEMO_STEPS - 1);
     const arn = arns.remoteAccessSession(DEMO_IDS.project, DEMO_IDS.remoteAccessSession);
     const { remoteAccessSession } = await client().send(new GetRemoteAccessSessionCommand({ arn }));
-    expect(remoteAccessSession).toMatchObject({ status: 'COMPLETED', result: 'PASSED', deviceMinutes: { total: 18.5, metered: 18.5, unmetered: 0 } });
+    expect(remoteAccessSession).toMatchObject({
+      status: 'COMPLETED',
+      result: 'PASSED',
+      deviceMinutes: { total: 18.5, metered: 18.5, unmetered: 0 },
+    });
     expect(remoteAccessSession?.device?.name).toBe('Google Pixel 8');
     expect(remoteAccessSession?.started).toEqual(at(1));
     expect(remoteAccessSession?.stopped).toEqual(at(4));
@@ -264,7 +299,10 @@ describe('demo scenario through the real SDK', () => {
     expect(testGridProjects?.map((p) => p.arn)).toEqual([projectArnTg]);
     const sessionsAt = async (step: number): Promise<TestGridSession[]> => {
       emu().setStep(step);
-      const { items } = await collect(paginateListTestGridSessions({ client: client() }, { projectArn: projectArnTg }), (p) => p.testGridSessions);
+      const { items } = await collect(
+        paginateListTestGridSessions({ client: client() }, { projectArn: projectArnTg }),
+        (p) => p.testGridSessions,
+      );
       return items;
     };
     expect(await sessionsAt(0)).toEqual([]);
@@ -296,7 +334,10 @@ describe('pagination', () => {
   });
 
   it('paginateListJobs walks every page', async () => {
-    const { items, pages } = await collect(paginateListJobs({ client: client() }, { arn: arns.run('proj-many', 'run-0') }), (p) => p.jobs);
+    const { items, pages } = await collect(
+      paginateListJobs({ client: client() }, { arn: arns.run('proj-many', 'run-0') }),
+      (p) => p.jobs,
+    );
     expect(pages).toBe(3);
     expect(items.map((j) => j.name)).toEqual(['job 4', 'job 3', 'job 2', 'job 1', 'job 0']);
   });
@@ -327,7 +368,9 @@ describe('pagination', () => {
   it('rejects a token from another list with ArgumentException', async () => {
     emu().setStep(10);
     const { nextToken } = await client().send(new ListRunsCommand({ arn: projectArn }));
-    const error = await rejection(client().send(new ListJobsCommand({ arn: arns.run('proj-many', 'run-0'), nextToken })));
+    const error = await rejection(
+      client().send(new ListJobsCommand({ arn: arns.run('proj-many', 'run-0'), nextToken })),
+    );
     expect(error.name).toBe('ArgumentException');
   });
 });
@@ -364,7 +407,17 @@ describe('timeline semantics and open enums', () => {
     emu().setStep(2);
     const { run } = await client().send(new GetRunCommand({ arn: runArn }));
     expect(run?.status).toBe('QUANTUM_QUEUED');
-    for (const field of ['result', 'started', 'stopped', 'counters', 'message', 'deviceMinutes', 'totalJobs', 'completedJobs', 'billingMethod']) {
+    for (const field of [
+      'result',
+      'started',
+      'stopped',
+      'counters',
+      'message',
+      'deviceMinutes',
+      'totalJobs',
+      'completedJobs',
+      'billingMethod',
+    ]) {
       expect(run).not.toHaveProperty(field);
     }
   });
@@ -372,7 +425,12 @@ describe('timeline semantics and open enums', () => {
   it('fixes started at the first RUNNING entry and stopped at the first COMPLETED entry', async () => {
     emu().setStep(4);
     const running = (await client().send(new GetRunCommand({ arn: runArn }))).run;
-    expect(running).toMatchObject({ status: 'RUNNING', message: 'still going', created: atMinute(2), started: atMinute(3) });
+    expect(running).toMatchObject({
+      status: 'RUNNING',
+      message: 'still going',
+      created: atMinute(2),
+      started: atMinute(3),
+    });
     emu().advance();
     expect(emu().step).toBe(5);
     const done = (await client().send(new GetRunCommand({ arn: runArn }))).run;
@@ -391,10 +449,28 @@ describe('ListTestGridSessions filters', () => {
           id: 'tg-1',
           name: 'grid',
           sessions: [
-            { id: 's-a', timeline: [{ step: 1, status: 'ACTIVE' }, { step: 2, status: 'CLOSED', billingMinutes: 1 }] },
-            { id: 's-b', timeline: [{ step: 2, status: 'ACTIVE' }, { step: 4, status: 'ERRORED', billingMinutes: 2 }] },
+            {
+              id: 's-a',
+              timeline: [
+                { step: 1, status: 'ACTIVE' },
+                { step: 2, status: 'CLOSED', billingMinutes: 1 },
+              ],
+            },
+            {
+              id: 's-b',
+              timeline: [
+                { step: 2, status: 'ACTIVE' },
+                { step: 4, status: 'ERRORED', billingMinutes: 2 },
+              ],
+            },
             { id: 's-c', timeline: [{ step: 3, status: 'ACTIVE' }] },
-            { id: 's-d', timeline: [{ step: 4, status: 'ACTIVE' }, { step: 5, status: 'CLOSED', billingMinutes: 0.5 }] },
+            {
+              id: 's-d',
+              timeline: [
+                { step: 4, status: 'ACTIVE' },
+                { step: 5, status: 'CLOSED', billingMinutes: 0.5 },
+              ],
+            },
           ],
         },
       ],
@@ -403,7 +479,10 @@ describe('ListTestGridSessions filters', () => {
   const projectArn = arns.testGridProject('tg-1');
   const minute = (step: number): Date => new Date(START.getTime() + step * 60_000);
   const ids = async (input: Omit<ListTestGridSessionsCommandInput, 'projectArn'>): Promise<string[]> => {
-    const { items } = await collect(paginateListTestGridSessions({ client: client(), pageSize: 1 }, { projectArn, ...input }), (p) => p.testGridSessions);
+    const { items } = await collect(
+      paginateListTestGridSessions({ client: client(), pageSize: 1 }, { projectArn, ...input }),
+      (p) => p.testGridSessions,
+    );
     return items.map((s) => s.arn?.split('/').pop() ?? '?');
   };
 
@@ -431,12 +510,21 @@ describe('ListTestGridSessions filters', () => {
   });
 
   it('GetTestGridSession works by ARN and by project ARN + session id', async () => {
-    const byArn = await client().send(new GetTestGridSessionCommand({ sessionArn: arns.testGridSession('tg-1', 's-b') }));
+    const byArn = await client().send(
+      new GetTestGridSessionCommand({ sessionArn: arns.testGridSession('tg-1', 's-b') }),
+    );
     const byId = await client().send(new GetTestGridSessionCommand({ projectArn, sessionId: 's-b' }));
     expect(byArn.testGridSession).toEqual(byId.testGridSession);
-    expect(byId.testGridSession).toMatchObject({ status: 'ERRORED', billingMinutes: 2, created: minute(2), ended: minute(4) });
+    expect(byId.testGridSession).toMatchObject({
+      status: 'ERRORED',
+      billingMinutes: 2,
+      created: minute(2),
+      ended: minute(4),
+    });
     emu().setStep(0);
-    expect(await rejection(client().send(new GetTestGridSessionCommand({ projectArn, sessionId: 's-a' })))).toBeInstanceOf(NotFoundException);
+    expect(
+      await rejection(client().send(new GetTestGridSessionCommand({ projectArn, sessionId: 's-a' }))),
+    ).toBeInstanceOf(NotFoundException);
     emu().setStep(5);
   });
 });
@@ -549,11 +637,22 @@ describe('fourJobRunScenario', () => {
       emu().setStep(step);
       const { jobs } = await client().send(new ListJobsCommand({ arn: runArn }));
       const { run } = await client().send(new GetRunCommand({ arn: runArn }));
-      results.push({ run: `${run?.status}/${run?.result}`, ...Object.fromEntries((jobs ?? []).map((j) => [j.name, `${j.status}/${j.result}`])) });
+      results.push({
+        run: `${run?.status}/${run?.result}`,
+        ...Object.fromEntries((jobs ?? []).map((j) => [j.name, `${j.status}/${j.result}`])),
+      });
     }
     expect(results[0]?.run).toBe('RUNNING/PENDING');
-    expect(results[1]).toMatchObject({ run: 'RUNNING/PENDING', 'Tests on OnePlus 11': 'COMPLETED/FAILED', 'Tests on Motorola Edge 40': 'RUNNING/PENDING' });
-    expect(results[2]).toMatchObject({ run: 'COMPLETED/FAILED', 'Tests on Motorola Edge 40': 'COMPLETED/ERRORED', 'Tests on Google Pixel 8': 'COMPLETED/PASSED' });
+    expect(results[1]).toMatchObject({
+      run: 'RUNNING/PENDING',
+      'Tests on OnePlus 11': 'COMPLETED/FAILED',
+      'Tests on Motorola Edge 40': 'RUNNING/PENDING',
+    });
+    expect(results[2]).toMatchObject({
+      run: 'COMPLETED/FAILED',
+      'Tests on Motorola Edge 40': 'COMPLETED/ERRORED',
+      'Tests on Google Pixel 8': 'COMPLETED/PASSED',
+    });
   });
 });
 
@@ -577,7 +676,12 @@ describe('local services from global setup', () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'vigil-smoke' }));
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
     await sns.send(
-      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn, Attributes: { RawMessageDelivery: 'true' } }),
+      new SubscribeCommand({
+        TopicArn,
+        Protocol: 'sqs',
+        Endpoint: Attributes?.QueueArn,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
     );
     await sns.send(new PublishCommand({ TopicArn, Message: '{"hello":"vigil"}' }));
     const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));

@@ -135,7 +135,9 @@ describe('Device Farm pipeline', () => {
     expect(await harness.received()).toEqual([]);
     // Discovery plus one page per project and kind; the finished run's jobs are not listed again.
     expect(
-      Object.fromEntries(Object.entries(idle.calls).filter(([name]) => name.startsWith('devicefarm.') && !name.endsWith('attempts'))),
+      Object.fromEntries(
+        Object.entries(idle.calls).filter(([name]) => name.startsWith('devicefarm.') && !name.endsWith('attempts')),
+      ),
     ).toEqual({
       'devicefarm.ListProjects': 1,
       'devicefarm.ListTestGridProjects': 1,
@@ -177,7 +179,11 @@ describe('Device Farm pipeline', () => {
     }
 
     const timeline = await harness.store.timeline(RUN);
-    expect(timeline.map((t) => `${t.event.version}:${t.event.to.status}`)).toEqual(['1:RUNNING', '2:RUNNING', '3:COMPLETED']);
+    expect(timeline.map((t) => `${t.event.version}:${t.event.to.status}`)).toEqual([
+      '1:RUNNING',
+      '2:RUNNING',
+      '3:COMPLETED',
+    ]);
     for (const id of ['00000', '00001', '00002', '00003']) {
       const versions = (await harness.store.timeline(JOB(id))).map((t) => t.event.version);
       expect(versions).toEqual([...new Set(versions)].sort());

@@ -35,7 +35,9 @@ export default async function globalSetup(): Promise<void> {
   const [dynamoDb, fauxqs] = await Promise.allSettled([startDynamoDbLocal(), startFauxqs()]);
   if (dynamoDb.status === 'rejected' || fauxqs.status === 'rejected') {
     // Do not leak the one that did start: teardown is not run when setup throws.
-    await Promise.all([dynamoDb, fauxqs].map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+    await Promise.all(
+      [dynamoDb, fauxqs].map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)),
+    );
     const failure = dynamoDb.status === 'rejected' ? dynamoDb.reason : (fauxqs as PromiseRejectedResult).reason;
     throw failure instanceof Error ? failure : new Error(String(failure));
   }

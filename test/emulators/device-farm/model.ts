@@ -160,7 +160,15 @@ interface Timed {
   readonly order: number;
 }
 
-const COUNTER_KEYS: readonly (keyof Counters)[] = ['total', 'passed', 'failed', 'warned', 'errored', 'stopped', 'skipped'];
+const COUNTER_KEYS: readonly (keyof Counters)[] = [
+  'total',
+  'passed',
+  'failed',
+  'warned',
+  'errored',
+  'stopped',
+  'skipped',
+];
 
 /** The compiled scenario. */
 export class DeviceFarmModel {
@@ -320,7 +328,10 @@ export class DeviceFarmModel {
   runView(run: RunNode, step: number): WireRun {
     const state = this.stateOf(run, step);
     const visibleJobs = run.jobs.filter((job) => this.visible(job, step));
-    const derivedCounters = state.counters === undefined ? sumCounters(visibleJobs.map((job) => this.stateOf(job, step).counters)) : undefined;
+    const derivedCounters =
+      state.counters === undefined
+        ? sumCounters(visibleJobs.map((job) => this.stateOf(job, step).counters))
+        : undefined;
     const view: WireRun = {
       ...this.executionView(run.arn, run.spec.name, run.timeline, state, step),
       type: run.spec.type ?? 'APPIUM_NODE',

@@ -127,7 +127,14 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
 /** Operation names the emulator answers. */
 export const OPERATION_NAMES: readonly string[] = Object.keys(OPERATIONS);
 
-function listPage<T>(ctx: OperationContext, op: string, scope: string, all: readonly T[], token: unknown, size: number): Page<T> {
+function listPage<T>(
+  ctx: OperationContext,
+  op: string,
+  scope: string,
+  all: readonly T[],
+  token: unknown,
+  size: number,
+): Page<T> {
   return ctx.emptyPage ? ctx.tokens.emptyPage<T>(op, scope, token) : ctx.tokens.page(op, scope, all, token, size);
 }
 

@@ -103,7 +103,12 @@ class EmulatorServer implements DeviceFarmEmulator {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         // Only reachable on an emulator bug: answer like the service's internal error.
-        this.reply(res, 500, { __type: 'InternalServiceException', message: String(error) }, 'InternalServiceException');
+        this.reply(
+          res,
+          500,
+          { __type: 'InternalServiceException', message: String(error) },
+          'InternalServiceException',
+        );
       });
     });
   }
@@ -174,10 +179,17 @@ class EmulatorServer implements DeviceFarmEmulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const target = headerValue(req, 'x-amz-target');
-    const operation = target?.startsWith(DEVICE_FARM_TARGET_PREFIX) ? target.slice(DEVICE_FARM_TARGET_PREFIX.length) : (target ?? '<none>');
+    const operation = target?.startsWith(DEVICE_FARM_TARGET_PREFIX)
+      ? target.slice(DEVICE_FARM_TARGET_PREFIX.length)
+      : (target ?? '<none>');
     const parsed = parseBody(raw);
     const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(headerValue(req, 'authorization') ?? '');
-    const record: CallRecord = { operation, input: parsed.ok ? parsed.body : raw, status: 0, signingRegion: scope?.[1] };
+    const record: CallRecord = {
+      operation,
+      input: parsed.ok ? parsed.body : raw,
+      status: 0,
+      signingRegion: scope?.[1],
+    };
     this.log.push(record);
     this.callCounts[operation] = (this.callCounts[operation] ?? 0) + 1;
 
@@ -185,11 +197,14 @@ class EmulatorServer implements DeviceFarmEmulator {
       record.status = status;
       this.reply(res, status, body, errorType);
     };
-    const fail = (error: DeviceFarmApiError): void => answer(error.status, { __type: error.type, message: error.message }, error.type);
+    const fail = (error: DeviceFarmApiError): void =>
+      answer(error.status, { __type: error.type, message: error.message }, error.type);
 
     const implementation = target?.startsWith(DEVICE_FARM_TARGET_PREFIX) ? OPERATIONS[operation] : undefined;
     if (req.method !== 'POST' || implementation === undefined) {
-      fail(new DeviceFarmApiError('UnknownOperationException', 400, `Unknown operation ${target ?? '(no X-Amz-Target)'}`));
+      fail(
+        new DeviceFarmApiError('UnknownOperationException', 400, `Unknown operation ${target ?? '(no X-Amz-Target)'}`),
+      );
       return;
     }
     if (!parsed.ok) {
@@ -294,7 +309,8 @@ function parseBody(raw: string): ParsedBody {
   if (raw.trim() === '') return { ok: true, body: {} };
   try {
     const body: unknown = JSON.parse(raw);
-    if (typeof body === 'object' && body !== null && !Array.isArray(body)) return { ok: true, body: body as RequestBody };
+    if (typeof body === 'object' && body !== null && !Array.isArray(body))
+      return { ok: true, body: body as RequestBody };
     return { ok: false };
   } catch {
     return { ok: false };

@@ -15,7 +15,12 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { createDeviceFarmClient, createDocumentClient, createDynamoClient, createSnsClient } from '../../../lambda/clients/aws-clients';
+import {
+  createDeviceFarmClient,
+  createDocumentClient,
+  createDynamoClient,
+  createSnsClient,
+} from '../../../lambda/clients/aws-clients';
 import { countCalls } from '../../../lambda/clients/call-counter';
 import { deliverFromStream, type DeliveryTotals } from '../../../lambda/cli/deliver-from-stream';
 import { ensureTable } from '../../../lambda/cli/ensure-table';
@@ -28,7 +33,11 @@ import type { NotifierDeps } from '../../../lambda/deliver/notifier';
 import { SnsPublisher } from '../../../lambda/deliver/sns-publisher';
 import { type CycleReport, pollDeviceFarm } from '../../../lambda/observe/device-farm/poll-cycle';
 import { DynamoHistoryStore } from '../../../lambda/record/dynamo-history-store';
-import { type DeviceFarmEmulator, type DeviceFarmEmulatorOptions, startDeviceFarmEmulator } from '../../emulators/device-farm';
+import {
+  type DeviceFarmEmulator,
+  type DeviceFarmEmulatorOptions,
+  startDeviceFarmEmulator,
+} from '../../emulators/device-farm';
 
 /** A message as an SQS subscriber of the topic receives it. */
 export interface Received {
@@ -70,9 +79,7 @@ function perProtocol(message: string, protocol: 'sqs' | 'email'): string {
   return body;
 }
 
-export async function startHarness(
-  options: DeviceFarmEmulatorOptions & { settings?: Settings },
-): Promise<Harness> {
+export async function startHarness(options: DeviceFarmEmulatorOptions & { settings?: Settings }): Promise<Harness> {
   const emulator = await startDeviceFarmEmulator(options);
   process.env.AWS_ENDPOINT_URL_DEVICE_FARM = emulator.endpoint;
   const settings = options.settings ?? DEFAULT_SETTINGS;
@@ -142,7 +149,9 @@ export async function startHarness(
             subject: envelope.Subject,
             document: JSON.parse(perProtocol(envelope.Message, 'sqs')),
             email: perProtocol(envelope.Message, 'email'),
-            attributes: Object.fromEntries(Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])),
+            attributes: Object.fromEntries(
+              Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value]),
+            ),
           });
         }
         await sqs.send(

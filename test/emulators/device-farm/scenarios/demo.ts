@@ -33,10 +33,34 @@ export const FOUR_JOB_IDS = {
 /** Steps of {@link fourJobRunScenario}: 0 (empty) to 3 (run completed). */
 export const FOUR_JOB_STEPS = 4;
 
-const PIXEL_8: ScenarioDevice = { name: 'Google Pixel 8', platform: 'ANDROID', os: '14', manufacturer: 'Google', model: 'Pixel 8' };
-const GALAXY_S23: ScenarioDevice = { name: 'Samsung Galaxy S23', platform: 'ANDROID', os: '14', manufacturer: 'Samsung', model: 'Galaxy S23' };
-const ONEPLUS_11: ScenarioDevice = { name: 'OnePlus 11', platform: 'ANDROID', os: '13', manufacturer: 'OnePlus', model: '11' };
-const MOTO_EDGE_40: ScenarioDevice = { name: 'Motorola Edge 40', platform: 'ANDROID', os: '13', manufacturer: 'Motorola', model: 'Edge 40' };
+const PIXEL_8: ScenarioDevice = {
+  name: 'Google Pixel 8',
+  platform: 'ANDROID',
+  os: '14',
+  manufacturer: 'Google',
+  model: 'Pixel 8',
+};
+const GALAXY_S23: ScenarioDevice = {
+  name: 'Samsung Galaxy S23',
+  platform: 'ANDROID',
+  os: '14',
+  manufacturer: 'Samsung',
+  model: 'Galaxy S23',
+};
+const ONEPLUS_11: ScenarioDevice = {
+  name: 'OnePlus 11',
+  platform: 'ANDROID',
+  os: '13',
+  manufacturer: 'OnePlus',
+  model: '11',
+};
+const MOTO_EDGE_40: ScenarioDevice = {
+  name: 'Motorola Edge 40',
+  platform: 'ANDROID',
+  os: '13',
+  manufacturer: 'Motorola',
+  model: 'Edge 40',
+};
 
 /** Full counters: the service always sends all seven members once a job has results. */
 function counters(total: number, outcome: Partial<Counters>): Counters {
@@ -52,7 +76,13 @@ function passingJob(created: number, running: number, done: number, total: numbe
   return [
     { step: created, status: 'PENDING', result: 'PENDING' },
     { step: running, status: 'RUNNING', result: 'PENDING' },
-    { step: done, status: 'COMPLETED', result: 'PASSED', counters: counters(total, { passed: total }), deviceMinutes: metered(minutes) },
+    {
+      step: done,
+      status: 'COMPLETED',
+      result: 'PASSED',
+      counters: counters(total, { passed: total }),
+      deviceMinutes: metered(minutes),
+    },
   ];
 }
 
@@ -100,8 +130,18 @@ export function demoScenario(startTime: Date): DeviceFarmScenario {
               },
             ],
             jobs: [
-              { id: '00000', name: 'Tests on Google Pixel 8', device: PIXEL_8, timeline: passingJob(-4, -3.5, -2.2, 12, 6.9) },
-              { id: '00001', name: 'Tests on Samsung Galaxy S23', device: GALAXY_S23, timeline: passingJob(-4, -3.4, -2, 12, 6.8) },
+              {
+                id: '00000',
+                name: 'Tests on Google Pixel 8',
+                device: PIXEL_8,
+                timeline: passingJob(-4, -3.5, -2.2, 12, 6.9),
+              },
+              {
+                id: '00001',
+                name: 'Tests on Samsung Galaxy S23',
+                device: GALAXY_S23,
+                timeline: passingJob(-4, -3.4, -2, 12, 6.8),
+              },
             ],
           },
           {
@@ -118,7 +158,12 @@ export function demoScenario(startTime: Date): DeviceFarmScenario {
               { step: 3, status: 'COMPLETED', result: 'FAILED', deviceMinutes: metered(20.6) },
             ],
             jobs: [
-              { id: '00000', name: 'Tests on Google Pixel 8', device: PIXEL_8, timeline: passingJob(0.8, 1, 2.5, 10, 6.1) },
+              {
+                id: '00000',
+                name: 'Tests on Google Pixel 8',
+                device: PIXEL_8,
+                timeline: passingJob(0.8, 1, 2.5, 10, 6.1),
+              },
               {
                 id: '00001',
                 name: 'Tests on Samsung Galaxy S23',
@@ -127,7 +172,13 @@ export function demoScenario(startTime: Date): DeviceFarmScenario {
                   { step: 0.8, status: 'PENDING', result: 'PENDING' },
                   { step: 1, status: 'SCHEDULING', result: 'PENDING' },
                   { step: 1.4, status: 'RUNNING', result: 'PENDING' },
-                  { step: 2.8, status: 'COMPLETED', result: 'PASSED', counters: counters(10, { passed: 10 }), deviceMinutes: metered(6.0) },
+                  {
+                    step: 2.8,
+                    status: 'COMPLETED',
+                    result: 'PASSED',
+                    counters: counters(10, { passed: 10 }),
+                    deviceMinutes: metered(6.0),
+                  },
                 ],
               },
               {
@@ -237,8 +288,18 @@ export function fourJobRunScenario(startTime: Date): DeviceFarmScenario {
               { step: 3, status: 'COMPLETED', result: 'FAILED', deviceMinutes: metered(17.3) },
             ],
             jobs: [
-              { id: '00000', name: 'Tests on Google Pixel 8', device: PIXEL_8, timeline: passingJob(0.5, 1, 2, 5, 4.8) },
-              { id: '00001', name: 'Tests on Samsung Galaxy S23', device: GALAXY_S23, timeline: passingJob(0.5, 1, 2, 5, 4.9) },
+              {
+                id: '00000',
+                name: 'Tests on Google Pixel 8',
+                device: PIXEL_8,
+                timeline: passingJob(0.5, 1, 2, 5, 4.8),
+              },
+              {
+                id: '00001',
+                name: 'Tests on Samsung Galaxy S23',
+                device: GALAXY_S23,
+                timeline: passingJob(0.5, 1, 2, 5, 4.9),
+              },
               {
                 id: '00002',
                 name: 'Tests on OnePlus 11',
