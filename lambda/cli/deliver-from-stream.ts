@@ -4,7 +4,7 @@
  * batches of at most 100 records per shard, and re-reads from the first
  * failed record next time, as Lambda does with batch item failures.
  */
-import { notifyBatch, type NotifierDeps } from '../deliver/notifier';
+import { type NotifierDeps, notifyBatch } from '../deliver/notifier';
 import type { StreamRecordInput } from '../deliver/stream-events';
 import { isNewEventRecord } from '../store/stream-filter';
 import type { ShardRecord, StreamFollower } from './stream-follower';

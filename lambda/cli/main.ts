@@ -3,8 +3,8 @@
  * Exit codes: 0 done, 1 something failed (and was reported), 2 bad usage or config.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, UsageError } from '../core/errors';
 import { createDocumentClient, createDynamoClient } from '../clients/aws-clients';
+import { ConfigError, UsageError } from '../core/errors';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
 import { historyCommand } from './history';
 import { type CliIo, tableName } from './io';

@@ -4,8 +4,9 @@
  * delivers what the cycle caused, exactly as the poller and notifier
  * Lambdas do in AWS. Endpoints come from the standard AWS settings.
  */
-import { CreateTopicCommand } from '@aws-sdk/client-sns';
+
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { loadConfig, settingsFrom } from '../../lib/config';
 import {
   createDeviceFarmClient,

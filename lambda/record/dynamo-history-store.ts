@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Kind, Service } from '../core/observation';
 import { KNOWN_STATUSES } from '../core/status';
+import { ACTIVE_INDEX, BY_TIME_INDEX } from '../store/table-schema';
 import type { ChangeEvent, StoredState } from './change-event';
 import type {
   Cursor,
@@ -39,7 +40,6 @@ import {
   stripItem,
   timePk,
 } from './keys';
-import { ACTIVE_INDEX, BY_TIME_INDEX } from '../store/table-schema';
 
 /** Settings the store needs. */
 export interface DynamoHistoryStoreOptions {

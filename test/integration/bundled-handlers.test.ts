@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { build } from 'esbuild';
-import { BUNDLE_MAIN_FIELDS, HANDLERS_DIR } from '../../lib/constructs/vigil-function';
 import { DEFAULT_SETTINGS } from '../../lambda/core/settings';
+import { BUNDLE_MAIN_FIELDS, HANDLERS_DIR } from '../../lib/constructs/vigil-function';
 import { fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
 import { type Harness, startHarness } from './support/pipeline';
 

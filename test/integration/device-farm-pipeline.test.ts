@@ -3,10 +3,11 @@
  * project's Device Farm emulator, DynamoDB Local (table, transactions,
  * stream) and fauxqs (SNS → SQS), wired only through AWS_ENDPOINT_URL_*.
  */
-import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
-import { FOUR_JOB_IDS, fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
+
 import { notifyBatch } from '../../lambda/deliver/notifier';
 import type { StreamRecordInput } from '../../lambda/deliver/stream-events';
+import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
+import { FOUR_JOB_IDS, fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
 import { type Harness, itemWrites, type Received, startHarness } from './support/pipeline';
 
 const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);

@@ -10,6 +10,7 @@
  */
 export { ArnBuilder, DEVICE_FARM_REGION, deviceArn } from './arns';
 export type { FaultInjection, FaultKind } from './faults';
+export { OPERATION_NAMES } from './operations';
 export type {
   Counters,
   DeviceFarmScenario,
@@ -24,6 +25,5 @@ export type {
   StateAt,
 } from './scenario';
 export { DEFAULT_ACCOUNT_ID } from './scenario';
-export { OPERATION_NAMES } from './operations';
 export type { CallRecord, DeviceFarmEmulator, DeviceFarmEmulatorOptions } from './server';
 export { DEVICE_FARM_TARGET_PREFIX, startDeviceFarmEmulator } from './server';

@@ -8,6 +8,7 @@ import {
   DEFAULT_ACCOUNT_ID,
   type DeviceFarmScenario,
   type DeviceMinutesSpec,
+  ScenarioClock,
   type ScenarioDevice,
   type ScenarioJob,
   type ScenarioProject,
@@ -15,7 +16,6 @@ import {
   type ScenarioRun,
   type ScenarioTestGridProject,
   type ScenarioTestGridSession,
-  ScenarioClock,
   type StateAt,
   Timeline,
 } from './scenario';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeviceFarmApiError, limitExceeded } from './errors';
-import { DEFAULT_SLOW_DELAY_MS, FaultInjector, type FaultInjection, TokenBucket } from './faults';
+import { DEFAULT_SLOW_DELAY_MS, type FaultInjection, FaultInjector, TokenBucket } from './faults';
 import { DeviceFarmModel } from './model';
 import { OPERATIONS, type RequestBody } from './operations';
 import { PageTokens } from './pagination';

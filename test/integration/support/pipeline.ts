@@ -6,6 +6,7 @@
  * stands for "what a subscriber receives".
  */
 import { randomUUID } from 'node:crypto';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -14,7 +15,9 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { type DeliveryTotals, deliverFromStream } from '../../../lambda/cli/deliver-from-stream';
+import { ensureTable } from '../../../lambda/cli/ensure-table';
+import { StreamFollower } from '../../../lambda/cli/stream-follower';
 import {
   createDeviceFarmClient,
   createDocumentClient,
@@ -22,9 +25,6 @@ import {
   createSnsClient,
 } from '../../../lambda/clients/aws-clients';
 import { countCalls } from '../../../lambda/clients/call-counter';
-import { deliverFromStream, type DeliveryTotals } from '../../../lambda/cli/deliver-from-stream';
-import { ensureTable } from '../../../lambda/cli/ensure-table';
-import { StreamFollower } from '../../../lambda/cli/stream-follower';
 import { silentLog } from '../../../lambda/core/log';
 import { DEFAULT_SETTINGS, type Settings } from '../../../lambda/core/settings';
 import { Tally } from '../../../lambda/core/tally';
