@@ -217,23 +217,34 @@ async function record(state: CycleState, stored: StoredState | undefined, observ
  * what is new or active, read active ones the pages did not reach, then
  * advance the watermark if everything listed was recorded.
  */
+/** How one listed kind is read and recorded. */
+interface ListedKind<T> {
+  readonly kind: Kind;
+  readonly pages: AsyncIterable<Page<T>>;
+  /** A newest-first list stops at the watermark; a list the API already filtered by creation time is read to its end. */
+  readonly listing: 'newest-first' | 'filtered';
+  readonly toObservation: (item: T, at: string) => Observation | undefined;
+  readonly readOne: (arn: string) => Promise<T | undefined>;
+  /** Records one observation. @default record it as it is */
+  readonly handle?: (stored: StoredState | undefined, observation: Observation, baseline: boolean) => Promise<void>;
+}
+
 async function pollListedKind<T extends { created?: Date }>(
   state: CycleState,
   project: ProjectRef,
-  kind: Kind,
-  pages: AsyncIterable<Page<T>>,
-  toObservation: (item: T, at: string) => Observation | undefined,
-  readOne: (arn: string) => Promise<T | undefined>,
-  handle: (stored: StoredState | undefined, observation: Observation, baseline: boolean) => Promise<void>,
-  listing: 'newest-first' | 'filtered',
+  listed: ListedKind<T>,
 ): Promise<void> {
+  const { kind, pages, toObservation, readOne } = listed;
+  const handle =
+    listed.handle ??
+    (async (stored: StoredState | undefined, observation: Observation, baseline: boolean) => {
+      await record(state, stored, observation, baseline);
+    });
   const key = scopeKey(project.arn, kind);
   const cursor = state.cursors.get(key);
   const baseline = cursor === undefined;
   const activeHere = new Map(state.active.get(key) ?? []);
-  // A newest-first list stops at the watermark; a list the API already
-  // filtered by creation time is read to its end.
-  const stopAt = listing === 'newest-first' ? cursor?.seenThrough : undefined;
+  const stopAt = listed.listing === 'newest-first' ? cursor?.seenThrough : undefined;
   const taken = await takeUntilKnown(pages, (item) => item.created?.toISOString(), stopAt);
 
   let newest = cursor?.seenThrough;
@@ -303,14 +314,13 @@ function goneObservation(stored: StoredState, at: string): Observation {
 
 async function pollRuns(state: CycleState, project: ProjectRef & Project): Promise<void> {
   const { client } = state.deps;
-  await pollListedKind<Run>(
-    state,
-    project,
-    'run',
-    runPages(client, project.arn, state.now),
-    (run, at) => runObservation(run, project, at),
-    (arn) => getRun(client, arn),
-    async (stored, observation, baseline) => {
+  await pollListedKind<Run>(state, project, {
+    kind: 'run',
+    pages: runPages(client, project.arn, state.now),
+    listing: 'newest-first',
+    toObservation: (run, at) => runObservation(run, project, at),
+    readOne: (arn) => getRun(client, arn),
+    handle: async (stored, observation, baseline) => {
       // A run already finished when first seen by a baseline poll is history:
       // its jobs are not listed. Otherwise every poll of an unfinished run
       // lists its jobs, and the run is recorded after them with their summary.
@@ -318,8 +328,7 @@ async function pollRuns(state: CycleState, project: ProjectRef & Project): Promi
       const withJobs = listJobsNow ? await pollJobs(state, project, observation, stored, baseline) : observation;
       await record(state, stored, withJobs, baseline);
     },
-    'newest-first',
-  );
+  });
 }
 
 async function pollJobs(
@@ -352,18 +361,13 @@ async function pollJobs(
 
 async function pollRemoteAccess(state: CycleState, project: ProjectRef): Promise<void> {
   const { client } = state.deps;
-  await pollListedKind<RemoteAccessSession>(
-    state,
-    project,
-    'remote-access-session',
-    remoteAccessPages(client, project.arn, state.now),
-    (session, at) => remoteAccessObservation(session, project, at),
-    (arn) => getRemoteAccessSession(client, arn),
-    async (stored, observation, baseline) => {
-      await record(state, stored, observation, baseline);
-    },
-    'newest-first',
-  );
+  await pollListedKind<RemoteAccessSession>(state, project, {
+    kind: 'remote-access-session',
+    pages: remoteAccessPages(client, project.arn, state.now),
+    listing: 'newest-first',
+    toObservation: (session, at) => remoteAccessObservation(session, project, at),
+    readOne: (arn) => getRemoteAccessSession(client, arn),
+  });
 }
 
 async function pollTestGrid(state: CycleState, project: ProjectRef & TestGridProject): Promise<void> {
@@ -378,16 +382,11 @@ async function pollTestGrid(state: CycleState, project: ProjectRef & TestGridPro
     cursor === undefined || cursor.seenThrough === undefined || candidates.length === 0
       ? undefined
       : new Date(Date.parse(candidates.sort()[0] as string) - FILTER_MARGIN_MS);
-  await pollListedKind(
-    state,
-    project,
+  await pollListedKind(state, project, {
     kind,
-    testGridSessionPages(client, project.arn, from, state.now),
-    (session, at) => testGridObservation(session, project, at),
-    (arn) => getTestGridSession(client, arn),
-    async (stored, observation, baseline) => {
-      await record(state, stored, observation, baseline);
-    },
-    'filtered',
-  );
+    pages: testGridSessionPages(client, project.arn, from, state.now),
+    listing: 'filtered',
+    toObservation: (session, at) => testGridObservation(session, project, at),
+    readOne: (arn) => getTestGridSession(client, arn),
+  });
 }
