@@ -54,6 +54,12 @@ export interface JobBrief {
   readonly message?: string;
 }
 
+/**
+ * How many jobs a run summary or a job message names one by one; the rest
+ * are counted. Bounds both the stored item and the message (SNS takes 256 KB).
+ */
+export const LISTED_JOBS_LIMIT = 25;
+
 /** The state of a run's jobs, computed when the run's jobs are listed. */
 export interface JobSummary {
   readonly total: number;

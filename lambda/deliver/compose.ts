@@ -5,7 +5,7 @@
  * attributes subscription filters match on. Every resource is named by ARN
  * as well as by name; statuses and results keep AWS's spelling.
  */
-import type { JobBrief, JobSummary, Observation } from '../core/observation';
+import { type JobBrief, type JobSummary, LISTED_JOBS_LIMIT, type Observation } from '../core/observation';
 import { isKnownResult } from '../core/status';
 import type { ChangeEvent } from '../record/change-event';
 import { consoleLink, describeCounters, describeDevice, describeMinutes, safeSubject, worstResult } from './format';
@@ -41,8 +41,10 @@ export interface NotificationDocument {
   readonly project: Observation['project'];
   /** The resource the notice is about, as last observed. */
   readonly resource: ResourceFacts;
-  /** Jobs reported by a job group or a run summary. */
+  /** Jobs reported by a job group or a run summary (at most LISTED_JOBS_LIMIT). */
   readonly jobs: readonly ResourceFacts[];
+  /** Jobs the notice covers but does not list, when there were more than LISTED_JOBS_LIMIT. */
+  readonly jobsLeftOut?: number;
   /** For a finished run: its jobs by result. */
   readonly jobSummary?: JobSummary;
   /** The change events this message covers: subscribers can de-duplicate on them. */
@@ -99,8 +101,15 @@ function facts(event: ChangeEvent | undefined, state: Observation | JobBrief): R
     device: describeDevice(state.device),
     counters: state.counters,
     minutes: state.minutes,
-    message: state.message,
+    message: state.message === undefined ? undefined : clip(state.message, MESSAGE_MAX_CHARS),
   });
+}
+
+/** Device Farm messages can be whole stack traces; a notification shows their start. */
+const MESSAGE_MAX_CHARS = 300;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function strip<T extends object>(value: T): T {
@@ -152,7 +161,8 @@ function table(rows: readonly [string, string | undefined][]): string[] {
 export function compose(notice: Notice): Notification {
   const { subject: event } = notice;
   const state = event.state;
-  const jobs = notice.jobs.map((j) => facts(j, j.state));
+  const jobs = notice.jobs.slice(0, LISTED_JOBS_LIMIT).map((j) => facts(j, j.state));
+  const jobsLeftOut = notice.jobs.length - jobs.length;
   let subject: string;
   let headline: string;
   let severity: Severity;
@@ -196,13 +206,13 @@ export function compose(notice: Notice): Notification {
       const runName = event.parentName ?? event.parentArn ?? 'unknown run';
       const only = jobs[0];
       subject =
-        jobs.length === 1 && only !== undefined
+        notice.jobs.length === 1 && only !== undefined
           ? `${worst}: job ${only.name} in run ${runName}`
-          : `${worst}: ${jobs.length} jobs in run ${runName} (${countResults(notice.jobs)})`;
+          : `${worst}: ${notice.jobs.length} jobs in run ${runName} (${countResults(notice.jobs)})`;
       headline =
-        jobs.length === 1
+        notice.jobs.length === 1
           ? `A job of Device Farm run ${runName} finished with result ${worst}.`
-          : `${jobs.length} jobs of Device Farm run ${runName} finished without passing.`;
+          : `${notice.jobs.length} jobs of Device Farm run ${runName} finished without passing.`;
       severity = severityOf(worst);
       rows.push(
         ['Run', runName],
@@ -211,6 +221,7 @@ export function compose(notice: Notice): Notification {
         ['Console', event.parentArn && consoleLink(event.parentArn)],
       );
       extra.push('', jobs.length === 1 ? 'Job:' : 'Jobs:', ...jobs.flatMap(jobLines));
+      if (jobsLeftOut > 0) extra.push(`… and ${jobsLeftOut} more (the run's summary counts them all)`);
       extra.push('', 'The run is still going; its summary follows when it finishes.');
       break;
     }
@@ -237,7 +248,7 @@ export function compose(notice: Notice): Notification {
     case 'test-grid-session': {
       subject = `${state.status}: test grid session ${state.name} in ${state.project.name ?? state.project.arn}`;
       headline = `Device Farm test grid session ${state.name} is now ${state.status}.`;
-      severity = severityOf(undefined, state.status);
+      severity = state.status === 'ERRORED' ? 'error' : 'info';
       rows.push(
         ['Session', state.name],
         ['ARN', state.arn],
@@ -292,6 +303,7 @@ export function compose(notice: Notice): Notification {
       project: state.project,
       resource: facts(event, state),
       jobs,
+      jobsLeftOut: jobsLeftOut > 0 ? jobsLeftOut : undefined,
       jobSummary: notice.type === 'run-finished' ? state.jobSummary : undefined,
       eventIds: covers,
       observedAt: state.observedAt,

@@ -15,13 +15,11 @@ export function safeSubject(text: string): string {
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+  // SNS counts UTF-16 code units; cut whole code points until the subject fits.
+  if (folded.length <= SUBJECT_MAX_CHARS) return folded;
   const chars = [...folded];
-  return chars.length <= SUBJECT_MAX_CHARS
-    ? folded
-    : `${chars
-        .slice(0, SUBJECT_MAX_CHARS - 1)
-        .join('')
-        .trimEnd()}…`;
+  while (chars.join('').length > SUBJECT_MAX_CHARS - 1) chars.pop();
+  return `${chars.join('').trimEnd()}…`;
 }
 
 /** "18.5 min"; minutes are shown to one decimal, as the console shows them. */

@@ -19,7 +19,8 @@ const DEFAULTS: VigilConfig = {
   logs: { retentionDays: 30 },
 };
 
-const RETENTION_LIST = '1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653';
+const RETENTION_LIST =
+  '1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653';
 
 let dir: string;
 
@@ -132,11 +133,7 @@ describe('loadConfig', () => {
       '{ "slack": {} }',
       'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, deviceFarm, rules, history, logs',
     ],
-    [
-      'a list at the top level',
-      '[]',
-      'vigil.config.json: (top level) is []; expected an object ({ ... })',
-    ],
+    ['a list at the top level', '[]', 'vigil.config.json: (top level) is []; expected an object ({ ... })'],
     [
       'invalid JSON (a trailing comma)',
       '{\n  "deviceFarm": { "pollMinutes": 5, }\n}',

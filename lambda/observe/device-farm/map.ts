@@ -14,7 +14,15 @@ import type {
   Run,
   TestGridSession,
 } from '@aws-sdk/client-device-farm';
-import type { Counters, DeviceRef, JobBrief, JobSummary, Minutes, Observation } from '../../core/observation';
+import {
+  type Counters,
+  type DeviceRef,
+  type JobBrief,
+  type JobSummary,
+  LISTED_JOBS_LIMIT,
+  type Minutes,
+  type Observation,
+} from '../../core/observation';
 
 /** A project (or test grid project) as the observations reference it. */
 export interface ProjectRef {
@@ -24,9 +32,6 @@ export interface ProjectRef {
 
 /** Status recorded when the API omitted one. */
 export const MISSING_STATUS = 'UNKNOWN';
-
-/** How many not-passed jobs a run summary lists by name (bounds the item and message size). */
-export const NOT_PASSED_LIST_LIMIT = 25;
 
 function iso(date: Date | undefined): string | undefined {
   return date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
@@ -190,7 +195,7 @@ export function summarizeJobs(jobs: readonly Observation[]): JobSummary {
   return {
     total: jobs.length,
     byResult,
-    notPassed: notPassed.slice(0, NOT_PASSED_LIST_LIMIT),
-    notPassedTruncated: Math.max(0, notPassed.length - NOT_PASSED_LIST_LIMIT),
+    notPassed: notPassed.slice(0, LISTED_JOBS_LIMIT),
+    notPassedTruncated: Math.max(0, notPassed.length - LISTED_JOBS_LIMIT),
   };
 }

@@ -1,0 +1,401 @@
+import {
+  DeviceFarmClient,
+  GetRunCommand,
+  type Job,
+  ListJobsCommand,
+  ListProjectsCommand,
+  ListRemoteAccessSessionsCommand,
+  ListRunsCommand,
+  ListTestGridProjectsCommand,
+  ListTestGridSessionsCommand,
+  NotFoundException,
+  type Run,
+} from '@aws-sdk/client-device-farm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DEFAULT_SETTINGS, type Settings } from '../../../../lambda/core/settings';
+import { type CycleReport, pollDeviceFarm } from '../../../../lambda/observe/device-farm/poll-cycle';
+import { gridProjectArn, gridSessionArn, jobArn, projectArn, runArn } from '../../support/arns';
+import { InMemoryStateStore, MemoryLog } from '../../support/fakes';
+
+const deviceFarm = mockClient(DeviceFarmClient);
+const client = new DeviceFarmClient({ region: 'us-west-2' });
+
+const SHOP = { arn: projectArn('p-shop'), name: 'Shop App' };
+const ADMIN = { arn: projectArn('p-admin'), name: 'Admin App' };
+
+/** A clock that starts at `start` and moves one second per reading, so every page has its own instant. */
+function clockFrom(start: string): () => Date {
+  let t = Date.parse(start);
+  return () => {
+    const d = new Date(t);
+    t += 1000;
+    return d;
+  };
+}
+
+const run = (id: string, project: string, overrides: Partial<Run>): Run => ({
+  arn: runArn(id, project),
+  name: id,
+  status: 'RUNNING',
+  result: 'PENDING',
+  ...overrides,
+});
+
+const job = (id: string, runId: string, project: string, overrides: Partial<Job>): Job => ({
+  arn: jobArn(id, runId, project),
+  name: `Device ${id}`,
+  status: 'RUNNING',
+  result: 'PENDING',
+  ...overrides,
+});
+
+interface PollOptions {
+  readonly at?: string;
+  readonly settings?: Settings;
+  readonly log?: MemoryLog;
+}
+
+function poll(store: InMemoryStateStore, options: PollOptions = {}): Promise<CycleReport> {
+  return pollDeviceFarm({
+    client,
+    store,
+    settings: options.settings ?? DEFAULT_SETTINGS,
+    log: options.log ?? new MemoryLog(),
+    now: clockFrom(options.at ?? '2026-11-21T08:00:00.000Z'),
+  });
+}
+
+/** Runs a cycle and returns how many writes and cursor saves it made. */
+async function measured(store: InMemoryStateStore, options: PollOptions = {}) {
+  const before = { ...store.calls };
+  const report = await poll(store, options);
+  return {
+    report,
+    writes: store.calls.writeChange - before.writeChange,
+    cursorSaves: store.calls.saveCursor - before.saveCursor,
+    reads: store.calls.getLatest - before.getLatest + (store.calls.loadScope - before.loadScope),
+  };
+}
+
+beforeEach(() => {
+  deviceFarm.reset();
+  deviceFarm.on(ListProjectsCommand).resolves({ projects: [SHOP] });
+  deviceFarm.on(ListTestGridProjectsCommand).resolves({ testGridProjects: [] });
+  deviceFarm.on(ListRemoteAccessSessionsCommand).resolves({ remoteAccessSessions: [] });
+  deviceFarm.on(ListRunsCommand).resolves({ runs: [] });
+  deviceFarm.on(ListJobsCommand).resolves({ jobs: [] });
+});
+
+describe('pollDeviceFarm', () => {
+  const finished = run('r-old', 'p-shop', {
+    status: 'COMPLETED',
+    result: 'PASSED',
+    created: new Date('2026-11-21T07:00:00Z'),
+  });
+
+  it('records a finished run as a baseline event without listing its jobs when the project is polled for the first time', async () => {
+    // Arrange
+    const store = new InMemoryStateStore();
+    deviceFarm.on(ListRunsCommand).resolves({ runs: [finished] });
+
+    // Act
+    const report = await poll(store);
+
+    // Assert
+    expect(deviceFarm).not.toHaveReceivedCommand(ListJobsCommand);
+    expect(report.events).toHaveLength(1);
+    expect(report.events[0]).toMatchObject({
+      eventId: `${runArn('r-old', 'p-shop')}@1`,
+      kind: 'run',
+      baseline: true,
+      to: { status: 'COMPLETED', result: 'PASSED' },
+    });
+    expect(report.events[0]).not.toHaveProperty('from');
+    expect(store.get(SHOP.arn, 'run', runArn('r-old', 'p-shop'))?.terminal).toBe(true);
+    expect(store.cursors.get(`devicefarm|${SHOP.arn}|run`)).toEqual({
+      service: 'devicefarm',
+      scope: SHOP.arn,
+      kind: 'run',
+      seenThrough: '2026-11-21T07:00:00.000Z',
+      firstPolledAt: '2026-11-21T08:00:00.000Z',
+    });
+  });
+
+  it('lists a new run’s jobs and records them before the run, whose event carries the job summary, when a later cycle finds it', async () => {
+    // Arrange
+    const store = new InMemoryStateStore();
+    deviceFarm.on(ListRunsCommand).resolves({ runs: [finished] });
+    await poll(store);
+    const fresh = run('r-new', 'p-shop', { created: new Date('2026-11-21T07:58:00Z') });
+    deviceFarm.on(ListRunsCommand).resolves({ runs: [fresh, finished] });
+    deviceFarm.on(ListJobsCommand, { arn: runArn('r-new', 'p-shop') }).resolves({
+      jobs: [
+        job('00000', 'r-new', 'p-shop', { status: 'COMPLETED', result: 'FAILED' }),
+        job('00001', 'r-new', 'p-shop', {}),
+      ],
+    });
+    deviceFarm.resetHistory();
+
+    // Act
+    const report = await poll(store, { at: '2026-11-21T08:01:00.000Z' });
+
+    // Assert
+    expect(deviceFarm).toHaveReceivedCommandTimes(ListJobsCommand, 1);
+    expect(deviceFarm).toHaveReceivedCommandWith(ListJobsCommand, { arn: runArn('r-new', 'p-shop') });
+    expect(report.events.map((e) => `${e.kind} ${e.arn}`)).toEqual([
+      `job ${jobArn('00000', 'r-new', 'p-shop')}`,
+      `job ${jobArn('00001', 'r-new', 'p-shop')}`,
+      `run ${runArn('r-new', 'p-shop')}`,
+    ]);
+    expect(report.events.every((e) => !e.baseline)).toBe(true);
+    const runEvent = report.events[2];
+    expect(runEvent?.state.jobSummary).toEqual({
+      total: 2,
+      byResult: { FAILED: 1, PENDING: 1 },
+      notPassed: [
+        {
+          arn: jobArn('00000', 'r-new', 'p-shop'),
+          name: 'Device 00000',
+          status: 'COMPLETED',
+          result: 'FAILED',
+        },
+      ],
+      notPassedTruncated: 0,
+    });
+    expect(report.events[0]).toMatchObject({ parentArn: runArn('r-new', 'p-shop'), parentName: 'r-new' });
+    expect(store.cursors.get(`devicefarm|${SHOP.arn}|run`)?.seenThrough).toBe('2026-11-21T07:58:00.000Z');
+    expect(store.cursors.get(`devicefarm|${SHOP.arn}|run`)?.firstPolledAt).toBe('2026-11-21T08:00:00.000Z');
+  });
+
+  it('writes nothing and reads one ListRuns page per project when a cycle finds nothing new', async () => {
+    // Arrange
+    const store = new InMemoryStateStore();
+    const adminRun = run('r-adm', 'p-admin', {
+      status: 'COMPLETED',
+      result: 'FAILED',
+      created: new Date('2026-11-21T06:00:00Z'),
+    });
+    deviceFarm.on(ListProjectsCommand).resolves({ projects: [SHOP, ADMIN] });
+    deviceFarm.on(ListRunsCommand, { arn: SHOP.arn }).resolves({ runs: [finished], nextToken: 'shop-page-2' });
+    deviceFarm.on(ListRunsCommand, { arn: ADMIN.arn }).resolves({ runs: [adminRun], nextToken: 'admin-page-2' });
+    deviceFarm.on(ListRunsCommand, { nextToken: 'shop-page-2' }).resolves({ runs: [] });
+    deviceFarm.on(ListRunsCommand, { nextToken: 'admin-page-2' }).resolves({ runs: [] });
+    await poll(store);
+    deviceFarm.resetHistory();
+
+    // Act
+    const { report, writes, cursorSaves, reads } = await measured(store, { at: '2026-11-21T08:01:00.000Z' });
+
+    // Assert
+    expect(writes).toBe(0);
+    expect(cursorSaves).toBe(0);
+    expect(reads).toBe(0);
+    expect(report.events).toEqual([]);
+    expect(deviceFarm).toHaveReceivedCommandTimes(ListRunsCommand, 2);
+    expect(deviceFarm).not.toHaveReceivedCommandWith(ListRunsCommand, { nextToken: 'shop-page-2' });
+    expect(deviceFarm).not.toHaveReceivedCommandWith(ListRunsCommand, { nextToken: 'admin-page-2' });
+    expect(deviceFarm).not.toHaveReceivedCommand(ListJobsCommand);
+    expect(deviceFarm).not.toHaveReceivedCommand(GetRunCommand);
+  });
+
+  describe('an active run the listed pages do not reach', () => {
+    const newer = run('r-newer', 'p-shop', {
+      status: 'COMPLETED',
+      result: 'PASSED',
+      created: new Date('2026-11-21T07:30:00Z'),
+    });
+    const active = run('r-active', 'p-shop', { created: new Date('2026-11-21T07:00:00Z') });
+
+    /** Baseline: the active run and a newer finished one; then the first page only reaches the newer one. */
+    async function arrange(): Promise<InMemoryStateStore> {
+      const store = new InMemoryStateStore();
+      deviceFarm.on(ListRunsCommand).resolves({ runs: [newer, active] });
+      await poll(store);
+      deviceFarm.on(ListRunsCommand).resolves({ runs: [newer], nextToken: 'page-2' });
+      deviceFarm.on(ListRunsCommand, { nextToken: 'page-2' }).resolves({ runs: [active] });
+      deviceFarm.resetHistory();
+      return store;
+    }
+
+    it('is read with GetRun and recorded with its jobs when it has finished', async () => {
+      // Arrange
+      const store = await arrange();
+      deviceFarm.on(GetRunCommand, { arn: runArn('r-active', 'p-shop') }).resolves({
+        run: { ...active, status: 'COMPLETED', result: 'FAILED' },
+      });
+      deviceFarm.on(ListJobsCommand, { arn: runArn('r-active', 'p-shop') }).resolves({
+        jobs: [job('00000', 'r-active', 'p-shop', { status: 'COMPLETED', result: 'FAILED' })],
+      });
+
+      // Act
+      const report = await poll(store, { at: '2026-11-21T08:01:00.000Z' });
+
+      // Assert
+      expect(deviceFarm).toHaveReceivedCommandTimes(GetRunCommand, 1);
+      expect(deviceFarm).toHaveReceivedCommandWith(GetRunCommand, { arn: runArn('r-active', 'p-shop') });
+      expect(deviceFarm).not.toHaveReceivedCommandWith(ListRunsCommand, { nextToken: 'page-2' });
+      const runEvent = report.events.find((e) => e.kind === 'run');
+      expect(runEvent).toMatchObject({
+        from: { status: 'RUNNING', result: 'PENDING' },
+        to: { status: 'COMPLETED', result: 'FAILED' },
+        baseline: false,
+      });
+      expect(runEvent?.state.jobSummary?.byResult).toEqual({ FAILED: 1 });
+      expect(store.get(SHOP.arn, 'run', runArn('r-active', 'p-shop'))?.terminal).toBe(true);
+    });
+
+    it('is recorded as NOT_FOUND, without listing jobs, when GetRun answers NotFoundException', async () => {
+      // Arrange
+      const store = await arrange();
+      deviceFarm
+        .on(GetRunCommand)
+        .rejects(new NotFoundException({ message: 'Run was not found', $metadata: { httpStatusCode: 404 } }));
+
+      // Act
+      const report = await poll(store, { at: '2026-11-21T08:01:00.000Z' });
+
+      // Assert
+      expect(report.failures).toEqual([]);
+      expect(report.events).toHaveLength(1);
+      expect(report.events[0]).toMatchObject({
+        arn: runArn('r-active', 'p-shop'),
+        from: { status: 'RUNNING', result: 'PENDING' },
+        to: { status: 'NOT_FOUND', result: 'PENDING' },
+        changed: ['status'],
+      });
+      expect(report.events[0]?.state.message).toBe('Device Farm no longer returns this resource');
+      expect(deviceFarm).not.toHaveReceivedCommand(ListJobsCommand);
+      expect(store.get(SHOP.arn, 'run', runArn('r-active', 'p-shop'))?.terminal).toBe(true);
+    });
+  });
+
+  it('goes on with another project and names the failing one when one project’s ListRuns rejects', async () => {
+    // Arrange
+    const store = new InMemoryStateStore();
+    const log = new MemoryLog();
+    deviceFarm.on(ListProjectsCommand).resolves({ projects: [SHOP, ADMIN] });
+    deviceFarm.on(ListRunsCommand, { arn: SHOP.arn }).rejects(new Error('Internal service error'));
+    deviceFarm.on(ListRunsCommand, { arn: ADMIN.arn }).resolves({
+      runs: [run('r-adm', 'p-admin', { created: new Date('2026-11-21T07:00:00Z') })],
+    });
+
+    // Act
+    const report = await poll(store, { log });
+
+    // Assert
+    expect(report.failures).toEqual([{ scope: SHOP.arn, kind: 'run', error: 'Internal service error' }]);
+    expect(report.events.map((e) => e.arn)).toEqual([runArn('r-adm', 'p-admin')]);
+    expect(store.cursors.has(`devicefarm|${SHOP.arn}|run`)).toBe(false);
+    expect(store.cursors.has(`devicefarm|${ADMIN.arn}|run`)).toBe(true);
+    expect(log.messages('error')).toEqual(['Polling a Device Farm scope failed; the other scopes went on']);
+  });
+
+  it.each([
+    ['name', 'Admin App'],
+    ['ARN', projectArn('p-admin')],
+  ])('polls only the configured projects when settings list one by %s', async (_by, wanted) => {
+    // Arrange
+    const store = new InMemoryStateStore();
+    deviceFarm.on(ListProjectsCommand).resolves({ projects: [SHOP, ADMIN, { arn: projectArn('p-old'), name: 'Old' }] });
+    const settings: Settings = { ...DEFAULT_SETTINGS, deviceFarm: { projects: [wanted] } };
+
+    // Act
+    const report = await poll(store, { settings });
+
+    // Assert
+    expect(report.projects).toBe(1);
+    expect(deviceFarm).toHaveReceivedCommandTimes(ListRunsCommand, 1);
+    expect(deviceFarm).toHaveReceivedCommandWith(ListRunsCommand, { arn: ADMIN.arn });
+    expect(deviceFarm).toHaveReceivedCommandWith(ListRemoteAccessSessionsCommand, { arn: ADMIN.arn });
+    expect(deviceFarm).toHaveReceivedCommandTimes(ListRemoteAccessSessionsCommand, 1);
+  });
+
+  it('warns about a configured project that does not exist and polls the ones that do', async () => {
+    // Arrange
+    const store = new InMemoryStateStore();
+    const log = new MemoryLog();
+    const settings: Settings = { ...DEFAULT_SETTINGS, deviceFarm: { projects: ['Shop App', 'Gone App'] } };
+
+    // Act
+    const report = await poll(store, { settings, log });
+
+    // Assert
+    expect(report.projects).toBe(1);
+    expect(log.lines).toContainEqual({
+      level: 'warn',
+      message: 'Configured Device Farm projects not found',
+      extra: { projects: ['Gone App'] },
+    });
+  });
+
+  it('counts an item without an ARN as malformed and records the others when the API returns one', async () => {
+    // Arrange
+    const store = new InMemoryStateStore();
+    deviceFarm.on(ListRunsCommand).resolves({
+      runs: [{ name: 'no arn', status: 'RUNNING', created: new Date('2026-11-21T07:59:00Z') }, finished],
+    });
+
+    // Act
+    const report = await poll(store);
+
+    // Assert
+    expect(report.malformed).toBe(1);
+    expect(report.failures).toEqual([]);
+    expect(report.events.map((e) => e.arn)).toEqual([runArn('r-old', 'p-shop')]);
+  });
+
+  it('counts a job without an ARN as malformed when a run’s jobs are listed', async () => {
+    // Arrange
+    const store = new InMemoryStateStore();
+    deviceFarm
+      .on(ListRunsCommand)
+      .resolves({ runs: [run('r-live', 'p-shop', { created: new Date('2026-11-21T07:59:00Z') })] });
+    deviceFarm.on(ListJobsCommand).resolves({ jobs: [{ name: 'no arn' }, job('00000', 'r-live', 'p-shop', {})] });
+
+    // Act
+    const report = await poll(store);
+
+    // Assert
+    expect(report.malformed).toBe(1);
+    expect(report.events.map((e) => e.kind)).toEqual(['job', 'run']);
+    expect(report.events[1]?.state.jobSummary?.total).toBe(1);
+  });
+
+  it('lists test grid sessions created after the oldest active one, less a second, when the project was polled before', async () => {
+    // Arrange
+    const store = new InMemoryStateStore();
+    const grid = { arn: gridProjectArn(), name: 'Web Checkout' };
+    deviceFarm.on(ListTestGridProjectsCommand).resolves({ testGridProjects: [grid] });
+    deviceFarm.on(ListTestGridSessionsCommand).resolves({
+      testGridSessions: [{ arn: gridSessionArn('gs-1'), status: 'ACTIVE', created: new Date('2026-11-21T07:00:00Z') }],
+    });
+    await poll(store);
+    deviceFarm.on(ListTestGridSessionsCommand).resolves({
+      testGridSessions: [
+        {
+          arn: gridSessionArn('gs-1'),
+          status: 'ERRORED',
+          created: new Date('2026-11-21T07:00:00Z'),
+          billingMinutes: 3,
+        },
+      ],
+    });
+    deviceFarm.resetHistory();
+
+    // Act
+    const report = await poll(store, { at: '2026-11-21T08:01:00.000Z' });
+
+    // Assert
+    expect(deviceFarm).toHaveReceivedCommandWith(ListTestGridSessionsCommand, {
+      projectArn: grid.arn,
+      creationTimeAfter: new Date('2026-11-21T06:59:59.000Z'),
+    });
+    expect(report.events).toHaveLength(1);
+    expect(report.events[0]).toMatchObject({
+      kind: 'test-grid-session',
+      from: { status: 'ACTIVE' },
+      to: { status: 'ERRORED' },
+      minutesDelta: { billing: 3 },
+    });
+  });
+});
