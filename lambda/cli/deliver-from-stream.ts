@@ -6,7 +6,7 @@
  */
 import { type NotifierDeps, notifyBatch } from '../deliver/notifier';
 import type { StreamRecordInput } from '../deliver/stream-events';
-import { isNewEventRecord } from '../store/stream-filter';
+import { isNewEventRecord } from '../record/stream-filter';
 import type { ShardRecord, StreamFollower } from './stream-follower';
 
 /** Lambda's batch size for the notifier's event source. */

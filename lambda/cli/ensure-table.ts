@@ -11,7 +11,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../store/table-schema';
+import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../record/table-schema';
 
 /** Returns the table's stream ARN, creating the table first if needed. */
 export async function ensureTable(

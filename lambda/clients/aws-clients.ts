@@ -10,7 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Tally } from '../core/tally';
-import { DEVICE_FARM_REGION } from '../sources/device-farm/region';
+import { DEVICE_FARM_REGION } from '../observe/device-farm/region';
 import { countCalls } from './call-counter';
 
 /**

@@ -3,7 +3,7 @@
  * devices, subjects that SNS accepts, console links.
  */
 import type { Counters, DeviceRef, Minutes } from '../core/observation';
-import { DEVICE_FARM_REGION } from '../sources/device-farm/region';
+import { DEVICE_FARM_REGION } from '../observe/device-farm/region';
 
 /** SNS rejects subjects of 100 characters or more, and any line break or control character. */
 export const SUBJECT_MAX_CHARS = 99;

@@ -7,7 +7,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import type { ChangeEvent } from '../record/change-event';
-import { isNewEventRecord } from '../store/stream-filter';
+import { isNewEventRecord } from '../record/stream-filter';
 
 /** The parts of a stream record the notifier reads (Lambda's and GetRecords' shapes both fit). */
 export interface StreamRecordInput {

@@ -15,7 +15,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Kind, Service } from '../core/observation';
 import { KNOWN_STATUSES } from '../core/status';
-import { ACTIVE_INDEX, BY_TIME_INDEX } from '../store/table-schema';
 import type { ChangeEvent, StoredState } from './change-event';
 import type {
   Cursor,
@@ -40,6 +39,7 @@ import {
   stripItem,
   timePk,
 } from './keys';
+import { ACTIVE_INDEX, BY_TIME_INDEX } from './table-schema';
 
 /** Settings the store needs. */
 export interface DynamoHistoryStoreOptions {

@@ -6,7 +6,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Settings } from '../../lambda/core/settings';
-import { DEVICE_FARM_REGION } from '../../lambda/sources/device-farm/region';
+import { DEVICE_FARM_REGION } from '../../lambda/observe/device-farm/region';
 import type { HistoryTable } from './history-table';
 import { VigilFunction } from './vigil-function';
 

@@ -10,7 +10,7 @@ import {
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../../lambda/store/table-schema';
+import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../../lambda/record/table-schema';
 
 /** Item-level DynamoDB actions a Vigil function may be granted on the history table. */
 export type ItemAction =
@@ -48,7 +48,7 @@ export interface ItemGrantOptions {
 }
 
 /**
- * Vigil's one DynamoDB table (schema in lambda/store/table-schema.ts):
+ * Vigil's one DynamoDB table (schema in lambda/record/table-schema.ts):
  * on-demand, encrypted with a customer-managed key, point-in-time recovery,
  * TTL on event items, and a stream of new images for the reacting functions.
  *

@@ -7,7 +7,7 @@ import { type LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Settings } from '../../lambda/core/settings';
-import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/store/stream-filter';
+import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import type { AlertTopic } from './alert-topic';
 import type { HistoryTable } from './history-table';
 import { VigilFunction } from './vigil-function';

@@ -7,9 +7,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { ConfigError } from '../../lambda/core/errors';
 import { parseSettings } from '../../lambda/core/settings';
-import { DEVICE_FARM_REGION } from '../../lambda/sources/device-farm/region';
-import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/store/stream-filter';
-import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../../lambda/store/table-schema';
+import { DEVICE_FARM_REGION } from '../../lambda/observe/device-farm/region';
+import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
+import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../../lambda/record/table-schema';
 import { LOG_RETENTION_DAYS, parseConfig, settingsFrom } from '../../lib/config';
 import { VigilStack } from '../../lib/vigil-stack';
 
@@ -263,7 +263,7 @@ describe('VigilStack', () => {
   });
 
   describe('history table', () => {
-    it('has the schema of lambda/store/table-schema.ts, on demand, with a stream of new images', () => {
+    it('has the schema of lambda/record/table-schema.ts, on demand, with a stream of new images', () => {
       const { template } = built;
 
       template.hasResourceProperties('AWS::DynamoDB::Table', {
