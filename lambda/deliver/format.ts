@@ -8,13 +8,12 @@ import { DEVICE_FARM_REGION } from '../observe/device-farm/region';
 /** SNS rejects subjects of 100 characters or more, and any line break or control character. */
 export const SUBJECT_MAX_CHARS = 99;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
 /** A subject SNS accepts: control characters become spaces, whitespace is folded, long text ends in "…". */
 export function safeSubject(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  const folded = text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const folded = text.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
   // SNS counts UTF-16 code units; cut whole code points until the subject fits.
   if (folded.length <= SUBJECT_MAX_CHARS) return folded;
   const chars = [...folded];
