@@ -10,7 +10,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../lambda/core/errors';
-import { deviceFarmSettingsSchema, historySettingsSchema, rulesSchema, type Settings } from '../lambda/core/settings';
+import {
+  deadlineSettingsSchema,
+  deviceFarmSettingsSchema,
+  historySettingsSchema,
+  rulesSchema,
+  type Settings,
+} from '../lambda/core/settings';
 import { emailAddress, flag, listOf, parseOrThrow, section, wholeNumber } from '../lambda/core/validation';
 
 /** The file read when no path is given, relative to the working directory. */
@@ -57,6 +63,12 @@ const deviceFarmConfigSchema = section({
   pollMinutes: wholeNumber(1, 60).default(1),
 });
 
+const deadlineConfigSchema = section({
+  ...deadlineSettingsSchema.shape,
+  /** Minutes between two polls of Deadline Cloud (events arrive in between). @default 5 */
+  pollMinutes: wholeNumber(1, 60).default(5),
+});
+
 const historyConfigSchema = section({
   ...historySettingsSchema.shape,
   /**
@@ -75,6 +87,7 @@ const logsSchema = section({
 export const configSchema = section({
   notifications: notificationsSchema.prefault({}),
   deviceFarm: deviceFarmConfigSchema.prefault({}),
+  deadline: deadlineConfigSchema.prefault({}),
   rules: rulesSchema.prefault({}),
   history: historyConfigSchema.prefault({}),
   logs: logsSchema.prefault({}),
@@ -114,11 +127,20 @@ export function loadConfig(options: { path?: string; cwd?: string } = {}): Vigil
 /** The runtime subset of the config that the Lambdas receive as VIGIL_SETTINGS. */
 export function settingsFrom(config: VigilConfig): Settings {
   return {
-    deviceFarm: { projects: [...config.deviceFarm.projects] },
+    deviceFarm: { enabled: config.deviceFarm.enabled, projects: [...config.deviceFarm.projects] },
+    deadline: {
+      enabled: config.deadline.enabled,
+      ...(config.deadline.region === undefined ? {} : { region: config.deadline.region }),
+      farms: [...config.deadline.farms],
+      excludeFarms: [...config.deadline.excludeFarms],
+      queues: [...config.deadline.queues],
+      excludeQueues: [...config.deadline.excludeQueues],
+    },
     rules: {
       ...config.rules,
       jobResults: [...config.rules.jobResults],
       testGridStatuses: [...config.rules.testGridStatuses],
+      deadlineJobStatuses: [...config.rules.deadlineJobStatuses],
     },
     history: { eventRetentionDays: config.history.eventRetentionDays },
   };

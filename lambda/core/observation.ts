@@ -8,8 +8,27 @@
 /** Which AWS service a resource belongs to. */
 export type Service = 'devicefarm' | 'deadline';
 
+/** Device Farm kinds. */
+export type DeviceFarmKind = 'run' | 'job' | 'remote-access-session' | 'test-grid-session';
+
+/** Deadline Cloud kinds. */
+export type DeadlineKind = 'deadline-job' | 'deadline-session';
+
 /** The kinds of resource Vigil follows. */
-export type Kind = 'run' | 'job' | 'remote-access-session' | 'test-grid-session';
+export type Kind = DeviceFarmKind | DeadlineKind;
+
+/** The service each kind belongs to. */
+export const SERVICE_OF: Readonly<Record<Kind, Service>> = {
+  run: 'devicefarm',
+  job: 'devicefarm',
+  'remote-access-session': 'devicefarm',
+  'test-grid-session': 'devicefarm',
+  'deadline-job': 'deadline',
+  'deadline-session': 'deadline',
+};
+
+/** Every kind, in display order. */
+export const KINDS = Object.keys(SERVICE_OF) as Kind[];
 
 /** Device Farm result counters (tests by outcome), as the API reports them. */
 export interface Counters {
@@ -71,6 +90,32 @@ export interface JobSummary {
   readonly notPassedTruncated: number;
 }
 
+/**
+ * Deadline Cloud facts that have no Device Farm counterpart. IDs are what the
+ * AWS CLI takes (`aws deadline get-job --farm-id … --queue-id … --job-id …`).
+ */
+export interface DeadlineDetail {
+  readonly farmId: string;
+  readonly farmName?: string;
+  readonly queueId: string;
+  readonly queueName?: string;
+  readonly jobId: string;
+  readonly sessionId?: string;
+  /** A job's lifecycle (CREATE_COMPLETE, UPDATE_FAILED, ARCHIVED, ...). */
+  readonly lifecycleStatus?: string;
+  /** A job's tasks by run status (PENDING, RUNNING, FAILED, SUCCEEDED, ...). */
+  readonly taskRunStatusCounts?: Readonly<Record<string, number>>;
+  readonly priority?: number;
+  readonly workerId?: string;
+  readonly fleetId?: string;
+  readonly hostName?: string;
+  readonly ec2InstanceType?: string;
+  /** GetSession `log.error`: why the session's log could not be set up or written. */
+  readonly logError?: string;
+  /** GetSession `workerLog.error`. */
+  readonly workerLogError?: string;
+}
+
 /** One observation of one resource at one moment. */
 export interface Observation {
   readonly service: Service;
@@ -80,14 +125,15 @@ export interface Observation {
   readonly name: string;
   /**
    * The container whose stored state is loaded together: the project for
-   * runs and sessions, the run for jobs.
+   * runs and sessions, the run for jobs; the queue for Deadline jobs, the
+   * job for Deadline sessions.
    */
   readonly scope: string;
-  /** The Device Farm project (or test grid project) the resource belongs to. */
+  /** The Device Farm project (or test grid project; for Deadline, the queue) the resource belongs to. */
   readonly project: { readonly arn: string; readonly name?: string };
-  /** The run a job belongs to. */
+  /** The run a job belongs to (for a Deadline session, its job). */
   readonly parentArn?: string;
-  /** That run's name, so a job's message can name its run without a lookup. */
+  /** That parent's name, so a message can name it without a lookup. */
   readonly parentName?: string;
   readonly status: string;
   readonly result?: string;
@@ -101,6 +147,8 @@ export interface Observation {
   readonly message?: string;
   /** For runs: their jobs' outcome, when the jobs were listed this cycle. */
   readonly jobSummary?: JobSummary;
+  /** For Deadline Cloud jobs and sessions. */
+  readonly deadline?: DeadlineDetail;
   /** When the API response carrying this state was received (ISO-8601 UTC). */
   readonly observedAt: string;
 }

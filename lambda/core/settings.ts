@@ -4,8 +4,9 @@
  * how long history is kept). The CDK stack passes them to each Lambda as the
  * JSON environment variable VIGIL_SETTINGS; the CLI reads them from the config file.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError } from './errors';
+import { DEADLINE_TASK_RUN_STATUSES } from './status';
 import { flag, listOf, oneOf, parseOrThrow, section, text, wholeNumber } from './validation';
 
 /** Job results a team may want to hear about, in AWS spelling. */
@@ -15,8 +16,36 @@ export const JOB_RESULTS = ['PASSED', 'WARNED', 'FAILED', 'SKIPPED', 'ERRORED', 
 export const TEST_GRID_STATUSES = ['ACTIVE', 'CLOSED', 'ERRORED'] as const;
 
 export const deviceFarmSettingsSchema = section({
+  /** Poll Device Farm at all. @default true */
+  enabled: flag().default(true),
   /** Project names or ARNs to follow; empty means every project in the account. @default [] */
   projects: listOf(text('a project name or ARN'), 'project names or ARNs').default([]),
+});
+
+/** An AWS region name such as us-west-2 or eu-central-1. */
+function region() {
+  return z
+    .string({ error: 'an AWS region like us-west-2' })
+    .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/, { error: 'an AWS region like us-west-2' });
+}
+
+function namesOrIds(what: string) {
+  return listOf(text(`a ${what} name or ID`), `${what} names or IDs`).default([]);
+}
+
+export const deadlineSettingsSchema = section({
+  /** Poll Deadline Cloud and take its EventBridge events. Off unless asked for. @default false */
+  enabled: flag().default(false),
+  /** The region Deadline Cloud runs in. @default the region Vigil runs in */
+  region: region().optional(),
+  /** Farms to follow (names or IDs); empty means every farm. @default [] */
+  farms: namesOrIds('farm'),
+  /** Farms never followed, even when `farms` is empty. @default [] */
+  excludeFarms: namesOrIds('farm'),
+  /** Queues to follow (names or IDs); empty means every queue of the followed farms. @default [] */
+  queues: namesOrIds('queue'),
+  /** Queues never followed. @default [] */
+  excludeQueues: namesOrIds('queue'),
 });
 
 export const rulesSchema = section({
@@ -30,6 +59,16 @@ export const rulesSchema = section({
   testGridStatuses: listOf(oneOf(TEST_GRID_STATUSES), 'test grid session statuses').default(['ERRORED']),
   /** One message the first time a resource shows a status Vigil does not know. @default true */
   unknownStatus: flag().default(true),
+  /** Deadline Cloud job statuses that notify. @default SUCCEEDED, FAILED, CANCELED, SUSPENDED, NOT_COMPATIBLE */
+  deadlineJobStatuses: listOf(oneOf(DEADLINE_TASK_RUN_STATUSES), 'Deadline Cloud job statuses').default([
+    'SUCCEEDED',
+    'FAILED',
+    'CANCELED',
+    'SUSPENDED',
+    'NOT_COMPATIBLE',
+  ]),
+  /** One message per job per cycle when its sessions end with an error or UPDATE_FAILED. @default true */
+  deadlineSessionFailures: flag().default(true),
 });
 
 export const historySettingsSchema = section({
@@ -38,7 +77,8 @@ export const historySettingsSchema = section({
 });
 
 export const settingsSchema = section({
-  deviceFarm: deviceFarmSettingsSchema.default({ projects: [] }),
+  deviceFarm: deviceFarmSettingsSchema.default(deviceFarmSettingsSchema.parse({})),
+  deadline: deadlineSettingsSchema.default(deadlineSettingsSchema.parse({})),
   rules: rulesSchema.default(rulesSchema.parse({})),
   history: historySettingsSchema.default({ eventRetentionDays: 90 }),
 });
@@ -46,6 +86,7 @@ export const settingsSchema = section({
 /** Settings with every default filled in. */
 export type Settings = z.output<typeof settingsSchema>;
 export type Rules = z.output<typeof rulesSchema>;
+export type DeadlineSettings = z.output<typeof deadlineSettingsSchema>;
 
 /** The defaults: every project, the default rules, 90 days of history. */
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

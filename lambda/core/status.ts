@@ -17,12 +17,39 @@ const RUN_OR_JOB = [
   'STOPPING',
 ] as const;
 
+/** Deadline Cloud task run statuses (a job's status is the combination of its tasks'). */
+export const DEADLINE_TASK_RUN_STATUSES = [
+  'PENDING',
+  'READY',
+  'ASSIGNED',
+  'STARTING',
+  'SCHEDULED',
+  'INTERRUPTING',
+  'RUNNING',
+  'SUSPENDED',
+  'CANCELED',
+  'FAILED',
+  'SUCCEEDED',
+  'NOT_COMPATIBLE',
+] as const;
+
+/** Deadline Cloud session lifecycle statuses. */
+export const DEADLINE_SESSION_STATUSES = [
+  'STARTED',
+  'UPDATE_IN_PROGRESS',
+  'UPDATE_SUCCEEDED',
+  'UPDATE_FAILED',
+  'ENDED',
+] as const;
+
 /** Statuses documented by AWS per kind. */
 export const KNOWN_STATUSES: Readonly<Record<Kind, readonly string[]>> = {
   run: RUN_OR_JOB,
   job: RUN_OR_JOB,
   'remote-access-session': RUN_OR_JOB,
   'test-grid-session': ['ACTIVE', 'CLOSED', 'ERRORED'],
+  'deadline-job': DEADLINE_TASK_RUN_STATUSES,
+  'deadline-session': DEADLINE_SESSION_STATUSES,
 };
 
 /** Results documented by AWS (runs, jobs, remote access sessions). */
@@ -47,6 +74,10 @@ const TERMINAL: Readonly<Record<Kind, readonly string[]>> = {
   job: ['COMPLETED', GONE_STATUS],
   'remote-access-session': ['COMPLETED', GONE_STATUS],
   'test-grid-session': ['CLOSED', 'ERRORED', GONE_STATUS],
+  // A FAILED or CANCELED job can be requeued; Vigil still sees that, because
+  // it lists each queue's jobs every cycle (see observe/deadline).
+  'deadline-job': ['SUCCEEDED', 'FAILED', 'CANCELED', 'NOT_COMPATIBLE', GONE_STATUS],
+  'deadline-session': ['ENDED', GONE_STATUS],
 };
 
 /** True when the resource can no longer change. Unknown statuses are not terminal. */

@@ -153,13 +153,16 @@ describe('VigilStack', () => {
       });
       const parsed = parseSettings(settings.asString(), 'VIGIL_SETTINGS');
       expect(parsed).toEqual({
-        deviceFarm: { projects: ['checkout-app'] },
+        deviceFarm: { enabled: true, projects: ['checkout-app'] },
+        deadline: { enabled: false, farms: [], excludeFarms: [], queues: [], excludeQueues: [] },
         rules: {
           runFinished: true,
           jobResults: ['FAILED', 'ERRORED'],
           remoteAccessFinished: true,
           testGridStatuses: ['ERRORED'],
           unknownStatus: true,
+          deadlineJobStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUSPENDED', 'NOT_COMPATIBLE'],
+          deadlineSessionFailures: true,
         },
         history: { eventRetentionDays: 30 },
       });

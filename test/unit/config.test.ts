@@ -7,13 +7,16 @@ import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig, settingsFrom, type VigilC
 
 const DEFAULTS: VigilConfig = {
   notifications: { emails: [] },
-  deviceFarm: { projects: [], pollMinutes: 1 },
+  deviceFarm: { enabled: true, projects: [], pollMinutes: 1 },
+  deadline: { enabled: false, farms: [], excludeFarms: [], queues: [], excludeQueues: [], pollMinutes: 5 },
   rules: {
     runFinished: true,
     jobResults: ['FAILED', 'ERRORED', 'STOPPED', 'WARNED'],
     remoteAccessFinished: true,
     testGridStatuses: ['ERRORED'],
     unknownStatus: true,
+    deadlineJobStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUSPENDED', 'NOT_COMPATIBLE'],
+    deadlineSessionFailures: true,
   },
   history: { eventRetentionDays: 90, retainOnDelete: true },
   logs: { retentionDays: 30 },
@@ -68,7 +71,7 @@ describe('loadConfig', () => {
 
     const config = loadConfig({ path: 'envs/prod.json', cwd: dir });
 
-    expect(config.deviceFarm).toEqual({ pollMinutes: 5, projects: ['checkout-app'] });
+    expect(config.deviceFarm).toEqual({ enabled: true, pollMinutes: 5, projects: ['checkout-app'] });
   });
 
   it('accepts a file that starts with a UTF-8 byte order mark', () => {
@@ -131,7 +134,7 @@ describe('loadConfig', () => {
     [
       'an unknown section',
       '{ "slack": {} }',
-      'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, deviceFarm, rules, history, logs',
+      'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, deviceFarm, deadline, rules, history, logs',
     ],
     ['a list at the top level', '[]', 'vigil.config.json: (top level) is []; expected an object ({ ... })'],
     [
@@ -207,6 +210,7 @@ describe('settingsFrom', () => {
       {
         notifications: { emails: ['a@b.co'] },
         deviceFarm: { projects: ['checkout-app'], pollMinutes: 5 },
+        deadline: { enabled: true, region: 'us-east-1', farms: ['studio'], excludeQueues: ['scratch'], pollMinutes: 2 },
         rules: { jobResults: ['FAILED'], runFinished: false },
         history: { eventRetentionDays: 30, retainOnDelete: false },
         logs: { retentionDays: 7 },
@@ -217,7 +221,15 @@ describe('settingsFrom', () => {
     const settings = settingsFrom(config);
 
     expect(settings).toEqual({
-      deviceFarm: { projects: ['checkout-app'] },
+      deviceFarm: { enabled: true, projects: ['checkout-app'] },
+      deadline: {
+        enabled: true,
+        region: 'us-east-1',
+        farms: ['studio'],
+        excludeFarms: [],
+        queues: [],
+        excludeQueues: ['scratch'],
+      },
       rules: { ...DEFAULTS.rules, jobResults: ['FAILED'], runFinished: false },
       history: { eventRetentionDays: 30 },
     });

@@ -21,13 +21,16 @@ describe('parseSettings', () => {
 
     // Assert
     expect(settings).toEqual({
-      deviceFarm: { projects: [] },
+      deviceFarm: { enabled: true, projects: [] },
+      deadline: { enabled: false, farms: [], excludeFarms: [], queues: [], excludeQueues: [] },
       rules: {
         runFinished: true,
         jobResults: ['FAILED', 'ERRORED', 'STOPPED', 'WARNED'],
         remoteAccessFinished: true,
         testGridStatuses: ['ERRORED'],
         unknownStatus: true,
+        deadlineJobStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUSPENDED', 'NOT_COMPATIBLE'],
+        deadlineSessionFailures: true,
       },
       history: { eventRetentionDays: 90 },
     });
@@ -48,6 +51,8 @@ describe('parseSettings', () => {
       remoteAccessFinished: true,
       testGridStatuses: ['ERRORED'],
       unknownStatus: true,
+      deadlineJobStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUSPENDED', 'NOT_COMPATIBLE'],
+      deadlineSessionFailures: true,
     });
     expect(settings.deviceFarm.projects).toEqual(['Shop App']);
   });
@@ -56,12 +61,12 @@ describe('parseSettings', () => {
     [
       'an unknown key in a section',
       '{"rules":{"jobResult":["FAILED"]}}',
-      'VIGIL_SETTINGS: rules.jobResult is not a known setting; expected one of the known settings: runFinished, jobResults, remoteAccessFinished, testGridStatuses, unknownStatus',
+      'VIGIL_SETTINGS: rules.jobResult is not a known setting; expected one of the known settings: runFinished, jobResults, remoteAccessFinished, testGridStatuses, unknownStatus, deadlineJobStatuses, deadlineSessionFailures',
     ],
     [
       'an unknown top-level key',
       '{"extra":1}',
-      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, rules, history',
+      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, deadline, rules, history',
     ],
     [
       'a bad enum value in a list',

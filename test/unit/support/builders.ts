@@ -4,7 +4,7 @@
  * what they are about.
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { Counters, Kind, Observation } from '../../../lambda/core/observation';
+import type { Counters, DeviceFarmKind, Observation } from '../../../lambda/core/observation';
 import type { StreamRecordInput } from '../../../lambda/deliver/stream-events';
 import { buildChange, type ChangeEvent, type StatusPair, type StoredState } from '../../../lambda/record/change-event';
 import { eventItem } from '../../../lambda/record/keys';
@@ -84,7 +84,7 @@ export function gridObs(overrides: Partial<Observation> = {}): Observation {
 }
 
 /** The observation a kind's default builder returns. */
-export function obsOf(kind: Kind, overrides: Partial<Observation> = {}): Observation {
+export function obsOf(kind: DeviceFarmKind, overrides: Partial<Observation> = {}): Observation {
   switch (kind) {
     case 'run':
       return runObs(overrides);
@@ -116,7 +116,7 @@ export interface EventSpec {
  * A change event of `kind` moving `from` → `to` (no `from`: first sight),
  * built by the engine's own buildChange so it has every field a real one has.
  */
-export function changeEvent(kind: Kind, spec: EventSpec): ChangeEvent {
+export function changeEvent(kind: DeviceFarmKind, spec: EventSpec): ChangeEvent {
   const version = spec.version ?? (spec.from === undefined ? 1 : 2);
   const next = obsOf(kind, {
     ...spec.state,

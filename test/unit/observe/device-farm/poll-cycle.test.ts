@@ -297,7 +297,7 @@ describe('pollDeviceFarm', () => {
     // Arrange
     const store = new InMemoryStateStore();
     deviceFarm.on(ListProjectsCommand).resolves({ projects: [SHOP, ADMIN, { arn: projectArn('p-old'), name: 'Old' }] });
-    const settings: Settings = { ...DEFAULT_SETTINGS, deviceFarm: { projects: [wanted] } };
+    const settings: Settings = { ...DEFAULT_SETTINGS, deviceFarm: { enabled: true, projects: [wanted] } };
 
     // Act
     const report = await poll(store, { settings });
@@ -314,7 +314,10 @@ describe('pollDeviceFarm', () => {
     // Arrange
     const store = new InMemoryStateStore();
     const log = new MemoryLog();
-    const settings: Settings = { ...DEFAULT_SETTINGS, deviceFarm: { projects: ['Shop App', 'Gone App'] } };
+    const settings: Settings = {
+      ...DEFAULT_SETTINGS,
+      deviceFarm: { enabled: true, projects: ['Shop App', 'Gone App'] },
+    };
 
     // Act
     const report = await poll(store, { settings, log });
