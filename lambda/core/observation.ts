@@ -8,6 +8,12 @@
 /** Which AWS service a resource belongs to. */
 export type Service = 'devicefarm' | 'deadline';
 
+/** How each service is named in messages and logs. */
+export const SERVICE_NAMES: Readonly<Record<Service, string>> = {
+  devicefarm: 'Device Farm',
+  deadline: 'Deadline Cloud',
+};
+
 /** Device Farm kinds. */
 export type DeviceFarmKind = 'run' | 'job' | 'remote-access-session' | 'test-grid-session';
 

@@ -5,7 +5,7 @@
  * pages hold nothing new and are not read. That keeps a steady-state cycle
  * at one page per project however long the project's history is.
  */
-import type { Page } from './device-farm/pages';
+import type { Page } from './page';
 
 /** Reads pages until one contains an item created at or before `seenThrough` (ISO-8601). */
 export async function takeUntilKnown<T>(

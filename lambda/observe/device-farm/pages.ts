@@ -22,14 +22,9 @@ import {
   type TestGridSession,
 } from '@aws-sdk/client-device-farm';
 
-/** One page of items and when it was received. */
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly at: Date;
-}
+import type { Clock, Page } from '../page';
 
-/** The clock the pages stamp their arrival with. */
-export type Clock = () => Date;
+export type { Clock, Page } from '../page';
 
 export async function listProjects(client: DeviceFarmClient): Promise<Project[]> {
   const projects: Project[] = [];

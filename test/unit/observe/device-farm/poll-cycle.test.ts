@@ -327,7 +327,7 @@ describe('pollDeviceFarm', () => {
     expect(log.lines).toContainEqual({
       level: 'warn',
       message: 'Configured Device Farm projects not found',
-      extra: { projects: ['Gone App'] },
+      extra: { missing: ['Gone App'] },
     });
   });
 

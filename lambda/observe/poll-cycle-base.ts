@@ -1,0 +1,303 @@
+/**
+ * What every source's poll cycle shares: loading stored state once per cycle
+ * (one Query on the sparse `active` index, one for cursors), recording
+ * observations, the watermark walk over a listed kind, and running scopes
+ * with bounded concurrency so one failing scope never stops the others.
+ * The sources (device-farm/, deadline/) decide what to list and how to map it.
+ */
+import { mapBounded } from '../core/concurrency';
+import { errorFields, type Log } from '../core/log';
+import { type Kind, type Observation, SERVICE_NAMES, type Service } from '../core/observation';
+import { GONE_STATUS, isTerminal } from '../core/status';
+import type { ChangeEvent, StoredState } from '../record/change-event';
+import type { Cursor, StateStore } from '../record/history-store';
+import { type RecordOutcome, recordObservation } from '../record/recorder';
+import type { Clock, Page } from './page';
+import { takeUntilKnown } from './watermark';
+
+/** A scope that could not be polled this cycle; the others went on. */
+export interface ScopeFailure {
+  readonly scope: string;
+  readonly kind: Kind;
+  readonly error: string;
+}
+
+/** What one cycle did, for logs, metrics and the CLI. */
+export interface CycleReport {
+  readonly service: Service;
+  readonly cycleId: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** Scopes polled (projects, test grid projects, queues). */
+  readonly projects: number;
+  readonly observed: number;
+  readonly unchanged: number;
+  /** Observations older than the stored state (an overlapping cycle got there first). */
+  readonly stale: number;
+  /** API items without an identity: reported, not recordable. */
+  readonly malformed: number;
+  readonly events: readonly ChangeEvent[];
+  readonly failures: readonly ScopeFailure[];
+}
+
+/** A container whose resources are polled together (a project, a queue). */
+export interface ScopeRef {
+  readonly arn: string;
+  readonly name?: string;
+}
+
+/** How one listed kind is read and recorded. */
+export interface ListedKind<T> {
+  readonly kind: Kind;
+  readonly pages: AsyncIterable<Page<T>>;
+  /**
+   * `newest-first`: the list is ordered newest first, so reading stops at the
+   * scope's watermark. `complete`: the list is read to its end (it is
+   * filtered by the API, or its order is not known).
+   */
+  readonly listing: 'newest-first' | 'complete';
+  readonly createdOf: (item: T) => string | undefined;
+  readonly toObservation: (item: T, at: string) => Observation | undefined;
+  readonly readOne: (arn: string) => Promise<T | undefined>;
+  /** Records one observation. @default record it as it is */
+  readonly handle?: (stored: StoredState | undefined, observation: Observation, baseline: boolean) => Promise<void>;
+}
+
+/** One unit of polling: a scope and kind, run under the cycle's concurrency bound. */
+export interface ScopeUnit {
+  readonly scope: string;
+  readonly kind: Kind;
+  readonly run: () => Promise<void>;
+}
+
+/** Kinds loaded with their parent (a run's jobs, a Deadline job's sessions), not from the active index. */
+const CHILD_KINDS: ReadonlySet<Kind> = new Set<Kind>(['job', 'deadline-session']);
+
+const scopeKey = (scope: string, kind: Kind) => `${scope}#${kind}`;
+
+/** A cycle id that sorts by time and is unique across overlapping cycles. */
+function newCycleId(at: Date): string {
+  return `${at.toISOString()}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export class PollCycle {
+  readonly cycleId: string;
+  readonly startedAt: string;
+  readonly events: ChangeEvent[] = [];
+  private readonly failures: ScopeFailure[] = [];
+  private readonly counts = { observed: 0, unchanged: 0, stale: 0, malformed: 0 };
+
+  private constructor(
+    readonly service: Service,
+    readonly store: StateStore,
+    readonly log: Log,
+    readonly now: Clock,
+    private readonly cursors: Map<string, Cursor>,
+    private readonly active: Map<string, Map<string, StoredState>>,
+  ) {
+    const start = now();
+    this.cycleId = newCycleId(start);
+    this.startedAt = start.toISOString();
+  }
+
+  /** Starts a cycle: loads what is active and the cursors of `service` (two Queries). */
+  static async open(service: Service, store: StateStore, log: Log, now: Clock = () => new Date()): Promise<PollCycle> {
+    const [activeStates, cursorList] = await Promise.all([store.loadActive(service), store.loadCursors(service)]);
+    const active = new Map<string, Map<string, StoredState>>();
+    for (const s of activeStates) {
+      if (CHILD_KINDS.has(s.kind)) continue;
+      const key = scopeKey(s.scope, s.kind);
+      const group = active.get(key) ?? new Map<string, StoredState>();
+      group.set(s.arn, s);
+      active.set(key, group);
+    }
+    return new PollCycle(
+      service,
+      store,
+      log,
+      now,
+      new Map(cursorList.map((c) => [scopeKey(c.scope, c.kind), c])),
+      active,
+    );
+  }
+
+  /** The stored states of what is active in one scope and kind. */
+  activeIn(scope: string, kind: Kind): StoredState[] {
+    return [...(this.active.get(scopeKey(scope, kind))?.values() ?? [])];
+  }
+
+  cursor(scope: string, kind: Kind): Cursor | undefined {
+    return this.cursors.get(scopeKey(scope, kind));
+  }
+
+  /** Counts an item the API returned without an identity. */
+  malformed(scope: string, kind: Kind): void {
+    this.counts.malformed++;
+    this.log.warn('An API item came without an identity; it cannot be recorded', {
+      scope,
+      kind,
+      cycleId: this.cycleId,
+    });
+  }
+
+  /** Records one observation and keeps the cycle's counts. */
+  async record(stored: StoredState | undefined, observation: Observation, baseline: boolean): Promise<RecordOutcome> {
+    this.counts.observed++;
+    const outcome = await recordObservation(this.store, stored, observation, { cycleId: this.cycleId, baseline });
+    if (outcome.kind === 'written') this.events.push(outcome.event);
+    else this.counts[outcome.kind]++;
+    return outcome;
+  }
+
+  /** Runs every unit with at most `concurrency` at once; a failing unit is logged and reported, never thrown. */
+  async runScopes(units: readonly ScopeUnit[], concurrency: number): Promise<void> {
+    const settled = await mapBounded(units, concurrency, (unit) => unit.run());
+    settled.forEach((result, index) => {
+      const unit = units[index];
+      if (result.status === 'fulfilled' || unit === undefined) return;
+      const fields = errorFields(result.reason);
+      this.log.error(`Polling a ${SERVICE_NAMES[this.service]} scope failed; the other scopes went on`, {
+        service: this.service,
+        scope: unit.scope,
+        kind: unit.kind,
+        cycleId: this.cycleId,
+        ...fields,
+      });
+      this.failures.push({ scope: unit.scope, kind: unit.kind, error: String(fields.error) });
+    });
+  }
+
+  report(projects: number): CycleReport {
+    return {
+      service: this.service,
+      cycleId: this.cycleId,
+      startedAt: this.startedAt,
+      finishedAt: this.now().toISOString(),
+      projects,
+      ...this.counts,
+      events: this.events,
+      failures: this.failures,
+    };
+  }
+
+  /**
+   * The shared walk for a listed kind: list (down to the watermark when the
+   * list is newest first), record what is new or active, read active ones
+   * the pages did not reach, then advance the watermark if everything listed
+   * was recorded.
+   */
+  async pollListed<T>(scope: ScopeRef, listed: ListedKind<T>): Promise<void> {
+    const { kind } = listed;
+    const handle =
+      listed.handle ??
+      (async (stored: StoredState | undefined, observation: Observation, baseline: boolean) => {
+        await this.record(stored, observation, baseline);
+      });
+    const cursor = this.cursor(scope.arn, kind);
+    const baseline = cursor === undefined;
+    const activeHere = new Map(this.active.get(scopeKey(scope.arn, kind)) ?? []);
+    const stopAt = listed.listing === 'newest-first' ? cursor?.seenThrough : undefined;
+    const taken = await takeUntilKnown(listed.pages, listed.createdOf, stopAt);
+
+    let newest = cursor?.seenThrough;
+    let complete = true;
+    for (const page of taken) {
+      for (const item of page.items) {
+        const observation = listed.toObservation(item, page.at.toISOString());
+        if (observation === undefined) {
+          this.malformed(scope.arn, kind);
+          continue;
+        }
+        let stored = activeHere.get(observation.arn);
+        activeHere.delete(observation.arn);
+        const known =
+          stored === undefined &&
+          cursor?.seenThrough !== undefined &&
+          observation.created !== undefined &&
+          observation.created <= cursor.seenThrough;
+        if (known && isTerminal(kind, observation.status)) continue; // recorded before and finished
+        // Known but not active: the active index lagged, or a finished
+        // resource came back (a requeued Deadline job). Read it consistently.
+        if (known) stored = await this.store.getLatest(scope.arn, kind, observation.arn);
+        try {
+          await handle(stored, observation, baseline);
+          if (observation.created !== undefined && (newest === undefined || observation.created > newest)) {
+            newest = observation.created;
+          }
+        } catch (error) {
+          complete = false;
+          this.log.error('Recording a resource failed; it is retried next cycle', {
+            arn: observation.arn,
+            cycleId: this.cycleId,
+            ...errorFields(error),
+          });
+        }
+      }
+    }
+
+    // Active resources the pages did not reach (older than the watermark): read each.
+    for (const stored of activeHere.values()) {
+      const item = await listed.readOne(stored.arn);
+      const at = this.now().toISOString();
+      const observation = item === undefined ? goneObservation(stored, at) : listed.toObservation(item, at);
+      if (observation !== undefined) await handle(stored, observation, false);
+    }
+
+    // Baseline is only over once everything it listed is recorded, so no
+    // baseline resource can later be mistaken for news.
+    if (baseline && !complete) return;
+    if (!baseline && (!complete || newest === cursor?.seenThrough)) return;
+    await this.store.saveCursor({
+      service: this.service,
+      scope: scope.arn,
+      kind,
+      ...(newest === undefined ? {} : { seenThrough: newest }),
+      firstPolledAt: cursor?.firstPolledAt ?? this.startedAt,
+    });
+  }
+}
+
+/** A followed resource the API no longer returns: recorded once as NOT_FOUND, then left alone. */
+export function goneObservation(stored: StoredState, at: string): Observation {
+  const { version: _version, terminal: _terminal, ...last } = stored;
+  const message = `${SERVICE_NAMES[stored.service]} no longer returns this resource`;
+  return { ...last, status: GONE_STATUS, message, observedAt: at };
+}
+
+/** Date → ISO-8601, or undefined for a missing or invalid date. */
+export function isoOf(date: Date | undefined): string | undefined {
+  return date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
+}
+
+interface Named {
+  readonly arn?: string;
+  readonly name?: string;
+}
+
+/** Whether a container matches a list of names, ARNs or IDs. */
+export function matchesAny(item: Named & { id?: string }, wanted: readonly string[]): boolean {
+  return wanted.some((w) => w === item.arn || w === item.name || (item.id !== undefined && w === item.id));
+}
+
+/**
+ * The containers to follow: all, or those whose name or ARN the settings
+ * list. With `warnAgainst` (everything any list of this kind returned), a
+ * configured name that matches nothing is logged rather than failing the
+ * cycle: the container may not exist yet.
+ */
+export function selectByNameOrArn<T extends Named>(
+  items: readonly T[],
+  wanted: readonly string[],
+  log: Log,
+  what: string,
+  warnAgainst?: readonly Named[],
+): (T & { arn: string })[] {
+  const withArn = items.filter((p): p is T & { arn: string } => typeof p.arn === 'string');
+  if (wanted.length === 0) return withArn;
+  const chosen = withArn.filter((p) => matchesAny(p, wanted));
+  if (warnAgainst !== undefined) {
+    const missing = wanted.filter((w) => !warnAgainst.some((p) => matchesAny(p, [w])));
+    if (missing.length > 0) log.warn(`Configured ${what} not found`, { missing });
+  }
+  return chosen;
+}
