@@ -9,16 +9,21 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { loadConfig, settingsFrom } from '../../lib/config';
 import {
+  callerAccount,
+  createDeadlineClient,
   createDeviceFarmClient,
   createDocumentClient,
   createDynamoClient,
   createSnsClient,
 } from '../clients/aws-clients';
 import { countCalls } from '../clients/call-counter';
+import { ConfigError } from '../core/errors';
 import { Tally } from '../core/tally';
 import type { Notification } from '../deliver/compose';
 import { SnsPublisher } from '../deliver/sns-publisher';
+import { pollDeadline } from '../observe/deadline/poll-cycle';
 import { pollDeviceFarm } from '../observe/device-farm/poll-cycle';
+import type { CycleReport } from '../observe/poll-cycle-base';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
 import { consoleLog } from './console-log';
 import { deliverFromStream } from './deliver-from-stream';
@@ -67,7 +72,7 @@ function describeCalls(calls: Record<string, number>): string {
       .filter(([name]) => name.startsWith(`${service}.`) && !name.endsWith('.attempts') && !name.endsWith('.throttled'))
       .map(([name, n]) => `${name.slice(service.length + 1)} ${n}`)
       .join(', ');
-  return ['devicefarm', 'dynamodb', 'sns']
+  return ['devicefarm', 'deadline', 'dynamodb', 'sns']
     .map((s) => [s, group(s)] as const)
     .filter(([, text]) => text !== '')
     .map(([s, text]) => `${s}: ${text}`)
@@ -102,7 +107,20 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     retentionDays: settings.history.eventRetentionDays,
   });
   const follower = new StreamFollower(streamsClient(io, tally), streamArn);
-  const deviceFarm = createDeviceFarmClient(tally);
+  const pollers: (() => Promise<CycleReport>)[] = [];
+  if (settings.deviceFarm.enabled) {
+    const client = createDeviceFarmClient(tally);
+    pollers.push(() => pollDeviceFarm({ client, store, settings, log }));
+  }
+  if (settings.deadline.enabled) {
+    const region = settings.deadline.region ?? (await dynamo.config.region());
+    const accountId = io.env.VIGIL_ACCOUNT_ID ?? (await callerAccount(tally));
+    const client = createDeadlineClient(region, tally, io.env);
+    pollers.push(() => pollDeadline({ client, store, settings, log, location: { region, accountId } }));
+  }
+  if (pollers.length === 0) {
+    throw new ConfigError('Both deviceFarm.enabled and deadline.enabled are false: there is nothing to poll');
+  }
   const notifier = {
     deliveries: store,
     publisher: new SnsPublisher(sns, topicArn),
@@ -113,17 +131,20 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
 
   for (;;) {
     const before = tally.snapshot();
-    const report = await pollDeviceFarm({ client: deviceFarm, store, settings, log });
+    const reports: CycleReport[] = [];
+    for (const poll of pollers) reports.push(await poll());
     const pollCalls = tally.since(before);
     const delivery = await deliverFromStream(follower, notifier);
+    const changes = reports.reduce((n, r) => n + r.events.length, 0);
+    const failures = reports.reduce((n, r) => n + r.failures.length, 0);
     io.out(
-      `cycle ${report.cycleId}: ${report.events.length} change${report.events.length === 1 ? '' : 's'} recorded, ` +
+      `cycle ${reports[0]?.cycleId}: ${changes} change${changes === 1 ? '' : 's'} recorded, ` +
         `${delivery.published} notification${delivery.published === 1 ? '' : 's'} published` +
         `${delivery.failed > 0 ? `, ${delivery.failed} event(s) not delivered (retried next cycle)` : ''}` +
-        `${report.failures.length > 0 ? `, ${report.failures.length} scope(s) failed` : ''}`,
+        `${failures > 0 ? `, ${failures} scope(s) failed` : ''}`,
     );
     io.out(`  poll: ${describeCalls(pollCalls)} (${writeCount(pollCalls)} DynamoDB item writes)`);
-    if (options.once) return delivery.failed > 0 || report.failures.length > 0 ? 1 : 0;
+    if (options.once) return delivery.failed > 0 || failures > 0 ? 1 : 0;
     if (await sleep(intervalMs, io.signal)) return 0;
   }
 }

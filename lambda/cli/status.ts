@@ -43,7 +43,8 @@ export async function statusCommand(
   io: CliIo,
   now = new Date(),
 ): Promise<number> {
-  const active = (await reader.active('devicefarm')).map((s) => activeLine(s, now));
+  const states = [...(await reader.active('devicefarm')), ...(await reader.active('deadline'))];
+  const active = states.map((s) => activeLine(s, now));
   active.sort(
     (a, b) => a.project.localeCompare(b.project) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
   );
@@ -52,7 +53,9 @@ export async function statusCommand(
     return 0;
   }
   if (active.length === 0) {
-    io.out('Nothing is running: no active Device Farm runs, jobs or sessions are recorded.');
+    io.out(
+      'Nothing is running: no active Device Farm runs, jobs or sessions and no active Deadline Cloud jobs are recorded.',
+    );
     return 0;
   }
   const rows = active.map((a) => [

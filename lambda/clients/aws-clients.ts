@@ -5,9 +5,11 @@
  * AWS or to DynamoDB Local and the emulators. Device Farm is pinned to
  * us-west-2 whatever the region, because its API exists nowhere else.
  */
+import { DeadlineClient } from '@aws-sdk/client-deadline';
 import { DeviceFarmClient } from '@aws-sdk/client-device-farm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Tally } from '../core/tally';
 import { DEVICE_FARM_REGION } from '../observe/device-farm/region';
@@ -23,6 +25,32 @@ export function createDeviceFarmClient(tally?: Tally): DeviceFarmClient {
   const client = new DeviceFarmClient({ region: DEVICE_FARM_REGION, retryMode: 'adaptive', maxAttempts: MAX_ATTEMPTS });
   if (tally !== undefined) countCalls(client, tally, 'devicefarm');
   return client;
+}
+
+/**
+ * Deadline Cloud, in `region` (default: the standard AWS region setting).
+ * Its API is served at `management.deadline.<region>`: the SDK adds that
+ * host prefix, which must be turned off when AWS_ENDPOINT_URL_DEADLINE names
+ * an emulator, or calls would go to `management.127.0.0.1`.
+ */
+export function createDeadlineClient(region?: string, tally?: Tally, env: NodeJS.ProcessEnv = process.env) {
+  const client = new DeadlineClient({
+    ...(region === undefined ? {} : { region }),
+    retryMode: 'adaptive',
+    maxAttempts: MAX_ATTEMPTS,
+    disableHostPrefix: env.AWS_ENDPOINT_URL_DEADLINE !== undefined || env.AWS_ENDPOINT_URL !== undefined,
+  });
+  if (tally !== undefined) countCalls(client, tally, 'deadline');
+  return client;
+}
+
+/** The account the credentials belong to (the CLI needs it to build Deadline ARNs; Lambdas get ACCOUNT_ID). */
+export async function callerAccount(tally?: Tally): Promise<string> {
+  const client = new STSClient({});
+  if (tally !== undefined) countCalls(client, tally, 'sts');
+  const identity = await client.send(new GetCallerIdentityCommand({}));
+  if (identity.Account === undefined) throw new Error('STS GetCallerIdentity returned no account');
+  return identity.Account;
 }
 
 export function createDynamoClient(tally?: Tally): DynamoDBClient {

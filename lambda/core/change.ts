@@ -4,8 +4,12 @@
  */
 import type { Counters, Minutes, Observation } from './observation';
 
-/** The fields whose change is recorded. Anything else (names, messages) rides along. */
-export type ChangeField = 'status' | 'result' | 'counters' | 'minutes';
+/**
+ * The fields whose change is recorded. Anything else (names, messages) rides
+ * along. `counters` covers Device Farm test counters and Deadline task
+ * counts; `lifecycle` is a Deadline job's lifecycle status.
+ */
+export type ChangeField = 'status' | 'result' | 'counters' | 'minutes' | 'lifecycle';
 
 function sameCounters(a: Counters | undefined, b: Counters | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
@@ -31,13 +35,30 @@ function sameMinutes(a: Minutes | undefined, b: Minutes | undefined): boolean {
  * every field is "changed" when nothing was stored.
  */
 export function changedFields(previous: Observation | undefined, next: Observation): ChangeField[] {
-  if (previous === undefined) return ['status', 'result', 'counters', 'minutes'];
+  if (previous === undefined) {
+    return next.deadline === undefined
+      ? ['status', 'result', 'counters', 'minutes']
+      : ['status', 'result', 'counters', 'minutes', 'lifecycle'];
+  }
   const fields: ChangeField[] = [];
   if (previous.status !== next.status) fields.push('status');
   if (previous.result !== next.result) fields.push('result');
-  if (!sameCounters(previous.counters, next.counters)) fields.push('counters');
+  if (
+    !sameCounters(previous.counters, next.counters) ||
+    !sameCounts(previous.deadline?.taskRunStatusCounts, next.deadline?.taskRunStatusCounts)
+  ) {
+    fields.push('counters');
+  }
   if (!sameMinutes(previous.minutes, next.minutes)) fields.push('minutes');
+  if (previous.deadline?.lifecycleStatus !== next.deadline?.lifecycleStatus) fields.push('lifecycle');
   return fields;
+}
+
+function sameCounts(a: Readonly<Record<string, number>> | undefined, b: Readonly<Record<string, number>> | undefined) {
+  const x = a ?? {};
+  const y = b ?? {};
+  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+  return [...keys].every((k) => (x[k] ?? 0) === (y[k] ?? 0));
 }
 
 /** Minutes added since the previous observation, per meter (only meters that moved). */

@@ -5,13 +5,21 @@
  * attributes subscription filters match on. Every resource is named by ARN
  * as well as by name; statuses and results keep AWS's spelling.
  */
-import { type JobBrief, type JobSummary, LISTED_JOBS_LIMIT, type Observation } from '../core/observation';
+import {
+  type DeadlineDetail,
+  type JobBrief,
+  type JobSummary,
+  LISTED_JOBS_LIMIT,
+  type Observation,
+  SERVICE_NAMES,
+} from '../core/observation';
 import { isKnownResult } from '../core/status';
 import type { ChangeEvent } from '../record/change-event';
+import { deadlineJobMessage, deadlineSessionsMessage, type Severity } from './deadline-messages';
 import { consoleLink, describeCounters, describeDevice, describeMinutes, safeSubject, worstResult } from './format';
 import type { Notice, NoticeType } from './rules';
 
-export type Severity = 'error' | 'warning' | 'info';
+export type { Severity } from './deadline-messages';
 
 /** A ready-to-publish notification. */
 export interface Notification {
@@ -65,9 +73,13 @@ export interface ResourceFacts {
   readonly counters?: Observation['counters'];
   readonly minutes?: Observation['minutes'];
   readonly message?: string;
+  /** Deadline Cloud IDs, task counts, worker and log errors. */
+  readonly deadline?: DeadlineDetail;
 }
 
 const KIND_WORDS: Record<string, string> = {
+  'deadline-job': 'Deadline job',
+  'deadline-session': 'Deadline session',
   run: 'run',
   job: 'job',
   'remote-access-session': 'remote access session',
@@ -76,6 +88,8 @@ const KIND_WORDS: Record<string, string> = {
 
 /** Which setting mutes each kind of message (said in every email). */
 const MUTE_HINT: Record<NoticeType, string> = {
+  'deadline-job': 'remove the status from rules.deadlineJobStatuses',
+  'deadline-sessions-failed': 'set rules.deadlineSessionFailures to false',
   'run-finished': 'set rules.runFinished to false',
   'jobs-finished': 'remove the result from rules.jobResults',
   'session-finished': 'set rules.remoteAccessFinished to false',
@@ -102,6 +116,7 @@ function facts(event: ChangeEvent | undefined, state: Observation | JobBrief): R
     counters: state.counters,
     minutes: state.minutes,
     message: state.message === undefined ? undefined : clip(state.message, MESSAGE_MAX_CHARS),
+    deadline: 'deadline' in state ? state.deadline : undefined,
   });
 }
 
@@ -171,6 +186,14 @@ export function compose(notice: Notice): Notification {
   const extra: string[] = [];
 
   switch (notice.type) {
+    case 'deadline-job':
+    case 'deadline-sessions-failed': {
+      const parts = notice.type === 'deadline-job' ? deadlineJobMessage(notice) : deadlineSessionsMessage(notice);
+      ({ subject, headline, severity } = parts);
+      rows.push(...parts.rows);
+      extra.push(...parts.extra);
+      break;
+    }
     case 'run-finished': {
       const summary = state.jobSummary;
       const notPassed = summary === undefined ? jobs.length : summary.notPassed.length + summary.notPassedTruncated;
@@ -264,8 +287,8 @@ export function compose(notice: Notice): Notification {
       // Name the value Vigil does not know: the result only when it is the new, unknown one.
       const resultIsNewUnknown = event.from?.result !== event.to.result && !isKnownResult(event.to.result);
       const value = resultIsNewUnknown && event.to.result !== undefined ? event.to.result : state.status;
-      subject = `Unknown Device Farm value ${value}: ${kindWord} ${state.name}`;
-      headline = `Device Farm reported a value Vigil does not know for ${kindWord} ${state.name}. It is recorded as it is and Vigil keeps following the ${kindWord}.`;
+      subject = `Unknown ${SERVICE_NAMES[event.service]} value ${value}: ${kindWord} ${state.name}`;
+      headline = `${SERVICE_NAMES[event.service]} reported a value Vigil does not know for ${kindWord} ${state.name}. It is recorded as it is and Vigil keeps following the ${kindWord}.`;
       severity = 'warning';
       rows.push(
         [kindWord[0]?.toUpperCase() + kindWord.slice(1), state.name],

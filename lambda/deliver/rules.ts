@@ -9,6 +9,11 @@
  *   WARNED): one message per run per batch, however many jobs.
  * - A remote access session that finishes: one message.
  * - A test grid session reaching a configured status (ERRORED).
+ * - A Deadline Cloud job reaching a configured status (SUCCEEDED, FAILED,
+ *   CANCELED, SUSPENDED, NOT_COMPATIBLE), with its task counts.
+ * - Deadline sessions ending with an error or UPDATE_FAILED: one message per
+ *   job per batch, however many sessions; folded into the job's own notice
+ *   when the job's change is in the same batch.
  * - A status Vigil does not know: one notice when it first appears.
  * Baseline events (first poll of a project) and everything else notify nothing.
  */
@@ -16,14 +21,21 @@ import type { Rules } from '../core/settings';
 import { GONE_STATUS, isKnownResult, isKnownStatus, isTerminal } from '../core/status';
 import type { ChangeEvent } from '../record/change-event';
 
-export type NoticeType = 'run-finished' | 'jobs-finished' | 'session-finished' | 'test-grid-session' | 'unknown-status';
+export type NoticeType =
+  | 'run-finished'
+  | 'jobs-finished'
+  | 'session-finished'
+  | 'test-grid-session'
+  | 'deadline-job'
+  | 'deadline-sessions-failed'
+  | 'unknown-status';
 
 /** One message to send, and every event it covers (each is marked delivered with it). */
 export interface Notice {
   readonly type: NoticeType;
   /** The event the notice is about (the run, the session; the first job for a job group). */
   readonly subject: ChangeEvent;
-  /** Jobs reported in the notice (failing jobs for job groups and run summaries). */
+  /** Children reported in the notice (failing jobs of a run; failed sessions of a Deadline job). */
   readonly jobs: readonly ChangeEvent[];
   /** Every event this notice covers, subject first. */
   readonly covers: readonly ChangeEvent[];
@@ -84,6 +96,8 @@ export function planNotices(events: readonly ChangeEvent[], rules: Rules): Notic
       notices.push({ type: 'test-grid-session', subject: e, jobs: [], covers: [e] });
     }
   }
+  planDeadline(live, rules, notices);
+
   // An unknown value on an event another notice already reports is shown
   // there; only otherwise does it get a notice of its own.
   const reported = new Set(notices.flatMap((n) => n.covers.map((c) => c.eventId)));
@@ -93,4 +107,38 @@ export function planNotices(events: readonly ChangeEvent[], rules: Rules): Notic
     }
   }
   return notices;
+}
+
+/** A Deadline session that ended badly: UPDATE_FAILED, or ENDED with a log error. */
+export function isFailedSession(event: ChangeEvent): boolean {
+  if (event.kind !== 'deadline-session' || event.from?.status === event.to.status) return false;
+  if (event.to.status === 'UPDATE_FAILED') return true;
+  const detail = event.state.deadline;
+  return event.to.status === 'ENDED' && (detail?.logError !== undefined || detail?.workerLogError !== undefined);
+}
+
+function planDeadline(live: readonly ChangeEvent[], rules: Rules, notices: Notice[]): void {
+  const jobNotices = new Map<string, ChangeEvent>();
+  for (const e of live) {
+    if (e.kind !== 'deadline-job' || e.from?.status === e.to.status) continue;
+    if ((rules.deadlineJobStatuses as readonly string[]).includes(e.to.status)) jobNotices.set(e.arn, e);
+  }
+  const failedByJob = new Map<string, ChangeEvent[]>();
+  if (rules.deadlineSessionFailures) {
+    for (const e of live) {
+      if (!isFailedSession(e)) continue;
+      const job = e.parentArn ?? e.arn;
+      failedByJob.set(job, [...(failedByJob.get(job) ?? []), e]);
+    }
+  }
+  for (const job of jobNotices.values()) {
+    const sessions = failedByJob.get(job.arn) ?? [];
+    failedByJob.delete(job.arn);
+    notices.push({ type: 'deadline-job', subject: job, jobs: sessions, covers: [job, ...sessions] });
+  }
+  for (const sessions of failedByJob.values()) {
+    const first = sessions[0];
+    if (first !== undefined)
+      notices.push({ type: 'deadline-sessions-failed', subject: first, jobs: sessions, covers: sessions });
+  }
 }

@@ -6,6 +6,7 @@
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
+import { KINDS, type Kind } from '../core/observation';
 import type { ChangeEvent } from '../record/change-event';
 import { isNewEventRecord } from '../record/stream-filter';
 
@@ -26,7 +27,7 @@ const changeEventSchema = z.looseObject({
   eventId: z.string().min(1),
   eventType: z.literal('change'),
   service: z.enum(['devicefarm', 'deadline']),
-  kind: z.enum(['run', 'job', 'remote-access-session', 'test-grid-session']),
+  kind: z.enum(KINDS as [Kind, ...Kind[]]),
   arn: z.string().min(1),
   name: z.string(),
   project: z.looseObject({ arn: z.string(), name: z.string().optional() }),

@@ -1,4 +1,48 @@
-// Placeholder replaced by the real handler in a following commit; exists so the stack can bundle it.
-export const handler = async (): Promise<void> => {
-  throw new Error('not wired yet');
+/**
+ * Deadline Cloud EventBridge events → the same recording as the poller. An
+ * unreadable event is logged and dropped (EventBridge retrying it cannot
+ * help; the next poll covers it); a failure to record is thrown, so
+ * EventBridge retries and finally sends the event to the rule's dead-letter queue.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createDeadlineClient, createDocumentClient, createDynamoClient } from '../clients/aws-clients';
+import { requireEnv } from '../core/env';
+import { powertoolsLog } from '../core/powertools-log';
+import { parseSettings } from '../core/settings';
+import { type IngestDeps, type IngestOutcome, ingestDeadlineEvent } from '../observe/deadline/ingest';
+import { DynamoHistoryStore } from '../record/dynamo-history-store';
+
+export function makeHandler(deps: IngestDeps) {
+  return async (event: unknown): Promise<{ outcome: IngestOutcome['outcome']; changes: number }> => {
+    const result = await ingestDeadlineEvent(event, deps);
+    const changes = result.outcome === 'recorded' ? result.events.length : 0;
+    deps.log.info('Deadline Cloud event handled', {
+      outcome: result.outcome,
+      changes,
+      ...(result.outcome === 'recorded' ? {} : { reason: result.reason }),
+    });
+    return { outcome: result.outcome, changes };
+  };
+}
+
+function defaultDeps(): IngestDeps {
+  const settings = parseSettings(requireEnv('VIGIL_SETTINGS'), 'VIGIL_SETTINGS');
+  return {
+    settings,
+    log: powertoolsLog(new Logger({ serviceName: 'vigil' })),
+    client: createDeadlineClient(requireEnv('DEADLINE_REGION')),
+    names: new Map(),
+    store: new DynamoHistoryStore({
+      client: createDocumentClient(createDynamoClient()),
+      tableName: requireEnv('TABLE_NAME'),
+      retentionDays: settings.history.eventRetentionDays,
+    }),
+  };
+}
+
+let ready: ReturnType<typeof makeHandler> | undefined;
+
+export const handler = async (event: unknown) => {
+  ready ??= makeHandler(defaultDeps());
+  return ready(event);
 };

@@ -121,6 +121,14 @@ export class PollCycle {
     );
   }
 
+  /**
+   * A cycle that loads nothing up front, for recording what one event
+   * reports (the event path reads only the resources it names).
+   */
+  static forEvent(service: Service, store: StateStore, log: Log, now: Clock = () => new Date()): PollCycle {
+    return new PollCycle(service, store, log, now, new Map(), new Map());
+  }
+
   /** The stored states of what is active in one scope and kind. */
   activeIn(scope: string, kind: Kind): StoredState[] {
     return [...(this.active.get(scopeKey(scope, kind))?.values() ?? [])];

@@ -13,8 +13,7 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Kind, Service } from '../core/observation';
-import { KNOWN_STATUSES } from '../core/status';
+import { KINDS, type Kind, SERVICE_OF, type Service } from '../core/observation';
 import type { ChangeEvent, StoredState } from './change-event';
 import type {
   Cursor,
@@ -222,12 +221,12 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
 
   async window(since: string, until: string): Promise<ChangeEvent[]> {
     const all: ChangeEvent[] = [];
-    for (const [kind] of Object.entries(KNOWN_STATUSES) as [Kind, readonly string[]][]) {
+    for (const kind of KINDS) {
       const items = await this.queryAll({
         IndexName: BY_TIME_INDEX.name,
         KeyConditionExpression: '#tpk = :tpk AND #tsk BETWEEN :from AND :to',
         ExpressionAttributeNames: { '#tpk': BY_TIME_INDEX.pk, '#tsk': BY_TIME_INDEX.sk },
-        ExpressionAttributeValues: { ':tpk': timePk('devicefarm', kind), ':from': since, ':to': `${until}~` },
+        ExpressionAttributeValues: { ':tpk': timePk(SERVICE_OF[kind], kind), ':from': since, ':to': `${until}~` },
       });
       all.push(...items.map((item) => stripItem<ChangeEvent>(item)));
     }

@@ -1,0 +1,158 @@
+/**
+ * One Deadline Cloud poll cycle: farms → queues → jobs → sessions, for the
+ * farms and queues the settings select. The poll is the truth; EventBridge
+ * events (ingest.ts) only make it faster, through the same recording code.
+ *
+ * - Stored state comes from one Query on the `active` index per cycle.
+ * - Each queue's jobs are listed in full every cycle (ListJobs has no
+ *   status filter and no documented order), but a job already recorded as
+ *   finished is skipped without any further call or read, unless it comes
+ *   back (a requeued job shows a non-final status again).
+ * - Sessions are listed only for jobs that can still change or changed this
+ *   cycle; GetSession is called only for a session that is new or changed.
+ */
+import type { DeadlineClient, FarmSummary, QueueSummary } from '@aws-sdk/client-deadline';
+import type { Log } from '../../core/log';
+import type { Observation } from '../../core/observation';
+import type { DeadlineSettings, Settings } from '../../core/settings';
+import { isTerminal } from '../../core/status';
+import type { StoredState } from '../../record/change-event';
+import type { StateStore } from '../../record/history-store';
+import type { Clock } from '../page';
+import { type CycleReport, matchesAny, PollCycle, type ScopeUnit } from '../poll-cycle-base';
+import { type DeadlineLocation, parseJobArn, queueArn } from './arns';
+import { deadlineJobObservation, deadlineSessionObservation, type QueueRef } from './map';
+import { getJob, getSession, jobPages, listFarms, listQueues, listSessions } from './pages';
+
+export interface DeadlinePollDeps {
+  readonly client: DeadlineClient;
+  readonly store: StateStore;
+  readonly settings: Settings;
+  readonly log: Log;
+  /** Region and account that Deadline ARNs are built with. */
+  readonly location: DeadlineLocation;
+  /** @default () => new Date() */
+  readonly now?: Clock;
+  /** Queues polled at once. @default 4 */
+  readonly concurrency?: number;
+}
+
+const DEFAULT_CONCURRENCY = 4;
+
+const iso = (date: Date | undefined) => date?.toISOString();
+
+/** Whether a farm or queue passes an include list (empty: all) and an exclude list. */
+function selected(item: { id: string; name?: string }, include: readonly string[], exclude: readonly string[]) {
+  const ref = { arn: item.id, id: item.id, ...(item.name === undefined ? {} : { name: item.name }) };
+  return (include.length === 0 || matchesAny(ref, include)) && !matchesAny(ref, exclude);
+}
+
+/** The queues to follow, with their farm's name. */
+export async function selectedQueues(client: DeadlineClient, settings: DeadlineSettings, location: DeadlineLocation) {
+  const farms = (await listFarms(client)).filter(
+    (f): f is FarmSummary & { farmId: string } =>
+      f.farmId !== undefined && selected({ id: f.farmId, name: f.displayName }, settings.farms, settings.excludeFarms),
+  );
+  const queues: QueueRef[] = [];
+  for (const farm of farms) {
+    const all = await listQueues(client, farm.farmId);
+    for (const q of all.filter((q): q is QueueSummary & { queueId: string } => q.queueId !== undefined)) {
+      if (!selected({ id: q.queueId, name: q.displayName }, settings.queues, settings.excludeQueues)) continue;
+      queues.push({
+        arn: queueArn(location, farm.farmId, q.queueId),
+        farmId: farm.farmId,
+        queueId: q.queueId,
+        ...(q.displayName === undefined ? {} : { name: q.displayName }),
+        ...(farm.displayName === undefined ? {} : { farmName: farm.displayName }),
+      });
+    }
+  }
+  return queues;
+}
+
+/** Runs one poll cycle over every selected queue. Never throws for one queue's failure. */
+export async function pollDeadline(deps: DeadlinePollDeps): Promise<CycleReport> {
+  const cycle = await PollCycle.open('deadline', deps.store, deps.log, deps.now);
+  const queues = await selectedQueues(deps.client, deps.settings.deadline, deps.location);
+  const units: ScopeUnit[] = queues.map((queue) => ({
+    scope: queue.arn,
+    kind: 'deadline-job',
+    run: () => pollQueue(cycle, deps, queue),
+  }));
+  await cycle.runScopes(units, deps.concurrency ?? DEFAULT_CONCURRENCY);
+  return cycle.report(queues.length);
+}
+
+async function pollQueue(cycle: PollCycle, deps: DeadlinePollDeps, queue: QueueRef): Promise<void> {
+  const { client, location } = deps;
+  await cycle.pollListed(queue, {
+    kind: 'deadline-job',
+    pages: jobPages(client, queue.farmId, queue.queueId, cycle.now),
+    listing: 'complete',
+    createdOf: (job) => iso(job.createdAt),
+    toObservation: (job, at) => deadlineJobObservation(job, queue, location, at),
+    readOne: async (arn) => {
+      const ids = parseJobArn(arn);
+      return ids === undefined ? undefined : getJob(client, ids);
+    },
+    handle: (stored, observation, baseline) => recordJob(cycle, client, stored, observation, baseline),
+  });
+}
+
+/**
+ * Records a job and, unless it is history (finished when a baseline poll
+ * first saw it), its sessions first, so the job's event can be read with
+ * its sessions' states already recorded.
+ */
+export async function recordJob(
+  cycle: PollCycle,
+  client: DeadlineClient,
+  stored: StoredState | undefined,
+  observation: Observation,
+  baseline: boolean,
+): Promise<void> {
+  // A job not in the active index may still be stored (recorded by an event,
+  // or by a cycle that failed before its cursor moved): read it once.
+  const previous = stored ?? (await cycle.store.getLatest(observation.scope, observation.kind, observation.arn));
+  const history = baseline && isTerminal('deadline-job', observation.status);
+  const finishedBefore = previous?.terminal === true && previous.status === observation.status;
+  if (!history && !finishedBefore) await recordSessions(cycle, client, observation, previous, baseline);
+  await cycle.record(previous, observation, baseline);
+}
+
+/** Lists a job's sessions; reads each new or changed one with GetSession and records it. */
+export async function recordSessions(
+  cycle: PollCycle,
+  client: DeadlineClient,
+  job: Observation,
+  storedJob: StoredState | undefined,
+  baseline: boolean,
+): Promise<void> {
+  const ids = job.deadline;
+  if (ids === undefined) return;
+  const page = await listSessions(client, { farmId: ids.farmId, queueId: ids.queueId, jobId: ids.jobId }, cycle.now);
+  const stored =
+    storedJob === undefined
+      ? new Map<string, StoredState>()
+      : new Map((await cycle.store.loadScope(job.arn)).map((s) => [s.arn, s]));
+  for (const summary of page.items) {
+    const brief = deadlineSessionObservation(summary, job, page.at.toISOString());
+    if (brief === undefined) {
+      cycle.malformed(job.arn, 'deadline-session');
+      continue;
+    }
+    const previous = stored.get(brief.arn);
+    if (previous !== undefined && previous.status === brief.status && previous.stopped === brief.stopped) continue;
+    const full =
+      summary.sessionId === undefined
+        ? undefined
+        : await getSession(client, {
+            farmId: ids.farmId,
+            queueId: ids.queueId,
+            jobId: ids.jobId,
+            sessionId: summary.sessionId,
+          });
+    const observation = full === undefined ? brief : deadlineSessionObservation(full, job, cycle.now().toISOString());
+    if (observation !== undefined) await cycle.record(previous, observation, baseline);
+  }
+}
