@@ -96,7 +96,7 @@ describe('deadlineJobObservation', () => {
 
   it('keeps an unknown status and leaves absent fields absent when the job has only an id', () => {
     const observation = deadlineJobObservation(
-      { jobId: JOB, taskRunStatus: 'PAUSED_BY_MARS' as never } as JobSummary,
+      { jobId: JOB, taskRunStatus: 'PAUSED_BY_MARS' } as unknown as JobSummary,
       { arn: QUEUE_REF.arn, farmId: FARM, queueId: QUEUE },
       AT,
       T,
@@ -177,7 +177,7 @@ describe('deadlineSessionObservation', () => {
 
   it('maps a bare summary with an unknown lifecycle status and no host or logs', () => {
     const observation = deadlineSessionObservation(
-      { sessionId: SESSION, lifecycleStatus: 'HIBERNATING' as never } as GetSessionResponse,
+      { sessionId: SESSION, lifecycleStatus: 'HIBERNATING' } as unknown as GetSessionResponse,
       job as NonNullable<typeof job>,
       T,
     );
