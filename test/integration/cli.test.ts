@@ -113,7 +113,9 @@ describe('vigil CLI', () => {
       expect.stringMatching(/^ +notified: FAILED: run four-job-run \(2 of 4 jobs did not pass\)$/),
     ]);
     expect(JSON.parse(byName.out)).toHaveLength(2);
-    expect(idle.out).toBe('Nothing is running: no active Device Farm runs, jobs or sessions and no active Deadline Cloud jobs are recorded.');
+    expect(idle.out).toBe(
+      'Nothing is running: no active Device Farm runs, jobs or sessions and no active Deadline Cloud jobs are recorded.',
+    );
   });
 
   it('keeps polling every --interval until interrupted, picking up each new change', async () => {

@@ -57,7 +57,8 @@ export function deadlineJobObservation(
     created: isoOf(job.createdAt),
     started: isoOf(job.startedAt),
     stopped: isoOf(job.endedAt),
-    message: job.lifecycleStatusMessage || undefined,
+    // Lifecycle messages are boilerplate ("Job creation complete.") except when the lifecycle failed.
+    message: job.lifecycleStatus?.endsWith('_FAILED') ? job.lifecycleStatusMessage || undefined : undefined,
     deadline: detail,
     observedAt,
   });

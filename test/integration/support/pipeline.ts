@@ -19,6 +19,7 @@ import { type DeliveryTotals, deliverFromStream } from '../../../lambda/cli/deli
 import { ensureTable } from '../../../lambda/cli/ensure-table';
 import { StreamFollower } from '../../../lambda/cli/stream-follower';
 import {
+  createDeadlineClient,
   createDeviceFarmClient,
   createDocumentClient,
   createDynamoClient,
@@ -31,8 +32,16 @@ import { Tally } from '../../../lambda/core/tally';
 import type { NotificationDocument } from '../../../lambda/deliver/compose';
 import type { NotifierDeps } from '../../../lambda/deliver/notifier';
 import { SnsPublisher } from '../../../lambda/deliver/sns-publisher';
+import { type IngestOutcome, ingestDeadlineEvent } from '../../../lambda/observe/deadline/ingest';
+import { pollDeadline } from '../../../lambda/observe/deadline/poll-cycle';
 import { type CycleReport, pollDeviceFarm } from '../../../lambda/observe/device-farm/poll-cycle';
 import { DynamoHistoryStore } from '../../../lambda/record/dynamo-history-store';
+import {
+  DEFAULT_DEADLINE_ACCOUNT_ID,
+  type DeadlineEmulator,
+  type DeadlineScenario,
+  startDeadlineEmulator,
+} from '../../emulators/deadline';
 import {
   type DeviceFarmEmulator,
   type DeviceFarmEmulatorOptions,
@@ -51,6 +60,10 @@ export interface Received {
 
 export interface Harness {
   readonly emulator: DeviceFarmEmulator;
+  /** The Deadline emulator, when the harness plays a Deadline account. */
+  readonly deadline?: DeadlineEmulator;
+  /** Hands one EventBridge event to the Deadline ingest path. */
+  ingest(event: unknown): Promise<IngestOutcome>;
   readonly store: DynamoHistoryStore;
   readonly tally: Tally;
   readonly tableName: string;
@@ -58,7 +71,7 @@ export interface Harness {
   readonly settings: Settings;
   readonly notifier: NotifierDeps;
   readonly follower: StreamFollower;
-  /** One poll cycle (records only). */
+  /** One poll cycle of every enabled service (records only); the reports merged. */
   poll(): Promise<CycleReport>;
   /** Reads the stream and delivers, as the notifier Lambda would. */
   deliver(): Promise<DeliveryTotals>;
@@ -79,10 +92,31 @@ function perProtocol(message: string, protocol: 'sqs' | 'email'): string {
   return body;
 }
 
-export async function startHarness(options: DeviceFarmEmulatorOptions & { settings?: Settings }): Promise<Harness> {
-  const emulator = await startDeviceFarmEmulator(options);
+/** The account and region the Deadline emulator's ARNs and events use. */
+export const DEADLINE_LOCATION = { region: 'us-west-2', accountId: DEFAULT_DEADLINE_ACCOUNT_ID } as const;
+
+export interface HarnessOptions extends Partial<DeviceFarmEmulatorOptions> {
+  readonly settings?: Settings;
+  /** Plays a Deadline Cloud account too (and turns Deadline on in the settings). */
+  readonly deadline?: DeadlineScenario;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  // Without a Device Farm scenario the Device Farm emulator serves an empty account and is not polled.
+  const emulator = await startDeviceFarmEmulator({
+    ...options,
+    scenario: options.scenario ?? { startTime: new Date(0).toISOString(), stepSeconds: 60, projects: [] },
+  });
   process.env.AWS_ENDPOINT_URL_DEVICE_FARM = emulator.endpoint;
-  const settings = options.settings ?? DEFAULT_SETTINGS;
+  const deadlineEmulator =
+    options.deadline === undefined ? undefined : await startDeadlineEmulator({ scenario: options.deadline });
+  if (deadlineEmulator !== undefined) process.env.AWS_ENDPOINT_URL_DEADLINE = deadlineEmulator.endpoint;
+  const base = options.settings ?? DEFAULT_SETTINGS;
+  const settings: Settings = {
+    ...base,
+    deviceFarm: { ...base.deviceFarm, enabled: options.scenario !== undefined },
+    deadline: { ...base.deadline, enabled: options.deadline !== undefined },
+  };
   const tally = new Tally();
   const dynamo = createDynamoClient(tally);
   const tableName = `vigil-it-${randomUUID().slice(0, 8)}`;
@@ -112,10 +146,25 @@ export async function startHarness(options: DeviceFarmEmulatorOptions & { settin
     log: silentLog,
   };
 
-  const poll = () => pollDeviceFarm({ client: deviceFarm, store, settings, log: silentLog });
+  const deadlineClient = createDeadlineClient(DEADLINE_LOCATION.region, tally);
+  const poll = async (): Promise<CycleReport> => {
+    const reports: CycleReport[] = [];
+    if (settings.deviceFarm.enabled) {
+      reports.push(await pollDeviceFarm({ client: deviceFarm, store, settings, log: silentLog }));
+    }
+    if (settings.deadline.enabled) {
+      reports.push(
+        await pollDeadline({ client: deadlineClient, store, settings, log: silentLog, location: DEADLINE_LOCATION }),
+      );
+    }
+    return mergeReports(reports);
+  };
   const deliver = () => deliverFromStream(follower, notifier);
   return {
     emulator,
+    deadline: deadlineEmulator,
+    ingest: (event: unknown) =>
+      ingestDeadlineEvent(event, { client: deadlineClient, store, settings, log: silentLog, names: new Map() }),
     store,
     tally,
     tableName,
@@ -162,7 +211,9 @@ export async function startHarness(options: DeviceFarmEmulatorOptions & { settin
         );
       }
     },
-    stop: () => emulator.stop(),
+    stop: async () => {
+      await Promise.all([emulator.stop(), deadlineEmulator?.stop()]);
+    },
   };
 }
 
@@ -175,4 +226,20 @@ export function itemWrites(calls: Record<string, number>): number {
     (calls['dynamodb.DeleteItem'] ?? 0) +
     (calls['dynamodb.BatchWriteItem'] ?? 0)
   );
+}
+
+/** One report for a cycle that polled several services. */
+function mergeReports(reports: readonly CycleReport[]): CycleReport {
+  const [first] = reports;
+  if (first === undefined) throw new Error('no service is enabled in this harness');
+  return {
+    ...first,
+    projects: reports.reduce((n, r) => n + r.projects, 0),
+    observed: reports.reduce((n, r) => n + r.observed, 0),
+    unchanged: reports.reduce((n, r) => n + r.unchanged, 0),
+    stale: reports.reduce((n, r) => n + r.stale, 0),
+    malformed: reports.reduce((n, r) => n + r.malformed, 0),
+    events: reports.flatMap((r) => r.events),
+    failures: reports.flatMap((r) => r.failures),
+  };
 }
