@@ -3,6 +3,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { settingsFrom, type VigilConfig } from './config';
 import { AlertTopic } from './constructs/alert-topic';
+import { DeadlineIngest } from './constructs/deadline-ingest';
+import { DeadlinePoller } from './constructs/deadline-poller';
 import { DeviceFarmPoller } from './constructs/device-farm-poller';
 import { HistoryTable } from './constructs/history-table';
 import { Notifier } from './constructs/notifier';
@@ -13,19 +15,27 @@ export interface VigilStackProps extends StackProps {
 }
 
 /**
- * Vigil in one account: observe (poller) → record (history table) → react
- * and deliver (notifier → alert topic). Composition only; each building
- * block is a construct in lib/constructs.
+ * Vigil in one account: observe (a poller per service, plus Deadline Cloud's
+ * events) → record (history table) → react and deliver (notifier → alert
+ * topic). Composition only; each building block is a construct in
+ * lib/constructs. A service that is not enabled in the config gets no
+ * resources at all.
  */
 export class VigilStack extends Stack {
   readonly history: HistoryTable;
   readonly alerts: AlertTopic;
-  readonly poller: DeviceFarmPoller;
+  /** Present when `deviceFarm.enabled` (the default). */
+  readonly deviceFarmPoller?: DeviceFarmPoller;
+  /** Present when `deadline.enabled`. */
+  readonly deadlinePoller?: DeadlinePoller;
+  /** Present when `deadline.enabled`. */
+  readonly deadlineIngest?: DeadlineIngest;
   readonly notifier: Notifier;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
     super(scope, id, {
-      description: 'Vigil: monitors AWS Device Farm, records history in DynamoDB, notifies through SNS',
+      description:
+        'Vigil: monitors AWS Device Farm and AWS Deadline Cloud, records history in DynamoDB, notifies through SNS',
       ...props,
     });
     const { config } = props;
@@ -35,12 +45,27 @@ export class VigilStack extends Stack {
 
     this.history = new HistoryTable(this, 'History', { retainOnDelete: config.history.retainOnDelete });
     this.alerts = new AlertTopic(this, 'Alerts', { emails: config.notifications.emails });
-    this.poller = new DeviceFarmPoller(this, 'DeviceFarmPoller', {
-      history: this.history,
-      settings,
-      pollMinutes: config.deviceFarm.pollMinutes,
-      logRetention,
-    });
+    if (config.deviceFarm.enabled) {
+      this.deviceFarmPoller = new DeviceFarmPoller(this, 'DeviceFarmPoller', {
+        history: this.history,
+        settings,
+        pollMinutes: config.deviceFarm.pollMinutes,
+        logRetention,
+      });
+    }
+    if (config.deadline.enabled) {
+      this.deadlinePoller = new DeadlinePoller(this, 'DeadlinePoller', {
+        history: this.history,
+        settings,
+        pollMinutes: config.deadline.pollMinutes,
+        logRetention,
+      });
+      this.deadlineIngest = new DeadlineIngest(this, 'DeadlineIngest', {
+        history: this.history,
+        settings,
+        logRetention,
+      });
+    }
     this.notifier = new Notifier(this, 'Notifier', {
       history: this.history,
       alerts: this.alerts,
@@ -60,9 +85,25 @@ export class VigilStack extends Stack {
       description: 'Stream batches the notifier failed to process after every retry',
       value: this.notifier.onFailureQueue.queueUrl,
     });
-    new CfnOutput(this, 'PollerFunctionName', {
-      description: 'Invoke it to poll Device Farm now',
-      value: this.poller.function.functionName,
-    });
+    if (this.deviceFarmPoller) {
+      new CfnOutput(this, 'PollerFunctionName', {
+        description: 'Invoke it to poll Device Farm now',
+        value: this.deviceFarmPoller.function.functionName,
+      });
+    }
+    if (this.deadlinePoller && this.deadlineIngest) {
+      new CfnOutput(this, 'DeadlinePollerFunctionName', {
+        description: 'Invoke it to poll Deadline Cloud now',
+        value: this.deadlinePoller.function.functionName,
+      });
+      new CfnOutput(this, 'DeadlineIngestFunctionName', {
+        description: 'Records Deadline Cloud job changes from EventBridge events',
+        value: this.deadlineIngest.function.functionName,
+      });
+      new CfnOutput(this, 'DeadlineDeadLetterQueueUrl', {
+        description: 'Deadline Cloud events that could not be delivered or recorded after every retry',
+        value: this.deadlineIngest.deadLetterQueue.queueUrl,
+      });
+    }
   }
 }

@@ -1,6 +1,5 @@
-import { Aws, Duration, Validations } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Aws, Validations } from 'aws-cdk-lib';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -8,18 +7,9 @@ import { Construct } from 'constructs';
 import type { Settings } from '../../lambda/core/settings';
 import { DEVICE_FARM_REGION } from '../../lambda/observe/device-farm/region';
 import type { HistoryTable } from './history-table';
+import { acknowledgeKeyActionFamilies } from './key-grants';
+import { pollerTimeout, pollSchedule } from './poll-schedule';
 import { VigilFunction } from './vigil-function';
-
-/** The longest a poll may run, in seconds, whatever the period. */
-const MAX_POLL_SECONDS = 50;
-
-/**
- * How long one poll may run: under the schedule period, so two polls never
- * overlap (at 1 minute: 50 s).
- */
-export function pollerTimeout(pollMinutes: number): Duration {
-  return Duration.seconds(Math.min(MAX_POLL_SECONDS, 60 * pollMinutes - 10));
-}
 
 /**
  * A Device Farm ARN pattern. Device Farm's API exists only in us-west-2
@@ -121,13 +111,9 @@ export class DeviceFarmPoller extends Construct {
     // The first scheduled poll must not run before the policy is attached.
     this.function.node.addDependency(deviceFarmRead);
     acknowledgeDeviceFarmWildcards(deviceFarmRead);
-    acknowledgeKeyActionFamilies(fn);
+    acknowledgeKeyActionFamilies(fn.defaultPolicy(), 'DynamoDB write', "the history table's key");
 
-    this.schedule = new Rule(this, 'Schedule', {
-      description: `Vigil: poll Device Farm every ${pollMinutes} minute(s)`,
-      schedule: Schedule.rate(Duration.minutes(pollMinutes)),
-      targets: [new LambdaFunction(this.function, { retryAttempts: 0 })],
-    });
+    this.schedule = pollSchedule(this, 'Schedule', this.function, pollMinutes, 'Device Farm');
   }
 }
 
@@ -144,17 +130,6 @@ function acknowledgeDeviceFarmWildcards(policy: Policy): void {
     validations.acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:devicefarm:${DEVICE_FARM_REGION}:<AWS::AccountId>:${resourceType}:*]`,
       reason: `Read-only Device Farm actions on ${resourceType} resources of this account in ${DEVICE_FARM_REGION}: the poller follows every ${resourceType} the account creates, whose IDs are not known at deploy time.`,
-    });
-  }
-}
-
-/** cdk-nag AwsSolutions-IAM5 findings on the KMS actions of the table grant. */
-function acknowledgeKeyActionFamilies(fn: VigilFunction): void {
-  const validations = Validations.of(fn.defaultPolicy());
-  for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
-    validations.acknowledge({
-      id: `AwsSolutions-IAM5[Action::${action}]`,
-      reason: `${action} is the KMS action family that CDK's DynamoDB write grants use; the statement names only the history table's key.`,
     });
   }
 }

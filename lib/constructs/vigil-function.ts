@@ -4,6 +4,7 @@ import { Policy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lambda/core/errors';
 
@@ -42,6 +43,13 @@ export interface VigilFunctionProps {
    * @default - Lambda's default (2)
    */
   readonly retryAttempts?: number;
+  /**
+   * Where Lambda puts an asynchronous invocation's event once every retry
+   * failed (the message body is the event itself). The caller grants the
+   * role the use of the queue's key, if it has one.
+   * @default - no dead-letter queue: the event is dropped
+   */
+  readonly deadLetterQueue?: IQueue;
 }
 
 /**
@@ -89,6 +97,7 @@ export class VigilFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       retryAttempts: props.retryAttempts,
+      deadLetterQueue: props.deadLetterQueue,
       bundling: {
         format: OutputFormat.CJS,
         minify: true,
@@ -126,7 +135,7 @@ function assertEnvironmentFits(path: string, environment: Readonly<Record<string
   }
   if (bytes > ENVIRONMENT_LIMIT_BYTES) {
     throw new ConfigError(
-      `the settings passed to ${path} take about ${bytes} bytes of environment variables; Lambda allows ${ENVIRONMENT_LIMIT_BYTES} (list fewer deviceFarm.projects)`,
+      `the settings passed to ${path} take about ${bytes} bytes of environment variables; Lambda allows ${ENVIRONMENT_LIMIT_BYTES} (list fewer deviceFarm.projects or deadline farms and queues)`,
     );
   }
 }

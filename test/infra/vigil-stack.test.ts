@@ -1,71 +1,28 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { App, type CfnElement, type Environment, Stack, Validations } from 'aws-cdk-lib';
-import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { ConfigError } from '../../lambda/core/errors';
 import { parseSettings } from '../../lambda/core/settings';
 import { DEVICE_FARM_REGION } from '../../lambda/observe/device-farm/region';
 import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../../lambda/record/table-schema';
 import { LOG_RETENTION_DAYS, parseConfig, settingsFrom } from '../../lib/config';
-import { VigilStack } from '../../lib/vigil-stack';
+import type { DeviceFarmPoller } from '../../lib/constructs/device-farm-poller';
+import {
+  acknowledgements,
+  asList,
+  type Built,
+  build,
+  findingsWithoutAcknowledgements,
+  getAtt,
+  logicalId,
+  maskAssets,
+  present,
+  resourcesByAction,
+  statementsOf,
+} from './helpers';
 
-/** The same context `cdk synth` gets from cdk.json. */
-const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
-  readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
-).context;
-
-interface Built {
-  readonly app: App;
-  readonly stack: VigilStack;
-  readonly template: Template;
-}
-
-/**
- * Synthesizes the stack for a config file's content. Bundling is skipped
- * (the handlers' code is not under test here; `cdk synth` bundles them).
- */
-function build(configInput: unknown = {}, env?: Environment): Built {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new VigilStack(app, 'Vigil', { config: parseConfig(configInput, 'test config'), env });
-  return { app, stack, template: Template.fromStack(stack) };
-}
-
-function logicalId(construct: IConstruct): string {
-  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
-}
-
-/** `{ "Fn::GetAtt": [<id of construct>, attribute] }` */
-function getAtt(construct: IConstruct, attribute: string) {
-  return { 'Fn::GetAtt': [logicalId(construct), attribute] };
-}
-
-interface Statement {
-  readonly Effect: string;
-  readonly Action: string | string[];
-  readonly Resource: unknown;
-}
-
-function statementsOf(template: Template): Statement[] {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-    (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
-  );
-}
-
-const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
-
-/** An ARN as text: Fn::Join flattened, references shown as <Ref>. */
-function arnText(resource: unknown): string {
-  if (typeof resource === 'string') return resource;
-  if (resource !== null && typeof resource === 'object') {
-    const join = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
-    if (join) return join[1].map(arnText).join(join[0]);
-  }
-  return `<${JSON.stringify(resource)}>`;
-}
+const pollerOf = (stack: Built['stack']): DeviceFarmPoller => present(stack.deviceFarmPoller, 'the Device Farm poller');
 
 describe('VigilStack', () => {
   const config = {
@@ -93,13 +50,13 @@ describe('VigilStack', () => {
         State: 'ENABLED',
         Targets: [
           Match.objectLike({
-            Arn: getAtt(stack.poller.function, 'Arn'),
+            Arn: getAtt(pollerOf(stack).function, 'Arn'),
             RetryPolicy: { MaximumRetryAttempts: 0 },
           }),
         ],
       });
       template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-        FunctionName: { Ref: logicalId(stack.poller.function) },
+        FunctionName: { Ref: logicalId(pollerOf(stack).function) },
         MaximumRetryAttempts: 0,
       });
     });
@@ -107,7 +64,7 @@ describe('VigilStack', () => {
     it.each([1, 5, 60])('stops a poll before the next one starts when polling every %i minute(s)', (pollMinutes) => {
       const { stack, template } = build({ deviceFarm: { pollMinutes } });
 
-      const timeout = template.toJSON().Resources[logicalId(stack.poller.function)].Properties.Timeout;
+      const timeout = template.toJSON().Resources[logicalId(pollerOf(stack).function)].Properties.Timeout;
 
       expect(timeout).toBe(50);
       expect(timeout).toBeLessThan(pollMinutes * 60);
@@ -124,7 +81,7 @@ describe('VigilStack', () => {
         Architectures: ['arm64'],
         MemorySize: 512,
         Timeout: 50,
-        Role: getAtt(stack.poller.node.findChild('Function').node.findChild('Role'), 'Arn'),
+        Role: getAtt(pollerOf(stack).node.findChild('Function').node.findChild('Role'), 'Arn'),
       });
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
@@ -192,7 +149,7 @@ describe('VigilStack', () => {
 
       template.resourceCountIs('AWS::Logs::LogGroup', 2);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
-      for (const component of [stack.poller, stack.notifier]) {
+      for (const component of [pollerOf(stack), stack.notifier]) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           LoggingConfig: { LogGroup: { Ref: logicalId(component.logGroup) } },
           Role: Match.anyValue(),
@@ -406,7 +363,7 @@ describe('VigilStack', () => {
       const tableArn = getAtt(stack.history.table, 'Arn');
 
       template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: logicalId(stack.poller.node.findChild('Function').node.findChild('Role')) }],
+        Roles: [{ Ref: logicalId(pollerOf(stack).node.findChild('Function').node.findChild('Role')) }],
         PolicyDocument: {
           Statement: Match.arrayWith([
             {
@@ -464,16 +421,10 @@ describe('VigilStack', () => {
       const deviceFarm = statementsOf(template).filter((statement) =>
         asList(statement.Action).some((action) => action.startsWith('devicefarm:')),
       );
-      const byAction = new Map<string, string[]>();
-      for (const statement of deviceFarm) {
-        for (const action of asList(statement.Action)) {
-          byAction.set(action, [...(byAction.get(action) ?? []), ...asList(statement.Resource).map(arnText)]);
-        }
-      }
 
       const arn = (type: string) =>
         `arn:<{"Ref":"AWS::Partition"}>:devicefarm:${DEVICE_FARM_REGION}:<{"Ref":"AWS::AccountId"}>:${type}:*`;
-      expect(Object.fromEntries(byAction)).toEqual({
+      expect(resourcesByAction(deviceFarm, 'devicefarm:')).toEqual({
         'devicefarm:ListProjects': ['*'],
         'devicefarm:ListTestGridProjects': ['*'],
         'devicefarm:ListRuns': [arn('project')],
@@ -486,7 +437,7 @@ describe('VigilStack', () => {
       });
       expect(JSON.stringify(deviceFarm)).not.toContain('eu-west-1');
       // Attached before the function exists, so the first scheduled poll has them.
-      const policyId = logicalId(stack.poller.node.findChild('DeviceFarmRead'));
+      const policyId = logicalId(pollerOf(stack).node.findChild('DeviceFarmRead'));
       template.hasResource('AWS::Lambda::Function', {
         Properties: Match.objectLike({ MemorySize: 512 }),
         DependsOn: Match.arrayWith([policyId]),
@@ -501,7 +452,7 @@ describe('VigilStack', () => {
       template.hasOutput('TableName', { Value: { Ref: logicalId(stack.history.table) } });
       template.hasOutput('TopicArn', { Value: { Ref: logicalId(stack.alerts.topic) } });
       template.hasOutput('OnFailureQueueUrl', { Value: { Ref: logicalId(stack.notifier.onFailureQueue) } });
-      template.hasOutput('PollerFunctionName', { Value: { Ref: logicalId(stack.poller.function) } });
+      template.hasOutput('PollerFunctionName', { Value: { Ref: logicalId(pollerOf(stack).function) } });
     });
   });
 
@@ -516,21 +467,8 @@ describe('VigilStack', () => {
 
     it('acknowledges only findings that exist, on the construct that has them, each with a reason', () => {
       const acknowledged = acknowledgements(built.stack);
-      const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => undefined);
-      let findings: string[];
-      try {
-        const { app, stack } = build(config);
-        findings = new AwsSolutionsChecks(app)
-          .validateScope(stack)
-          .violations.flatMap((violation) =>
-            violation.violatingResources.map(
-              (resource) =>
-                `${violation.ruleName} @ ${(resource.constructPath ?? '(no path)').replace(/\/Resource$/, '')}`,
-            ),
-          );
-      } finally {
-        spy.mockRestore();
-      }
+
+      const findings = findingsWithoutAcknowledgements(config);
 
       expect(acknowledged.map((ack) => `${ack.id} @ ${ack.path}`).sort()).toEqual(findings.sort());
       for (const ack of acknowledged) expect(ack.reason.trim().length).toBeGreaterThan(40);
@@ -541,21 +479,3 @@ describe('VigilStack', () => {
     expect(maskAssets(built.template.toJSON())).toMatchSnapshot();
   });
 });
-
-function acknowledgements(scope: IConstruct): Array<{ path: string; id: string; reason: string }> {
-  const found: Array<{ path: string; id: string; reason: string }> = [];
-  for (const construct of scope.node.findAll()) {
-    for (const entry of construct.node.metadata) {
-      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
-        found.push({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason });
-      }
-    }
-  }
-  return found;
-}
-
-/** Replaces content hashes (asset keys, bootstrap versions) so the snapshot only changes with the template. */
-function maskAssets(template: unknown): unknown {
-  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}/g, '<asset-hash>'));
-}

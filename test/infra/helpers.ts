@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, type CfnElement, type Environment, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { parseConfig } from '../../lib/config';
+import { VigilStack } from '../../lib/vigil-stack';
+
+/** The same context `cdk synth` gets from cdk.json. */
+const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
+).context;
+
+export interface Built {
+  readonly app: App;
+  readonly stack: VigilStack;
+  readonly template: Template;
+}
+
+/**
+ * Synthesizes the stack for a config file's content. Bundling is skipped
+ * (the handlers' code is not under test here; `cdk synth` bundles them).
+ */
+export function build(configInput: unknown = {}, env?: Environment): Built {
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const stack = new VigilStack(app, 'Vigil', { config: parseConfig(configInput, 'test config'), env });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** A value the test needs to exist (an optional construct of the stack). */
+export function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`expected ${what} in the stack`);
+  return value;
+}
+
+export function logicalId(construct: IConstruct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+/** `{ "Fn::GetAtt": [<id of construct>, attribute] }` */
+export function getAtt(construct: IConstruct, attribute: string) {
+  return { 'Fn::GetAtt': [logicalId(construct), attribute] };
+}
+
+/** `{ "Ref": <id of construct> }` */
+export function ref(construct: IConstruct) {
+  return { Ref: logicalId(construct) };
+}
+
+/** The role of a VigilFunction-based component (`<component>/Function/Role`). */
+export function roleOf(component: IConstruct): IConstruct {
+  return component.node.findChild('Function').node.findChild('Role');
+}
+
+export interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+
+/** Every statement of every IAM policy in the template (not key or queue policies). */
+export function statementsOf(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+  );
+}
+
+export const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** An ARN as text: Fn::Join flattened, references shown as <Ref>. */
+export function arnText(resource: unknown): string {
+  if (typeof resource === 'string') return resource;
+  if (resource !== null && typeof resource === 'object') {
+    const join = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (join) return join[1].map(arnText).join(join[0]);
+  }
+  return `<${JSON.stringify(resource)}>`;
+}
+
+/** For each action of the statements matching `prefix` (e.g. `deadline:`), the resources allowed, as text. */
+export function resourcesByAction(statements: readonly Statement[], prefix: string): Record<string, string[]> {
+  const byAction = new Map<string, string[]>();
+  for (const statement of statements) {
+    for (const action of asList(statement.Action).filter((candidate) => candidate.startsWith(prefix))) {
+      byAction.set(action, [...(byAction.get(action) ?? []), ...asList(statement.Resource).map(arnText)]);
+    }
+  }
+  return Object.fromEntries(byAction);
+}
+
+export interface Acknowledgement {
+  readonly path: string;
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** The cdk-nag acknowledgements recorded on `scope` and below. */
+export function acknowledgements(scope: IConstruct): Acknowledgement[] {
+  const found: Acknowledgement[] = [];
+  for (const construct of scope.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        found.push({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason });
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * The AwsSolutions findings of a stack built from `configInput` with every
+ * acknowledgement switched off, as `<rule> @ <construct path>`.
+ */
+export function findingsWithoutAcknowledgements(configInput: unknown, env?: Environment): string[] {
+  const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => undefined);
+  try {
+    const { app, stack } = build(configInput, env);
+    return new AwsSolutionsChecks(app)
+      .validateScope(stack)
+      .violations.flatMap((violation) =>
+        violation.violatingResources.map(
+          (resource) => `${violation.ruleName} @ ${(resource.constructPath ?? '(no path)').replace(/\/Resource$/, '')}`,
+        ),
+      );
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** Replaces content hashes (asset keys, bootstrap versions) so the snapshot only changes with the template. */
+export function maskAssets(template: unknown): unknown {
+  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}/g, '<asset-hash>'));
+}
