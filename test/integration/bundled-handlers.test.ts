@@ -13,8 +13,10 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { DEFAULT_SETTINGS } from '../../lambda/core/settings';
 import { BUNDLE_MAIN_FIELDS, HANDLERS_DIR } from '../../lib/constructs/vigil-function';
+import { eventsBetween } from '../emulators/deadline';
+import { twoSessionJobScenario } from '../emulators/deadline/scenarios';
 import { fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
-import { type Harness, startHarness } from './support/pipeline';
+import { DEADLINE_LOCATION, type Harness, startHarness } from './support/pipeline';
 
 const outDir = mkdtempSync(join(tmpdir(), 'vigil-bundles-'));
 
@@ -107,5 +109,45 @@ describe('bundled Lambda handlers', () => {
     await expect(invoke(pollerFile, {}, env)).rejects.toThrow(
       'Environment variable TABLE_NAME is not set; the stack sets it on every Vigil Lambda',
     );
+  });
+
+  it('poll Deadline Cloud and ingest its events, as the stack wires them', async () => {
+    harness = await startHarness({ deadline: twoSessionJobScenario(new Date('2026-11-21T02:00:00.000Z')) });
+    const deadline = harness.deadline as NonNullable<Harness['deadline']>;
+    const [pollerFile, ingestFile] = await Promise.all([
+      bundle('poll-deadline.ts'),
+      bundle('ingest-deadline-event.ts'),
+    ]);
+    const env = {
+      ...process.env,
+      TABLE_NAME: harness.tableName,
+      VIGIL_SETTINGS: JSON.stringify({
+        ...DEFAULT_SETTINGS,
+        deadline: { ...DEFAULT_SETTINGS.deadline, enabled: true },
+      }),
+      ACCOUNT_ID: DEADLINE_LOCATION.accountId,
+      DEADLINE_REGION: DEADLINE_LOCATION.region,
+      POWERTOOLS_SERVICE_NAME: 'vigil',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+    };
+
+    deadline.setStep(1);
+    const polled = await invoke<{ changes: number; failures: number }>(pollerFile, {}, env);
+    deadline.setStep(2);
+    const context = { account: DEADLINE_LOCATION.accountId, region: DEADLINE_LOCATION.region };
+    const ingested: { outcome: string; changes: number }[] = [];
+    for (const event of eventsBetween(twoSessionJobScenario(new Date('2026-11-21T02:00:00.000Z')), 1, 2, context)) {
+      ingested.push(await invoke(ingestFile, event, env));
+    }
+
+    expect(polled).toMatchObject({ changes: 3, failures: 0 });
+    // The first event records the job and both sessions; the others find nothing new.
+    expect(ingested.map((r) => `${r.outcome}:${r.changes}`)).toEqual([
+      'recorded:3',
+      'recorded:0',
+      'recorded:0',
+      'recorded:0',
+    ]);
+    expect(await invoke(ingestFile, { source: 'aws.deadline' }, env)).toEqual({ outcome: 'rejected', changes: 0 });
   });
 });
