@@ -12,16 +12,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startDeadlineEmulator } from '../test/emulators/deadline';
+import { DEADLINE_DEMO_IDS, deadlineDemoScenario } from '../test/emulators/deadline/scenarios';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID, startDeviceFarmEmulator } from '../test/emulators/device-farm';
 import { DEMO_IDS, DEMO_STEP_SECONDS, DEMO_STEPS, demoScenario } from '../test/emulators/device-farm/scenarios/demo';
 import { startDynamoDbLocal } from '../test/local/dynamodb-local';
 import { startFauxqs } from '../test/local/fauxqs';
 
 const STORY: readonly string[] = [
-  'first poll: Vigil records what exists (an old finished run) and sends nothing',
-  'run nightly-android starts on 4 devices; a remote access session and a browser session open',
-  'the OnePlus 11 job FAILS; the browser session closes normally (recorded, not sent)',
-  'the Motorola job ERRORS and the run completes FAILED: one summary naming both jobs',
+  'first poll: Vigil records what exists (an old run, an old render) and sends nothing',
+  'run nightly-android starts on 4 devices; a remote access session and a browser session open; two renders are queued',
+  'the OnePlus 11 job FAILS; the browser session closes normally (recorded, not sent); the renders start',
+  'the Motorola job ERRORS and the run completes FAILED; one render SUCCEEDS, the other FAILS with a session error',
   'the remote access session ends; the second browser session ERRORS',
 ];
 
@@ -47,12 +49,13 @@ async function main(): Promise<void> {
   const began = Date.now();
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   rule('Vigil local demo');
-  say('Starting DynamoDB Local (Java), fauxqs (SNS + SQS) and the Device Farm emulator…');
+  say('Starting DynamoDB Local (Java), fauxqs (SNS + SQS) and the Device Farm and Deadline Cloud emulators…');
   const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs()]);
   // The scenario's clock ends "now": its timestamps are recent, as in a live account.
   const startTime = new Date(Date.now() - DEMO_STEPS * DEMO_STEP_SECONDS * 1000);
   const emulator = await startDeviceFarmEmulator({ scenario: demoScenario(startTime) });
-  const stopAll = () => Promise.allSettled([emulator.stop(), fauxqs.stop(), dynamo.stop()]);
+  const deadline = await startDeadlineEmulator({ scenario: deadlineDemoScenario(startTime) });
+  const stopAll = () => Promise.allSettled([emulator.stop(), deadline.stop(), fauxqs.stop(), dynamo.stop()]);
 
   try {
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -68,23 +71,28 @@ async function main(): Promise<void> {
 
     const configDir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
     const config = join(configDir, 'vigil.config.json');
-    writeFileSync(config, '{}\n'); // the embedded default: every project, default rules
+    // The embedded default (every project, default rules) with Deadline Cloud turned on.
+    writeFileSync(config, '{ "deadline": { "enabled": true, "region": "us-west-2" } }\n');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DEVICE_FARM: emulator.endpoint,
+      AWS_ENDPOINT_URL_DEADLINE: deadline.endpoint,
+      AWS_ENDPOINT_URL_STS: fauxqs.endpoint, // the CLI asks STS for the account Deadline ARNs are built with
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SNS: fauxqs.endpoint,
       VIGIL_TABLE: 'vigil-demo',
       VIGIL_TOPIC_ARN: topicArn,
     };
-    say(`DynamoDB Local ${dynamo.endpoint} · SNS/SQS ${fauxqs.endpoint} · Device Farm ${emulator.endpoint}`);
+    say(`DynamoDB Local ${dynamo.endpoint} · SNS/SQS/STS ${fauxqs.endpoint}`);
+    say(`Device Farm ${emulator.endpoint} · Deadline Cloud ${deadline.endpoint}`);
     say('Each step below is one poll interval in the scripted account; Vigil sees only what the API returns then.');
 
     for (let step = 0; step < DEMO_STEPS; step++) {
       emulator.setStep(step);
+      deadline.setStep(step);
       rule(`step ${step}: ${STORY[step] ?? ''}`);
       const code = await vigil(['run', '--once', '--config', config], env);
       if (code !== 0) throw new Error(`vigil run --once exited with ${code} at step ${step}`);
@@ -99,6 +107,9 @@ async function main(): Promise<void> {
     await vigil(['history', arns.run(DEMO_IDS.project, DEMO_IDS.nightlyRun)], env);
     rule('history of the remote access session, by name');
     await vigil(['history', 'debug-login-crash'], env);
+    rule('history of the render that failed, and of its failed session');
+    await vigil(['history', 'shot-020-comp'], env);
+    await vigil(['history', DEADLINE_DEMO_IDS.compFailedSession], env);
     rule('everything in the last hour');
     await vigil(['history', '--since', '1h'], env);
 
@@ -107,7 +118,10 @@ async function main(): Promise<void> {
     );
     rule('done');
     say(`An SQS queue subscribed to the topic received ${queued.Attributes?.ApproximateNumberOfMessages} messages.`);
-    say(`Device Farm API calls made by Vigil in all: ${Object.values(emulator.calls).reduce((a, b) => a + b, 0)}`);
+    const total = (calls: Readonly<Record<string, number>>) => Object.values(calls).reduce((a, b) => a + b, 0);
+    say(
+      `API calls made by Vigil in all: Device Farm ${total(emulator.calls)}, Deadline Cloud ${total(deadline.calls)}`,
+    );
     say(
       `Demo finished in ${Math.round((Date.now() - began) / 1000)} s. Deploy for real with \`npx cdk deploy\` (see README).`,
     );

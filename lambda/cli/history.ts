@@ -16,6 +16,8 @@ export interface HistoryOptions {
 }
 
 const KIND_LABEL: Record<string, string> = {
+  'deadline-job': 'Deadline job',
+  'deadline-session': 'Deadline session',
   run: 'run',
   job: 'job',
   'remote-access-session': 'session',
@@ -48,7 +50,7 @@ export function describeChange(event: ChangeEvent): string {
 function timelineText(arn: string, entries: readonly TimelineEntry[]): string[] {
   const first = entries[0]?.event;
   const head = first
-    ? `${KIND_LABEL[first.kind] ?? first.kind} ${first.name} in project ${first.project.name ?? first.project.arn}`
+    ? `${KIND_LABEL[first.kind] ?? first.kind} ${first.name} in ${first.service === 'deadline' ? 'queue' : 'project'} ${first.project.name ?? first.project.arn}`
     : arn;
   const lines = [head, arn];
   for (const { event, delivery } of entries) {
@@ -75,7 +77,7 @@ export async function historyCommand(
     }
     io.out(`${events.length} change${events.length === 1 ? '' : 's'} since ${since}`);
     for (const e of events) {
-      io.out(`  ${e.at}  ${(KIND_LABEL[e.kind] ?? e.kind).padEnd(12)} ${e.name}: ${describeChange(e)}`);
+      io.out(`  ${e.at}  ${(KIND_LABEL[e.kind] ?? e.kind).padEnd(16)} ${e.name}: ${describeChange(e)}`);
       io.out(`  ${' '.repeat(e.at.length)}  ${e.arn}`);
     }
     return 0;
