@@ -10,22 +10,11 @@ import { parseSettings } from '../core/settings';
 import { Tally } from '../core/tally';
 import { type DeadlinePollDeps, pollDeadline } from '../observe/deadline/poll-cycle';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
-import type { PollResult } from './poll-device-farm';
+import { type PollResult, runCycle } from './poll-result';
 
+/** Builds the handler over its dependencies (tests pass fakes). */
 export function makeHandler(deps: DeadlinePollDeps & { tally: Tally }) {
-  return async (): Promise<PollResult> => {
-    const before = deps.tally.snapshot();
-    const report = await pollDeadline(deps);
-    const result: PollResult = {
-      cycleId: report.cycleId,
-      changes: report.events.length,
-      unchanged: report.unchanged,
-      failures: report.failures.length,
-      calls: deps.tally.since(before),
-    };
-    deps.log.info('Deadline Cloud poll cycle finished', { ...result, queues: report.projects, stale: report.stale });
-    return result;
-  };
+  return (): Promise<PollResult> => runCycle(() => pollDeadline(deps), deps.tally, deps.log);
 }
 
 function defaultDeps(): DeadlinePollDeps & { tally: Tally } {

@@ -8,33 +8,13 @@ import { requireEnv } from '../core/env';
 import { powertoolsLog } from '../core/powertools-log';
 import { parseSettings } from '../core/settings';
 import { Tally } from '../core/tally';
-import { type CycleReport, type DeviceFarmPollDeps, pollDeviceFarm } from '../observe/device-farm/poll-cycle';
+import { type DeviceFarmPollDeps, pollDeviceFarm } from '../observe/device-farm/poll-cycle';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
-
-/** What the handler returns (and logs): the cycle's counts. */
-export interface PollResult {
-  readonly cycleId: string;
-  readonly changes: number;
-  readonly unchanged: number;
-  readonly failures: number;
-  readonly calls: Record<string, number>;
-}
+import { type PollResult, runCycle } from './poll-result';
 
 /** Builds the handler over its dependencies (tests pass fakes). */
 export function makeHandler(deps: DeviceFarmPollDeps & { tally: Tally }) {
-  return async (): Promise<PollResult> => {
-    const before = deps.tally.snapshot();
-    const report: CycleReport = await pollDeviceFarm(deps);
-    const result: PollResult = {
-      cycleId: report.cycleId,
-      changes: report.events.length,
-      unchanged: report.unchanged,
-      failures: report.failures.length,
-      calls: deps.tally.since(before),
-    };
-    deps.log.info('Device Farm poll cycle finished', { ...result, stale: report.stale, malformed: report.malformed });
-    return result;
-  };
+  return (): Promise<PollResult> => runCycle(() => pollDeviceFarm(deps), deps.tally, deps.log);
 }
 
 function defaultDeps(): DeviceFarmPollDeps & { tally: Tally } {
