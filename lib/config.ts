@@ -16,6 +16,7 @@ import {
   historySettingsSchema,
   rulesSchema,
   type Settings,
+  settingsSchema,
 } from '../lambda/core/settings';
 import { emailAddress, flag, listOf, parseOrThrow, section, wholeNumber } from '../lambda/core/validation';
 
@@ -88,6 +89,8 @@ export const configSchema = section({
   notifications: notificationsSchema.prefault({}),
   deviceFarm: deviceFarmConfigSchema.prefault({}),
   deadline: deadlineConfigSchema.prefault({}),
+  budgets: settingsSchema.shape.budgets,
+  guard: settingsSchema.shape.guard,
   rules: rulesSchema.prefault({}),
   history: historyConfigSchema.prefault({}),
   logs: logsSchema.prefault({}),
@@ -136,6 +139,8 @@ export function settingsFrom(config: VigilConfig): Settings {
       queues: [...config.deadline.queues],
       excludeQueues: [...config.deadline.excludeQueues],
     },
+    budgets: config.budgets.map((b) => ({ ...b, thresholds: [...b.thresholds], projects: [...b.projects] })),
+    guard: { ...config.guard, projects: { ...config.guard.projects } },
     rules: {
       ...config.rules,
       jobResults: [...config.rules.jobResults],

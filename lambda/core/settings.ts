@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors';
 import { DEADLINE_TASK_RUN_STATUSES } from './status';
+import { isTimeZone } from './time-zone';
 import { flag, listOf, oneOf, parseOrThrow, section, text, wholeNumber } from './validation';
 
 /** Job results a team may want to hear about, in AWS spelling. */
@@ -48,6 +49,72 @@ export const deadlineSettingsSchema = section({
   excludeQueues: namesOrIds('queue'),
 });
 
+/** A positive number of minutes (fractions allowed: Device Farm counts in fractional minutes). */
+function minutes(max: number) {
+  const accepted = `a number of minutes above 0 and at most ${max}`;
+  return z.number({ error: accepted }).gt(0, { error: accepted }).lte(max, { error: accepted });
+}
+
+/** An IANA time zone such as Europe/Paris or UTC. */
+function timeZone() {
+  const accepted = 'an IANA time zone like UTC, Europe/Paris or America/New_York';
+  return z.string({ error: accepted }).refine(isTimeZone, { error: accepted });
+}
+
+/**
+ * Budget meters. Meters are never mixed: `deviceMinutes.metered` counts the
+ * metered device minutes of jobs and remote access sessions,
+ * `billingMinutes` the billing minutes of test grid sessions.
+ */
+export const METERS = ['deviceMinutes.metered', 'billingMinutes'] as const;
+
+export const budgetSchema = section({
+  /** How the budget is named in alerts and in `vigil budget`. */
+  name: text('a budget name'),
+  /** `deviceMinutes.metered` (jobs and remote access sessions) or `billingMinutes` (test grid sessions). */
+  meter: oneOf(METERS),
+  /** @default month */
+  period: oneOf(['day', 'week', 'month']).default('month'),
+  /** The zone the period's days begin in. @default UTC */
+  timeZone: timeZone().default('UTC'),
+  limitMinutes: minutes(10_000_000),
+  /** Percentages of the limit that alert, each once per period. @default 50, 80, 100 */
+  thresholds: listOf(wholeNumber(1, 1000), 'percentages').default([50, 80, 100]),
+  /** Project names or ARNs; empty counts every project. @default [] */
+  projects: listOf(text('a project name or ARN'), 'project names or ARNs').default([]),
+});
+
+const budgetsSchema = listOf(budgetSchema, 'budgets').superRefine((budgets, ctx) => {
+  const seen = new Map<string, number>();
+  budgets.forEach((b, index) => {
+    const first = seen.get(b.name);
+    if (first === undefined) seen.set(b.name, index);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'name'],
+        message: `a name no other budget has (budgets[${first}] has it)`,
+      });
+  });
+});
+
+export const guardSchema = section({
+  /** Longest a remote access session may run, in minutes, unless its project or the session sets its own. */
+  maxMinutes: minutes(150).optional(),
+  /** Per-project limits: project name or ARN → minutes. @default {} */
+  projects: z.record(z.string(), minutes(150), { error: 'an object of project name or ARN → minutes' }).default({}),
+  /** Fraction of the limit at which a warning is sent (also of the 150-minute hard limit). @default 0.8 */
+  warnAt: z
+    .number({ error: 'a fraction between 0.1 and 0.99' })
+    .min(0.1, { error: 'a fraction between 0.1 and 0.99' })
+    .max(0.99, { error: 'a fraction between 0.1 and 0.99' })
+    .default(0.8),
+  /** Stop sessions that reach their limit (StopRemoteAccessSession). Off: alert only. @default false */
+  autoStop: flag().default(false),
+  /** Log and alert what would be stopped, without stopping it. @default false */
+  dryRun: flag().default(false),
+});
+
 export const rulesSchema = section({
   /** One summary message when a run finishes, whatever its result. @default true */
   runFinished: flag().default(true),
@@ -79,6 +146,8 @@ export const historySettingsSchema = section({
 export const settingsSchema = section({
   deviceFarm: deviceFarmSettingsSchema.default(deviceFarmSettingsSchema.parse({})),
   deadline: deadlineSettingsSchema.default(deadlineSettingsSchema.parse({})),
+  budgets: budgetsSchema.default([]),
+  guard: guardSchema.default(guardSchema.parse({})),
   rules: rulesSchema.default(rulesSchema.parse({})),
   history: historySettingsSchema.default({ eventRetentionDays: 90 }),
 });
@@ -87,6 +156,8 @@ export const settingsSchema = section({
 export type Settings = z.output<typeof settingsSchema>;
 export type Rules = z.output<typeof rulesSchema>;
 export type DeadlineSettings = z.output<typeof deadlineSettingsSchema>;
+export type Budget = z.output<typeof budgetSchema>;
+export type GuardSettings = z.output<typeof guardSchema>;
 
 /** The defaults: every project, the default rules, 90 days of history. */
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

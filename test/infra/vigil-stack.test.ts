@@ -112,6 +112,8 @@ describe('VigilStack', () => {
       expect(parsed).toEqual({
         deviceFarm: { enabled: true, projects: ['checkout-app'] },
         deadline: { enabled: false, farms: [], excludeFarms: [], queues: [], excludeQueues: [] },
+        budgets: [],
+        guard: { projects: {}, warnAt: 0.8, autoStop: false, dryRun: false },
         rules: {
           runFinished: true,
           jobResults: ['FAILED', 'ERRORED'],

@@ -9,6 +9,8 @@ const DEFAULTS: VigilConfig = {
   notifications: { emails: [] },
   deviceFarm: { enabled: true, projects: [], pollMinutes: 1 },
   deadline: { enabled: false, farms: [], excludeFarms: [], queues: [], excludeQueues: [], pollMinutes: 5 },
+  budgets: [],
+  guard: { projects: {}, warnAt: 0.8, autoStop: false, dryRun: false },
   rules: {
     runFinished: true,
     jobResults: ['FAILED', 'ERRORED', 'STOPPED', 'WARNED'],
@@ -134,7 +136,7 @@ describe('loadConfig', () => {
     [
       'an unknown section',
       '{ "slack": {} }',
-      'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, deviceFarm, deadline, rules, history, logs',
+      'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, deviceFarm, deadline, budgets, guard, rules, history, logs',
     ],
     ['a list at the top level', '[]', 'vigil.config.json: (top level) is []; expected an object ({ ... })'],
     [
@@ -230,6 +232,8 @@ describe('settingsFrom', () => {
         queues: [],
         excludeQueues: ['scratch'],
       },
+      budgets: [],
+      guard: DEFAULTS.guard,
       rules: { ...DEFAULTS.rules, jobResults: ['FAILED'], runFinished: false },
       history: { eventRetentionDays: 30 },
     });
@@ -238,13 +242,28 @@ describe('settingsFrom', () => {
 });
 
 describe('vigil.config.example.json', () => {
-  it('shows every setting with its default (emails excepted)', () => {
+  it('shows every setting with its default (emails and the example budget excepted)', () => {
     const text = readFileSync(join(__dirname, '..', '..', 'vigil.config.example.json'), 'utf8');
     const raw: unknown = JSON.parse(text);
 
     const config = parseConfig(raw, 'vigil.config.example.json');
 
-    expect(raw).toEqual({ ...DEFAULTS, notifications: { emails: ['team@example.com'] } });
+    expect(raw).toEqual({
+      ...DEFAULTS,
+      notifications: { emails: ['team@example.com'] },
+      // Budgets have no default; the example shows one with every field.
+      budgets: [
+        {
+          name: 'monthly-metered',
+          meter: 'deviceMinutes.metered',
+          period: 'month',
+          timeZone: 'UTC',
+          limitMinutes: 1000,
+          thresholds: [50, 80, 100],
+          projects: [],
+        },
+      ],
+    });
     expect(config).toEqual(raw);
   });
 });

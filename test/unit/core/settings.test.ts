@@ -23,6 +23,8 @@ describe('parseSettings', () => {
     expect(settings).toEqual({
       deviceFarm: { enabled: true, projects: [] },
       deadline: { enabled: false, farms: [], excludeFarms: [], queues: [], excludeQueues: [] },
+      budgets: [],
+      guard: { projects: {}, warnAt: 0.8, autoStop: false, dryRun: false },
       rules: {
         runFinished: true,
         jobResults: ['FAILED', 'ERRORED', 'STOPPED', 'WARNED'],
@@ -66,7 +68,7 @@ describe('parseSettings', () => {
     [
       'an unknown top-level key',
       '{"extra":1}',
-      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, deadline, rules, history',
+      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, deadline, budgets, guard, rules, history',
     ],
     [
       'a bad enum value in a list',
