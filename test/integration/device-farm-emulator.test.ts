@@ -32,7 +32,6 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import {
   ArnBuilder,
   DEFAULT_ACCOUNT_ID,
-  type DeviceFarmEmulator,
   type DeviceFarmEmulatorOptions,
   type DeviceFarmScenario,
   deviceArn,
@@ -48,69 +47,26 @@ import {
   FOUR_JOB_STEPS,
   fourJobRunScenario,
 } from '../emulators/device-farm/scenarios/demo';
+import { burst, collect, LOCAL_CREDENTIALS, rejection, useEmulator as useSdkEmulator } from './support/emulator-sdk';
 
 const START = new Date('2025-06-01T02:00:00.000Z');
 const STEP_MS = 300_000;
 const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);
-const LOCAL = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Time of `step` in the demo scenarios. */
 const at = (step: number): Date => new Date(START.getTime() + step * STEP_MS);
 
 /** A real client; the endpoint comes only from AWS_ENDPOINT_URL_DEVICE_FARM. */
 function deviceFarm(config: Partial<DeviceFarmClientConfig> = {}): DeviceFarmClient {
-  return new DeviceFarmClient({ region: 'us-west-2', credentials: LOCAL, ...config });
+  return new DeviceFarmClient({ region: 'us-west-2', credentials: LOCAL_CREDENTIALS, ...config });
 }
 
 /** Starts an emulator, exports its endpoint, and stops it after the enclosing describe. */
-function useEmulator(options: () => DeviceFarmEmulatorOptions): {
-  emu: () => DeviceFarmEmulator;
-  client: () => DeviceFarmClient;
-} {
-  let emulator: DeviceFarmEmulator | undefined;
-  let sdk: DeviceFarmClient | undefined;
-  const previous = process.env.AWS_ENDPOINT_URL_DEVICE_FARM;
-  beforeAll(async () => {
-    emulator = await startDeviceFarmEmulator(options());
-    process.env.AWS_ENDPOINT_URL_DEVICE_FARM = emulator.endpoint;
-    sdk = deviceFarm();
-  });
-  afterAll(async () => {
-    sdk?.destroy();
-    await emulator?.stop();
-    if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_DEVICE_FARM;
-    else process.env.AWS_ENDPOINT_URL_DEVICE_FARM = previous;
-  });
-  const need = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('emulator not started');
-    return value;
-  };
-  return { emu: () => need(emulator), client: () => need(sdk) };
-}
-
-async function collect<T, P>(
-  pages: AsyncIterable<P>,
-  pick: (page: P) => T[] | undefined,
-): Promise<{ items: T[]; pages: number }> {
-  const items: T[] = [];
-  let count = 0;
-  for await (const page of pages) {
-    count += 1;
-    items.push(...(pick(page) ?? []));
-  }
-  return { items, pages: count };
-}
-
-async function rejection(
-  promise: Promise<unknown>,
-): Promise<Error & { $metadata?: { httpStatusCode?: number; attempts?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
+const useEmulator = (options: () => DeviceFarmEmulatorOptions) =>
+  useSdkEmulator(
+    { start: startDeviceFarmEmulator, endpointVariable: 'AWS_ENDPOINT_URL_DEVICE_FARM', client: deviceFarm },
+    options,
+  );
 
 /** `count` runs created at steps 0..count-1, optionally with jobs and sessions, for pagination. */
 function manyScenario(count: number): DeviceFarmScenario {
@@ -609,18 +565,16 @@ describe('rate limit and latency', () => {
 
   it('calls over rateLimitPerSecond get LimitExceededException', async () => {
     const once = deviceFarm({ maxAttempts: 1 });
-    const started = performance.now();
-    const results = await Promise.allSettled(
-      Array.from({ length: 8 }, () => once.send(new GetRunCommand({ arn: arns.run('proj-many', 'run-0') }))),
+    const { rejected, fulfilled, elapsedMs } = await burst(8, () =>
+      once.send(new GetRunCommand({ arn: arns.run('proj-many', 'run-0') })),
     );
     once.destroy();
-    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(failures.length).toBeGreaterThanOrEqual(4);
-    for (const failure of failures) expect(failure.reason).toBeInstanceOf(LimitExceededException);
-    expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(3);
-    expect(emu().callLog.filter((c) => c.status === 400).length).toBe(failures.length);
+    expect(rejected.length).toBeGreaterThanOrEqual(4);
+    for (const reason of rejected) expect(reason).toBeInstanceOf(LimitExceededException);
+    expect(fulfilled).toBeGreaterThanOrEqual(3);
+    expect(emu().callLog.filter((c) => c.status === 400).length).toBe(rejected.length);
     // latencyMs applies to the calls that got through.
-    expect(performance.now() - started).toBeGreaterThanOrEqual(20);
+    expect(elapsedMs).toBeGreaterThanOrEqual(20);
   });
 });
 

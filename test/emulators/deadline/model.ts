@@ -3,6 +3,8 @@
  * into its Deadline Cloud wire shape (restJson1: timestamps are ISO-8601 strings) at
  * a given step.
  */
+
+import { newestFirstAt, type Timed, visibleAt } from '../shared/timeline';
 import { hex32, isDeadlineId } from './ids';
 import {
   DEFAULT_DEADLINE_ACCOUNT_ID,
@@ -144,12 +146,6 @@ export interface SessionNode {
   readonly order: number;
 }
 
-/** Anything with a timeline that can be listed newest first. */
-interface Timed {
-  readonly timeline: Timeline<{ step: number }>;
-  readonly order: number;
-}
-
 /** Priority of a job whose scenario does not set one (the service's default). */
 export const DEFAULT_JOB_PRIORITY = 50;
 
@@ -235,14 +231,12 @@ export class DeadlineModel {
 
   /** True when the resource exists at `step`. */
   visible(node: Timed, step: number): boolean {
-    return node.timeline.firstStep <= step;
+    return visibleAt(node, step);
   }
 
   /** Visible resources, newest first; same creation step: later in the scenario first. */
   newestFirst<T extends Timed>(nodes: readonly T[], step: number): T[] {
-    return nodes
-      .filter((node) => this.visible(node, step))
-      .sort((a, b) => b.timeline.firstStep - a.timeline.firstStep || b.order - a.order);
+    return newestFirstAt(nodes, step);
   }
 
   /** ISO time of `step`. */

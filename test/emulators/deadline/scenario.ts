@@ -14,6 +14,8 @@
  * `endedAt` = first ENDED entry.
  */
 
+export { ScenarioClock, Timeline } from '../shared/timeline';
+
 /** Task run status counts, keyed by task run status (open: any key passes through). */
 export type TaskRunStatusCounts = Partial<Record<string, number>>;
 
@@ -130,72 +132,3 @@ export const TERMINAL_TASK_RUN_STATUSES: ReadonlySet<string> = new Set([
 
 /** Default `lifecycleStatus` of a job state. */
 export const DEFAULT_JOB_LIFECYCLE_STATUS = 'CREATE_COMPLETE';
-
-/** A timeline sorted by step; entries sharing a step keep the author's order (the later one wins). */
-export class Timeline<T extends { step: number }> {
-  readonly entries: readonly T[];
-
-  /** @param entries the scenario's entries; must not be empty. */
-  constructor(entries: readonly T[], what: string) {
-    if (entries.length === 0) throw new Error(`scenario: ${what} has an empty timeline`);
-    for (const entry of entries) {
-      if (!Number.isFinite(entry.step)) {
-        throw new Error(`scenario: ${what} has a timeline entry without a numeric step`);
-      }
-    }
-    this.entries = [...entries].sort((a, b) => a.step - b.step);
-  }
-
-  /** Step of the first entry: the resource is invisible before it. */
-  get firstStep(): number {
-    return (this.entries[0] as T).step;
-  }
-
-  /** The state in force at `step`, or undefined when the resource does not exist yet. */
-  stateAt(step: number): T | undefined {
-    let current: T | undefined;
-    for (const entry of this.entries) {
-      if (entry.step > step) break;
-      current = entry;
-    }
-    return current;
-  }
-
-  /** Step of the first entry up to `step` that satisfies `match`. */
-  firstStepWhere(step: number, match: (entry: T) => boolean): number | undefined {
-    for (const entry of this.entries) {
-      if (entry.step > step) return undefined;
-      if (match(entry)) return entry.step;
-    }
-    return undefined;
-  }
-}
-
-/** Converts steps to wall-clock times for one scenario. */
-export class ScenarioClock {
-  private readonly startMs: number;
-
-  constructor(
-    startTime: string,
-    private readonly stepSeconds: number,
-  ) {
-    this.startMs = Date.parse(startTime);
-    if (Number.isNaN(this.startMs)) {
-      throw new Error(`scenario: startTime ${JSON.stringify(startTime)} is not an ISO date`);
-    }
-    if (!(stepSeconds > 0)) throw new Error('scenario: stepSeconds must be positive');
-  }
-
-  /** Epoch milliseconds of `step`. */
-  msAt(step: number): number {
-    return this.startMs + step * this.stepSeconds * 1000;
-  }
-
-  /** Epoch milliseconds of an ISO time, or of step 0 when absent. */
-  msOf(iso: string | undefined): number {
-    if (iso === undefined) return this.startMs;
-    const ms = Date.parse(iso);
-    if (Number.isNaN(ms)) throw new Error(`scenario: ${JSON.stringify(iso)} is not an ISO date`);
-    return ms;
-  }
-}

@@ -2,6 +2,8 @@
  * The scenario compiled into indexed resources, and the projection of each resource
  * into its Device Farm wire shape at a given step.
  */
+
+import { newestFirstAt, visibleAt } from '../shared/timeline';
 import { ArnBuilder, deviceArn } from './arns';
 import {
   type Counters,
@@ -296,7 +298,7 @@ export class DeviceFarmModel {
 
   /** True when the resource exists at `step`. */
   visible(node: Timed, step: number): boolean {
-    return node.timeline.firstStep <= step;
+    return visibleAt(node, step);
   }
 
   /**
@@ -304,9 +306,7 @@ export class DeviceFarmModel {
    * are listed in reverse scenario order (the later-listed one counts as newer).
    */
   newestFirst<T extends Timed>(nodes: readonly T[], step: number): T[] {
-    return nodes
-      .filter((node) => this.visible(node, step))
-      .sort((a, b) => b.timeline.firstStep - a.timeline.firstStep || b.order - a.order);
+    return newestFirstAt(nodes, step);
   }
 
   /** Epoch seconds of `step`. */

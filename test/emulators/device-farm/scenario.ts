@@ -13,6 +13,9 @@
  * `started` = first RUNNING entry (runs, jobs, remote access sessions); `stopped` =
  * first COMPLETED entry; a test grid session's `ended` = first CLOSED/ERRORED entry.
  */
+import { Timeline as SharedTimeline } from '../shared/timeline';
+
+export { ScenarioClock } from '../shared/timeline';
 
 /** Result counters, as in the Device Farm `Counters` shape. */
 export interface Counters {
@@ -143,94 +146,20 @@ export const DEFAULT_ACCOUNT_ID = '123456789012';
 /** Statuses that end a test grid session (and fix its `ended` time). */
 const TEST_GRID_END_STATUSES: ReadonlySet<string> = new Set(['CLOSED', 'ERRORED']);
 
-/**
- * A timeline sorted by step, with the time queries the emulator needs. Sorting once
- * here lets scenario authors list entries in any order.
- */
-export class Timeline {
-  private readonly entries: readonly StateAt[];
-
-  /** @param entries the scenario's entries; must not be empty. */
-  constructor(entries: readonly StateAt[], what: string) {
-    if (entries.length === 0) {
-      throw new Error(`scenario: ${what} has an empty timeline`);
-    }
-    for (const entry of entries) {
-      if (!Number.isFinite(entry.step)) {
-        throw new Error(`scenario: ${what} has a timeline entry without a numeric step`);
-      }
-    }
-    // Stable sort keeps the author's order for entries sharing a step (the later one wins).
-    this.entries = [...entries].sort((a, b) => a.step - b.step);
-  }
-
-  /** Step of the first entry: the resource is invisible before it. */
-  get firstStep(): number {
-    return (this.entries[0] as StateAt).step;
-  }
-
-  /** The state in force at `step`, or undefined when the resource does not exist yet. */
-  stateAt(step: number): StateAt | undefined {
-    let current: StateAt | undefined;
-    for (const entry of this.entries) {
-      if (entry.step > step) break;
-      current = entry;
-    }
-    return current;
-  }
-
-  /** Step of the first entry up to `step` whose status satisfies `match`. */
-  firstStepWhere(step: number, match: (status: string) => boolean): number | undefined {
-    for (const entry of this.entries) {
-      if (entry.step > step) return undefined;
-      if (match(entry.status)) return entry.step;
-    }
-    return undefined;
-  }
-
+/** A run's, job's or session's timeline, with the derived times of Device Farm resources. */
+export class Timeline extends SharedTimeline<StateAt> {
   /** Step of the first RUNNING entry up to `step` (the `started` time). */
   startedStep(step: number): number | undefined {
-    return this.firstStepWhere(step, (status) => status === 'RUNNING');
+    return this.firstStepWhere(step, (entry) => entry.status === 'RUNNING');
   }
 
   /** Step of the first COMPLETED entry up to `step` (the `stopped` time). */
   stoppedStep(step: number): number | undefined {
-    return this.firstStepWhere(step, (status) => status === 'COMPLETED');
+    return this.firstStepWhere(step, (entry) => entry.status === 'COMPLETED');
   }
 
   /** Step of the first CLOSED/ERRORED entry up to `step` (a test grid session's `ended`). */
   endedStep(step: number): number | undefined {
-    return this.firstStepWhere(step, (status) => TEST_GRID_END_STATUSES.has(status));
-  }
-}
-
-/** Converts steps to wall-clock times for one scenario. */
-export class ScenarioClock {
-  private readonly startMs: number;
-
-  constructor(
-    startTime: string,
-    private readonly stepSeconds: number,
-  ) {
-    this.startMs = Date.parse(startTime);
-    if (Number.isNaN(this.startMs)) {
-      throw new Error(`scenario: startTime ${JSON.stringify(startTime)} is not an ISO date`);
-    }
-    if (!(stepSeconds > 0)) {
-      throw new Error('scenario: stepSeconds must be positive');
-    }
-  }
-
-  /** Epoch milliseconds of `step`. */
-  msAt(step: number): number {
-    return this.startMs + step * this.stepSeconds * 1000;
-  }
-
-  /** Epoch milliseconds of an ISO time, or of step 0 when absent. */
-  msOf(iso: string | undefined): number {
-    if (iso === undefined) return this.startMs;
-    const ms = Date.parse(iso);
-    if (Number.isNaN(ms)) throw new Error(`scenario: ${JSON.stringify(iso)} is not an ISO date`);
-    return ms;
+    return this.firstStepWhere(step, (entry) => TEST_GRID_END_STATUSES.has(entry.status));
   }
 }
