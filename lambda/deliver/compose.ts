@@ -16,8 +16,17 @@ import {
 import { isKnownResult } from '../core/status';
 import type { ChangeEvent } from '../record/change-event';
 import { deadlineJobMessage, deadlineSessionsMessage, type Severity } from './deadline-messages';
-import { consoleLink, describeCounters, describeDevice, describeMinutes, safeSubject, worstResult } from './format';
-import type { Notice, NoticeType } from './rules';
+import {
+  consoleLink,
+  describeCounters,
+  describeDevice,
+  describeMinutes,
+  safeSubject,
+  table,
+  worstResult,
+} from './format';
+import { composeBudget, composeGuard } from './reactor-messages';
+import type { ChangeNotice, ChangeNoticeType, Notice, NoticeType } from './rules';
 
 export type { Severity } from './deadline-messages';
 
@@ -46,9 +55,14 @@ export interface NotificationDocument {
   readonly severity: Severity;
   readonly subject: string;
   readonly service: string;
-  readonly project: Observation['project'];
+  /** The project (Device Farm) or queue (Deadline) the notice is about. */
+  readonly project?: Observation['project'];
   /** The resource the notice is about, as last observed. */
-  readonly resource: ResourceFacts;
+  readonly resource?: ResourceFacts;
+  /** For budget notices: the budget, its period and usage. */
+  readonly budget?: BudgetFacts;
+  /** For guard notices: what the guard did. */
+  readonly guard?: GuardFacts;
   /** Jobs reported by a job group or a run summary (at most LISTED_JOBS_LIMIT). */
   readonly jobs: readonly ResourceFacts[];
   /** Jobs the notice covers but does not list, when there were more than LISTED_JOBS_LIMIT. */
@@ -59,6 +73,27 @@ export interface NotificationDocument {
   readonly eventIds: readonly string[];
   readonly observedAt: string;
   readonly consoleUrl?: string;
+}
+
+/** A budget's state as its notices report it. */
+export interface BudgetFacts {
+  readonly name: string;
+  readonly meter: string;
+  readonly period: { readonly key: string; readonly start: string; readonly end: string };
+  readonly usedMinutes: number;
+  readonly limitMinutes: number;
+  readonly usedPercent: number;
+  readonly thresholdPercent?: number;
+  readonly forecast?: { readonly at: string; readonly projectedMinutes: number };
+}
+
+/** A guard action as its notice reports it. */
+export interface GuardFacts {
+  readonly action: string;
+  readonly minutes: number;
+  readonly limitMinutes?: number;
+  readonly limitSource?: string;
+  readonly by?: string;
 }
 
 /** One resource's facts as messages report them. */
@@ -87,7 +122,7 @@ const KIND_WORDS: Record<string, string> = {
 };
 
 /** Which setting mutes each kind of message (said in every email). */
-const MUTE_HINT: Record<NoticeType, string> = {
+const MUTE_HINT: Record<ChangeNoticeType, string> = {
   'deadline-job': 'remove the status from rules.deadlineJobStatuses',
   'deadline-sessions-failed': 'set rules.deadlineSessionFailures to false',
   'run-finished': 'set rules.runFinished to false',
@@ -166,14 +201,20 @@ function jobLines(job: ResourceFacts): string[] {
   return [head, `  ${job.arn}`, ...(detail ? [`  ${detail}`] : [])];
 }
 
-function table(rows: readonly [string, string | undefined][]): string[] {
-  const present = rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
-  const width = Math.max(...present.map(([k]) => k.length));
-  return present.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-}
-
 /** The notification for one notice. */
 export function compose(notice: Notice): Notification {
+  switch (notice.type) {
+    case 'budget-threshold':
+    case 'budget-forecast':
+      return composeBudget(notice);
+    case 'guard':
+      return composeGuard(notice);
+    default:
+      return composeChange(notice);
+  }
+}
+
+function composeChange(notice: ChangeNotice): Notification {
   const { subject: event } = notice;
   const state = event.state;
   const jobs = notice.jobs.slice(0, LISTED_JOBS_LIMIT).map((j) => facts(j, j.state));

@@ -5,7 +5,7 @@
  */
 import type { DeadlineDetail, Observation } from '../core/observation';
 import type { ChangeEvent } from '../record/change-event';
-import type { Notice } from './rules';
+import type { ChangeNotice } from './rules';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -103,7 +103,7 @@ function jobRows(job: Observation, event: ChangeEvent): [string, string | undefi
 }
 
 /** A Deadline job reached a configured status; failed sessions of the same batch are listed with it. */
-export function deadlineJobMessage(notice: Notice): MessageParts {
+export function deadlineJobMessage(notice: ChangeNotice): MessageParts {
   const event = notice.subject;
   const job = event.state;
   const status = job.status;
@@ -119,7 +119,7 @@ export function deadlineJobMessage(notice: Notice): MessageParts {
 }
 
 /** Sessions of one job ended badly (UPDATE_FAILED, or ENDED with a log error). */
-export function deadlineSessionsMessage(notice: Notice): MessageParts {
+export function deadlineSessionsMessage(notice: ChangeNotice): MessageParts {
   const first = notice.subject.state;
   const jobName = first.parentName ?? first.deadline?.jobId ?? 'unknown job';
   const n = notice.jobs.length;

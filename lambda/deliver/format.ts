@@ -82,3 +82,10 @@ export function consoleLink(arn: string): string | undefined {
   const base = `https://${DEVICE_FARM_REGION}.console.aws.amazon.com/devicefarm/home?region=${DEVICE_FARM_REGION}#/mobile/projects/${project}/runs/${run}`;
   return kind === 'job' && job !== undefined ? `${base}/jobs/${job}` : base;
 }
+
+/** Label/value rows aligned on the labels; rows without a value are left out. */
+export function table(rows: readonly [string, string | undefined][]): string[] {
+  const present = rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
+  const width = Math.max(...present.map(([k]) => k.length));
+  return present.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+}

@@ -8,8 +8,8 @@
  */
 import { errorFields, type Log } from '../core/log';
 import type { Rules } from '../core/settings';
-import type { ChangeEvent } from '../record/change-event';
 import type { DeliveryLog } from '../record/history-store';
+import type { VigilEvent } from '../record/vigil-event';
 import { compose, type Notification } from './compose';
 import { planNotices } from './rules';
 import type { Publisher } from './sns-publisher';
@@ -60,7 +60,7 @@ export async function notifyBatch(records: readonly StreamRecordInput[], deps: N
     } catch (error) {
       deps.log.error('Publishing a notification failed; its events will be retried', {
         subject: notification.subject,
-        eventIds: notice.covers.map((e: ChangeEvent) => e.eventId),
+        eventIds: (notice.covers as readonly VigilEvent[]).map((e) => e.eventId),
         ...errorFields(error),
       });
       for (const e of notice.covers) {
@@ -83,7 +83,7 @@ export async function notifyBatch(records: readonly StreamRecordInput[], deps: N
       // missing record is logged (with the SNS message id) instead.
       deps.log.error('A notification was published but its delivery record could not be written', {
         messageId,
-        eventIds: notice.covers.map((e: ChangeEvent) => e.eventId),
+        eventIds: (notice.covers as readonly VigilEvent[]).map((e) => e.eventId),
         ...errorFields(error),
       });
     }

@@ -15,13 +15,16 @@
  *   job per batch, however many sessions; folded into the job's own notice
  *   when the job's change is in the same batch.
  * - A status Vigil does not know: one notice when it first appears.
+ * - What the reactors derived: each budget threshold crossing and forecast,
+ *   each session guard action, one notice each.
  * Baseline events (first poll of a project) and everything else notify nothing.
  */
 import type { Rules } from '../core/settings';
 import { GONE_STATUS, isKnownResult, isKnownStatus, isTerminal } from '../core/status';
 import type { ChangeEvent } from '../record/change-event';
+import { type BudgetEvent, type GuardEvent, isChangeEvent, type VigilEvent } from '../record/vigil-event';
 
-export type NoticeType =
+export type ChangeNoticeType =
   | 'run-finished'
   | 'jobs-finished'
   | 'session-finished'
@@ -30,9 +33,11 @@ export type NoticeType =
   | 'deadline-sessions-failed'
   | 'unknown-status';
 
-/** One message to send, and every event it covers (each is marked delivered with it). */
-export interface Notice {
-  readonly type: NoticeType;
+export type NoticeType = ChangeNoticeType | 'budget-threshold' | 'budget-forecast' | 'guard';
+
+/** One message about observed changes, and every event it covers (each is marked delivered with it). */
+export interface ChangeNotice {
+  readonly type: ChangeNoticeType;
   /** The event the notice is about (the run, the session; the first job for a job group). */
   readonly subject: ChangeEvent;
   /** Children reported in the notice (failing jobs of a run; failed sessions of a Deadline job). */
@@ -40,6 +45,24 @@ export interface Notice {
   /** Every event this notice covers, subject first. */
   readonly covers: readonly ChangeEvent[];
 }
+
+/** One message about a budget. */
+export interface BudgetNotice {
+  readonly type: 'budget-threshold' | 'budget-forecast';
+  readonly subject: BudgetEvent;
+  readonly jobs: readonly [];
+  readonly covers: readonly [BudgetEvent];
+}
+
+/** One message about a guard action. */
+export interface GuardNotice {
+  readonly type: 'guard';
+  readonly subject: GuardEvent;
+  readonly jobs: readonly [];
+  readonly covers: readonly [GuardEvent];
+}
+
+export type Notice = ChangeNotice | BudgetNotice | GuardNotice;
 
 /** True when this event is the resource's move into a finished state. */
 export function isFinishing(event: ChangeEvent): boolean {
@@ -57,9 +80,21 @@ function isNewUnknown(event: ChangeEvent): boolean {
 }
 
 /** Decides the notices for a batch of new events (in stream order). */
-export function planNotices(events: readonly ChangeEvent[], rules: Rules): Notice[] {
+export function planNotices(events: readonly VigilEvent[], rules: Rules): Notice[] {
+  const notices: Notice[] = planChangeNotices(events.filter(isChangeEvent), rules);
+  for (const e of events) {
+    if (e.eventType === 'budget-threshold' || e.eventType === 'budget-forecast') {
+      notices.push({ type: e.eventType, subject: e, jobs: [], covers: [e] });
+    } else if (e.eventType === 'guard') {
+      notices.push({ type: 'guard', subject: e, jobs: [], covers: [e] });
+    }
+  }
+  return notices;
+}
+
+function planChangeNotices(events: readonly ChangeEvent[], rules: Rules): ChangeNotice[] {
   const live = events.filter((e) => !e.baseline);
-  const notices: Notice[] = [];
+  const notices: ChangeNotice[] = [];
 
   const finishedRuns = new Map<string, ChangeEvent>();
   if (rules.runFinished) {
@@ -117,7 +152,7 @@ export function isFailedSession(event: ChangeEvent): boolean {
   return event.to.status === 'ENDED' && (detail?.logError !== undefined || detail?.workerLogError !== undefined);
 }
 
-function planDeadline(live: readonly ChangeEvent[], rules: Rules, notices: Notice[]): void {
+function planDeadline(live: readonly ChangeEvent[], rules: Rules, notices: ChangeNotice[]): void {
   const jobNotices = new Map<string, ChangeEvent>();
   for (const e of live) {
     if (e.kind !== 'deadline-job' || e.from?.status === e.to.status) continue;

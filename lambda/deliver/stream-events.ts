@@ -7,8 +7,8 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import { KINDS, type Kind } from '../core/observation';
-import type { ChangeEvent } from '../record/change-event';
 import { isNewEventRecord } from '../record/stream-filter';
+import type { VigilEvent } from '../record/vigil-event';
 
 /** The parts of a stream record the notifier reads (Lambda's and GetRecords' shapes both fit). */
 export interface StreamRecordInput {
@@ -43,10 +43,45 @@ const changeEventSchema = z.looseObject({
   state: z.looseObject({ arn: z.string(), status: z.string(), observedAt: z.string() }),
 });
 
+const budgetEventSchema = z.looseObject({
+  eventId: z.string().min(1),
+  eventType: z.enum(['budget-threshold', 'budget-forecast']),
+  service: z.enum(['devicefarm', 'deadline']),
+  arn: z.string().min(1),
+  name: z.string(),
+  at: z.string(),
+  budget: z.looseObject({ name: z.string(), limitMinutes: z.number(), meter: z.string() }),
+  period: z.looseObject({ key: z.string(), start: z.string(), end: z.string() }),
+  usedMinutes: z.number(),
+  thresholdPercent: z.number().optional(),
+});
+
+const guardEventSchema = z.looseObject({
+  eventId: z.string().min(1),
+  eventType: z.literal('guard'),
+  service: z.literal('devicefarm'),
+  kind: z.literal('remote-access-session'),
+  arn: z.string().min(1),
+  name: z.string(),
+  project: z.looseObject({ arn: z.string(), name: z.string().optional() }),
+  at: z.string(),
+  action: z.enum(['warning', 'stop', 'would-stop', 'over-limit', 'hard-limit-warning', 'stopped-by-user']),
+  minutes: z.number(),
+  state: z.looseObject({ arn: z.string(), status: z.string() }),
+});
+
+/** The schema for an event item of the given type, or undefined for a type Vigil does not know. */
+function schemaFor(eventType: unknown) {
+  if (eventType === 'change') return changeEventSchema;
+  if (eventType === 'budget-threshold' || eventType === 'budget-forecast') return budgetEventSchema;
+  if (eventType === 'guard') return guardEventSchema;
+  return undefined;
+}
+
 /** A parsed event and the stream sequence number it came from. */
 export interface SequencedEvent {
   readonly sequenceNumber: string;
-  readonly event: ChangeEvent;
+  readonly event: VigilEvent;
 }
 
 /** A record that could not be read as an event. */
@@ -88,8 +123,16 @@ export function readEvents(records: readonly StreamRecordInput[]): {
     try {
       const raw = repairImage((record.dynamodb?.NewImage ?? {}) as Record<string, Attribute>);
       const image = unmarshall(raw as unknown as Parameters<typeof unmarshall>[0]);
-      const parsed = changeEventSchema.safeParse(image);
-      if (parsed.success) events.push({ sequenceNumber, event: parsed.data as unknown as ChangeEvent });
+      const schema = schemaFor(image.eventType);
+      if (schema === undefined) {
+        rejected.push({
+          sequenceNumber,
+          reason: `eventType: ${JSON.stringify(image.eventType)} is not an event type Vigil writes`,
+        });
+        continue;
+      }
+      const parsed = schema.safeParse(image);
+      if (parsed.success) events.push({ sequenceNumber, event: parsed.data as unknown as VigilEvent });
       else
         rejected.push({
           sequenceNumber,

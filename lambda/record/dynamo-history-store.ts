@@ -29,7 +29,6 @@ import {
   cursorItem,
   deliverySk,
   eventItem,
-  eventSk,
   expiryAfter,
   latestItem,
   latestKey,
@@ -39,6 +38,7 @@ import {
   timePk,
 } from './keys';
 import { ACTIVE_INDEX, BY_TIME_INDEX } from './table-schema';
+import { eventPk, type VigilEvent } from './vigil-event';
 
 /** Settings the store needs. */
 export interface DynamoHistoryStoreOptions {
@@ -148,14 +148,11 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
 
   // ---- DeliveryLog --------------------------------------------------------
 
-  async delivered(events: readonly ChangeEvent[]): Promise<Set<string>> {
+  async delivered(events: readonly VigilEvent[]): Promise<Set<string>> {
     const done = new Set<string>();
     for (let i = 0; i < events.length; i += BATCH_GET_LIMIT) {
       const chunk = events.slice(i, i + BATCH_GET_LIMIT);
-      let keys: Record<string, unknown>[] = chunk.map((e) => ({
-        pk: resourcePk(e.arn),
-        sk: deliverySk(eventSk(e.at, e.version)),
-      }));
+      let keys: Record<string, unknown>[] = chunk.map((e) => ({ pk: eventPk(e), sk: deliverySk(e.eventId) }));
       // BatchGet may return UnprocessedKeys under load: ask again until none remain.
       while (keys.length > 0) {
         const out = await this.client.send(
@@ -172,7 +169,7 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
     return done;
   }
 
-  async recordDelivery(events: readonly ChangeEvent[], delivery: Omit<DeliveryRecord, 'eventId'>): Promise<void> {
+  async recordDelivery(events: readonly VigilEvent[], delivery: Omit<DeliveryRecord, 'eventId'>): Promise<void> {
     // One conditional put per event: a retry after a partial failure skips
     // the ones already written instead of failing the whole record.
     for (const event of events) {
@@ -181,8 +178,8 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
           new PutCommand({
             TableName: this.tableName,
             Item: {
-              pk: resourcePk(event.arn),
-              sk: deliverySk(eventSk(event.at, event.version)),
+              pk: eventPk(event),
+              sk: deliverySk(event.eventId),
               entity: 'delivery',
               eventId: event.eventId,
               ...delivery,

@@ -5,6 +5,7 @@
  */
 import type { Kind, Service } from '../core/observation';
 import type { ChangeEvent, StoredState } from './change-event';
+import type { VigilEvent } from './vigil-event';
 
 /** Discovery watermark for one scope (project) and kind. */
 export interface Cursor {
@@ -49,9 +50,9 @@ export interface DeliveryRecord {
 /** What the notifier needs: which events were already delivered, and recording new deliveries. */
 export interface DeliveryLog {
   /** The subset of `events` that already have a delivery record. */
-  delivered(events: readonly ChangeEvent[]): Promise<Set<string>>;
+  delivered(events: readonly VigilEvent[]): Promise<Set<string>>;
   /** Records that `events` were delivered in one message (idempotent). */
-  recordDelivery(events: readonly ChangeEvent[], delivery: Omit<DeliveryRecord, 'eventId'>): Promise<void>;
+  recordDelivery(events: readonly VigilEvent[], delivery: Omit<DeliveryRecord, 'eventId'>): Promise<void>;
 }
 
 /** One line of a resource's history: an event, and its delivery if any. */

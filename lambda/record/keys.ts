@@ -17,7 +17,8 @@ export const latestKey = (scope: string, kind: Kind, arn: string) => ({ pk: `S#$
 export const scopePk = (scope: string) => `S#${scope}`;
 export const resourcePk = (arn: string) => `R#${arn}`;
 export const eventSk = (at: string, version: number) => `E#${at}#${String(version).padStart(8, '0')}`;
-export const deliverySk = (eventSkValue: string) => `D#${eventSkValue}`;
+/** A delivery record sits beside its event, keyed by the event's id. */
+export const deliverySk = (eventId: string) => `D#${eventId}`;
 export const cursorKey = (service: Service, scope: string, kind: Kind) => ({
   pk: `C#${service}`,
   sk: `${scope}#${kind}`,

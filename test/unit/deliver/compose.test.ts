@@ -1,6 +1,6 @@
 import type { JobSummary, Observation } from '../../../lambda/core/observation';
 import { compose } from '../../../lambda/deliver/compose';
-import type { Notice, NoticeType } from '../../../lambda/deliver/rules';
+import type { ChangeNotice, ChangeNoticeType } from '../../../lambda/deliver/rules';
 import type { ChangeEvent } from '../../../lambda/record/change-event';
 import { jobArn, runArn } from '../support/arns';
 import { changeEvent, counters, jobFinished, runFinished } from '../support/builders';
@@ -8,7 +8,7 @@ import { changeEvent, counters, jobFinished, runFinished } from '../support/buil
 const PIXEL = { name: 'Google Pixel 8', platform: 'ANDROID', os: '14' };
 const GALAXY = { name: 'Samsung Galaxy S24', platform: 'ANDROID', os: '14' };
 
-function notice(type: NoticeType, subject: ChangeEvent, jobs: ChangeEvent[] = []): Notice {
+function notice(type: ChangeNoticeType, subject: ChangeEvent, jobs: ChangeEvent[] = []): ChangeNotice {
   return { type, subject, jobs, covers: type === 'jobs-finished' ? jobs : [subject, ...jobs] };
 }
 
@@ -229,7 +229,7 @@ describe('compose', () => {
     const allPassed: JobSummary = { total: 3, byResult: { PASSED: 3 }, notPassed: [], notPassedTruncated: 0 };
     const truncated: JobSummary = { ...TWO_NOT_PASSED, total: 40, notPassedTruncated: 28 };
 
-    it.each<[string, () => Notice, string]>([
+    it.each<[string, () => ChangeNotice, string]>([
       [
         'a run whose jobs all passed',
         () => notice('run-finished', runFinished('PASSED', { jobSummary: allPassed })),
@@ -427,7 +427,7 @@ describe('compose', () => {
       });
     });
 
-    it.each<[string, () => Notice, { kind: string; eventType: NoticeType; project: string }]>([
+    it.each<[string, () => ChangeNotice, { kind: string; eventType: ChangeNoticeType; project: string }]>([
       [
         'a remote access session',
         () =>
@@ -482,7 +482,7 @@ describe('compose', () => {
       notPassedTruncated: 0,
     };
 
-    it.each<[string, () => Notice, string]>([
+    it.each<[string, () => ChangeNotice, string]>([
       ['a run that passed', () => notice('run-finished', runFinished('PASSED')), 'info'],
       [
         'a run that passed with a job that did not',

@@ -1,5 +1,6 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { readEvents, repairEmptyMaps, type StreamRecordInput } from '../../../lambda/deliver/stream-events';
+import type { ChangeEvent } from '../../../lambda/record/change-event';
 import { eventItem } from '../../../lambda/record/keys';
 import { changeEvent, runFinished, streamRecord } from '../support/builders';
 
@@ -103,7 +104,7 @@ describe('readEvents', () => {
     // Assert
     expect(event.minutesDelta).toEqual({});
     expect(rejected).toEqual([]);
-    expect(events[0]?.event.minutesDelta).toEqual({});
+    expect((events[0]?.event as ChangeEvent | undefined)?.minutesDelta).toEqual({});
   });
 });
 

@@ -1,0 +1,178 @@
+/**
+ * The words of what the reactors derived: budget threshold crossings and
+ * forecasts (named by budget, with the percentage, minutes used and the
+ * limit), and session guard actions (what the guard did and why).
+ */
+import { SERVICE_NAMES } from '../core/observation';
+import type { BudgetEvent, GuardEvent } from '../record/vigil-event';
+import type { BudgetFacts, Notification, NotificationDocument } from './compose';
+import type { Severity } from './deadline-messages';
+import { describeDevice, formatMinutes, safeSubject, table } from './format';
+import type { BudgetNotice, GuardNotice } from './rules';
+
+/** "1,234.5" with a thousands separator: budgets run to thousands of minutes. */
+function minutesNumber(value: number): string {
+  return (Math.round(value * 10) / 10).toLocaleString('en-US', { maximumFractionDigits: 1 });
+}
+
+function percentOf(used: number, limit: number): number {
+  return Math.round((used / limit) * 1000) / 10;
+}
+
+const METER_WORDS: Record<string, string> = {
+  'deviceMinutes.metered': 'metered device minutes',
+  billingMinutes: 'test grid billing minutes',
+};
+
+function render(
+  lines: { headline: string; rows: [string, string | undefined][]; extra?: string[] },
+  footer: { at: string; eventId: string; mute: string },
+): string {
+  return [
+    lines.headline,
+    '',
+    ...table(lines.rows),
+    ...(lines.extra ?? []),
+    '',
+    `Observed ${footer.at} by Vigil (event ${footer.eventId}).`,
+    `To stop messages like this one, ${footer.mute} in vigil.config.json.`,
+  ].join('\n');
+}
+
+function budgetFacts(e: BudgetEvent): BudgetFacts {
+  return {
+    name: e.budget.name,
+    meter: e.budget.meter,
+    period: e.period,
+    usedMinutes: e.usedMinutes,
+    limitMinutes: e.budget.limitMinutes,
+    usedPercent: percentOf(e.usedMinutes, e.budget.limitMinutes),
+    ...(e.thresholdPercent === undefined ? {} : { thresholdPercent: e.thresholdPercent }),
+    ...(e.forecast === undefined ? {} : { forecast: e.forecast }),
+  };
+}
+
+/** A budget crossed a threshold, or is forecast to pass its limit. */
+export function composeBudget(notice: BudgetNotice): Notification {
+  const e = notice.subject;
+  const meter = METER_WORDS[e.budget.meter] ?? e.budget.meter;
+  const used = minutesNumber(e.usedMinutes);
+  const limit = minutesNumber(e.budget.limitMinutes);
+  const percent = percentOf(e.usedMinutes, e.budget.limitMinutes);
+  const isForecast = notice.type === 'budget-forecast';
+  const threshold = e.thresholdPercent ?? 0;
+  const severity: Severity = isForecast ? 'warning' : threshold >= 100 ? 'error' : threshold >= 80 ? 'warning' : 'info';
+  const subject = isForecast
+    ? `FORECAST: budget ${e.budget.name} projected to pass ${limit} min on ${e.forecast?.at.slice(0, 10)}`
+    : `${threshold}%: budget ${e.budget.name} at ${used} of ${limit} min`;
+  const headline = isForecast
+    ? `At its rate so far, budget ${e.budget.name} will use its ${limit} ${meter} on ${e.forecast?.at} (period ${e.period.key}), before the period ends.`
+    : `Budget ${e.budget.name} crossed ${threshold}% of its limit: ${used} of ${limit} ${meter} used in period ${e.period.key}.`;
+  const rows: [string, string | undefined][] = [
+    ['Budget', e.budget.name],
+    ['Meter', `${e.budget.meter} (${meter})`],
+    ['Period', `${e.period.key} (${e.period.start} to ${e.period.end}, ${e.budget.timeZone})`],
+    ['Used', `${used} min (${percent}%)`],
+    ['Limit', `${limit} min`],
+    ['Threshold', isForecast ? undefined : `${threshold}%`],
+    [
+      'Forecast',
+      e.forecast === undefined ? undefined : `${minutesNumber(e.forecast.projectedMinutes)} min by period end`,
+    ],
+    ['Last change', `${formatMinutes(e.causedBy.minutes)} from ${e.causedBy.name} (${e.causedBy.arn})`],
+  ];
+  const safe = safeSubject(subject);
+  const document: NotificationDocument = {
+    source: 'vigil',
+    version: 1,
+    eventType: notice.type,
+    severity,
+    subject: safe,
+    service: e.service,
+    jobs: [],
+    budget: budgetFacts(e),
+    eventIds: [e.eventId],
+    observedAt: e.at,
+  };
+  return {
+    subject: safe,
+    text: render(
+      { headline, rows },
+      { at: e.at, eventId: e.eventId, mute: `change the thresholds of budget ${e.budget.name}` },
+    ),
+    document,
+    attributes: { service: e.service, kind: 'budget', eventType: notice.type, severity, project: e.budget.name },
+  };
+}
+
+const GUARD_SUBJECT: Record<GuardEvent['action'], string> = {
+  warning: 'LIMIT SOON',
+  stop: 'STOPPED',
+  'would-stop': 'DRY RUN',
+  'over-limit': 'OVER LIMIT',
+  'hard-limit-warning': 'NEAR 150 MIN',
+  'stopped-by-user': 'STOPPED',
+};
+
+/** What the guard did to (or about) a remote access session. */
+export function composeGuard(notice: GuardNotice): Notification {
+  const e = notice.subject;
+  const ran = formatMinutes(e.minutes);
+  const limit = e.limitMinutes === undefined ? undefined : formatMinutes(e.limitMinutes);
+  const severity: Severity = e.action === 'warning' || e.action === 'hard-limit-warning' ? 'warning' : 'error';
+  const what: Record<GuardEvent['action'], string> = {
+    warning: `has run ${ran} of its ${limit} limit`,
+    stop: `reached its ${limit} limit after ${ran}; Vigil stopped it`,
+    'would-stop': `reached its ${limit} limit after ${ran}; Vigil would stop it (dry run: nothing was stopped)`,
+    'over-limit': `has run ${ran}, past its ${limit} limit (autoStop is off: it keeps running and billing)`,
+    'hard-limit-warning': `has run ${ran}; Device Farm ends every remote access session at 150 min`,
+    'stopped-by-user': `was stopped by ${e.by ?? 'a user'} with vigil session stop after ${ran}`,
+  };
+  const subject = `${GUARD_SUBJECT[e.action]}: remote access session ${e.name} (${ran}${limit ? ` of ${limit}` : ''})`;
+  const rows: [string, string | undefined][] = [
+    ['Session', e.name],
+    ['ARN', e.arn],
+    ['Project', e.project.name === undefined ? e.project.arn : `${e.project.name} (${e.project.arn})`],
+    ['Device', describeDevice(e.state.device)],
+    ['Status', e.state.status],
+    ['Started', e.state.started],
+    ['Ran', ran],
+    ['Limit', limit === undefined ? undefined : `${limit} (${e.limitSource ?? 'configured'})`],
+    ['Stop it', e.action === 'stop' || e.action === 'stopped-by-user' ? undefined : `npx vigil session stop ${e.arn}`],
+  ];
+  const safe = safeSubject(subject);
+  return {
+    subject: safe,
+    text: render(
+      { headline: `${SERVICE_NAMES[e.service]} remote access session ${e.name} ${what[e.action]}.`, rows },
+      { at: e.at, eventId: e.eventId, mute: 'change the guard section' },
+    ),
+    document: {
+      source: 'vigil',
+      version: 1,
+      eventType: 'guard',
+      severity,
+      subject: safe,
+      service: e.service,
+      project: e.project,
+      resource: { kind: e.kind, arn: e.arn, name: e.name, status: e.state.status },
+      jobs: [],
+      guard: {
+        action: e.action,
+        minutes: e.minutes,
+        ...(e.limitMinutes === undefined ? {} : { limitMinutes: e.limitMinutes }),
+        ...(e.limitSource === undefined ? {} : { limitSource: e.limitSource }),
+        ...(e.by === undefined ? {} : { by: e.by }),
+      },
+      eventIds: [e.eventId],
+      observedAt: e.at,
+    },
+    attributes: {
+      service: e.service,
+      kind: e.kind,
+      eventType: 'guard',
+      severity,
+      project: e.project.name ?? e.project.arn,
+    },
+  };
+}

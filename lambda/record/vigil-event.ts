@@ -1,0 +1,102 @@
+/**
+ * Every kind of event item the table holds, as one union: changes observed
+ * by the pollers, and what the reactors derive from them (budget threshold
+ * crossings and forecasts, session guard actions). All are immutable, all
+ * reach the notifier through the stream, and each is delivered once, keyed by
+ * its `eventId`.
+ */
+import type { Observation, Service } from '../core/observation';
+import type { ChangeEvent } from './change-event';
+
+/** A budget as events report it. */
+export interface BudgetRef {
+  readonly name: string;
+  readonly meter: string;
+  readonly period: string;
+  readonly timeZone: string;
+  readonly limitMinutes: number;
+}
+
+/** A resource's share of a budget period, for alerts and `vigil budget`. */
+export interface UsageShare {
+  readonly arn: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly minutes: number;
+}
+
+/** A budget crossed a threshold, or its usage rate projects past the limit. */
+export interface BudgetEvent {
+  readonly eventId: string;
+  readonly eventType: 'budget-threshold' | 'budget-forecast';
+  readonly service: Service;
+  /** Vigil's identity for one budget period: `vigil:budget/<name>/<period key>`. */
+  readonly arn: string;
+  readonly name: string;
+  readonly at: string;
+  readonly budget: BudgetRef;
+  readonly period: { readonly key: string; readonly start: string; readonly end: string };
+  readonly usedMinutes: number;
+  /** For thresholds: the percentage crossed. */
+  readonly thresholdPercent?: number;
+  /** For forecasts: when the limit would be reached, and the period's projected total. */
+  readonly forecast?: { readonly at: string; readonly projectedMinutes: number };
+  /** The change that brought the budget here. */
+  readonly causedBy: {
+    readonly eventId: string;
+    readonly arn: string;
+    readonly name: string;
+    readonly minutes: number;
+  };
+}
+
+/** What the session guard did (or, in a dry run, would have done). */
+export type GuardEventAction =
+  | 'warning'
+  | 'stop'
+  | 'would-stop'
+  | 'over-limit'
+  | 'hard-limit-warning'
+  | 'stopped-by-user';
+
+export interface GuardEvent {
+  readonly eventId: string;
+  readonly eventType: 'guard';
+  readonly service: Service;
+  readonly kind: 'remote-access-session';
+  readonly arn: string;
+  readonly name: string;
+  readonly project: Observation['project'];
+  readonly at: string;
+  readonly action: GuardEventAction;
+  /** Minutes the session had run when the guard acted. */
+  readonly minutes: number;
+  readonly limitMinutes?: number;
+  /** Where the limit came from. */
+  readonly limitSource?: 'session' | 'project' | 'global' | 'hard-limit';
+  /** Who stopped it, for `stopped-by-user` (the caller's identity). */
+  readonly by?: string;
+  readonly state: Observation;
+}
+
+export type VigilEvent = ChangeEvent | BudgetEvent | GuardEvent;
+
+/** The partition an event item is stored in (its resource's, or its budget period's). */
+export function eventPk(event: Pick<VigilEvent, 'eventType' | 'arn'>): string {
+  return event.eventType === 'budget-threshold' || event.eventType === 'budget-forecast'
+    ? budgetPk(event.arn)
+    : `R#${event.arn}`;
+}
+
+/** A budget period's partition, from its identity `vigil:budget/<name>/<period key>`. */
+export function budgetPk(budgetArn: string): string {
+  return `BU#${budgetArn.replace(/^vigil:budget\//, '')}`;
+}
+
+export function budgetArn(name: string, periodKey: string): string {
+  return `vigil:budget/${name}/${periodKey}`;
+}
+
+export function isChangeEvent(event: VigilEvent): event is ChangeEvent {
+  return event.eventType === 'change';
+}
