@@ -22,3 +22,39 @@ export interface StreamRecordLike {
 export function isNewEventRecord(record: StreamRecordLike): boolean {
   return record.eventName === 'INSERT' && record.dynamodb?.NewImage?.[ENTITY_ATTRIBUTE]?.S === 'event';
 }
+
+/** The accountant's filter: inserts of Device Farm change events (the only ones that carry minutes). */
+export const CHANGE_EVENT_FILTER_PATTERN = {
+  eventName: ['INSERT'],
+  dynamodb: {
+    NewImage: {
+      [ENTITY_ATTRIBUTE]: { S: ['event'] },
+      eventType: { S: ['change'] },
+      service: { S: ['devicefarm'] },
+    },
+  },
+} as const;
+
+/** The guard's filter: inserts of change events of remote access sessions. */
+export const SESSION_CHANGE_FILTER_PATTERN = {
+  eventName: ['INSERT'],
+  dynamodb: {
+    NewImage: {
+      [ENTITY_ATTRIBUTE]: { S: ['event'] },
+      eventType: { S: ['change'] },
+      kind: { S: ['remote-access-session'] },
+    },
+  },
+} as const;
+
+/** The accountant's rule as a predicate (for the CLI, which filters itself). */
+export function isChangeEventRecord(record: StreamRecordLike): boolean {
+  const image = record.dynamodb?.NewImage;
+  return isNewEventRecord(record) && image?.eventType?.S === 'change' && image?.service?.S === 'devicefarm';
+}
+
+/** The guard's rule as a predicate. */
+export function isSessionChangeRecord(record: StreamRecordLike): boolean {
+  const image = record.dynamodb?.NewImage;
+  return isNewEventRecord(record) && image?.eventType?.S === 'change' && image?.kind?.S === 'remote-access-session';
+}
