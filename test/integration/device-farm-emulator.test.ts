@@ -4,13 +4,20 @@
  * DynamoDB Local and fauxqs services started by global-setup.
  */
 import {
+  ArgumentException,
+  type BillingMethod,
+  CreateRemoteAccessSessionCommand,
   DeviceFarmClient,
   type DeviceFarmClientConfig,
+  type DeviceFilterAttribute,
+  GetDeviceCommand,
   GetJobCommand,
   GetRemoteAccessSessionCommand,
   GetRunCommand,
   GetTestGridSessionCommand,
   LimitExceededException,
+  ListDevicesCommand,
+  type ListDevicesCommandInput,
   ListJobsCommand,
   ListProjectsCommand,
   ListRemoteAccessSessionsCommand,
@@ -19,11 +26,14 @@ import {
   ListTestGridProjectsCommand,
   type ListTestGridSessionsCommandInput,
   NotFoundException,
+  paginateListDevices,
   paginateListJobs,
   paginateListRuns,
   paginateListTestGridSessions,
   type RemoteAccessSession,
+  type RuleOperator,
   type Run,
+  StopRemoteAccessSessionCommand,
   type TestGridSession,
 } from '@aws-sdk/client-device-farm';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -40,6 +50,7 @@ import {
   startDeviceFarmEmulator,
 } from '../emulators/device-farm';
 import {
+  DEMO_DEVICES,
   DEMO_IDS,
   DEMO_STEPS,
   demoScenario,
@@ -575,6 +586,353 @@ describe('rate limit and latency', () => {
     expect(emu().callLog.filter((c) => c.status === 400).length).toBe(rejected.length);
     // latencyMs applies to the calls that got through.
     expect(elapsedMs).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('devices: ListDevices and GetDevice', () => {
+  const { emu, client } = useEmulator(() => ({ scenario: demoScenario(START), pageSize: 2 }));
+  const projectArn = arns.project(DEMO_IDS.project);
+  const names = async (input: ListDevicesCommandInput = {}): Promise<string[]> => {
+    const { items } = await collect(paginateListDevices({ client: client() }, input), (p) => p.devices);
+    return items.map((d) => d.name ?? '?');
+  };
+
+  beforeEach(() => emu().resetCalls());
+
+  it('paginateListDevices walks the catalogue in scenario order', async () => {
+    const { items, pages } = await collect(paginateListDevices({ client: client() }, {}), (p) => p.devices);
+    expect(pages).toBe(3);
+    expect(items.map((d) => d.name)).toEqual(DEMO_DEVICES.map((d) => d.name));
+    expect(items.map((d) => d.name)).toEqual([
+      'Google Pixel 8',
+      'Samsung Galaxy S23',
+      'OnePlus 11',
+      'Motorola Edge 40',
+      'Apple iPhone 15',
+      'Samsung Galaxy Tab S9',
+    ]);
+    expect(emu().calls.ListDevices).toBe(3);
+    expect(items[4]).toEqual({
+      arn: deviceArn('Apple iPhone 15'),
+      name: 'Apple iPhone 15',
+      manufacturer: 'Apple',
+      model: 'iPhone 15',
+      formFactor: 'PHONE',
+      platform: 'IOS',
+      os: '17',
+      remoteAccessEnabled: true,
+      fleetType: 'PUBLIC',
+      fleetName: 'Public Device Fleet',
+      availability: 'HIGHLY_AVAILABLE',
+    });
+  });
+
+  it('devices named only by jobs or sessions join the catalogue', async () => {
+    const other = await startDeviceFarmEmulator({ scenario: manyScenario(1) });
+    const direct = deviceFarm({ endpoint: other.endpoint });
+    try {
+      const { devices } = await direct.send(new ListDevicesCommand({}));
+      expect(devices?.map((d) => [d.name, d.remoteAccessEnabled, d.availability])).toEqual([
+        ['Google Pixel 8', true, 'AVAILABLE'],
+      ]);
+    } finally {
+      direct.destroy();
+      await other.stop();
+    }
+  });
+
+  it('filters on PLATFORM, REMOTE_ACCESS_ENABLED and AVAILABILITY (rules are ANDed)', async () => {
+    const rule = (attribute: DeviceFilterAttribute, values: string[], operator: RuleOperator = 'EQUALS') => ({
+      attribute,
+      operator,
+      values,
+    });
+    expect(await names({ filters: [rule('PLATFORM', ['IOS'])] })).toEqual(['Apple iPhone 15']);
+    expect(await names({ filters: [rule('REMOTE_ACCESS_ENABLED', ['FALSE'])] })).toEqual(['Samsung Galaxy Tab S9']);
+    expect(await names({ filters: [rule('AVAILABILITY', ['BUSY'])] })).toEqual(['Samsung Galaxy Tab S9']);
+    expect(await names({ filters: [rule('PLATFORM', ['ANDROID']), rule('REMOTE_ACCESS_ENABLED', ['TRUE'])] })).toEqual([
+      'Google Pixel 8',
+      'Samsung Galaxy S23',
+      'OnePlus 11',
+      'Motorola Edge 40',
+    ]);
+    expect(await names({ filters: [rule('OS_VERSION', ['14'], 'GREATER_THAN_OR_EQUALS')] })).toEqual([
+      'Google Pixel 8',
+      'Samsung Galaxy S23',
+      'Apple iPhone 15',
+    ]);
+    expect(await names({ filters: [rule('MODEL', ['galaxy'], 'CONTAINS')] })).toEqual([
+      'Samsung Galaxy S23',
+      'Samsung Galaxy Tab S9',
+    ]);
+    expect(
+      await names({ filters: [rule('ARN', [deviceArn('OnePlus 11'), deviceArn('Apple iPhone 15')], 'IN')] }),
+    ).toEqual(['OnePlus 11', 'Apple iPhone 15']);
+    // A filtered list pages like the whole one: 5 Android devices in pages of 2.
+    emu().resetCalls();
+    expect(await names({ filters: [rule('PLATFORM', ['ANDROID'])] })).toHaveLength(5);
+    expect(emu().calls.ListDevices).toBe(3);
+  });
+
+  it('accepts a project arn, and refuses bad filters and unknown projects', async () => {
+    expect(await names({ arn: projectArn })).toHaveLength(DEMO_DEVICES.length);
+    const badOperator = await rejection(
+      client().send(
+        new ListDevicesCommand({ filters: [{ attribute: 'PLATFORM', operator: 'CONTAINS', values: ['IOS'] }] }),
+      ),
+    );
+    expect(badOperator).toBeInstanceOf(ArgumentException);
+    const twoValues = await rejection(
+      client().send(
+        new ListDevicesCommand({
+          filters: [{ attribute: 'PLATFORM', operator: 'EQUALS', values: ['IOS', 'ANDROID'] }],
+        }),
+      ),
+    );
+    expect(twoValues).toBeInstanceOf(ArgumentException);
+    const unknownProject = await rejection(client().send(new ListDevicesCommand({ arn: arns.project('nope') })));
+    expect(unknownProject).toBeInstanceOf(NotFoundException);
+  });
+
+  it('GetDevice answers the catalogue entry with availability; jobs embed it without', async () => {
+    const { device } = await client().send(new GetDeviceCommand({ arn: deviceArn('Samsung Galaxy Tab S9') }));
+    expect(device).toMatchObject({
+      name: 'Samsung Galaxy Tab S9',
+      formFactor: 'TABLET',
+      platform: 'ANDROID',
+      remoteAccessEnabled: false,
+      availability: 'BUSY',
+    });
+    const pixel = (await client().send(new GetDeviceCommand({ arn: deviceArn('Google Pixel 8') }))).device;
+    expect(pixel?.availability).toBe('AVAILABLE');
+    const { job } = await client().send(
+      new GetJobCommand({ arn: arns.job(DEMO_IDS.project, DEMO_IDS.releaseRun, '00000') }),
+    );
+    const { availability: _omitted, ...embedded } = pixel ?? {};
+    expect(job?.device).toEqual(embedded);
+    expect(job?.device).not.toHaveProperty('availability');
+
+    const missing = await rejection(client().send(new GetDeviceCommand({ arn: deviceArn('Nokia 3310') })));
+    expect(missing).toBeInstanceOf(NotFoundException);
+    expect(emu().calls.GetDevice).toBe(3);
+  });
+});
+
+describe('remote access sessions: create and stop', () => {
+  const { emu, client } = useEmulator(() => ({ scenario: demoScenario(START) }));
+  const projectArn = arns.project(DEMO_IDS.project);
+  const iphone = deviceArn('Apple iPhone 15');
+  const sessionArnPattern = new RegExp(
+    `^arn:aws:devicefarm:us-west-2:123456789012:session:${DEMO_IDS.project}/[0-9a-f-]{36}/00000$`,
+  );
+  const get = async (arn: string): Promise<RemoteAccessSession | undefined> =>
+    (await client().send(new GetRemoteAccessSessionCommand({ arn }))).remoteAccessSession;
+  let created = '';
+
+  it('creates a PENDING session at now(), RUNNING from the next step', async () => {
+    emu().setStep(1);
+    emu().resetCalls();
+    const { remoteAccessSession: session } = await client().send(
+      new CreateRemoteAccessSessionCommand({
+        projectArn,
+        deviceArn: iphone,
+        name: 'ios-repro',
+        interactionMode: 'VIDEO_ONLY',
+        configuration: { billingMethod: 'UNMETERED' },
+      }),
+    );
+    expect(emu().calls.CreateRemoteAccessSession).toBe(1);
+    expect(session?.arn).toMatch(sessionArnPattern);
+    created = session?.arn ?? '';
+    expect(session).toMatchObject({
+      name: 'ios-repro',
+      status: 'PENDING',
+      result: 'PENDING',
+      created: emu().now(),
+      billingMethod: 'UNMETERED',
+      interactionMode: 'VIDEO_ONLY',
+      skipAppResign: false,
+      device: { arn: iphone, name: 'Apple iPhone 15', platform: 'IOS', os: '17', remoteAccessEnabled: true },
+    });
+    for (const field of ['started', 'stopped', 'deviceMinutes']) expect(session).not.toHaveProperty(field);
+    expect(session?.device).not.toHaveProperty('availability');
+
+    // Visible at once: newest first (same step as the scripted session, created later).
+    const { remoteAccessSessions } = await client().send(new ListRemoteAccessSessionsCommand({ arn: projectArn }));
+    expect(remoteAccessSessions?.map((s) => s.name)).toEqual(['ios-repro', 'debug-login-crash']);
+
+    emu().advance();
+    const running = await get(created);
+    expect(running).toMatchObject({ status: 'RUNNING', result: 'PENDING', created: at(1), started: at(2) });
+    expect(running).not.toHaveProperty('deviceMinutes');
+    expect(emu().remoteAccessSession(created)).toMatchObject({ status: 'RUNNING', started: at(2).getTime() / 1000 });
+  });
+
+  it('defaults to METERED, INTERACTIVE and no name', async () => {
+    const { remoteAccessSession: session } = await client().send(
+      new CreateRemoteAccessSessionCommand({ projectArn, deviceArn: deviceArn('OnePlus 11') }),
+    );
+    expect(session).toMatchObject({ status: 'PENDING', billingMethod: 'METERED', interactionMode: 'INTERACTIVE' });
+    expect(session).not.toHaveProperty('name');
+  });
+
+  it('stop: STOPPING now, COMPLETED/STOPPED at the next step with whole device minutes', async () => {
+    emu().setStep(4);
+    emu().resetCalls();
+    const { remoteAccessSession: stopping } = await client().send(new StopRemoteAccessSessionCommand({ arn: created }));
+    expect(emu().calls.StopRemoteAccessSession).toBe(1);
+    expect(stopping).toMatchObject({ arn: created, status: 'STOPPING', started: at(2) });
+    expect(stopping).not.toHaveProperty('deviceMinutes');
+    expect(await get(created)).toEqual(stopping);
+
+    emu().advance();
+    const done = await get(created);
+    expect(done).toMatchObject({
+      status: 'COMPLETED',
+      result: 'STOPPED',
+      started: at(2),
+      stopped: at(4),
+      // 2 steps of 5 minutes, unmetered billing.
+      deviceMinutes: { total: 10, metered: 0, unmetered: 10 },
+    });
+    emu().advance(5);
+    expect(await get(created)).toEqual(done);
+  });
+
+  it('rounds device minutes down and bills them METERED by default', async () => {
+    emu().setStep(10);
+    const { remoteAccessSession } = await client().send(
+      new CreateRemoteAccessSessionCommand({ projectArn, deviceArn: deviceArn('Google Pixel 8'), name: 'short' }),
+    );
+    const arn = remoteAccessSession?.arn ?? '';
+    emu().setStep(11.9); // RUNNING since 11: 0.9 × 5 min = 4.5 min
+    await client().send(new StopRemoteAccessSessionCommand({ arn }));
+    emu().setStep(12.9);
+    expect(await get(arn)).toMatchObject({
+      status: 'COMPLETED',
+      result: 'STOPPED',
+      started: at(11),
+      stopped: at(11.9),
+      deviceMinutes: { total: 4, metered: 4, unmetered: 0 },
+    });
+  });
+
+  it('stopping a STOPPING or COMPLETED session is an ArgumentException and changes nothing', async () => {
+    emu().setStep(20);
+    const { remoteAccessSession } = await client().send(
+      new CreateRemoteAccessSessionCommand({ projectArn, deviceArn: iphone, name: 'twice' }),
+    );
+    const arn = remoteAccessSession?.arn ?? '';
+    emu().advance();
+    await client().send(new StopRemoteAccessSessionCommand({ arn }));
+    emu().resetCalls();
+
+    const whileStopping = emu().remoteAccessSession(arn);
+    const again = await rejection(client().send(new StopRemoteAccessSessionCommand({ arn })));
+    expect(again).toBeInstanceOf(ArgumentException);
+    expect(again.message).toMatch(/is not running/);
+    expect(emu().remoteAccessSession(arn)).toEqual(whileStopping);
+
+    emu().advance();
+    const completed = emu().remoteAccessSession(arn);
+    expect(completed?.status).toBe('COMPLETED');
+    expect(await rejection(client().send(new StopRemoteAccessSessionCommand({ arn })))).toBeInstanceOf(
+      ArgumentException,
+    );
+    emu().advance();
+    expect(emu().remoteAccessSession(arn)).toEqual(completed);
+    expect(emu().calls.StopRemoteAccessSession).toBe(2);
+    expect(emu().callLog.map((c) => c.status)).toEqual([400, 400]);
+  });
+
+  it('stop of an unknown (or not yet existing) session is NotFoundException', async () => {
+    const unknown = arns.remoteAccessSession(DEMO_IDS.project, 'no-such-session');
+    expect(await rejection(client().send(new StopRemoteAccessSessionCommand({ arn: unknown })))).toBeInstanceOf(
+      NotFoundException,
+    );
+    expect(emu().remoteAccessSession(unknown)).toBeUndefined();
+  });
+
+  it('create refuses unknown projects, unknown devices and devices without remote access', async () => {
+    emu().setStep(30);
+    const before = (await client().send(new ListRemoteAccessSessionsCommand({ arn: projectArn }))).remoteAccessSessions;
+    emu().resetCalls();
+
+    const noProject = await rejection(
+      client().send(new CreateRemoteAccessSessionCommand({ projectArn: arns.project('nope'), deviceArn: iphone })),
+    );
+    expect(noProject).toBeInstanceOf(NotFoundException);
+
+    const noDevice = await rejection(
+      client().send(new CreateRemoteAccessSessionCommand({ projectArn, deviceArn: deviceArn('Nokia 3310') })),
+    );
+    expect(noDevice).toBeInstanceOf(ArgumentException);
+
+    const noRemoteAccess = await rejection(
+      client().send(
+        new CreateRemoteAccessSessionCommand({ projectArn, deviceArn: deviceArn('Samsung Galaxy Tab S9') }),
+      ),
+    );
+    expect(noRemoteAccess).toBeInstanceOf(ArgumentException);
+    expect(noRemoteAccess.message).toMatch(/not enabled for remote access/);
+
+    const badBilling = await rejection(
+      client().send(
+        new CreateRemoteAccessSessionCommand({
+          projectArn,
+          deviceArn: iphone,
+          configuration: { billingMethod: 'FREE' as BillingMethod },
+        }),
+      ),
+    );
+    expect(badBilling).toBeInstanceOf(ArgumentException);
+
+    expect(emu().calls.CreateRemoteAccessSession).toBe(4);
+    const after = (await client().send(new ListRemoteAccessSessionsCommand({ arn: projectArn }))).remoteAccessSessions;
+    expect(after).toEqual(before);
+  });
+});
+
+describe('remote access sessions: stopping a scripted session', () => {
+  const { emu, client } = useEmulator(() => ({ scenario: demoScenario(START) }));
+  const arn = arns.remoteAccessSession(DEMO_IDS.project, DEMO_IDS.remoteAccessSession);
+  const get = async (): Promise<RemoteAccessSession | undefined> =>
+    (await client().send(new GetRemoteAccessSessionCommand({ arn }))).remoteAccessSession;
+
+  it('is NotFoundException before the session exists', async () => {
+    emu().setStep(0);
+    expect(await rejection(client().send(new StopRemoteAccessSessionCommand({ arn })))).toBeInstanceOf(
+      NotFoundException,
+    );
+  });
+
+  it('overrides the scripted timeline: the session stays stopped', async () => {
+    emu().setStep(2);
+    const { remoteAccessSession } = await client().send(new StopRemoteAccessSessionCommand({ arn }));
+    expect(remoteAccessSession).toMatchObject({ name: 'debug-login-crash', status: 'STOPPING', started: at(1) });
+    // Scripted sessions carry no requested members.
+    expect(remoteAccessSession).not.toHaveProperty('interactionMode');
+
+    const stopped = {
+      status: 'COMPLETED',
+      result: 'STOPPED',
+      started: at(1),
+      stopped: at(2),
+      deviceMinutes: { total: 5, metered: 5, unmetered: 0 },
+    };
+    emu().setStep(3);
+    expect(await get()).toMatchObject(stopped);
+    // Step 4 scripted COMPLETED/PASSED with 18.5 minutes: the stop wins.
+    emu().setStep(4);
+    expect(await get()).toMatchObject(stopped);
+    emu().setStep(50);
+    const { remoteAccessSessions } = await client().send(
+      new ListRemoteAccessSessionsCommand({ arn: arns.project(DEMO_IDS.project) }),
+    );
+    expect(remoteAccessSessions?.[0]).toMatchObject(stopped);
+    // History before the stop is unchanged.
+    emu().setStep(1);
+    expect(await get()).toMatchObject({ status: 'RUNNING', result: 'PENDING' });
   });
 });
 

@@ -6,10 +6,12 @@
  * const emu = await startDeviceFarmEmulator({ scenario: demoScenario(new Date()) });
  * process.env.AWS_ENDPOINT_URL_DEVICE_FARM = emu.endpoint;
  * emu.advance();
+ * emu.remoteAccessSession(arn); // read-only view of a session at the current step
  * await emu.stop();
  */
 export { ArnBuilder, DEVICE_FARM_REGION, deviceArn } from './arns';
 export type { FaultInjection, FaultKind } from './faults';
+export type { WireDevice, WireRemoteAccessSession } from './model';
 export { OPERATION_NAMES } from './operations';
 export type {
   Counters,

@@ -1,8 +1,11 @@
 /**
  * The scenario compiled into indexed resources, and the projection of each resource
- * into its Device Farm wire shape at a given step.
+ * into its Device Farm wire shape at a given step. Two operations change the model:
+ * CreateRemoteAccessSession adds a session and StopRemoteAccessSession rewrites a
+ * session's timeline from the stop on; everything else is read-only.
  */
 
+import { randomUUID } from 'node:crypto';
 import { newestFirstAt, visibleAt } from '../shared/timeline';
 import { ArnBuilder, deviceArn } from './arns';
 import {
@@ -37,6 +40,8 @@ export interface WireDevice {
   remoteAccessEnabled: boolean;
   fleetType: string;
   fleetName: string;
+  /** ListDevices and GetDevice only, like the service. */
+  availability?: string;
 }
 
 /** Wire shape of `Project`. */
@@ -50,7 +55,8 @@ export interface WireProject {
 /** Members shared by runs, jobs and remote access sessions. */
 interface WireExecution {
   arn: string;
-  name: string;
+  /** Absent for a remote access session created without a name. */
+  name?: string;
   created: EpochSeconds;
   status: string;
   result?: string;
@@ -81,6 +87,10 @@ export interface WireJob extends WireExecution {
 export interface WireRemoteAccessSession extends WireExecution {
   device: WireDevice;
   billingMethod: string;
+  /** Sessions made by CreateRemoteAccessSession only. */
+  interactionMode?: string;
+  /** Sessions made by CreateRemoteAccessSession only. */
+  skipAppResign?: boolean;
 }
 
 /** Wire shape of `TestGridProject`. */
@@ -121,6 +131,12 @@ export interface RunNode {
   readonly jobs: JobNode[];
 }
 
+/** A device of the catalogue (ListDevices, GetDevice). */
+export interface DeviceNode {
+  readonly spec: ScenarioDevice;
+  readonly arn: string;
+}
+
 /** A job. */
 export interface JobNode {
   readonly spec: ScenarioJob;
@@ -128,16 +144,41 @@ export interface JobNode {
   readonly arn: string;
   readonly timeline: Timeline;
   readonly order: number;
+  /** The catalogue entry of the job's device. */
+  readonly device: DeviceNode;
 }
+
+/** What a remote access session is made of: scripted, or from CreateRemoteAccessSession (possibly nameless). */
+export type RemoteAccessSessionSpec = Omit<ScenarioRemoteAccessSession, 'name'> & { name?: string };
 
 /** A remote access session. */
 export interface RemoteAccessSessionNode {
-  readonly spec: ScenarioRemoteAccessSession;
+  readonly spec: RemoteAccessSessionSpec;
   readonly project: ProjectNode;
   readonly arn: string;
-  readonly timeline: Timeline;
+  /** Replaced by StopRemoteAccessSession. */
+  timeline: Timeline;
   readonly order: number;
+  /** The catalogue entry of the session's device. */
+  readonly device: DeviceNode;
+  /** Step of the StopRemoteAccessSession call that ended the session: its `stopped` time. */
+  stopStep?: number;
+  /** Members echoed from the CreateRemoteAccessSession request; absent for scripted sessions. */
+  readonly requested?: { readonly interactionMode: string; readonly skipAppResign: boolean };
 }
+
+/** What CreateRemoteAccessSession asks for, validated. */
+export interface NewRemoteAccessSession {
+  readonly project: ProjectNode;
+  readonly device: DeviceNode;
+  readonly name?: string;
+  readonly billingMethod: string;
+  readonly interactionMode: string;
+  readonly skipAppResign: boolean;
+}
+
+/** Statuses from which StopRemoteAccessSession refuses to stop a session. */
+const NOT_RUNNING_STATUSES: ReadonlySet<string> = new Set(['STOPPING', 'COMPLETED']);
 
 /** A test grid project. */
 export interface TestGridProjectNode {
@@ -178,7 +219,11 @@ export class DeviceFarmModel {
   readonly clock: ScenarioClock;
   readonly projects: ProjectNode[] = [];
   readonly testGridProjects: TestGridProjectNode[] = [];
+  /** The device catalogue: the scenario's `devices`, then every other device a job or session names. */
+  readonly devices: DeviceNode[] = [];
+  private readonly arns: ArnBuilder;
   private readonly allArns = new Set<string>();
+  private readonly devicesByArn = new Map<string, DeviceNode>();
   private readonly projectsByArn = new Map<string, ProjectNode>();
   private readonly runsByArn = new Map<string, RunNode>();
   private readonly jobsByArn = new Map<string, JobNode>();
@@ -190,6 +235,12 @@ export class DeviceFarmModel {
     this.accountId = scenario.accountId ?? DEFAULT_ACCOUNT_ID;
     this.clock = new ScenarioClock(scenario.startTime, scenario.stepSeconds);
     const arns = new ArnBuilder(this.accountId);
+    this.arns = arns;
+
+    for (const spec of scenario.devices ?? []) {
+      if (this.devicesByArn.has(deviceArn(spec.name))) throw new Error(`scenario: duplicate device ${spec.name}`);
+      this.catalogue(spec);
+    }
 
     for (const spec of scenario.projects ?? []) {
       const project: ProjectNode = {
@@ -219,6 +270,7 @@ export class DeviceFarmModel {
             arn: arns.job(spec.id, runSpec.id, jobSpec.id),
             timeline: new Timeline(jobSpec.timeline, `job ${runSpec.id}/${jobSpec.id}`),
             order: jobOrder,
+            device: this.catalogue(jobSpec.device),
           };
           this.index(this.jobsByArn, job);
           run.jobs.push(job);
@@ -231,6 +283,7 @@ export class DeviceFarmModel {
           arn: arns.remoteAccessSession(spec.id, sessionSpec.id),
           timeline: new Timeline(sessionSpec.timeline, `remote access session ${sessionSpec.id}`),
           order,
+          device: this.catalogue(sessionSpec.device),
         };
         this.index(this.remoteAccessSessionsByArn, session);
         project.remoteAccessSessions.push(session);
@@ -260,6 +313,17 @@ export class DeviceFarmModel {
     }
   }
 
+  /** The catalogue entry of a device named `spec.name`, added from `spec` when there is none yet. */
+  private catalogue(spec: ScenarioDevice): DeviceNode {
+    const arn = deviceArn(spec.name);
+    const known = this.devicesByArn.get(arn);
+    if (known !== undefined) return known;
+    const device: DeviceNode = { spec, arn };
+    this.devicesByArn.set(arn, device);
+    this.devices.push(device);
+    return device;
+  }
+
   private index<T extends { readonly arn: string }>(map: Map<string, T>, node: T): void {
     if (this.allArns.has(node.arn)) throw new Error(`scenario: duplicate resource ${node.arn}`);
     this.allArns.add(node.arn);
@@ -284,6 +348,75 @@ export class DeviceFarmModel {
   /** Looks up a remote access session by ARN, whether or not it exists yet at the current step. */
   remoteAccessSession(arn: string): RemoteAccessSessionNode | undefined {
     return this.remoteAccessSessionsByArn.get(arn);
+  }
+
+  /** Looks up a device by ARN. */
+  device(arn: string): DeviceNode | undefined {
+    return this.devicesByArn.get(arn);
+  }
+
+  /**
+   * Adds a session as CreateRemoteAccessSession does: PENDING at `step` (its `created`
+   * time), RUNNING from `step + 1` (its `started` time) until stopped.
+   */
+  createRemoteAccessSession(request: NewRemoteAccessSession, step: number): RemoteAccessSessionNode {
+    const { project, device } = request;
+    const id = randomUUID();
+    const spec: RemoteAccessSessionSpec = {
+      id,
+      device: device.spec,
+      billingMethod: request.billingMethod,
+      timeline: [
+        { step, status: 'PENDING', result: 'PENDING' },
+        { step: step + 1, status: 'RUNNING', result: 'PENDING' },
+      ],
+    };
+    if (request.name !== undefined) spec.name = request.name;
+    const session: RemoteAccessSessionNode = {
+      spec,
+      project,
+      arn: this.arns.remoteAccessSession(project.spec.id, id),
+      timeline: new Timeline(spec.timeline, `remote access session ${id}`),
+      order: project.remoteAccessSessions.length,
+      device,
+      requested: { interactionMode: request.interactionMode, skipAppResign: request.skipAppResign },
+    };
+    this.index(this.remoteAccessSessionsByArn, session);
+    project.remoteAccessSessions.push(session);
+    return session;
+  }
+
+  /** False when the session is STOPPING or COMPLETED at `step` (StopRemoteAccessSession refuses it). */
+  isRunning(session: RemoteAccessSessionNode, step: number): boolean {
+    return !NOT_RUNNING_STATUSES.has(this.stateOf(session, step).status);
+  }
+
+  /**
+   * Stops a session at `step`, as StopRemoteAccessSession does: every scripted entry
+   * after `step` is dropped (a stopped session stays stopped), the session is STOPPING
+   * from `step` and COMPLETED/STOPPED from `step + 1`, with `stopped` = the time of
+   * `step` and device minutes = whole minutes (rounded down) from `started` to the
+   * stop, metered or unmetered by the session's billing method (0 if it never started).
+   */
+  stopRemoteAccessSession(session: RemoteAccessSessionNode, step: number): void {
+    const state = this.stateOf(session, step);
+    const startedStep = session.timeline.startedStep(step);
+    const minutes =
+      startedStep === undefined ? 0 : Math.floor((this.clock.msAt(step) - this.clock.msAt(startedStep)) / 60_000);
+    const unmetered = (session.spec.billingMethod ?? 'METERED') === 'UNMETERED';
+    const deviceMinutes: DeviceMinutesSpec = {
+      total: minutes,
+      metered: unmetered ? 0 : minutes,
+      unmetered: unmetered ? minutes : 0,
+    };
+    const stopping: StateAt = { step, status: 'STOPPING' };
+    if (state.result !== undefined) stopping.result = state.result;
+    const kept = session.timeline.entries.filter((entry) => entry.step <= step);
+    session.timeline = new Timeline(
+      [...kept, stopping, { step: step + 1, status: 'COMPLETED', result: 'STOPPED', deviceMinutes }],
+      `remote access session ${session.spec.id}`,
+    );
+    session.stopStep = step;
   }
 
   /** Looks up a test grid project by ARN. */
@@ -354,7 +487,7 @@ export class DeviceFarmModel {
     const view: WireJob = {
       ...this.executionView(job.arn, job.spec.name, job.timeline, state, step),
       type: job.run.spec.type ?? 'APPIUM_NODE',
-      device: deviceView(job.spec.device),
+      device: deviceView(job.device.spec),
     };
     if (state.counters !== undefined) view.counters = { ...state.counters };
     return view;
@@ -363,11 +496,23 @@ export class DeviceFarmModel {
   /** Wire `RemoteAccessSession` at `step`; the caller checks visibility. */
   remoteAccessSessionView(session: RemoteAccessSessionNode, step: number): WireRemoteAccessSession {
     const state = this.stateOf(session, step);
-    return {
+    const view: WireRemoteAccessSession = {
       ...this.executionView(session.arn, session.spec.name, session.timeline, state, step),
-      device: deviceView(session.spec.device),
+      device: deviceView(session.device.spec),
       billingMethod: session.spec.billingMethod ?? 'METERED',
     };
+    // A stopped session ended when it was told to, not when it reached COMPLETED.
+    if (session.stopStep !== undefined && view.stopped !== undefined) view.stopped = this.secondsAt(session.stopStep);
+    if (session.requested !== undefined) {
+      view.interactionMode = session.requested.interactionMode;
+      view.skipAppResign = session.requested.skipAppResign;
+    }
+    return view;
+  }
+
+  /** Wire `Device` as ListDevices and GetDevice return it (with `availability`). */
+  deviceDetailView(device: DeviceNode): WireDevice {
+    return { ...deviceView(device.spec), availability: device.spec.availability ?? 'AVAILABLE' };
   }
 
   /** Wire `TestGridProject`. */
@@ -398,8 +543,19 @@ export class DeviceFarmModel {
     return state;
   }
 
-  private executionView(arn: string, name: string, timeline: Timeline, state: StateAt, step: number): WireExecution {
-    const view: WireExecution = { arn, name, created: this.secondsAt(timeline.firstStep), status: state.status };
+  private executionView(
+    arn: string,
+    name: string | undefined,
+    timeline: Timeline,
+    state: StateAt,
+    step: number,
+  ): WireExecution {
+    const view: WireExecution = {
+      arn,
+      ...(name === undefined ? {} : { name }),
+      created: this.secondsAt(timeline.firstStep),
+      status: state.status,
+    };
     if (state.result !== undefined) view.result = state.result;
     const started = timeline.startedStep(step);
     if (started !== undefined) view.started = this.secondsAt(started);
@@ -411,7 +567,7 @@ export class DeviceFarmModel {
   }
 }
 
-/** Wire `Device` for a scenario device. */
+/** Wire `Device` for a scenario device, as jobs and remote access sessions embed it (no `availability`). */
 export function deviceView(device: ScenarioDevice): WireDevice {
   const [firstWord = device.name, ...rest] = device.name.split(' ');
   return {
@@ -422,7 +578,7 @@ export function deviceView(device: ScenarioDevice): WireDevice {
     formFactor: device.formFactor ?? 'PHONE',
     platform: device.platform,
     os: device.os,
-    remoteAccessEnabled: true,
+    remoteAccessEnabled: device.remoteAccessEnabled ?? true,
     fleetType: 'PUBLIC',
     fleetName: 'Public Device Fleet',
   };

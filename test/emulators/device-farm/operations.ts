@@ -1,8 +1,10 @@
 /**
- * The Device Farm operations the emulator implements, each a pure function of the
- * request body and the current step.
+ * The Device Farm operations the emulator implements. Each is a function of the
+ * request body and the current step; CreateRemoteAccessSession and
+ * StopRemoteAccessSession also change the model (see `DeviceFarmModel`).
  */
 import { isDeviceFarmArn } from './arns';
+import { deviceFilter } from './device-filters';
 import { argumentError, notFound } from './errors';
 import type { DeviceFarmModel, TestGridSessionNode } from './model';
 import type { Page, PageTokens } from './pagination';
@@ -11,7 +13,7 @@ import type { Page, PageTokens } from './pagination';
 export interface OperationContext {
   readonly model: DeviceFarmModel;
   readonly step: number;
-  /** Page size of ListRuns, ListJobs, ListRemoteAccessSessions (and the test grid lists without `maxResult`). */
+  /** Page size of ListRuns, ListJobs, ListRemoteAccessSessions, ListDevices (and the test grid lists without `maxResult`). */
   readonly pageSize: number;
   readonly tokens: PageTokens;
   /** The `empty-page` fault is armed for this call. */
@@ -84,6 +86,59 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     return { remoteAccessSession: ctx.model.remoteAccessSessionView(session, ctx.step) };
   },
 
+  CreateRemoteAccessSession(input, ctx) {
+    const projectArn = requiredArn(input, 'projectArn');
+    const wantedDevice = requiredArn(input, 'deviceArn');
+    const name = optionalString(input, 'name');
+    const interactionMode = optionalEnum(input, 'interactionMode', INTERACTION_MODES) ?? 'INTERACTIVE';
+    const skipAppResign = optionalBoolean(input, 'skipAppResign') ?? false;
+    const configuration = optionalObject(input, 'configuration') ?? {};
+    const billingMethod = optionalEnum(configuration, 'billingMethod', BILLING_METHODS) ?? 'METERED';
+    const project = ctx.model.project(projectArn);
+    if (project === undefined) throw notFound('Project', projectArn);
+    const device = ctx.model.device(wantedDevice);
+    if (device === undefined) throw argumentError(`Invalid device: ${wantedDevice} does not exist`);
+    if (device.spec.remoteAccessEnabled === false) {
+      throw argumentError(`Device ${device.spec.name} (${wantedDevice}) is not enabled for remote access`);
+    }
+    const session = ctx.model.createRemoteAccessSession(
+      { project, device, name, billingMethod, interactionMode, skipAppResign },
+      ctx.step,
+    );
+    return { remoteAccessSession: ctx.model.remoteAccessSessionView(session, ctx.step) };
+  },
+
+  StopRemoteAccessSession(input, ctx) {
+    const arn = requiredArn(input, 'arn');
+    const session = ctx.model.remoteAccessSession(arn);
+    if (session === undefined || !ctx.model.visible(session, ctx.step)) throw notFound('Remote access session', arn);
+    if (!ctx.model.isRunning(session, ctx.step)) {
+      const { status } = ctx.model.remoteAccessSessionView(session, ctx.step);
+      throw argumentError(`Remote access session ${arn} is not running (status ${status})`);
+    }
+    ctx.model.stopRemoteAccessSession(session, ctx.step);
+    return { remoteAccessSession: ctx.model.remoteAccessSessionView(session, ctx.step) };
+  },
+
+  ListDevices(input, ctx) {
+    let scope = '';
+    if (input.arn !== undefined && input.arn !== null) {
+      scope = requiredArn(input, 'arn');
+      if (ctx.model.project(scope) === undefined) throw notFound('Project', scope);
+    }
+    const matches = deviceFilter(input.filters);
+    const all = ctx.model.devices.map((device) => ctx.model.deviceDetailView(device)).filter(matches);
+    const page = listPage(ctx, 'ListDevices', scope, all, input.nextToken, ctx.pageSize);
+    return withToken({ devices: page.items }, page);
+  },
+
+  GetDevice(input, ctx) {
+    const arn = requiredArn(input, 'arn');
+    const device = ctx.model.device(arn);
+    if (device === undefined) throw notFound('Device', arn);
+    return { device: ctx.model.deviceDetailView(device) };
+  },
+
   ListTestGridProjects(input, ctx) {
     const all = ctx.model.testGridProjects.map((project) => ctx.model.testGridProjectView(project));
     const size = maxResult(input) ?? ctx.pageSize;
@@ -147,6 +202,39 @@ function requiredString(input: RequestBody, name: string): string {
   if (typeof value !== 'string' || value.length === 0) throw argumentError(`${name} is required`);
   return value;
 }
+
+function optionalString(input: RequestBody, name: string): string | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw argumentError(`${name} must be a string`);
+  return value;
+}
+
+function optionalBoolean(input: RequestBody, name: string): boolean | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw argumentError(`${name} must be a boolean`);
+  return value;
+}
+
+function optionalObject(input: RequestBody, name: string): RequestBody | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw argumentError(`${name} must be a structure`);
+  return value as RequestBody;
+}
+
+/** An optional enum member; a value outside `allowed` is an ArgumentException, like the service's validation. */
+function optionalEnum(input: RequestBody, name: string, allowed: readonly string[]): string | undefined {
+  const value = optionalString(input, name);
+  if (value !== undefined && !allowed.includes(value)) {
+    throw argumentError(`${name} must be one of ${allowed.join(', ')}`);
+  }
+  return value;
+}
+
+const INTERACTION_MODES: readonly string[] = ['INTERACTIVE', 'NO_VIDEO', 'VIDEO_ONLY'];
+const BILLING_METHODS: readonly string[] = ['METERED', 'UNMETERED'];
 
 function requiredArn(input: RequestBody, name: string): string {
   const value = requiredString(input, name);

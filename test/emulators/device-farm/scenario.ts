@@ -12,6 +12,10 @@
  * Derived times (absent until the matching entry is reached): `created` = first entry;
  * `started` = first RUNNING entry (runs, jobs, remote access sessions); `stopped` =
  * first COMPLETED entry; a test grid session's `ended` = first CLOSED/ERRORED entry.
+ *
+ * Scripts are not the only source of change: CreateRemoteAccessSession adds sessions
+ * and StopRemoteAccessSession rewrites a session's timeline from the stop on (see
+ * `DeviceFarmModel`), so those two calls make the emulator stateful.
  */
 import { Timeline as SharedTimeline } from '../shared/timeline';
 
@@ -52,7 +56,10 @@ export interface StateAt {
   message?: string;
 }
 
-/** A device as a scenario names it; the ARN is derived from `name`. */
+/**
+ * A device as a scenario names it; the ARN is derived from `name` (see `deviceArn`),
+ * so a device is identified by its name across the whole scenario.
+ */
 export interface ScenarioDevice {
   name: string;
   platform: 'ANDROID' | 'IOS';
@@ -63,6 +70,13 @@ export interface ScenarioDevice {
   manufacturer?: string;
   /** Defaults to `name` without its first word. */
   model?: string;
+  /** Whether CreateRemoteAccessSession accepts the device. Defaults to true. */
+  remoteAccessEnabled?: boolean;
+  /**
+   * `AVAILABLE` | `HIGHLY_AVAILABLE` | `BUSY` | `TEMPORARY_NOT_AVAILABLE` (open string).
+   * Like the service, returned only by ListDevices and GetDevice. Defaults to `AVAILABLE`.
+   */
+  availability?: string;
 }
 
 /** One job of a run: one device executing the run's tests. */
@@ -136,6 +150,12 @@ export interface DeviceFarmScenario {
   startTime: string;
   /** Seconds between consecutive steps. */
   stepSeconds: number;
+  /**
+   * The device catalogue of ListDevices/GetDevice, in this order. Every device a job or
+   * remote access session names is a device too (listed after these, in scenario
+   * order); when a name appears both here and in a job or session, this entry wins.
+   */
+  devices?: ScenarioDevice[];
   projects?: ScenarioProject[];
   testGridProjects?: ScenarioTestGridProject[];
 }

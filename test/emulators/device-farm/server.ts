@@ -8,7 +8,7 @@ import type { EmulatorProtocol, RecordedCall } from '../shared/protocol';
 import { headerValue, readBody, signingRegionOf } from '../shared/request';
 import { DeviceFarmApiError, limitExceeded } from './errors';
 import type { FaultInjection } from './faults';
-import { DeviceFarmModel } from './model';
+import { DeviceFarmModel, type WireRemoteAccessSession } from './model';
 import { OPERATIONS, type RequestBody } from './operations';
 import { PageTokens } from './pagination';
 import type { DeviceFarmScenario } from './scenario';
@@ -21,7 +21,7 @@ const CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** Options of {@link startDeviceFarmEmulator}. */
 export interface DeviceFarmEmulatorOptions {
   scenario: DeviceFarmScenario;
-  /** Items per page of ListRuns, ListJobs, ListRemoteAccessSessions, ListProjects. Default 50. */
+  /** Items per page of ListRuns, ListJobs, ListRemoteAccessSessions, ListProjects, ListDevices. Default 50. */
   pageSize?: number;
   /** Added to every call. Default 0. */
   latencyMs?: number;
@@ -37,13 +37,31 @@ export interface CallRecord extends RecordedCall {
   input: unknown;
 }
 
-/** A running Device Farm emulator (see {@link RunningEmulator} for each member). */
-export interface DeviceFarmEmulator extends RunningEmulator<CallRecord, FaultInjection> {}
+/** A running Device Farm emulator (see {@link RunningEmulator} for the shared members). */
+export interface DeviceFarmEmulator extends RunningEmulator<CallRecord, FaultInjection> {
+  /**
+   * A remote access session (scripted or made by CreateRemoteAccessSession) as
+   * GetRemoteAccessSession would answer it at the current step, without making a call
+   * (nothing is logged or counted); undefined when it does not exist at this step.
+   * Wire shape: timestamps are epoch seconds. A fresh copy: changing it changes nothing.
+   */
+  remoteAccessSession(arn: string): WireRemoteAccessSession | undefined;
+}
 
 /** Starts a Device Farm emulator on 127.0.0.1 and a random free port. */
 export async function startDeviceFarmEmulator(options: DeviceFarmEmulatorOptions): Promise<DeviceFarmEmulator> {
   const model = new DeviceFarmModel(options.scenario);
-  return startEmulatorServer({ protocol: awsJson1_1(model), clock: model.clock, defaultPageSize: 50 }, options);
+  const server = await startEmulatorServer(
+    { protocol: awsJson1_1(model), clock: model.clock, defaultPageSize: 50 },
+    options,
+  );
+  return Object.assign(server, {
+    remoteAccessSession(arn: string): WireRemoteAccessSession | undefined {
+      const session = model.remoteAccessSession(arn);
+      if (session === undefined || !model.visible(session, server.step)) return undefined;
+      return model.remoteAccessSessionView(session, server.step);
+    },
+  });
 }
 
 /** Device Farm's awsJson1_1: operation from `X-Amz-Target`, input and errors as JSON bodies. */

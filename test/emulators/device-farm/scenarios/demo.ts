@@ -62,6 +62,41 @@ const MOTO_EDGE_40: ScenarioDevice = {
   model: 'Edge 40',
 };
 
+const IPHONE_15: ScenarioDevice = {
+  name: 'Apple iPhone 15',
+  platform: 'IOS',
+  os: '17',
+  manufacturer: 'Apple',
+  model: 'iPhone 15',
+  remoteAccessEnabled: true,
+  availability: 'HIGHLY_AVAILABLE',
+};
+/** The one demo device CreateRemoteAccessSession refuses. */
+const GALAXY_TAB_S9: ScenarioDevice = {
+  name: 'Samsung Galaxy Tab S9',
+  platform: 'ANDROID',
+  os: '13',
+  formFactor: 'TABLET',
+  manufacturer: 'Samsung',
+  model: 'Galaxy Tab S9',
+  remoteAccessEnabled: false,
+  availability: 'BUSY',
+};
+
+/**
+ * The demo account's device catalogue (ListDevices, GetDevice), in listing order: the
+ * four Android phones the jobs use, an iPhone 15, all open to remote access, and a
+ * Galaxy Tab S9 that is not.
+ */
+export const DEMO_DEVICES: readonly ScenarioDevice[] = [
+  PIXEL_8,
+  GALAXY_S23,
+  ONEPLUS_11,
+  MOTO_EDGE_40,
+  IPHONE_15,
+  GALAXY_TAB_S9,
+];
+
 /** Full counters: the service always sends all seven members once a job has results. */
 function counters(total: number, outcome: Partial<Counters>): Counters {
   return { total, passed: 0, failed: 0, warned: 0, errored: 0, stopped: 0, skipped: 0, ...outcome };
@@ -97,12 +132,14 @@ function passingJob(created: number, running: number, done: number, total: numbe
  *   - remote access session `debug-login-crash` on a Pixel 8, RUNNING from step 1, PASSED at
  *     step 4 after 18.5 metered device minutes;
  * - test grid project `web-checkout`: one session ACTIVE at 1 and CLOSED at 2 (3.2 billing
- *   minutes), one ACTIVE at 2 and ERRORED at 4 (1.1 billing minutes).
+ *   minutes), one ACTIVE at 2 and ERRORED at 4 (1.1 billing minutes);
+ * - devices: {@link DEMO_DEVICES} (the Galaxy Tab S9 refuses remote access).
  */
 export function demoScenario(startTime: Date): DeviceFarmScenario {
   return {
     startTime: startTime.toISOString(),
     stepSeconds: DEMO_STEP_SECONDS,
+    devices: [...DEMO_DEVICES],
     projects: [
       {
         id: DEMO_IDS.project,
