@@ -6,6 +6,7 @@ import { UsageError } from '../core/errors';
 import { describeMinutes } from '../deliver/format';
 import type { ChangeEvent } from '../record/change-event';
 import type { HistoryReader, TimelineEntry } from '../record/history-store';
+import { type GuardEvent, isChangeEvent, type VigilEvent } from '../record/vigil-event';
 import { parseSince } from './duration';
 import type { CliIo } from './io';
 
@@ -16,6 +17,8 @@ export interface HistoryOptions {
 }
 
 const KIND_LABEL: Record<string, string> = {
+  budget: 'budget',
+  guard: 'guard',
   'deadline-job': 'Deadline job',
   'deadline-session': 'Deadline session',
   run: 'run',
@@ -47,14 +50,46 @@ export function describeChange(event: ChangeEvent): string {
   return parts.join(', ');
 }
 
+/** One line for any event: a change, a budget crossing or forecast, a guard action. */
+export function describeEvent(event: VigilEvent): string {
+  switch (event.eventType) {
+    case 'change':
+      return describeChange(event);
+    case 'budget-threshold':
+      return `budget ${event.budget.name} crossed ${event.thresholdPercent}% (${event.usedMinutes} of ${event.budget.limitMinutes} min, period ${event.period.key})`;
+    case 'budget-forecast':
+      return `budget ${event.budget.name} forecast to reach ${event.budget.limitMinutes} min on ${event.forecast?.at}`;
+    case 'guard':
+      return `guard: ${GUARD_WORDS[event.action]} after ${event.minutes} min${event.limitMinutes === undefined ? '' : ` (limit ${event.limitMinutes} min)`}${event.by ? ` by ${event.by}` : ''}`;
+  }
+}
+
+const GUARD_WORDS: Record<GuardEvent['action'], string> = {
+  warning: 'warned',
+  stop: 'stopped the session',
+  'would-stop': 'would stop the session (dry run)',
+  'over-limit': 'over its limit, not stopped (autoStop off)',
+  'hard-limit-warning': 'warned of the 150-minute hard limit',
+  'stopped-by-user': 'stopped by a user',
+};
+
+/** The kind label of an event (budgets and guard actions are not resources). */
+function labelOf(event: VigilEvent): string {
+  if (event.eventType === 'guard') return 'guard';
+  if (!isChangeEvent(event)) return 'budget';
+  return KIND_LABEL[event.kind] ?? event.kind;
+}
+
 function timelineText(arn: string, entries: readonly TimelineEntry[]): string[] {
-  const first = entries[0]?.event;
-  const head = first
-    ? `${KIND_LABEL[first.kind] ?? first.kind} ${first.name} in ${first.service === 'deadline' ? 'queue' : 'project'} ${first.project.name ?? first.project.arn}`
-    : arn;
+  const first = entries.find((e) => isChangeEvent(e.event))?.event;
+  const head =
+    first !== undefined && isChangeEvent(first)
+      ? `${KIND_LABEL[first.kind] ?? first.kind} ${first.name} in ${first.service === 'deadline' ? 'queue' : 'project'} ${first.project.name ?? first.project.arn}`
+      : arn;
   const lines = [head, arn];
   for (const { event, delivery } of entries) {
-    lines.push(`  ${event.at}  v${event.version}  ${describeChange(event)}`);
+    const version = isChangeEvent(event) ? `v${event.version}` : '  ';
+    lines.push(`  ${event.at}  ${version}  ${describeEvent(event)}`);
     if (delivery) lines.push(`  ${' '.repeat(event.at.length)}      notified: ${delivery.subject}`);
   }
   return lines;
@@ -75,9 +110,9 @@ export async function historyCommand(
       io.out(JSON.stringify(events, null, 2));
       return 0;
     }
-    io.out(`${events.length} change${events.length === 1 ? '' : 's'} since ${since}`);
+    io.out(`${events.length} event${events.length === 1 ? '' : 's'} since ${since}`);
     for (const e of events) {
-      io.out(`  ${e.at}  ${(KIND_LABEL[e.kind] ?? e.kind).padEnd(16)} ${e.name}: ${describeChange(e)}`);
+      io.out(`  ${e.at}  ${labelOf(e).padEnd(16)} ${e.name}: ${describeEvent(e)}`);
       io.out(`  ${' '.repeat(e.at.length)}  ${e.arn}`);
     }
     return 0;

@@ -24,12 +24,16 @@ import { SnsPublisher } from '../deliver/sns-publisher';
 import { pollDeadline } from '../observe/deadline/poll-cycle';
 import { pollDeviceFarm } from '../observe/device-farm/poll-cycle';
 import type { CycleReport } from '../observe/poll-cycle-base';
+import { stopWith } from '../react/guard/stop';
+import { DynamoBudgetLedger } from '../record/budget-ledger';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
+import { DynamoGuardLedger } from '../record/guard-ledger';
 import { consoleLog } from './console-log';
 import { deliverFromStream } from './deliver-from-stream';
 import { parseDuration } from './duration';
 import { ensureTable } from './ensure-table';
 import { type CliIo, tableName } from './io';
+import { Reactors } from './reactors';
 import { StreamFollower } from './stream-follower';
 
 export interface RunOptions {
@@ -106,11 +110,27 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     tableName: table,
     retentionDays: settings.history.eventRetentionDays,
   });
-  const follower = new StreamFollower(streamsClient(io, tally), streamArn);
+  const streams = streamsClient(io, tally);
+  const follower = new StreamFollower(streams, streamArn);
   const pollers: (() => Promise<CycleReport>)[] = [];
+  const reactors = new Reactors();
   if (settings.deviceFarm.enabled) {
     const client = createDeviceFarmClient(tally);
     pollers.push(() => pollDeviceFarm({ client, store, settings, log }));
+    const documents = createDocumentClient(dynamo);
+    reactors.addGuard(new StreamFollower(streams, streamArn), store, {
+      ledger: new DynamoGuardLedger(documents, table),
+      settings: settings.guard,
+      stop: stopWith(client),
+      log,
+    });
+    if (settings.budgets.length > 0) {
+      reactors.addAccountant(new StreamFollower(streams, streamArn), {
+        ledger: new DynamoBudgetLedger(documents, table),
+        budgets: settings.budgets,
+        log,
+      });
+    }
   }
   if (settings.deadline.enabled) {
     const region = settings.deadline.region ?? (await dynamo.config.region());
@@ -134,6 +154,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     const reports: CycleReport[] = [];
     for (const poll of pollers) reports.push(await poll());
     const pollCalls = tally.since(before);
+    const reacted = await reactors.react();
     const delivery = await deliverFromStream(follower, notifier);
     const changes = reports.reduce((n, r) => n + r.events.length, 0);
     const failures = reports.reduce((n, r) => n + r.failures.length, 0);
@@ -144,7 +165,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
         `${failures > 0 ? `, ${failures} scope(s) failed` : ''}`,
     );
     io.out(`  poll: ${describeCalls(pollCalls)} (${writeCount(pollCalls)} DynamoDB item writes)`);
-    if (options.once) return delivery.failed > 0 || failures > 0 ? 1 : 0;
+    if (options.once) return delivery.failed > 0 || failures > 0 || reacted.failed > 0 ? 1 : 0;
     if (await sleep(intervalMs, io.signal)) return 0;
   }
 }

@@ -202,30 +202,33 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
       ExpressionAttributeValues: { ':pk': resourcePk(arn) },
     });
     const deliveries = new Map<string, DeliveryRecord>();
-    const events: ChangeEvent[] = [];
+    const events: VigilEvent[] = [];
     for (const item of items) {
       if (item.entity === 'delivery') deliveries.set(String(item.eventId), stripItem<DeliveryRecord>(item));
-      else if (item.entity === 'event') events.push(stripItem<ChangeEvent>(item));
+      else if (item.entity === 'event') events.push(stripItem<VigilEvent>(item));
     }
+    const version = (e: VigilEvent) => (e.eventType === 'change' ? e.version : Number.MAX_SAFE_INTEGER);
     return events
       .filter((event) => since === undefined || event.at >= since)
-      .sort((a, b) => (a.at === b.at ? a.version - b.version : a.at < b.at ? -1 : 1))
+      .sort((a, b) => (a.at === b.at ? version(a) - version(b) : a.at < b.at ? -1 : 1))
       .map((event) => {
         const delivery = deliveries.get(event.eventId);
         return delivery === undefined ? { event } : { event, delivery };
       });
   }
 
-  async window(since: string, until: string): Promise<ChangeEvent[]> {
-    const all: ChangeEvent[] = [];
-    for (const kind of KINDS) {
+  async window(since: string, until: string): Promise<VigilEvent[]> {
+    const all: VigilEvent[] = [];
+    // Every kind's changes, and what the reactors derived (budget and guard events).
+    const partitions = [...KINDS.map((kind) => timePk(SERVICE_OF[kind], kind)), 'vigil#budget', 'vigil#guard'];
+    for (const tpk of partitions) {
       const items = await this.queryAll({
         IndexName: BY_TIME_INDEX.name,
         KeyConditionExpression: '#tpk = :tpk AND #tsk BETWEEN :from AND :to',
         ExpressionAttributeNames: { '#tpk': BY_TIME_INDEX.pk, '#tsk': BY_TIME_INDEX.sk },
-        ExpressionAttributeValues: { ':tpk': timePk(SERVICE_OF[kind], kind), ':from': since, ':to': `${until}~` },
+        ExpressionAttributeValues: { ':tpk': tpk, ':from': since, ':to': `${until}~` },
       });
-      all.push(...items.map((item) => stripItem<ChangeEvent>(item)));
+      all.push(...items.map((item) => stripItem<VigilEvent>(item)));
     }
     return all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }

@@ -57,14 +57,14 @@ export interface DeliveryLog {
 
 /** One line of a resource's history: an event, and its delivery if any. */
 export interface TimelineEntry {
-  readonly event: ChangeEvent;
+  readonly event: VigilEvent;
   readonly delivery?: DeliveryRecord;
 }
 
 /** The read side: timelines, windows, what is active. */
 export interface HistoryReader {
   timeline(arn: string, since?: string): Promise<TimelineEntry[]>;
-  window(since: string, until: string): Promise<ChangeEvent[]>;
+  window(since: string, until: string): Promise<VigilEvent[]>;
   active(service: Service): Promise<StoredState[]>;
   /** Finds resources whose ARN ends with, or whose name equals, `idOrName`. */
   find(idOrName: string): Promise<StoredState[]>;

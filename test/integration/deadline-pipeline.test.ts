@@ -6,6 +6,7 @@
 import { jobArn, queueArn } from '../../lambda/observe/deadline/arns';
 import { eventsBetween } from '../emulators/deadline';
 import { TWO_SESSION_IDS, TWO_SESSION_LOG_ERROR, twoSessionJobScenario } from '../emulators/deadline/scenarios';
+import { changesOf } from './support/changes';
 import { DEADLINE_LOCATION, type Harness, itemWrites, type Received, startHarness } from './support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
@@ -75,9 +76,9 @@ describe('Deadline Cloud pipeline', () => {
     expect(emailWithFixedTime(message as Received)).toBe(EXPECTED_EMAIL);
     // GetSession only for sessions that were new (step 1) or changed (step 2): 2 + 2.
     expect(deadline.calls.GetSession).toBe(4);
-    const timeline = await harness.store.timeline(`${JOB}/session/${IDS.failedSession}`);
-    expect(timeline.map((t) => t.event.to.status)).toEqual(['STARTED', 'UPDATE_FAILED']);
-    expect(timeline[1]?.event.state.deadline?.logError).toBe(TWO_SESSION_LOG_ERROR);
+    const timeline = changesOf(await harness.store.timeline(`${JOB}/session/${IDS.failedSession}`));
+    expect(timeline.map((t) => t.to.status)).toEqual(['STARTED', 'UPDATE_FAILED']);
+    expect(timeline[1]?.state.deadline?.logError).toBe(TWO_SESSION_LOG_ERROR);
   });
 
   it('notifies once when the transition arrives as events first and the poll sees it after', async () => {

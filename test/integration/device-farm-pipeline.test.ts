@@ -8,6 +8,7 @@ import { notifyBatch } from '../../lambda/deliver/notifier';
 import type { StreamRecordInput } from '../../lambda/deliver/stream-events';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
 import { FOUR_JOB_IDS, fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
+import { changesOf } from './support/changes';
 import { type Harness, itemWrites, type Received, startHarness } from './support/pipeline';
 
 const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);
@@ -179,14 +180,10 @@ describe('Device Farm pipeline', () => {
       await harness.deliver();
     }
 
-    const timeline = await harness.store.timeline(RUN);
-    expect(timeline.map((t) => `${t.event.version}:${t.event.to.status}`)).toEqual([
-      '1:RUNNING',
-      '2:RUNNING',
-      '3:COMPLETED',
-    ]);
+    const timeline = changesOf(await harness.store.timeline(RUN));
+    expect(timeline.map((t) => `${t.version}:${t.to.status}`)).toEqual(['1:RUNNING', '2:RUNNING', '3:COMPLETED']);
     for (const id of ['00000', '00001', '00002', '00003']) {
-      const versions = (await harness.store.timeline(JOB(id))).map((t) => t.event.version);
+      const versions = changesOf(await harness.store.timeline(JOB(id))).map((t) => t.version);
       expect(versions).toEqual([...new Set(versions)].sort());
     }
     expect((await harness.received()).map((m) => m.subject).sort()).toEqual([

@@ -1,0 +1,165 @@
+/**
+ * Budget usage in the table. Per budget and period (pk `BU#<budget>#<period>`):
+ * one USAGE item (minutes used, thresholds fired, version), one share item
+ * per change counted (`M#<event id>`: the idempotency marker, and what
+ * `vigil budget` ranks resources by), and the budget's events.
+ *
+ * Counting a change is one transaction: the marker (only if absent), the new
+ * usage (only if its version is unchanged) and any threshold or forecast
+ * events. A retried stream batch finds its marker and adds nothing twice; a
+ * crash between steps leaves nothing half done.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { expiryAfter } from './keys';
+import { type BudgetEvent, budgetArn, budgetPk, type UsageShare } from './vigil-event';
+
+/** A budget period's running total. */
+export interface BudgetUsage {
+  readonly budget: string;
+  readonly periodKey: string;
+  readonly start: string;
+  readonly end: string;
+  readonly usedMinutes: number;
+  readonly limitMinutes: number;
+  /** Thresholds (percent) already announced this period. */
+  readonly fired: readonly number[];
+  readonly forecastSent: boolean;
+  readonly version: number;
+}
+
+/** One change's contribution to a budget period. */
+export interface BudgetShare extends UsageShare {
+  readonly eventId: string;
+  readonly at: string;
+}
+
+export type ApplyOutcome = 'applied' | 'duplicate' | 'conflict';
+
+export interface BudgetLedger {
+  usage(budget: string, periodKey: string): Promise<BudgetUsage | undefined>;
+  /** Adds one change's share, writes the new usage and its events, atomically. */
+  apply(
+    usage: BudgetUsage,
+    share: BudgetShare,
+    events: readonly BudgetEvent[],
+    expectedVersion: number,
+  ): Promise<ApplyOutcome>;
+  /** Usage, shares and events of one budget period (for `vigil budget`). */
+  period(
+    budget: string,
+    periodKey: string,
+  ): Promise<{ usage?: BudgetUsage; shares: BudgetShare[]; events: BudgetEvent[] }>;
+}
+
+/** Markers and events outlive their period by this many days (then TTL removes them). */
+const KEEP_AFTER_PERIOD_DAYS = 90;
+
+export class DynamoBudgetLedger implements BudgetLedger {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async usage(budget: string, periodKey: string): Promise<BudgetUsage | undefined> {
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: budgetPk(budgetArn(budget, periodKey)), sk: 'USAGE' },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item === undefined ? undefined : (stripKeys(out.Item) as unknown as BudgetUsage);
+  }
+
+  async apply(
+    usage: BudgetUsage,
+    share: BudgetShare,
+    events: readonly BudgetEvent[],
+    expectedVersion: number,
+  ): Promise<ApplyOutcome> {
+    const pk = budgetPk(budgetArn(usage.budget, usage.periodKey));
+    const expiresAt = expiryAfter(usage.end, KEEP_AFTER_PERIOD_DAYS);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk, sk: `M#${share.eventId}`, entity: 'budget-share', ...share, expiresAt },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk, sk: 'USAGE', entity: 'budget-usage', ...usage, expiresAt },
+                ...(expectedVersion === 0
+                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                  : {
+                      ConditionExpression: '#version = :expected',
+                      ExpressionAttributeNames: { '#version': 'version' },
+                      ExpressionAttributeValues: { ':expected': expectedVersion },
+                    }),
+              },
+            },
+            ...events.map((event) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  pk,
+                  sk: eventSk(event),
+                  entity: 'event',
+                  ...event,
+                  tpk: 'vigil#budget',
+                  tsk: `${event.at}#${event.arn}`,
+                  expiresAt,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            })),
+          ],
+        }),
+      );
+      return 'applied';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return 'conflict';
+      throw error;
+    }
+  }
+
+  async period(budget: string, periodKey: string) {
+    const pk = budgetPk(budgetArn(budget, periodKey));
+    let usage: BudgetUsage | undefined;
+    const shares: BudgetShare[] = [];
+    const events: BudgetEvent[] = [];
+    for await (const page of paginateQuery(
+      { client: this.client },
+      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } },
+    )) {
+      for (const item of page.Items ?? []) {
+        const value = stripKeys(item);
+        if (item.entity === 'budget-usage') usage = value as unknown as BudgetUsage;
+        else if (item.entity === 'budget-share') shares.push(value as unknown as BudgetShare);
+        else if (item.entity === 'event') events.push(value as unknown as BudgetEvent);
+      }
+    }
+    return { ...(usage === undefined ? {} : { usage }), shares, events };
+  }
+}
+
+/** Deterministic: a threshold's event exists at most once per period. */
+function eventSk(event: BudgetEvent): string {
+  return event.eventType === 'budget-forecast'
+    ? 'E#forecast'
+    : `E#threshold#${String(event.thresholdPercent ?? 0).padStart(4, '0')}`;
+}
+
+function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, entity: _entity, expiresAt: _expiresAt, tpk: _tpk, tsk: _tsk, ...rest } = item;
+  return rest;
+}
