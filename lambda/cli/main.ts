@@ -3,15 +3,26 @@
  * Exit codes: 0 done, 1 something failed (and was reported), 2 bad usage or config.
  */
 import { parseArgs } from 'node:util';
-import { createDocumentClient, createDynamoClient } from '../clients/aws-clients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadConfig, settingsFrom } from '../../lib/config';
+import {
+  callerIdentity,
+  createDeviceFarmClient,
+  createDocumentClient,
+  createDynamoClient,
+} from '../clients/aws-clients';
 import { ConfigError, UsageError } from '../core/errors';
+import { DynamoBudgetLedger } from '../record/budget-ledger';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
+import { DynamoGuardLedger } from '../record/guard-ledger';
+import { budgetCommand } from './budget';
 import { historyCommand } from './history';
 import { type CliIo, tableName } from './io';
 import { runCommand } from './run';
+import { startSession, stopSession, validateStart } from './session';
 import { statusCommand } from './status';
 
-export const USAGE = `vigil: monitor AWS Device Farm; history and notifications in DynamoDB and SNS
+export const USAGE = `vigil: monitor AWS Device Farm and Deadline Cloud; history and notifications in DynamoDB and SNS
 
 Usage:
   vigil run [--once] [--interval 60s] [--config vigil.config.json] [--table vigil] [--topic-arn ARN] [--verbose]
@@ -23,6 +34,13 @@ Usage:
       Every change in a time window.
   vigil status [--json]
       What is running now, with minutes so far.
+  vigil budget [--json] [--config vigil.config.json]
+      Each budget's period, minutes used, limit, forecast and top resources.
+  vigil session start --project <name|arn> --device <name|arn> --max-minutes N
+                      [--name NAME] [--interaction-mode INTERACTIVE|NO_VIDEO|VIDEO_ONLY] [--billing METERED|UNMETERED]
+      Start a remote access session whose limit the guard enforces.
+  vigil session stop <session arn>
+      Stop a remote access session, recording who stopped it.
 
 Endpoints, region and credentials come from the standard AWS settings
 (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DEVICE_FARM, AWS_ENDPOINT_URL_DYNAMODB,
@@ -37,6 +55,12 @@ const OPTIONS = {
   since: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
+  project: { type: 'string' },
+  device: { type: 'string' },
+  'max-minutes': { type: 'string' },
+  name: { type: 'string' },
+  'interaction-mode': { type: 'string' },
+  billing: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -45,6 +69,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   run: ['once', 'interval', 'config', 'table', 'topic-arn', 'verbose'],
   history: ['since', 'json', 'table'],
   status: ['json', 'table'],
+  budget: ['json', 'table', 'config'],
+  session: ['project', 'device', 'max-minutes', 'name', 'interaction-mode', 'billing', 'table', 'config'],
 };
 
 function parse(argv: readonly string[]) {
@@ -65,7 +91,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     const allowed = ALLOWED[command];
     if (allowed === undefined)
-      throw new UsageError(`Unknown command ${JSON.stringify(command)}; expected run, history or status\n\n${USAGE}`);
+      throw new UsageError(
+        `Unknown command ${JSON.stringify(command)}; expected run, history, status, budget or session\n\n${USAGE}`,
+      );
     for (const [flag, value] of Object.entries(values)) {
       if (value !== undefined && !allowed.includes(flag)) {
         throw new UsageError(
@@ -73,7 +101,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         );
       }
     }
-    const maxPositionals = command === 'history' ? 1 : 0;
+    const maxPositionals = command === 'history' ? 1 : command === 'session' ? 2 : 0;
     if (rest.length > maxPositionals)
       throw new UsageError(`vigil ${command}: unexpected argument ${JSON.stringify(rest[maxPositionals])}`);
 
@@ -90,9 +118,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         io,
       );
     }
+    const documents = createDocumentClient(createDynamoClient());
+    const table = tableName(values.table, io);
+    if (command === 'budget') {
+      const settings = settingsFrom(loadConfig({ path: values.config, cwd: io.cwd }));
+      return await budgetCommand(values.json === true, settings.budgets, new DynamoBudgetLedger(documents, table), io);
+    }
+    if (command === 'session') return await sessionCommand(rest, values, io, documents, table);
     const reader = new DynamoHistoryStore({
-      client: createDocumentClient(createDynamoClient()),
-      tableName: tableName(values.table, io),
+      client: documents,
+      tableName: table,
       retentionDays: 1, // read-only: retention applies to writes
     });
     if (command === 'history')
@@ -116,5 +151,62 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     io.err(`vigil failed: ${(error as Error).message ?? String(error)}`);
     return 1;
+  }
+}
+
+async function sessionCommand(
+  rest: readonly string[],
+  values: Record<string, string | boolean | undefined>,
+  io: CliIo,
+  documents: DynamoDBDocumentClient,
+  table: string,
+): Promise<number> {
+  const [action, target] = rest;
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  if (action === 'start') {
+    if (target !== undefined)
+      throw new UsageError(`vigil session start: unexpected argument ${JSON.stringify(target)}`);
+    // Every argument is checked before any call to AWS.
+    const request = validateStart({
+      project: text('project'),
+      device: text('device'),
+      maxMinutes: text('max-minutes'),
+      name: text('name'),
+      interactionMode: text('interaction-mode'),
+      billing: text('billing'),
+    });
+    const settings = settingsFrom(loadConfig({ path: text('config'), cwd: io.cwd }));
+    const client = createDeviceFarmClient();
+    return await startSession(
+      request,
+      {
+        client,
+        ledger: new DynamoGuardLedger(documents, table),
+        guard: settings.guard,
+        startedBy: await who(io),
+      },
+      io,
+    );
+  }
+  if (action === 'stop') {
+    if (target === undefined) throw new UsageError('vigil session stop needs the session ARN');
+    for (const flag of ['project', 'device', 'max-minutes', 'name', 'interaction-mode', 'billing']) {
+      if (values[flag] !== undefined) throw new UsageError(`vigil session stop does not take --${flag}`);
+    }
+    return await stopSession(
+      target,
+      { client: createDeviceFarmClient(), ledger: new DynamoGuardLedger(documents, table), stoppedBy: await who(io) },
+      io,
+    );
+  }
+  throw new UsageError(`vigil session needs start or stop, not ${JSON.stringify(action ?? '')}\n\n${USAGE}`);
+}
+
+/** Who is acting, for the record: the caller's AWS identity, else the local user. */
+async function who(io: CliIo): Promise<string> {
+  try {
+    return (await callerIdentity()).arn;
+  } catch {
+    return io.env.USER ?? io.env.USERNAME ?? 'unknown user';
   }
 }

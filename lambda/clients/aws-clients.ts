@@ -44,13 +44,18 @@ export function createDeadlineClient(region?: string, tally?: Tally, env: NodeJS
   return client;
 }
 
-/** The account the credentials belong to (the CLI needs it to build Deadline ARNs; Lambdas get ACCOUNT_ID). */
-export async function callerAccount(tally?: Tally): Promise<string> {
+/** Who the credentials belong to: the account (for Deadline ARNs) and the caller's ARN (to say who acted). */
+export async function callerIdentity(tally?: Tally): Promise<{ account: string; arn: string }> {
   const client = new STSClient({});
   if (tally !== undefined) countCalls(client, tally, 'sts');
   const identity = await client.send(new GetCallerIdentityCommand({}));
   if (identity.Account === undefined) throw new Error('STS GetCallerIdentity returned no account');
-  return identity.Account;
+  return { account: identity.Account, arn: identity.Arn ?? identity.Account };
+}
+
+/** The account the credentials belong to (the CLI needs it to build Deadline ARNs; Lambdas get ACCOUNT_ID). */
+export async function callerAccount(tally?: Tally): Promise<string> {
+  return (await callerIdentity(tally)).account;
 }
 
 export function createDynamoClient(tally?: Tally): DynamoDBClient {

@@ -72,15 +72,18 @@ export function worstResult(results: readonly (string | undefined)[]): string | 
 }
 
 /**
- * The Device Farm console page of a run (or of a job's run): the one link a
- * person needs to see logs and videos. Undefined when the ARN is not one.
+ * The Device Farm console page of a run (or of a job's run) or of a remote
+ * access session: the one link a person needs to see logs and videos.
+ * Undefined when the ARN is not one of those.
  */
 export function consoleLink(arn: string): string | undefined {
-  const match = /^arn:aws:devicefarm:[^:]*:\d*:(run|job):([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(arn);
+  const match = /^arn:aws:devicefarm:[^:]*:\d*:(run|job|session):([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(arn);
   if (match === null) return undefined;
-  const [, kind, project, run, job] = match;
-  const base = `https://${DEVICE_FARM_REGION}.console.aws.amazon.com/devicefarm/home?region=${DEVICE_FARM_REGION}#/mobile/projects/${project}/runs/${run}`;
-  return kind === 'job' && job !== undefined ? `${base}/jobs/${job}` : base;
+  const [, kind, project, second, job] = match;
+  const projectPage = `https://${DEVICE_FARM_REGION}.console.aws.amazon.com/devicefarm/home?region=${DEVICE_FARM_REGION}#/mobile/projects/${project}`;
+  if (kind === 'session') return `${projectPage}/sessions/${second}`;
+  const runPage = `${projectPage}/runs/${second}`;
+  return kind === 'job' && job !== undefined ? `${runPage}/jobs/${job}` : runPage;
 }
 
 /** Label/value rows aligned on the labels; rows without a value are left out. */

@@ -125,9 +125,16 @@ describe('consoleLink', () => {
     expect(consoleLink(jobArn('00003'))).toBe(`${base}/jobs/00003`);
   });
 
+  it('links a remote access session to its page in its project', () => {
+    const [, project, session] = /:session:([^/]+)\/([^/]+)/.exec(sessionArn()) ?? [];
+
+    expect(consoleLink(sessionArn())).toBe(
+      `https://us-west-2.console.aws.amazon.com/devicefarm/home?region=us-west-2#/mobile/projects/${project}/sessions/${session}`,
+    );
+  });
+
   it.each([
     ['a project ARN', projectArn()],
-    ['a remote access session ARN', sessionArn()],
     ['a test grid session ARN', gridSessionArn()],
     ['a run ARN of another service', 'arn:aws:deadline:us-west-2:123456789012:run:p-app/r-nightly'],
     ['text that is not an ARN', 'nightly'],
