@@ -2,12 +2,14 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { settingsFrom, type VigilConfig } from './config';
+import { Accountant } from './constructs/accountant';
 import { AlertTopic } from './constructs/alert-topic';
 import { DeadlineIngest } from './constructs/deadline-ingest';
 import { DeadlinePoller } from './constructs/deadline-poller';
 import { DeviceFarmPoller } from './constructs/device-farm-poller';
 import { HistoryTable } from './constructs/history-table';
 import { Notifier } from './constructs/notifier';
+import { SessionGuard } from './constructs/session-guard';
 
 export interface VigilStackProps extends StackProps {
   /** The validated config file (lib/config.ts), defaults filled in. */
@@ -16,10 +18,10 @@ export interface VigilStackProps extends StackProps {
 
 /**
  * Vigil in one account: observe (a poller per service, plus Deadline Cloud's
- * events) → record (history table) → react and deliver (notifier → alert
- * topic). Composition only; each building block is a construct in
- * lib/constructs. A service that is not enabled in the config gets no
- * resources at all.
+ * events) → record (history table) → react (budget accountant, session
+ * guard) → deliver (notifier → alert topic). Composition only; each
+ * building block is a construct in lib/constructs. A service that is not
+ * enabled in the config gets no resources at all.
  */
 export class VigilStack extends Stack {
   readonly history: HistoryTable;
@@ -30,6 +32,13 @@ export class VigilStack extends Stack {
   readonly deadlinePoller?: DeadlinePoller;
   /** Present when `deadline.enabled`. */
   readonly deadlineIngest?: DeadlineIngest;
+  /** Present when `deviceFarm.enabled` and at least one budget is configured. */
+  readonly accountant?: Accountant;
+  /**
+   * Present when `deviceFarm.enabled`: even with no guard configured it
+   * warns about sessions nearing Device Farm's 150-minute hard limit.
+   */
+  readonly sessionGuard?: SessionGuard;
   readonly notifier: Notifier;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
@@ -66,6 +75,12 @@ export class VigilStack extends Stack {
         logRetention,
       });
     }
+    if (config.deviceFarm.enabled && config.budgets.length > 0) {
+      this.accountant = new Accountant(this, 'Accountant', { history: this.history, settings, logRetention });
+    }
+    if (config.deviceFarm.enabled) {
+      this.sessionGuard = new SessionGuard(this, 'SessionGuard', { history: this.history, settings, logRetention });
+    }
     this.notifier = new Notifier(this, 'Notifier', {
       history: this.history,
       alerts: this.alerts,
@@ -89,6 +104,26 @@ export class VigilStack extends Stack {
       new CfnOutput(this, 'PollerFunctionName', {
         description: 'Invoke it to poll Device Farm now',
         value: this.deviceFarmPoller.function.functionName,
+      });
+    }
+    if (this.accountant) {
+      new CfnOutput(this, 'AccountantFunctionName', {
+        description: 'Counts Device Farm minutes against the configured budgets',
+        value: this.accountant.function.functionName,
+      });
+      new CfnOutput(this, 'AccountantOnFailureQueueUrl', {
+        description: 'Stream batches the budget accountant failed to process after every retry',
+        value: this.accountant.onFailureQueue.queueUrl,
+      });
+    }
+    if (this.sessionGuard) {
+      new CfnOutput(this, 'GuardFunctionName', {
+        description: 'Invoke it to check running remote access sessions now',
+        value: this.sessionGuard.function.functionName,
+      });
+      new CfnOutput(this, 'GuardOnFailureQueueUrl', {
+        description: 'Stream batches the session guard failed to process after every retry',
+        value: this.sessionGuard.onFailureQueue.queueUrl,
       });
     }
     if (this.deadlinePoller && this.deadlineIngest) {

@@ -1,4 +1,4 @@
-import { Aws, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import type { Rule } from 'aws-cdk-lib/aws-events';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -6,18 +6,11 @@ import { type LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Settings } from '../../lambda/core/settings';
 import { DEVICE_FARM_REGION } from '../../lambda/observe/device-farm/region';
+import { deviceFarmArn } from './device-farm-arns';
 import type { HistoryTable } from './history-table';
 import { acknowledgeKeyActionFamilies } from './key-grants';
 import { pollerTimeout, pollSchedule } from './poll-schedule';
 import { VigilFunction } from './vigil-function';
-
-/**
- * A Device Farm ARN pattern. Device Farm's API exists only in us-west-2
- * (and only in the `aws` partition), whatever region the stack is in.
- */
-function deviceFarmArn(resourceType: string): string {
-  return `arn:${Aws.PARTITION}:devicefarm:${DEVICE_FARM_REGION}:${Aws.ACCOUNT_ID}:${resourceType}:*`;
-}
 
 /**
  * Device Farm read permissions, by the resource type each action is
@@ -104,7 +97,7 @@ export class DeviceFarmPoller extends Construct {
         new PolicyStatement({ actions: DEVICE_FARM_ACCOUNT_WIDE_ACTIONS, resources: ['*'] }),
         ...DEVICE_FARM_PERMISSIONS.map(
           ({ actions, resourceTypes }) =>
-            new PolicyStatement({ actions: [...actions], resources: resourceTypes.map(deviceFarmArn) }),
+            new PolicyStatement({ actions: [...actions], resources: resourceTypes.map((type) => deviceFarmArn(type)) }),
         ),
       ],
     });

@@ -21,6 +21,9 @@ export type ItemAction =
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem';
 
+/** The name of one of the table's global secondary indexes. */
+export type GlobalIndexName = (typeof GLOBAL_INDEXES)[number]['name'];
+
 const WRITE_ACTIONS: ReadonlySet<ItemAction> = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
 
 /** What reading items needs from the table's key (as CDK's own table grants). */
@@ -106,5 +109,19 @@ export class HistoryTable extends Construct {
     const items = Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns: [tableArn, ...indexArns] });
     const key = this.encryptionKey.grant(grantee, ...KEY_READ_ACTIONS, ...(writes ? KEY_WRITE_ACTIONS : []));
     return items.combine(key);
+  }
+
+  /**
+   * Allows Query on one global secondary index (by name, never `index/*`),
+   * plus reading with the table's key: for a function that must find items
+   * through the index but needs no other action on it.
+   */
+  grantIndexQuery(grantee: IGrantable, indexName: GlobalIndexName): Grant {
+    const query = Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${this.table.tableArn}/index/${indexName}`],
+    });
+    return query.combine(this.encryptionKey.grant(grantee, ...KEY_READ_ACTIONS));
   }
 }

@@ -1,15 +1,15 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import type { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Settings } from '../../lambda/core/settings';
 import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import type { AlertTopic } from './alert-topic';
 import type { HistoryTable } from './history-table';
+import { consumeTableStream } from './table-stream-consumer';
 import { VigilFunction } from './vigil-function';
 
 export interface NotifierProps {
@@ -58,25 +58,6 @@ export class Notifier extends Construct {
     this.function = fn.function;
     this.logGroup = fn.logGroup;
 
-    this.onFailureQueueKey = new Key(this, 'OnFailureQueueKey', {
-      description: 'Vigil notifier on-failure queue',
-      enableKeyRotation: true,
-      // Protects failure descriptions only; they go with the queue.
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    this.onFailureQueue = new Queue(this, 'OnFailureQueue', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: this.onFailureQueueKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.onFailureQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter destination: the on-failure destination of the notifier stream event source mapping, which cdk-nag cannot see.',
-    });
-
     props.history.grantItems(fn.role, [
       'dynamodb:Query',
       'dynamodb:GetItem',
@@ -85,26 +66,18 @@ export class Notifier extends Construct {
     ]);
     props.alerts.grantPublish(fn.role);
 
-    this.eventSource = new DynamoEventSource(props.history.table, {
-      startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: 100,
-      maxBatchingWindow: Duration.seconds(5),
-      bisectBatchOnError: true,
-      retryAttempts: 10,
-      reportBatchItemFailures: true,
-      onFailure: new SqsDlq(this.onFailureQueue),
-      filters: [FilterCriteria.filter(NEW_EVENT_FILTER_PATTERN)],
+    const stream = consumeTableStream(this, {
+      fn,
+      history: props.history,
+      filterPattern: NEW_EVENT_FILTER_PATTERN,
+      consumer: 'notifier',
     });
-    this.function.addEventSource(this.eventSource);
+    this.onFailureQueue = stream.onFailureQueue;
+    this.onFailureQueueKey = stream.onFailureQueueKey;
+    this.eventSource = stream.eventSource;
 
-    const validations = Validations.of(fn.defaultPolicy());
-    validations.acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Only dynamodb:ListStreams, granted by the DynamoDB event source: it supports no resource type (Service Authorization Reference), so IAM accepts only "*", and Lambda lists it among the permissions a stream event source needs. It returns stream ARNs, no data.',
-    });
     for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
-      validations.acknowledge({
+      Validations.of(fn.defaultPolicy()).acknowledge({
         id: `AwsSolutions-IAM5[Action::${action}]`,
         reason: `${action} is the KMS action family that CDK's DynamoDB write, SNS publish and SQS send grants use; each statement names one key (the table's, the topic's, the on-failure queue's).`,
       });

@@ -1,6 +1,5 @@
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { parseSettings } from '../../lambda/core/settings';
 import {
   DEADLINE_EVENT_SOURCE,
@@ -24,8 +23,8 @@ import {
   ref,
   resourcesByAction,
   roleOf,
-  type Statement,
   statementsOf,
+  statementsOfRole,
 } from './helpers';
 
 const FARM = 'farm-0123456789abcdef0123456789abcdef';
@@ -33,14 +32,6 @@ const OTHER_FARM = 'farm-fedcba9876543210fedcba9876543210';
 
 const pollerOf = (stack: Built['stack']): DeadlinePoller => present(stack.deadlinePoller, 'the Deadline poller');
 const ingestOf = (stack: Built['stack']): DeadlineIngest => present(stack.deadlineIngest, 'the Deadline ingest');
-
-/** The statements of the IAM policies attached to `role`. */
-function statementsOfRole(template: Template, role: IConstruct): Statement[] {
-  const roleRef = JSON.stringify(ref(role));
-  return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((policy) => (policy.Properties.Roles as unknown[]).some((entry) => JSON.stringify(entry) === roleRef))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
-}
 
 /** The event patterns of the stack's event rules (schedules have none). */
 function eventPatterns(template: Template): unknown[] {
@@ -93,7 +84,7 @@ describe('Deadline Cloud in the stack', () => {
       );
     });
 
-    it('polls every 5 minutes by default, beside the Device Farm poller every minute', () => {
+    it('polls every 5 minutes by default, beside the Device Farm poller and the session guard every minute', () => {
       const { stack, template } = build({ deadline: { enabled: true } });
 
       const schedules = Object.values(template.findResources('AWS::Events::Rule'))
@@ -101,7 +92,7 @@ describe('Deadline Cloud in the stack', () => {
         .filter((expression) => expression !== undefined)
         .sort();
 
-      expect(schedules).toEqual(['rate(1 minute)', 'rate(5 minutes)']);
+      expect(schedules).toEqual(['rate(1 minute)', 'rate(1 minute)', 'rate(5 minutes)']);
       expect(template.toJSON().Resources[logicalId(pollerOf(stack).schedule)].Properties.ScheduleExpression).toBe(
         'rate(5 minutes)',
       );
@@ -327,7 +318,8 @@ describe('Deadline Cloud in the stack', () => {
     it('sends each Deadline function to its own log group, kept for the configured days', () => {
       const { stack, template } = built;
 
-      template.resourceCountIs('AWS::Logs::LogGroup', 4);
+      // The Device Farm poller, the session guard, the notifier and the two Deadline functions.
+      template.resourceCountIs('AWS::Logs::LogGroup', 5);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
       for (const component of [pollerOf(stack), ingestOf(stack)]) {
         expect(template.toJSON().Resources[logicalId(component.function)].Properties.LoggingConfig).toEqual({
@@ -478,9 +470,10 @@ describe('Deadline Cloud in the stack', () => {
       expect(Object.keys(template.toJSON().Outputs).filter((id) => /deadline/i.test(id))).toEqual([]);
       expect(resourcesByAction(statementsOf(template), 'deadline:')).toEqual({});
       expect(eventPatterns(template)).toEqual([]);
-      template.resourceCountIs('AWS::Lambda::Function', 2);
-      template.resourceCountIs('AWS::Events::Rule', 1);
-      template.resourceCountIs('AWS::SQS::Queue', 1);
+      // The Device Farm poller, the session guard and the notifier; the poller's and the guard's schedules.
+      template.resourceCountIs('AWS::Lambda::Function', 3);
+      template.resourceCountIs('AWS::Events::Rule', 2);
+      template.resourceCountIs('AWS::SQS::Queue', 2);
     });
   });
 

@@ -67,6 +67,14 @@ export function statementsOf(template: Template): Statement[] {
   );
 }
 
+/** The statements of the IAM policies attached to `role` (its default policy and any other). */
+export function statementsOfRole(template: Template, role: IConstruct): Statement[] {
+  const roleRef = JSON.stringify(ref(role));
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as unknown[]).some((entry) => JSON.stringify(entry) === roleRef))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
 export const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 /** An ARN as text: Fn::Join flattened, references shown as <Ref>. */

@@ -19,7 +19,9 @@ import {
   maskAssets,
   present,
   resourcesByAction,
+  roleOf,
   statementsOf,
+  statementsOfRole,
 } from './helpers';
 
 const pollerOf = (stack: Built['stack']): DeviceFarmPoller => present(stack.deviceFarmPoller, 'the Device Farm poller');
@@ -72,7 +74,7 @@ describe('VigilStack', () => {
   });
 
   describe('functions', () => {
-    it('runs both on Node.js 24 on ARM with the memory and timeout each needs', () => {
+    it('runs each on Node.js 24 on ARM with the memory and timeout it needs', () => {
       const { stack, template } = built;
 
       template.hasResourceProperties('AWS::Lambda::Function', {
@@ -88,8 +90,17 @@ describe('VigilStack', () => {
         Architectures: ['arm64'],
         MemorySize: 256,
         Timeout: 60,
+        Role: getAtt(roleOf(stack.notifier), 'Arn'),
       });
-      template.resourceCountIs('AWS::Lambda::Function', 2);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: 256,
+        Timeout: 50,
+        Role: getAtt(roleOf(present(stack.sessionGuard, 'the session guard')), 'Arn'),
+      });
+      // The poller, the session guard and the notifier; no accountant without budgets.
+      template.resourceCountIs('AWS::Lambda::Function', 3);
     });
 
     it('gives the poller its table and the runtime settings from the config', () => {
@@ -149,9 +160,9 @@ describe('VigilStack', () => {
     it('sends each function to its own log group, kept for the configured days', () => {
       const { stack, template } = built;
 
-      template.resourceCountIs('AWS::Logs::LogGroup', 2);
+      template.resourceCountIs('AWS::Logs::LogGroup', 3);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
-      for (const component of [pollerOf(stack), stack.notifier]) {
+      for (const component of [pollerOf(stack), present(stack.sessionGuard, 'the session guard'), stack.notifier]) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           LoggingConfig: { LogGroup: { Ref: logicalId(component.logGroup) } },
           Role: Match.anyValue(),
@@ -356,8 +367,10 @@ describe('VigilStack', () => {
       );
 
       // ListStreams supports no resource type (Service Authorization Reference);
-      // the DynamoDB event source grants it alone in its own statement.
-      expect(offending).toEqual([{ Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' }]);
+      // each DynamoDB event source (the session guard's, the notifier's)
+      // grants it alone in its own statement.
+      const listStreams = { Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' };
+      expect(offending).toEqual([listStreams, listStreams]);
     });
 
     it('lets the poller use the table and each named index, never index/*', () => {
@@ -420,7 +433,8 @@ describe('VigilStack', () => {
     it('scopes Device Farm reads to us-west-2 and this account, even for a stack in eu-west-1', () => {
       const { stack, template } = build({}, { account: '123456789012', region: 'eu-west-1' });
 
-      const deviceFarm = statementsOf(template).filter((statement) =>
+      // The session guard's session permissions are tested in reactors.test.ts.
+      const deviceFarm = statementsOfRole(template, roleOf(pollerOf(stack))).filter((statement) =>
         asList(statement.Action).some((action) => action.startsWith('devicefarm:')),
       );
 
