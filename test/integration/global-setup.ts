@@ -47,6 +47,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS = dynamoDb.value.endpoint;
   process.env.AWS_ENDPOINT_URL_SNS = fauxqs.value.endpoint;
   process.env.AWS_ENDPOINT_URL_SQS = fauxqs.value.endpoint;
+  // fauxqs also answers STS GetCallerIdentity (the CLI asks who is acting, and for the Deadline account).
+  process.env.AWS_ENDPOINT_URL_STS = fauxqs.value.endpoint;
   process.env.AWS_REGION = 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID = 'local';
   process.env.AWS_SECRET_ACCESS_KEY = 'local';

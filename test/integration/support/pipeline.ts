@@ -15,6 +15,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type DeliveryTotals, deliverFromStream } from '../../../lambda/cli/deliver-from-stream';
 import { ensureTable } from '../../../lambda/cli/ensure-table';
 import { StreamFollower } from '../../../lambda/cli/stream-follower';
@@ -62,6 +63,10 @@ export interface Harness {
   readonly emulator: DeviceFarmEmulator;
   /** The Deadline emulator, when the harness plays a Deadline account. */
   readonly deadline?: DeadlineEmulator;
+  /** Another reader of the table's stream from its start (as another consumer's event source mapping). */
+  newFollower(): StreamFollower;
+  /** A document client on the harness's DynamoDB (for the reactors' ledgers). */
+  readonly documents: DynamoDBDocumentClient;
   /** Hands one EventBridge event to the Deadline ingest path. */
   ingest(event: unknown): Promise<IngestOutcome>;
   readonly store: DynamoHistoryStore;
@@ -172,6 +177,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     settings,
     notifier,
     follower,
+    newFollower: () => new StreamFollower(streams, streamArn),
+    documents: createDocumentClient(dynamo),
     poll,
     deliver,
     async cycle() {
