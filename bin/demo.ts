@@ -21,10 +21,10 @@ import { startFauxqs } from '../test/local/fauxqs';
 
 const STORY: readonly string[] = [
   'first poll: Vigil records what exists (an old run, an old render) and sends nothing',
-  'run nightly-android starts on 4 devices; a remote access session and a browser session open; two renders are queued',
-  'the OnePlus 11 job FAILS; the browser session closes normally (recorded, not sent); the renders start',
-  'the Motorola job ERRORS and the run completes FAILED; one render SUCCEEDS, the other FAILS with a session error',
-  'the remote access session ends; the second browser session ERRORS',
+  'run nightly-android starts on 4 devices; two remote access sessions and a browser session open; two renders are queued',
+  'the OnePlus 11 job FAILS; the browser session closes normally (recorded, not sent); the renders start; the budget passes 50%',
+  'the run completes FAILED; a render FAILS; checkout-repro overruns its 9-minute limit and the guard stops it; the budget passes 80%',
+  'debug-login-crash ends and the budget passes 100%; the second browser session ERRORS',
 ];
 
 const ROOT = join(__dirname, '..');
@@ -71,8 +71,20 @@ async function main(): Promise<void> {
 
     const configDir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
     const config = join(configDir, 'vigil.config.json');
-    // The embedded default (every project, default rules) with Deadline Cloud turned on.
-    writeFileSync(config, '{ "deadline": { "enabled": true, "region": "us-west-2" } }\n');
+    // The embedded default (every project, default rules) with Deadline Cloud turned on,
+    // a budget of metered device minutes, and a guard that stops qa-sandbox sessions at 9 minutes.
+    writeFileSync(
+      config,
+      `${JSON.stringify(
+        {
+          deadline: { enabled: true, region: 'us-west-2' },
+          budgets: [{ name: 'metered-minutes', meter: 'deviceMinutes.metered', limitMinutes: 50 }],
+          guard: { autoStop: true, projects: { 'qa-sandbox': 9 } },
+        },
+        null,
+        2,
+      )}\n`,
+    );
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       AWS_REGION: region,
@@ -110,6 +122,10 @@ async function main(): Promise<void> {
     rule('history of the render that failed, and of its failed session');
     await vigil(['history', 'shot-020-comp'], env);
     await vigil(['history', DEADLINE_DEMO_IDS.compFailedSession], env);
+    rule('the budget');
+    await vigil(['budget', '--config', config], env);
+    rule('history of the session the guard stopped');
+    await vigil(['history', 'checkout-repro'], env);
     rule('everything in the last hour');
     await vigil(['history', '--since', '1h'], env);
 

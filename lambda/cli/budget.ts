@@ -88,9 +88,11 @@ export async function budgetCommand(
     if (line.thresholdsReached.length > 0)
       io.out(`  thresholds reached: ${line.thresholdsReached.map((t) => `${t}%`).join(', ')}`);
     io.out(
-      line.forecast === undefined
-        ? '  forecast: within the limit at the current rate'
-        : `  forecast: reaches the limit on ${line.forecast.at} (${line.forecast.projectedMinutes} min by period end)`,
+      line.usedMinutes >= line.limitMinutes
+        ? '  forecast: the limit is already passed'
+        : line.forecast === undefined
+          ? '  forecast: within the limit at the current rate'
+          : `  forecast: reaches the limit on ${line.forecast.at} (${line.forecast.projectedMinutes} min by period end)`,
     );
     for (const r of line.top) io.out(`  ${String(r.minutes).padStart(8)} min  ${r.kind} ${r.name}  ${r.arn}`);
   }

@@ -151,7 +151,7 @@ describe('demo scenario through the real SDK', () => {
   it('step 0: only the finished release run exists', async () => {
     emu().setStep(0);
     const { projects } = await client().send(new ListProjectsCommand({}));
-    expect(projects?.map((p) => p.name)).toEqual(['android-app']);
+    expect(projects?.map((p) => p.name)).toEqual(['android-app', 'qa-sandbox']);
     expect(projects?.[0]?.arn).toBe(`arn:aws:devicefarm:us-west-2:123456789012:project:${DEMO_IDS.project}`);
 
     const { runs } = await client().send(new ListRunsCommand({ arn: projectArn }));

@@ -128,6 +128,7 @@ export interface RunNode {
   readonly timeline: Timeline;
   /** Position in the scenario: breaks `created` ties (later listed = newer). */
   readonly order: number;
+  /** Compiled once, or (with `generateJobs`) compiled afresh on every read and never kept. */
   readonly jobs: JobNode[];
 }
 
@@ -253,25 +254,31 @@ export class DeviceFarmModel {
       this.index(this.projectsByArn, project);
       this.projects.push(project);
       (spec.runs ?? []).forEach((runSpec, runOrder) => {
-        const run: RunNode = {
+        const fields = {
           spec: runSpec,
           project,
           arn: arns.run(spec.id, runSpec.id),
           timeline: new Timeline(runSpec.timeline, `run ${runSpec.id}`),
           order: runOrder,
-          jobs: [],
         };
+        const generate = runSpec.generateJobs;
+        if (generate !== undefined && runSpec.jobs !== undefined) {
+          throw new Error(`scenario: run ${runSpec.id} has both jobs and generateJobs`);
+        }
+        const compile = (jobSpec: ScenarioJob, jobOrder: number) => this.compileJob(run, jobSpec, jobOrder);
+        const run: RunNode =
+          generate === undefined
+            ? { ...fields, jobs: [] }
+            : {
+                ...fields,
+                get jobs() {
+                  return generate().map(compile);
+                },
+              };
         this.index(this.runsByArn, run);
         project.runs.push(run);
         (runSpec.jobs ?? []).forEach((jobSpec, jobOrder) => {
-          const job: JobNode = {
-            spec: jobSpec,
-            run,
-            arn: arns.job(spec.id, runSpec.id, jobSpec.id),
-            timeline: new Timeline(jobSpec.timeline, `job ${runSpec.id}/${jobSpec.id}`),
-            order: jobOrder,
-            device: this.catalogue(jobSpec.device),
-          };
+          const job = this.compileJob(run, jobSpec, jobOrder);
           this.index(this.jobsByArn, job);
           run.jobs.push(job);
         });
@@ -313,6 +320,17 @@ export class DeviceFarmModel {
     }
   }
 
+  private compileJob(run: RunNode, jobSpec: ScenarioJob, order: number): JobNode {
+    return {
+      spec: jobSpec,
+      run,
+      arn: this.arns.job(run.project.spec.id, run.spec.id, jobSpec.id),
+      timeline: new Timeline(jobSpec.timeline, `job ${run.spec.id}/${jobSpec.id}`),
+      order,
+      device: this.catalogue(jobSpec.device),
+    };
+  }
+
   /** The catalogue entry of a device named `spec.name`, added from `spec` when there is none yet. */
   private catalogue(spec: ScenarioDevice): DeviceNode {
     const arn = deviceArn(spec.name);
@@ -342,7 +360,14 @@ export class DeviceFarmModel {
 
   /** Looks up a job by ARN, whether or not it exists yet at the current step. */
   job(arn: string): JobNode | undefined {
-    return this.jobsByArn.get(arn);
+    const compiled = this.jobsByArn.get(arn);
+    if (compiled !== undefined) return compiled;
+    // A generated job: `…:job:<project>/<run>/<job>` names its run.
+    const path = /:job:([^/]+)\/([^/]+)\/[^/]+$/.exec(arn);
+    if (path === null) return undefined;
+    const run = this.runsByArn.get(this.arns.run(path[1] as string, path[2] as string));
+    if (run?.spec.generateJobs === undefined) return undefined;
+    return run.jobs.find((job) => job.arn === arn);
   }
 
   /** Looks up a remote access session by ARN, whether or not it exists yet at the current step. */
@@ -460,7 +485,8 @@ export class DeviceFarmModel {
   /** Wire `Run` at `step`; the caller checks visibility. */
   runView(run: RunNode, step: number): WireRun {
     const state = this.stateOf(run, step);
-    const visibleJobs = run.jobs.filter((job) => this.visible(job, step));
+    const jobs = run.jobs;
+    const visibleJobs = jobs.filter((job) => this.visible(job, step));
     const derivedCounters =
       state.counters === undefined
         ? sumCounters(visibleJobs.map((job) => this.stateOf(job, step).counters))
@@ -472,7 +498,7 @@ export class DeviceFarmModel {
     };
     const counters = state.counters ?? derivedCounters;
     if (counters !== undefined) view.counters = { ...counters };
-    if (run.jobs.length > 0) {
+    if (jobs.length > 0) {
       // Derived from jobs, like the service does: jobs appear as the run schedules them.
       view.totalJobs = visibleJobs.length;
       view.completedJobs = visibleJobs.filter((job) => this.stateOf(job, step).status === 'COMPLETED').length;

@@ -40,9 +40,10 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     const arn = requiredArn(input, 'arn');
     const project = ctx.model.project(arn);
     if (project === undefined) throw notFound('Project', arn);
-    const all = ctx.model.newestFirst(project.runs, ctx.step).map((run) => ctx.model.runView(run, ctx.step));
+    // Paged before projecting: only the runs on the page are rendered (a synthetic project may hold thousands).
+    const all = ctx.model.newestFirst(project.runs, ctx.step);
     const page = listPage(ctx, 'ListRuns', arn, all, input.nextToken, ctx.pageSize);
-    return withToken({ runs: page.items }, page);
+    return withToken({ runs: page.items.map((run) => ctx.model.runView(run, ctx.step)) }, page);
   },
 
   GetRun(input, ctx) {
@@ -56,9 +57,9 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     const arn = requiredArn(input, 'arn');
     const run = ctx.model.run(arn);
     if (run === undefined || !ctx.model.visible(run, ctx.step)) throw notFound('Run', arn);
-    const all = ctx.model.newestFirst(run.jobs, ctx.step).map((job) => ctx.model.jobView(job, ctx.step));
+    const all = ctx.model.newestFirst(run.jobs, ctx.step);
     const page = listPage(ctx, 'ListJobs', arn, all, input.nextToken, ctx.pageSize);
-    return withToken({ jobs: page.items }, page);
+    return withToken({ jobs: page.items.map((job) => ctx.model.jobView(job, ctx.step)) }, page);
   },
 
   GetJob(input, ctx) {

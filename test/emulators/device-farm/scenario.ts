@@ -101,6 +101,13 @@ export interface ScenarioRun {
   billingMethod?: string;
   timeline: StateAt[];
   jobs?: ScenarioJob[];
+  /**
+   * The run's jobs made on demand instead of `jobs`, for synthetic fleets too large
+   * to hold (a million jobs): called whenever the jobs are read (ListJobs, GetJob, the
+   * run's job counts) and never kept, so only the jobs being served take memory. Must
+   * return the same jobs on every call; their ARNs are not checked for duplicates.
+   */
+  generateJobs?: () => ScenarioJob[];
 }
 
 /** A remote access (interactive) session on one device. */

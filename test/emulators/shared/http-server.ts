@@ -33,6 +33,12 @@ export interface RunningEmulator<Call extends RecordedCall, Fault extends BaseFa
   inject(injection: Fault): void;
   /** Disarms every fault. */
   clearFaults(): void;
+  /**
+   * Changes latency and rate limit from the next call on (a benchmark turns them off
+   * for a run that would take hours under them). An option left out is unchanged;
+   * `rateLimitPerSecond: undefined` given explicitly removes the limit.
+   */
+  configure(limits: Pick<ServerOptions, 'latencyMs' | 'rateLimitPerSecond'>): void;
   /** Closes the server and every open connection. */
   stop(): Promise<void>;
 }
@@ -80,8 +86,8 @@ class EmulatorHttpServer<Call extends RecordedCall, Fault extends BaseFaultInjec
   private readonly protocol: EmulatorProtocol<Call, Fault, ApiError>;
   private readonly clock: ScenarioClock;
   private readonly pageSize: number;
-  private readonly latencyMs: number;
-  private readonly bucket: TokenBucket | undefined;
+  private latencyMs: number;
+  private bucket: TokenBucket | undefined;
   private readonly faults = new FaultInjector<Fault>();
   private readonly server: Server;
   private readonly sleepers = new Set<() => void>();
@@ -156,6 +162,14 @@ class EmulatorHttpServer<Call extends RecordedCall, Fault extends BaseFaultInjec
 
   clearFaults(): void {
     this.faults.clear();
+  }
+
+  configure(limits: Pick<ServerOptions, 'latencyMs' | 'rateLimitPerSecond'>): void {
+    if ('latencyMs' in limits) this.latencyMs = limits.latencyMs ?? 0;
+    if ('rateLimitPerSecond' in limits) {
+      const rate = limits.rateLimitPerSecond;
+      this.bucket = rate === undefined ? undefined : new TokenBucket(rate);
+    }
   }
 
   async stop(): Promise<void> {

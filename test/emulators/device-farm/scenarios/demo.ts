@@ -22,6 +22,8 @@ export const DEMO_IDS = {
   testGridProject: '2e8d7c6b-5a49-4b3c-8d2e-1f0a9b8c7d6e',
   checkoutSession: '9f1a2b3c4d5e6f708192a3b4c5d6e7f8',
   erroredSession: '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+  sandboxProject: '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a',
+  overrunSession: 'e7d6c5b4-a392-4817-8615-d4c3b2a19f8e',
 } as const;
 
 /** Ids of {@link fourJobRunScenario}'s resources. */
@@ -267,6 +269,28 @@ export function demoScenario(startTime: Date): DeviceFarmScenario {
             timeline: [
               { step: 1, status: 'RUNNING', result: 'PENDING' },
               { step: 4, status: 'COMPLETED', result: 'PASSED', deviceMinutes: metered(18.5) },
+            ],
+          },
+        ],
+      },
+      {
+        id: DEMO_IDS.sandboxProject,
+        name: 'qa-sandbox',
+        created: new Date(startTime.getTime() - 30 * 24 * 3600 * 1000).toISOString(),
+        remoteAccessSessions: [
+          {
+            id: DEMO_IDS.overrunSession,
+            name: 'checkout-repro',
+            device: GALAXY_S23,
+            billingMethod: 'METERED',
+            // Left open in a browser tab. This session reports its minutes while it runs
+            // (Device Farm may or may not), so the guard's count does not depend on the
+            // demo's compressed clock. Nothing ends it in the script: only a stop does.
+            timeline: [
+              { step: 1, status: 'RUNNING', result: 'PENDING', deviceMinutes: metered(0) },
+              { step: 2, status: 'RUNNING', result: 'PENDING', deviceMinutes: metered(5) },
+              { step: 3, status: 'RUNNING', result: 'PENDING', deviceMinutes: metered(10) },
+              { step: 4, status: 'RUNNING', result: 'PENDING', deviceMinutes: metered(15) },
             ],
           },
         ],
