@@ -59,6 +59,8 @@ export function describeEvent(event: VigilEvent): string {
       return `budget ${event.budget.name} crossed ${event.thresholdPercent}% (${event.usedMinutes} of ${event.budget.limitMinutes} min, period ${event.period.key})`;
     case 'budget-forecast':
       return `budget ${event.budget.name} forecast to reach ${event.budget.limitMinutes} min on ${event.forecast?.at}`;
+    case 'digest':
+      return `daily digest for ${event.digest.date}`;
     case 'guard':
       return `guard: ${GUARD_WORDS[event.action]} after ${event.minutes} min${event.limitMinutes === undefined ? '' : ` (limit ${event.limitMinutes} min)`}${event.by ? ` by ${event.by}` : ''}`;
   }
@@ -76,6 +78,7 @@ const GUARD_WORDS: Record<GuardEvent['action'], string> = {
 /** The kind label of an event (budgets and guard actions are not resources). */
 function labelOf(event: VigilEvent): string {
   if (event.eventType === 'guard') return 'guard';
+  if (event.eventType === 'digest') return 'digest';
   if (!isChangeEvent(event)) return 'budget';
   return KIND_LABEL[event.kind] ?? event.kind;
 }

@@ -52,7 +52,8 @@ export function validateStart(options: StartOptions): StartRequest {
   if (options.maxMinutes === undefined) {
     throw new UsageError('vigil session start needs --max-minutes <minutes> (the guard stops the session there)');
   }
-  const maxMinutes = Number(options.maxMinutes);
+  // Plain decimals only: Number() would also take "0x1E" or "1e2".
+  const maxMinutes = /^\d+(\.\d+)?$/.test(options.maxMinutes.trim()) ? Number(options.maxMinutes) : Number.NaN;
   if (!Number.isFinite(maxMinutes) || maxMinutes <= 0 || maxMinutes > HARD_LIMIT_MINUTES) {
     throw new UsageError(
       `--max-minutes ${JSON.stringify(options.maxMinutes)} is not a number of minutes above 0 and at most ${HARD_LIMIT_MINUTES} (Device Farm ends every remote access session at ${HARD_LIMIT_MINUTES})`,

@@ -80,5 +80,13 @@ export function localMidnight(year: number, month: number, day: number, timeZone
   const wall = Date.UTC(year, month - 1, day);
   const first = wall - offsetAt(wall, timeZone);
   const second = wall - offsetAt(first, timeZone);
-  return second;
+  // Normally both guesses agree. When midnight was skipped (clocks jumped
+  // forward at 00:00), one of them lands on the previous evening: keep the
+  // earliest guess that falls on the requested date.
+  const date = new Date(wall);
+  const onDate = [second, first].filter((t) => {
+    const p = localParts(t, timeZone);
+    return p.year === date.getUTCFullYear() && p.month === date.getUTCMonth() + 1 && p.day === date.getUTCDate();
+  });
+  return onDate.length === 0 ? second : Math.min(...onDate);
 }

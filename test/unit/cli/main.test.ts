@@ -30,7 +30,11 @@ afterEach(() => {
 
 describe('main', () => {
   it.each<[string, string[], string]>([
-    ['an unknown command', ['frobnicate'], `Unknown command "frobnicate"; expected run, history, status, budget or session\n\n${USAGE}`],
+    [
+      'an unknown command',
+      ['frobnicate'],
+      `Unknown command "frobnicate"; expected run, history, status, budget or session\n\n${USAGE}`,
+    ],
     [
       'a flag status does not take',
       ['status', '--once'],

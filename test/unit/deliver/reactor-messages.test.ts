@@ -1,0 +1,196 @@
+import { DEFAULT_SETTINGS } from '../../../lambda/core/settings';
+import { compose, type Notification } from '../../../lambda/deliver/compose';
+import { planNotices } from '../../../lambda/deliver/rules';
+import type { BudgetEvent, GuardEvent, VigilEvent } from '../../../lambda/record/vigil-event';
+import { sessionArn } from '../support/arns';
+import { budgetEvent, guardEvent } from '../support/reactor-builders';
+
+const ID = 'vigil:budget/monthly-metered/2026-11';
+const ARN = sessionArn();
+const PROJECT_ARN = 'arn:aws:devicefarm:us-west-2:123456789012:project:p-app';
+
+/** The one notification the notifier sends for `event`: planned by the rules, then composed. */
+function notify(event: VigilEvent): Notification {
+  const notices = planNotices([event], DEFAULT_SETTINGS.rules);
+  expect(notices.map((n) => [n.type, n.covers.map((c) => c.eventId)])).toEqual([[event.eventType, [event.eventId]]]);
+  const [notice] = notices;
+  if (notice === undefined) throw new Error('no notice planned');
+  return compose(notice);
+}
+
+const threshold = (percent: number, usedMinutes: number): BudgetEvent =>
+  budgetEvent({ eventId: `${ID}#threshold-${percent}`, thresholdPercent: percent, usedMinutes });
+
+const forecast = (): BudgetEvent =>
+  budgetEvent({
+    eventId: `${ID}#forecast`,
+    eventType: 'budget-forecast',
+    thresholdPercent: undefined,
+    usedMinutes: 300,
+    forecast: { at: '2026-11-17T16:00:00.000Z', projectedMinutes: 1800 },
+  });
+
+describe('budget messages', () => {
+  it('writes the full text of an 80% threshold alert', () => {
+    // Act
+    const { subject, text } = notify(threshold(80, 812.5));
+
+    // Assert
+    expect(subject).toBe('80%: budget monthly-metered at 812.5 of 1,000 min');
+    expect(text).toBe(
+      [
+        'Budget monthly-metered crossed 80% of its limit: 812.5 of 1,000 metered device minutes used in period 2026-11.',
+        '',
+        'Budget       monthly-metered',
+        'Meter        deviceMinutes.metered (metered device minutes)',
+        'Period       2026-11 (2026-11-01T00:00:00.000Z to 2026-12-01T00:00:00.000Z, UTC)',
+        'Used         812.5 min (81.3%)',
+        'Limit        1,000 min',
+        'Threshold    80%',
+        `Last change  42.4 min from debug checkout (${ARN})`,
+        '',
+        `Observed 2026-11-21T08:00:00.000Z by Vigil (event ${ID}#threshold-80).`,
+        'To stop messages like this one, change the thresholds of budget monthly-metered in vigil.config.json.',
+      ].join('\n'),
+    );
+  });
+
+  it('writes the full text of a forecast alert with the projected date', () => {
+    const { subject, text } = notify(forecast());
+
+    expect(subject).toBe('FORECAST: budget monthly-metered projected to pass 1,000 min on 2026-11-17');
+    expect(text).toBe(
+      [
+        'At its rate so far, budget monthly-metered will use its 1,000 metered device minutes on 2026-11-17T16:00:00.000Z (period 2026-11), before the period ends.',
+        '',
+        'Budget       monthly-metered',
+        'Meter        deviceMinutes.metered (metered device minutes)',
+        'Period       2026-11 (2026-11-01T00:00:00.000Z to 2026-12-01T00:00:00.000Z, UTC)',
+        'Used         300 min (30%)',
+        'Limit        1,000 min',
+        'Forecast     1,800 min by period end',
+        `Last change  42.4 min from debug checkout (${ARN})`,
+        '',
+        `Observed 2026-11-21T08:00:00.000Z by Vigil (event ${ID}#forecast).`,
+        'To stop messages like this one, change the thresholds of budget monthly-metered in vigil.config.json.',
+      ].join('\n'),
+    );
+  });
+
+  it.each([
+    ['50%', threshold(50, 512), '50%: budget monthly-metered at 512 of 1,000 min', 'info'],
+    ['80%', threshold(80, 812.5), '80%: budget monthly-metered at 812.5 of 1,000 min', 'warning'],
+    ['100%', threshold(100, 1003.45), '100%: budget monthly-metered at 1,003.5 of 1,000 min', 'error'],
+    ['a forecast', forecast(), 'FORECAST: budget monthly-metered projected to pass 1,000 min on 2026-11-17', 'warning'],
+  ])('gives %s the exact subject and attributes', (_case, event, subject, severity) => {
+    // Act
+    const message = notify(event);
+
+    // Assert
+    expect(message.subject).toBe(subject);
+    expect(message.attributes).toEqual({
+      service: 'devicefarm',
+      kind: 'budget',
+      eventType: event.eventType,
+      severity,
+      project: 'monthly-metered',
+    });
+  });
+
+  it('gives programs the budget’s facts and the event id', () => {
+    const { document } = notify(threshold(80, 812.5));
+
+    expect(document).toEqual({
+      source: 'vigil',
+      version: 1,
+      eventType: 'budget-threshold',
+      severity: 'warning',
+      subject: '80%: budget monthly-metered at 812.5 of 1,000 min',
+      service: 'devicefarm',
+      jobs: [],
+      budget: {
+        name: 'monthly-metered',
+        meter: 'deviceMinutes.metered',
+        period: { key: '2026-11', start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' },
+        usedMinutes: 812.5,
+        limitMinutes: 1000,
+        usedPercent: 81.3,
+        thresholdPercent: 80,
+      },
+      eventIds: [`${ID}#threshold-80`],
+      observedAt: '2026-11-21T08:00:00.000Z',
+    });
+  });
+});
+
+describe('guard messages', () => {
+  it('writes the full text of a stop', () => {
+    // Act
+    const { subject, text } = notify(guardEvent());
+
+    // Assert
+    expect(subject).toBe('STOPPED: remote access session debug checkout (30.2 min of 30 min)');
+    expect(text).toBe(
+      [
+        'Device Farm remote access session debug checkout reached its 30 min limit after 30.2 min; Vigil stopped it.',
+        '',
+        'Session  debug checkout',
+        `ARN      ${ARN}`,
+        `Project  Shop App (${PROJECT_ARN})`,
+        'Device   Google Pixel 8 (ANDROID 14)',
+        'Status   RUNNING',
+        'Started  2026-11-21T07:29:48.000Z',
+        'Ran      30.2 min',
+        'Limit    30 min (session)',
+        '',
+        `Observed 2026-11-21T08:00:00.000Z by Vigil (event ${ARN}#guard-stop).`,
+        'To stop messages like this one, change the guard section in vigil.config.json.',
+      ].join('\n'),
+    );
+  });
+
+  it('tells the reader how to stop a session it only warns about', () => {
+    const { text } = notify(guardEvent({ action: 'warning', minutes: 24.5, limitSource: 'project' }));
+
+    expect(text.split('\n').slice(0, 2)).toEqual([
+      'Device Farm remote access session debug checkout has run 24.5 min of its 30 min limit.',
+      '',
+    ]);
+    expect(text).toContain('\nLimit    30 min (project)\n');
+    expect(text).toContain(`\nStop it  npx vigil session stop ${ARN}\n`);
+  });
+
+  it.each<[GuardEvent['action'], Partial<GuardEvent>, string, string]>([
+    ['warning', { minutes: 24.5 }, 'LIMIT SOON: remote access session debug checkout (24.5 min of 30 min)', 'warning'],
+    ['stop', {}, 'STOPPED: remote access session debug checkout (30.2 min of 30 min)', 'error'],
+    ['would-stop', {}, 'DRY RUN: remote access session debug checkout (30.2 min of 30 min)', 'error'],
+    ['over-limit', {}, 'OVER LIMIT: remote access session debug checkout (30.2 min of 30 min)', 'error'],
+    [
+      'hard-limit-warning',
+      { minutes: 121, limitMinutes: 150, limitSource: 'hard-limit' },
+      'NEAR 150 MIN: remote access session debug checkout (121 min of 150 min)',
+      'warning',
+    ],
+    [
+      'stopped-by-user',
+      { minutes: 12.5, limitMinutes: undefined, limitSource: undefined, by: 'alice' },
+      'STOPPED: remote access session debug checkout (12.5 min)',
+      'error',
+    ],
+  ])('gives a %s the exact subject and attributes', (action, overrides, subject, severity) => {
+    // Act
+    const message = notify(guardEvent({ action, ...overrides }));
+
+    // Assert
+    expect(message.subject).toBe(subject);
+    expect(message.attributes).toEqual({
+      service: 'devicefarm',
+      kind: 'remote-access-session',
+      eventType: 'guard',
+      severity,
+      project: 'Shop App',
+    });
+    expect(message.document.guard?.action).toBe(action);
+    expect(message.document.eventIds).toEqual([`${ARN}#guard-${action}`]);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * Builders for the reactors' inputs and outputs: budgets and guard settings
+ * (through the config schemas, so defaults are the real ones), change
+ * events that carry minutes, and budget and guard events as the reactors
+ * write them.
+ */
+import type { DeviceFarmKind, Minutes, Observation } from '../../../lambda/core/observation';
+import { type Budget, budgetSchema, type GuardSettings, guardSchema } from '../../../lambda/core/settings';
+import { buildChange, type ChangeEvent } from '../../../lambda/record/change-event';
+import type { BudgetEvent, GuardEvent } from '../../../lambda/record/vigil-event';
+import { sessionArn } from './arns';
+import { obsOf, sessionObs, stored } from './builders';
+
+/** A budget as config parsing yields it: 1,000 metered minutes a month in UTC, thresholds 50/80/100. */
+export function budget(overrides: Partial<Budget> = {}): Budget {
+  return budgetSchema.parse({
+    name: 'monthly-metered',
+    meter: 'deviceMinutes.metered',
+    limitMinutes: 1000,
+    ...overrides,
+  });
+}
+
+/** Guard settings as config parsing yields them (warnAt 0.8, autoStop and dryRun off unless given). */
+export function guardSettings(overrides: Partial<GuardSettings> = {}): GuardSettings {
+  return guardSchema.parse(overrides);
+}
+
+export interface MinutesSpec {
+  /** Minutes as previously recorded; absent: first sight (the whole amount is the delta). */
+  readonly before?: Minutes;
+  readonly after: Minutes;
+  /** The event's version (its id is `<arn>@<version>`). @default 1 without `before`, else 2 */
+  readonly version?: number;
+  readonly baseline?: boolean;
+  /** Observation fields (started, created, observedAt, project, arn, ...). */
+  readonly state?: Partial<Observation>;
+}
+
+/**
+ * A change event of `kind` whose minutes went from `before` to `after`,
+ * built by the engine's own buildChange, so `minutesDelta` is the real one.
+ */
+export function minutesChange(kind: DeviceFarmKind, spec: MinutesSpec): ChangeEvent {
+  const version = spec.version ?? (spec.before === undefined ? 1 : 2);
+  const next = obsOf(kind, { status: 'COMPLETED', ...spec.state, minutes: spec.after });
+  const previous =
+    spec.before === undefined ? undefined : { ...stored({ ...next, minutes: spec.before }), version: version - 1 };
+  return buildChange(previous, next, ['status', 'minutes'], { cycleId: 'c1', baseline: spec.baseline ?? false }).event;
+}
+
+/** The 80% threshold event of budget monthly-metered in November 2026 (UTC), caused by a remote access session. */
+export function budgetEvent(overrides: Partial<BudgetEvent> = {}): BudgetEvent {
+  return {
+    eventId: 'vigil:budget/monthly-metered/2026-11#threshold-80',
+    eventType: 'budget-threshold',
+    service: 'devicefarm',
+    arn: 'vigil:budget/monthly-metered/2026-11',
+    name: 'monthly-metered',
+    at: '2026-11-21T08:00:00.000Z',
+    budget: {
+      name: 'monthly-metered',
+      meter: 'deviceMinutes.metered',
+      period: 'month',
+      timeZone: 'UTC',
+      limitMinutes: 1000,
+    },
+    period: { key: '2026-11', start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' },
+    usedMinutes: 812.5,
+    thresholdPercent: 80,
+    causedBy: { eventId: `${sessionArn()}@3`, arn: sessionArn(), name: 'debug checkout', minutes: 42.4 },
+    ...overrides,
+  };
+}
+
+/** The guard's stop of the default remote access session at its own 30-minute limit. */
+export function guardEvent(overrides: Partial<GuardEvent> = {}): GuardEvent {
+  const state = sessionObs({
+    device: { name: 'Google Pixel 8', platform: 'ANDROID', os: '14' },
+    started: '2026-11-21T07:29:48.000Z',
+  });
+  const action = overrides.action ?? 'stop';
+  return {
+    eventId: `${state.arn}#guard-${action}`,
+    eventType: 'guard',
+    service: 'devicefarm',
+    kind: 'remote-access-session',
+    arn: state.arn,
+    name: state.name,
+    project: state.project,
+    at: '2026-11-21T08:00:00.000Z',
+    action,
+    minutes: 30.2,
+    limitMinutes: 30,
+    limitSource: 'session',
+    state,
+    ...overrides,
+  };
+}
