@@ -15,7 +15,9 @@ import {
 } from '../core/observation';
 import { isKnownResult } from '../core/status';
 import type { ChangeEvent } from '../record/change-event';
+import type { DigestContent } from '../record/vigil-event';
 import { deadlineJobMessage, deadlineSessionsMessage, type Severity } from './deadline-messages';
+import { composeDigest } from './digest-message';
 import {
   consoleLink,
   describeCounters,
@@ -63,6 +65,8 @@ export interface NotificationDocument {
   readonly budget?: BudgetFacts;
   /** For guard notices: what the guard did. */
   readonly guard?: GuardFacts;
+  /** For the daily digest: the day in figures. */
+  readonly digest?: DigestContent;
   /** Jobs reported by a job group or a run summary (at most LISTED_JOBS_LIMIT). */
   readonly jobs: readonly ResourceFacts[];
   /** Jobs the notice covers but does not list, when there were more than LISTED_JOBS_LIMIT. */
@@ -209,6 +213,8 @@ export function compose(notice: Notice): Notification {
       return composeBudget(notice);
     case 'guard':
       return composeGuard(notice);
+    case 'digest':
+      return composeDigest(notice);
     default:
       return composeChange(notice);
   }

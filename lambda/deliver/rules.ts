@@ -22,7 +22,13 @@
 import type { Rules } from '../core/settings';
 import { GONE_STATUS, isKnownResult, isKnownStatus, isTerminal } from '../core/status';
 import type { ChangeEvent } from '../record/change-event';
-import { type BudgetEvent, type GuardEvent, isChangeEvent, type VigilEvent } from '../record/vigil-event';
+import {
+  type BudgetEvent,
+  type DigestEvent,
+  type GuardEvent,
+  isChangeEvent,
+  type VigilEvent,
+} from '../record/vigil-event';
 
 export type ChangeNoticeType =
   | 'run-finished'
@@ -33,7 +39,7 @@ export type ChangeNoticeType =
   | 'deadline-sessions-failed'
   | 'unknown-status';
 
-export type NoticeType = ChangeNoticeType | 'budget-threshold' | 'budget-forecast' | 'guard';
+export type NoticeType = ChangeNoticeType | 'budget-threshold' | 'budget-forecast' | 'guard' | 'digest';
 
 /** One message about observed changes, and every event it covers (each is marked delivered with it). */
 export interface ChangeNotice {
@@ -62,7 +68,15 @@ export interface GuardNotice {
   readonly covers: readonly [GuardEvent];
 }
 
-export type Notice = ChangeNotice | BudgetNotice | GuardNotice;
+/** The daily digest. */
+export interface DigestNotice {
+  readonly type: 'digest';
+  readonly subject: DigestEvent;
+  readonly jobs: readonly [];
+  readonly covers: readonly [DigestEvent];
+}
+
+export type Notice = ChangeNotice | BudgetNotice | GuardNotice | DigestNotice;
 
 /** True when this event is the resource's move into a finished state. */
 export function isFinishing(event: ChangeEvent): boolean {
@@ -87,6 +101,8 @@ export function planNotices(events: readonly VigilEvent[], rules: Rules): Notice
       notices.push({ type: e.eventType, subject: e, jobs: [], covers: [e] });
     } else if (e.eventType === 'guard') {
       notices.push({ type: 'guard', subject: e, jobs: [], covers: [e] });
+    } else if (e.eventType === 'digest') {
+      notices.push({ type: 'digest', subject: e, jobs: [], covers: [e] });
     }
   }
   return notices;

@@ -70,8 +70,19 @@ const guardEventSchema = z.looseObject({
   state: z.looseObject({ arn: z.string(), status: z.string() }),
 });
 
+const digestEventSchema = z.looseObject({
+  eventId: z.string().min(1),
+  eventType: z.literal('digest'),
+  service: z.enum(['devicefarm', 'deadline']),
+  arn: z.string().min(1),
+  name: z.string(),
+  at: z.string(),
+  digest: z.looseObject({ date: z.string() }),
+});
+
 /** The schema for an event item of the given type, or undefined for a type Vigil does not know. */
 function schemaFor(eventType: unknown) {
+  if (eventType === 'digest') return digestEventSchema;
   if (eventType === 'change') return changeEventSchema;
   if (eventType === 'budget-threshold' || eventType === 'budget-forecast') return budgetEventSchema;
   if (eventType === 'guard') return guardEventSchema;

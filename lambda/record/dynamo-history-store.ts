@@ -19,6 +19,7 @@ import type {
   Cursor,
   DeliveryLog,
   DeliveryRecord,
+  DigestWriter,
   HistoryReader,
   StateStore,
   TimelineEntry,
@@ -38,7 +39,7 @@ import {
   timePk,
 } from './keys';
 import { ACTIVE_INDEX, BY_TIME_INDEX } from './table-schema';
-import { eventPk, type VigilEvent } from './vigil-event';
+import { type DigestEvent, eventPk, type VigilEvent } from './vigil-event';
 
 /** Settings the store needs. */
 export interface DynamoHistoryStoreOptions {
@@ -51,7 +52,7 @@ export interface DynamoHistoryStoreOptions {
 /** BatchGetItem takes at most 100 keys. */
 const BATCH_GET_LIMIT = 100;
 
-export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReader {
+export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReader, DigestWriter {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly retentionDays: number;
@@ -194,6 +195,32 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
     }
   }
 
+  // ---- DigestWriter -------------------------------------------------------
+
+  async putDigest(event: DigestEvent): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: eventPk(event),
+            sk: 'E#digest',
+            entity: 'event',
+            ...event,
+            tpk: 'vigil#digest',
+            tsk: `${event.at}#${event.arn}`,
+            expiresAt: expiryAfter(event.at, this.retentionDays),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
   // ---- HistoryReader ------------------------------------------------------
 
   async timeline(arn: string, since?: string): Promise<TimelineEntry[]> {
@@ -220,7 +247,12 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
   async window(since: string, until: string): Promise<VigilEvent[]> {
     const all: VigilEvent[] = [];
     // Every kind's changes, and what the reactors derived (budget and guard events).
-    const partitions = [...KINDS.map((kind) => timePk(SERVICE_OF[kind], kind)), 'vigil#budget', 'vigil#guard'];
+    const partitions = [
+      ...KINDS.map((kind) => timePk(SERVICE_OF[kind], kind)),
+      'vigil#budget',
+      'vigil#guard',
+      'vigil#digest',
+    ];
     for (const tpk of partitions) {
       const items = await this.queryAll({
         IndexName: BY_TIME_INDEX.name,

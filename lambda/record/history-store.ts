@@ -5,7 +5,7 @@
  */
 import type { Kind, Service } from '../core/observation';
 import type { ChangeEvent, StoredState } from './change-event';
-import type { VigilEvent } from './vigil-event';
+import type { DigestEvent, VigilEvent } from './vigil-event';
 
 /** Discovery watermark for one scope (project) and kind. */
 export interface Cursor {
@@ -68,4 +68,10 @@ export interface HistoryReader {
   active(service: Service): Promise<StoredState[]>;
   /** Finds resources whose ARN ends with, or whose name equals, `idOrName`. */
   find(idOrName: string): Promise<StoredState[]>;
+}
+
+/** Where the daily digest event is written (at most once per day). */
+export interface DigestWriter {
+  /** Writes the digest if none exists for its day; false when one already did. */
+  putDigest(event: DigestEvent): Promise<boolean>;
 }

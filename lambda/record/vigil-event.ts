@@ -79,13 +79,51 @@ export interface GuardEvent {
   readonly state: Observation;
 }
 
-export type VigilEvent = ChangeEvent | BudgetEvent | GuardEvent;
+/** What one day looked like, for the daily digest. */
+export interface DigestContent {
+  /** The UTC day the digest covers (YYYY-MM-DD). */
+  readonly date: string;
+  readonly runsByResult: Readonly<Record<string, number>>;
+  readonly jobsByResult: Readonly<Record<string, number>>;
+  readonly sessionsFinished: number;
+  readonly meteredMinutes: number;
+  readonly deadlineJobsByStatus: Readonly<Record<string, number>>;
+  /** Devices with the most jobs that did not pass, most first. */
+  readonly failingDevices: readonly { readonly device: string; readonly jobs: number }[];
+  readonly budgets: readonly {
+    readonly name: string;
+    readonly period: string;
+    readonly usedMinutes: number;
+    readonly limitMinutes: number;
+  }[];
+  /** Sessions still running past their limit when the digest was made. */
+  readonly overLimit: readonly {
+    readonly arn: string;
+    readonly name: string;
+    readonly minutes: number;
+    readonly limitMinutes: number;
+  }[];
+}
+
+/** The daily digest, written once per day and delivered by the notifier like any other event. */
+export interface DigestEvent {
+  readonly eventId: string;
+  readonly eventType: 'digest';
+  readonly service: Service;
+  /** `vigil:digest/<date>`. */
+  readonly arn: string;
+  readonly name: string;
+  readonly at: string;
+  readonly digest: DigestContent;
+}
+
+export type VigilEvent = ChangeEvent | BudgetEvent | GuardEvent | DigestEvent;
 
 /** The partition an event item is stored in (its resource's, or its budget period's). */
 export function eventPk(event: Pick<VigilEvent, 'eventType' | 'arn'>): string {
-  return event.eventType === 'budget-threshold' || event.eventType === 'budget-forecast'
-    ? budgetPk(event.arn)
-    : `R#${event.arn}`;
+  if (event.eventType === 'budget-threshold' || event.eventType === 'budget-forecast') return budgetPk(event.arn);
+  if (event.eventType === 'digest') return `DG#${event.arn.replace(/^vigil:digest\//, '')}`;
+  return `R#${event.arn}`;
 }
 
 /** A budget period's partition, from its identity `vigil:budget/<name>/<period key>`. */

@@ -1,0 +1,69 @@
+/** The words of the daily digest: one message a person reads over coffee. */
+import type { DigestContent } from '../record/vigil-event';
+import type { Notification } from './compose';
+import { safeSubject } from './format';
+import type { DigestNotice } from './rules';
+
+function byKey(counts: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
+  const total = entries.reduce((n, [, c]) => n + c, 0);
+  return total === 0 ? 'none' : `${total} — ${entries.map(([k, n]) => `${k} ${n}`).join(', ')}`;
+}
+
+/** The digest's text, section by section. */
+export function digestText(d: DigestContent): string[] {
+  const lines = [`Vigil daily digest for ${d.date} (UTC)`, '', 'Device Farm'];
+  lines.push(`  Runs finished   ${byKey(d.runsByResult)}`);
+  lines.push(`  Jobs finished   ${byKey(d.jobsByResult)}`);
+  lines.push(
+    `  Sessions ended  ${d.sessionsFinished} remote access, ${d.meteredMinutes} metered job and session minutes`,
+  );
+  if (d.failingDevices.length > 0) {
+    lines.push(`  Most failing devices: ${d.failingDevices.map((f) => `${f.device} (${f.jobs})`).join(', ')}`);
+  }
+  lines.push('', 'Deadline Cloud', `  Jobs finished   ${byKey(d.deadlineJobsByStatus)}`);
+  if (d.budgets.length > 0) {
+    lines.push('', 'Budgets');
+    for (const b of d.budgets) {
+      const percent = Math.round((b.usedMinutes / b.limitMinutes) * 1000) / 10;
+      lines.push(`  ${b.name}  ${b.period}  ${b.usedMinutes} of ${b.limitMinutes} min (${percent}%)`);
+    }
+  }
+  lines.push('', 'Still running past a limit');
+  if (d.overLimit.length === 0) lines.push('  nothing');
+  for (const s of d.overLimit) lines.push(`  ${s.name}: ${s.minutes} of ${s.limitMinutes} min  ${s.arn}`);
+  return lines;
+}
+
+export function composeDigest(notice: DigestNotice): Notification {
+  const e = notice.subject;
+  const d = e.digest;
+  const runs = Object.values(d.runsByResult).reduce((n, c) => n + c, 0);
+  const notPassed = runs - (d.runsByResult.PASSED ?? 0);
+  const subject = safeSubject(
+    `Vigil digest ${d.date}: ${runs} run${runs === 1 ? '' : 's'}, ${notPassed} not passed${d.overLimit.length > 0 ? `, ${d.overLimit.length} over limit` : ''}`,
+  );
+  const text = [
+    ...digestText(d),
+    '',
+    `Made ${e.at} by Vigil (event ${e.eventId}).`,
+    'To stop the digest, set digest.enabled to false in vigil.config.json.',
+  ].join('\n');
+  return {
+    subject,
+    text,
+    document: {
+      source: 'vigil',
+      version: 1,
+      eventType: 'digest',
+      severity: 'info',
+      subject,
+      service: e.service,
+      jobs: [],
+      digest: d,
+      eventIds: [e.eventId],
+      observedAt: e.at,
+    },
+    attributes: { service: e.service, kind: 'digest', eventType: 'digest', severity: 'info', project: 'all' },
+  };
+}

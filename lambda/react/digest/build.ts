@@ -1,0 +1,66 @@
+/**
+ * The daily digest's content from one day's events (pure): runs and jobs by
+ * result, Deadline jobs by status, the devices with the most jobs that did
+ * not pass, remote access sessions finished and their metered minutes.
+ * Budgets and sessions over their limit are added by the caller, who reads them.
+ */
+import { GONE_STATUS, isTerminal } from '../../core/status';
+import type { ChangeEvent } from '../../record/change-event';
+import { type DigestContent, isChangeEvent, type VigilEvent } from '../../record/vigil-event';
+
+/** How many failing devices the digest names. */
+const FAILING_DEVICES = 5;
+
+function finishing(e: ChangeEvent): boolean {
+  return (
+    e.to.status !== GONE_STATUS &&
+    isTerminal(e.kind, e.to.status) &&
+    (e.from === undefined || !isTerminal(e.kind, e.from.status)) &&
+    !e.baseline
+  );
+}
+
+function count(into: Record<string, number>, key: string): void {
+  into[key] = (into[key] ?? 0) + 1;
+}
+
+export function buildDigest(
+  date: string,
+  events: readonly VigilEvent[],
+  extra: Pick<DigestContent, 'budgets' | 'overLimit'>,
+): DigestContent {
+  const runsByResult: Record<string, number> = {};
+  const jobsByResult: Record<string, number> = {};
+  const deadlineJobsByStatus: Record<string, number> = {};
+  const failing: Record<string, number> = {};
+  let sessionsFinished = 0;
+  let meteredMinutes = 0;
+  for (const e of events.filter(isChangeEvent)) {
+    if (!e.baseline && (e.kind === 'job' || e.kind === 'remote-access-session')) {
+      meteredMinutes += e.minutesDelta.metered ?? 0;
+    }
+    if (!finishing(e)) continue;
+    const result = e.to.result ?? e.to.status;
+    if (e.kind === 'run') count(runsByResult, result);
+    if (e.kind === 'job') {
+      count(jobsByResult, result);
+      const device = e.state.device?.name;
+      if (device !== undefined && result !== 'PASSED' && result !== 'SKIPPED') count(failing, device);
+    }
+    if (e.kind === 'remote-access-session') sessionsFinished++;
+    if (e.kind === 'deadline-job') count(deadlineJobsByStatus, e.to.status);
+  }
+  return {
+    date,
+    runsByResult,
+    jobsByResult,
+    sessionsFinished,
+    meteredMinutes: Math.round(meteredMinutes * 10) / 10,
+    deadlineJobsByStatus,
+    failingDevices: Object.entries(failing)
+      .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+      .slice(0, FAILING_DEVICES)
+      .map(([device, jobs]) => ({ device, jobs })),
+    ...extra,
+  };
+}
