@@ -69,9 +69,10 @@ export function decideGuard(
     const stopAction: GuardAction = !policy.autoStop ? 'over-limit' : policy.dryRun ? 'would-stop' : 'stop';
     if (reached && !done.has(stopAction)) actions.push(stopAction);
   }
+  // With a limit (at most 150), its own warning comes first: the hard-limit warning is for unguarded sessions.
   const hardWarningAt = HARD_LIMIT_MINUTES * policy.warnAt;
-  const coveredByLimit = limit !== undefined && limit <= hardWarningAt;
-  if (!coveredByLimit && minutes >= hardWarningAt && !done.has('hard-limit-warning'))
+  if (limit === undefined && minutes >= hardWarningAt && !done.has('hard-limit-warning')) {
     actions.push('hard-limit-warning');
+  }
   return actions;
 }
