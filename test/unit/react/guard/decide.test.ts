@@ -43,11 +43,11 @@ describe('decideGuard', () => {
     ['no second hard-limit warning', ran(140), NO_LIMIT, ['hard-limit-warning'], []],
     ['no hard-limit warning when the limit stops the session before 120 min', ran(125), STOP, ['stop'], []],
     [
-      'the limit’s warning and the hard-limit warning when the limit is above 120 min',
+      'only the limit’s own warning when the limit is above 120 min (no second, hard-limit warning)',
       ran(120),
       { ...STOP, limitMinutes: 140 },
       [],
-      ['warning', 'hard-limit-warning'],
+      ['warning'],
     ],
     [
       'the hard-limit warning at its own fraction (0.9 × 150 = 135)',
