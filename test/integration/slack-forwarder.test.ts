@@ -1,0 +1,188 @@
+/**
+ * The Slack forwarder against a local fake Slack (a plain HTTP server on
+ * 127.0.0.1) and the real table in DynamoDB Local. Fake Slack answers the
+ * first post 429 with Retry-After: 1, the second 500, and 200 from then on,
+ * and refuses (400 invalid_blocks) any message that breaks a Block Kit
+ * limit, as Slack does.
+ *
+ * There is no Secrets Manager emulator: the secret reader is injected and
+ * returns the fake server's URL. The real URL validator would reject it
+ * (http, 127.0.0.1), so the test injects a validator that allows exactly
+ * that one URL and hands every other URL to the real one.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { ensureTable } from '../../lambda/cli/ensure-table';
+import { createDocumentClient, createDynamoClient } from '../../lambda/clients/aws-clients';
+import { silentLog } from '../../lambda/core/log';
+import type { JobBrief } from '../../lambda/core/observation';
+import type { Notification } from '../../lambda/deliver/compose';
+import type { SlackMessage } from '../../lambda/deliver/slack/blocks';
+import { markerPk } from '../../lambda/deliver/slack/post-markers';
+import { validateSlackWebhookUrl } from '../../lambda/deliver/slack/webhook';
+import { forwarderDeps, makeHandler } from '../../lambda/handlers/forward-slack';
+import { budgetThreshold, jobFailed, notify, runFailed, sqsBodyOf } from '../unit/deliver/slack/scenarios';
+import { slackLimitViolations } from '../unit/deliver/slack/slack-limits';
+import { jobArn } from '../unit/support/arns';
+import { counters, runFinished } from '../unit/support/builders';
+
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vigil/slack-AbCdEf';
+const CHANNEL = '#mobile-ci';
+
+interface Received {
+  readonly body: SlackMessage;
+  readonly status: number;
+}
+
+/** Fake Slack: 429 (Retry-After: 1), then 500, then 200; 400 invalid_blocks for a message over Slack's limits. */
+async function startFakeSlack(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const script = [
+    { status: 429, headers: { 'Retry-After': '1' }, body: 'rate_limited' },
+    { status: 500, headers: {}, body: 'internal_error' },
+  ];
+  const readBody = (req: IncomingMessage) =>
+    new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('error', reject);
+    });
+  const server: Server = createServer((req, res) => {
+    void readBody(req).then((raw) => {
+      const body = JSON.parse(raw) as SlackMessage;
+      const next = script.shift();
+      const answer =
+        next ??
+        (slackLimitViolations(body).length > 0
+          ? { status: 400, headers: {}, body: 'invalid_blocks' }
+          : { status: 200, headers: {}, body: 'ok' });
+      received.push({ body, status: answer.status });
+      res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+      res.end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/services/T0LOCAL01/B0LOCAL01/localsecret`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function sqsEvent(records: [string, string][]): SQSEvent {
+  return { Records: records.map(([messageId, body]) => ({ messageId, body }) as SQSRecord) };
+}
+
+/** A run whose 25 listed failing jobs each carry a 1.5 KB message, 175 more counted: over Slack's 3000-character sections. */
+function longRun(): Notification {
+  const notPassed: JobBrief[] = Array.from({ length: 25 }, (_, i) => ({
+    arn: jobArn(String(i).padStart(5, '0')),
+    name: `Device ${i}`,
+    status: 'COMPLETED',
+    result: 'FAILED',
+    counters: counters({ total: 40, passed: 30, failed: 10 }),
+    message: `Assertion failed in CheckoutTest: ${'stack frame; '.repeat(120)}`,
+  }));
+  return notify([
+    runFinished('FAILED', {
+      name: 'release-candidate',
+      jobSummary: { total: 200, byResult: { FAILED: 200 }, notPassed, notPassedTruncated: 175 },
+      counters: counters({ total: 8000, passed: 6000, failed: 2000 }),
+    }),
+  ]);
+}
+
+describe('Slack forwarder', () => {
+  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let tableName: string;
+  const documents = createDocumentClient(createDynamoClient());
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    tableName = `vigil-slack-${randomUUID().slice(0, 8)}`;
+    await ensureTable(createDynamoClient(), tableName);
+  });
+
+  afterAll(async () => {
+    await slack.close();
+  });
+
+  it('delivers each message exactly once through 429, 500 and retried batches, and shortens a long one', async () => {
+    // Arrange
+    const asked: number[] = [];
+    const fakeUrl = slack.url;
+    const handler = makeHandler(
+      forwarderDeps({
+        secretArn: SECRET_ARN,
+        tableName,
+        channel: CHANNEL,
+        log: silentLog,
+        documentClient: documents,
+        readSecret: async () => fakeUrl,
+        validateUrl: (url) => {
+          if (url !== fakeUrl) validateSlackWebhookUrl(url);
+        },
+        // Backoff and pacing are asked for, not waited for; the test still sees how long.
+        sleep: async (ms) => {
+          asked.push(ms);
+        },
+      }),
+    );
+    const notifications: [string, Notification][] = [
+      ['sns-run', runFailed()],
+      ['sns-job', jobFailed()],
+      ['sns-budget', budgetThreshold()],
+    ];
+    const batch = sqsEvent(notifications.map(([id, n], i) => [`m-${i}`, sqsBodyOf(n, id)]));
+
+    // Act
+    const first = await handler(batch);
+    const retried = await handler(batch);
+    const long = longRun();
+    const longBody = sqsBodyOf(long, 'sns-long');
+    const third = await handler(sqsEvent([['m-long', longBody]]));
+
+    // Assert: the real validator does refuse the fake URL; only the injected one lets it through.
+    expect(() => validateSlackWebhookUrl(fakeUrl)).toThrow(/is not accepted: it uses http, not https/);
+
+    // Each message posted with a 200 exactly once; the first needed three tries.
+    expect(first).toEqual({ batchItemFailures: [] });
+    expect(retried).toEqual({ batchItemFailures: [] });
+    expect(third).toEqual({ batchItemFailures: [] });
+    const okBySubject = new Map<string, number>();
+    for (const r of slack.received) {
+      if (r.status === 200) okBySubject.set(r.body.text, (okBySubject.get(r.body.text) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(okBySubject)).toEqual({
+      [runFailed().subject]: 1,
+      [jobFailed().subject]: 1,
+      [budgetThreshold().subject]: 1,
+      [long.subject]: 1,
+    });
+    expect(slack.received.map((r) => r.status)).toEqual([429, 500, 200, 200, 200, 200]);
+    expect(slack.received[0]?.body.text).toBe(runFailed().subject);
+
+    // Retry-After: 1 was honoured as one second before the retry.
+    expect(asked[0]).toBe(1000);
+
+    // The long message fit SNS, and went out shortened within Slack's limits, not refused.
+    expect(Buffer.byteLength(longBody, 'utf8')).toBeLessThan(262_144);
+    const posted = slack.received.at(-1)?.body;
+    expect(posted?.text).toBe(long.subject);
+    expect(slackLimitViolations(posted as SlackMessage)).toEqual([]);
+    const list = JSON.stringify(posted);
+    expect(list).toMatch(/… and \d+ more/);
+
+    // Each post left its marker in the table.
+    const marker = await documents.send(
+      new GetCommand({ TableName: tableName, Key: { pk: markerPk(CHANNEL), sk: 'sns-run' } }),
+    );
+    expect(marker.Item).toMatchObject({ entity: 'slack-post', subject: runFailed().subject });
+    expect(typeof marker.Item?.expiresAt).toBe('number');
+  });
+});
