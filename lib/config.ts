@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../lambda/core/errors';
 import {
+  channelsSchema,
   deadlineSettingsSchema,
   deviceFarmSettingsSchema,
   historySettingsSchema,
@@ -19,6 +20,7 @@ import {
   settingsSchema,
 } from '../lambda/core/settings';
 import { emailAddress, flag, listOf, parseOrThrow, section, wholeNumber } from '../lambda/core/validation';
+import { filterPolicyFor, policyCombinations, SNS_MAX_COMBINATIONS } from '../lambda/deliver/routing';
 
 /** The file read when no path is given, relative to the working directory. */
 export const DEFAULT_CONFIG_FILE = 'vigil.config.json';
@@ -84,9 +86,22 @@ const logsSchema = section({
   retentionDays: z.literal(LOG_RETENTION_DAYS, { error: `one of ${LOG_RETENTION_DAYS.join(', ')}` }).default(30),
 });
 
-/** The whole config file; every section and field is optional. */
+/**
+ * The whole config file; every section and field is optional.
+ *
+ * `channels` are filtered destinations (email, Slack, AWS Chatbot), each
+ * with its own SNS subscription filter policy (lambda/deliver/routing.ts);
+ * `notifications.emails` stay unfiltered subscribers. Checked across
+ * sections: an address is subscribed once (SNS keeps one subscription per
+ * topic, protocol and address, so a second one with another filter would
+ * overwrite the first), and each channel's filter fits SNS's limits.
+ */
 export const configSchema = section({
   notifications: notificationsSchema.prefault({}),
+  /** Filtered destinations. @default [] */
+  channels: channelsSchema.default([]),
+  /** The daily digest. @default enabled, at 07:00 UTC */
+  digest: settingsSchema.shape.digest,
   deviceFarm: deviceFarmConfigSchema.prefault({}),
   deadline: deadlineConfigSchema.prefault({}),
   budgets: settingsSchema.shape.budgets,
@@ -94,6 +109,33 @@ export const configSchema = section({
   rules: rulesSchema.prefault({}),
   history: historyConfigSchema.prefault({}),
   logs: logsSchema.prefault({}),
+}).superRefine((config, ctx) => {
+  const subscribed = new Map<string, string>();
+  config.notifications.emails.forEach((email, index) => {
+    subscribed.set(email.trim().toLowerCase(), `${EMAILS_PATH}[${index}]`);
+  });
+  config.channels.forEach((channel, index) => {
+    if (channel.type === 'email') {
+      const key = channel.address.trim().toLowerCase();
+      const first = subscribed.get(key);
+      if (first === undefined) subscribed.set(key, `channels[${index}].address`);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels', index, 'address'],
+          message: `an address subscribed only once (${first} has it)`,
+        });
+    }
+    const policy = filterPolicyFor(channel);
+    const combinations = policy === undefined ? 0 : policyCombinations(policy);
+    if (combinations > SNS_MAX_COMBINATIONS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['channels', index, 'filter'],
+        message: `a filter SNS accepts: at most ${SNS_MAX_COMBINATIONS} combinations of values (services × projects × kinds × event types × severities); this one has ${combinations}`,
+      });
+    }
+  });
 });
 
 /** The config with every default filled in. */
@@ -148,6 +190,7 @@ export function settingsFrom(config: VigilConfig): Settings {
       deadlineJobStatuses: [...config.rules.deadlineJobStatuses],
     },
     history: { eventRetentionDays: config.history.eventRetentionDays },
+    digest: { ...config.digest },
   };
 }
 

@@ -4,6 +4,9 @@ import type { Construct } from 'constructs';
 import { settingsFrom, type VigilConfig } from './config';
 import { Accountant } from './constructs/accountant';
 import { AlertTopic } from './constructs/alert-topic';
+import { MAX_RECEIVE_COUNT } from './constructs/channel-queue';
+import { Channels, outputSuffix } from './constructs/channels';
+import { DailyDigest } from './constructs/daily-digest';
 import { DeadlineIngest } from './constructs/deadline-ingest';
 import { DeadlinePoller } from './constructs/deadline-poller';
 import { DeviceFarmPoller } from './constructs/device-farm-poller';
@@ -19,7 +22,8 @@ export interface VigilStackProps extends StackProps {
 /**
  * Vigil in one account: observe (a poller per service, plus Deadline Cloud's
  * events) → record (history table) → react (budget accountant, session
- * guard) → deliver (notifier → alert topic). Composition only; each
+ * guard) → deliver (notifier → alert topic → email subscribers and the
+ * configured channels; a daily digest). Composition only; each
  * building block is a construct in lib/constructs. A service that is not
  * enabled in the config gets no resources at all.
  */
@@ -40,6 +44,13 @@ export class VigilStack extends Stack {
    */
   readonly sessionGuard?: SessionGuard;
   readonly notifier: Notifier;
+  /** The configured channels (email, Slack, AWS Chatbot), each filtered by its own subscription policy. */
+  readonly channels: Channels;
+  /**
+   * Present when `digest.enabled` (the default) and a service is watched:
+   * with neither Device Farm nor Deadline Cloud on there is nothing to sum up.
+   */
+  readonly digest?: DailyDigest;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
     super(scope, id, {
@@ -87,6 +98,19 @@ export class VigilStack extends Stack {
       settings,
       logRetention,
     });
+    this.channels = new Channels(this, 'Channels', {
+      channels: config.channels,
+      alerts: this.alerts,
+      history: this.history,
+      logRetention,
+    });
+    if (config.digest.enabled && (config.deviceFarm.enabled || config.deadline.enabled)) {
+      this.digest = new DailyDigest(this, 'Digest', {
+        history: this.history,
+        settings,
+        logRetention,
+      });
+    }
 
     new CfnOutput(this, 'TableName', {
       description: 'The history table (query it with the vigil CLI or any DynamoDB tool)',
@@ -138,6 +162,28 @@ export class VigilStack extends Stack {
       new CfnOutput(this, 'DeadlineDeadLetterQueueUrl', {
         description: 'Deadline Cloud events that could not be delivered or recorded after every retry',
         value: this.deadlineIngest.deadLetterQueue.queueUrl,
+      });
+    }
+    if (this.digest) {
+      new CfnOutput(this, 'DigestFunctionName', {
+        description: 'Invoke it to send the daily digest now',
+        value: this.digest.function.functionName,
+      });
+    }
+    for (const [name, channel] of this.channels.slack) {
+      new CfnOutput(this, `SlackSecretArn${outputSuffix(name)}`, {
+        description: `Put the incoming webhook URL of Slack channel ${name} in this secret (aws secretsmanager put-secret-value)`,
+        value: channel.secret.secretArn,
+      });
+      new CfnOutput(this, `SlackDeadLetterQueueUrl${outputSuffix(name)}`, {
+        description: `Messages the ${name} forwarder could not post after ${MAX_RECEIVE_COUNT} tries`,
+        value: channel.inbox.deadLetterQueue.queueUrl,
+      });
+    }
+    for (const [name, channel] of this.channels.chatbot) {
+      new CfnOutput(this, `ChatbotTopicArn${outputSuffix(name)}`, {
+        description: `Vigil channel ${name}: connect this topic to a chat channel in the AWS Chatbot console (Vigil does not create the Chatbot configuration)`,
+        value: channel.topic.topicArn,
       });
     }
   }

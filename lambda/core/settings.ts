@@ -6,9 +6,10 @@
  */
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import type { Kind, Service } from './observation';
 import { DEADLINE_TASK_RUN_STATUSES } from './status';
 import { isTimeZone } from './time-zone';
-import { flag, listOf, oneOf, parseOrThrow, section, text, wholeNumber } from './validation';
+import { emailAddress, flag, listOf, oneOf, parseOrThrow, section, text, wholeNumber } from './validation';
 
 /** Job results a team may want to hear about, in AWS spelling. */
 export const JOB_RESULTS = ['PASSED', 'WARNED', 'FAILED', 'SKIPPED', 'ERRORED', 'STOPPED'] as const;
@@ -143,6 +144,232 @@ export const historySettingsSchema = section({
   eventRetentionDays: wholeNumber(1, 3650).default(90),
 });
 
+export const digestSchema = section({
+  /**
+   * Send one summary of the previous UTC day, every day, to the email
+   * subscribers (notifications.emails) and to each channel with `digest: true`.
+   * @default true
+   */
+  enabled: flag().default(true),
+  /** The hour (UTC, 0 to 23) the digest is sent at, on the hour. @default 7 */
+  hourUtc: wholeNumber(0, 23).default(7),
+});
+
+/** What a notification is about, in the `service` message attribute. */
+export const CHANNEL_SERVICES = ['devicefarm', 'deadline'] as const satisfies readonly Service[];
+
+/** What a notification is about, in the `kind` message attribute: a resource kind, or `budget`. */
+export const CHANNEL_KINDS = [
+  'run',
+  'job',
+  'remote-access-session',
+  'test-grid-session',
+  'deadline-job',
+  'deadline-session',
+  'budget',
+] as const satisfies readonly (Kind | 'budget')[];
+
+/**
+ * The notice types (lambda/deliver/rules.ts NoticeType), in the `eventType`
+ * message attribute; `digest` is the daily digest. Listed here because the
+ * config is validated without the delivery code;
+ * test/unit/deliver/routing.test.ts checks the two agree.
+ */
+export const NOTICE_TYPES = [
+  'run-finished',
+  'jobs-finished',
+  'session-finished',
+  'test-grid-session',
+  'deadline-job',
+  'deadline-sessions-failed',
+  'unknown-status',
+  'budget-threshold',
+  'budget-forecast',
+  'guard',
+  'digest',
+] as const;
+
+/** Event types a channel can filter on: every notice type (the daily digest included) and `vigil notify test`. */
+export const CHANNEL_EVENT_TYPES = [...NOTICE_TYPES, 'test'] as const;
+export type ChannelEventType = (typeof CHANNEL_EVENT_TYPES)[number];
+
+/** Severities from lowest to highest (the `severity` message attribute). */
+export const SEVERITIES = ['info', 'warning', 'error'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Where a channel delivers: an email address, a Slack incoming webhook, or AWS Chatbot. */
+export const CHANNEL_TYPES = ['email', 'slack', 'chatbot'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+/** A non-empty list of `values`; an empty one would match nothing, so it is refused. */
+function someOf<const T extends readonly [string, ...string[]]>(values: T, what: string) {
+  const accepted = `a list of ${what}, at least one of ${values.join(', ')} (leave the field out to accept every one)`;
+  return z.array(oneOf(values), { error: accepted }).min(1, { error: accepted });
+}
+
+/**
+ * Which notifications reach a channel, matched on the message attributes
+ * every notification carries. Fields are ANDed; the values of one field are
+ * ORed. A field left out accepts every value. Turned into an SNS
+ * subscription filter policy by lambda/deliver/routing.ts.
+ */
+export const channelFilterSchema = section({
+  /** Only these services. @default every service */
+  services: someOf(CHANNEL_SERVICES, 'services').optional(),
+  /** Only these Device Farm projects or Deadline Cloud queues (names; budgets: the budget's name). @default every project */
+  projects: z
+    .array(text('a project or queue name'), {
+      error: 'a list of project or queue names, at least one (leave the field out to accept every project)',
+    })
+    .min(1, { error: 'a list of project or queue names, at least one (leave the field out to accept every project)' })
+    .optional(),
+  /** Only these kinds of resource (or `budget`). @default every kind */
+  kinds: someOf(CHANNEL_KINDS, 'kinds').optional(),
+  /** Only these event types (`digest` is governed by the channel's `digest` too). @default every event type */
+  eventTypes: someOf(CHANNEL_EVENT_TYPES, 'event types').optional(),
+  /** Only this severity and above (info < warning < error). @default info (every severity) */
+  minSeverity: oneOf(SEVERITIES).optional(),
+});
+export type ChannelFilter = z.output<typeof channelFilterSchema>;
+
+/**
+ * A Secrets Manager secret name (letters, digits and /_+=.@-). A URL is
+ * refused: the webhook URL itself never goes in the config, the template or
+ * an environment variable, only in the secret.
+ */
+function secretName() {
+  const accepted =
+    'the name of an existing Secrets Manager secret holding the webhook URL, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL itself)';
+  return z
+    .string({ error: accepted })
+    .refine((name) => /^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name) && !/hooks\.slack\.com/i.test(name), {
+      error: accepted,
+    });
+}
+
+const CHANNEL_NAME = 'a channel name of 1 to 40 lowercase letters, digits and hyphens, like mobile-ci';
+
+const channelFields = section({
+  /** Names the channel in resource names, `vigil notify test --channel`, and the created secret `vigil/slack/<name>`. */
+  name: z.string({ error: CHANNEL_NAME }).regex(/^[a-z0-9-]{1,40}$/, { error: CHANNEL_NAME }),
+  type: oneOf(CHANNEL_TYPES),
+  /** The address, for an email channel (required there, refused elsewhere). */
+  address: emailAddress().optional(),
+  /**
+   * For a Slack channel: the name of an existing secret holding the webhook
+   * URL. @default - the stack creates the secret `vigil/slack/<name>` with a
+   * placeholder value, which the user replaces with the webhook URL
+   */
+  secretName: secretName().optional(),
+  /** Also receive the daily digest, whatever the filter says. @default true for email, false otherwise */
+  digest: flag().optional(),
+  /** Which notifications reach the channel. @default every notification */
+  filter: channelFilterSchema.optional(),
+});
+
+interface ChannelBase {
+  readonly name: string;
+  /** Receives the daily digest (message attribute eventType `digest`). */
+  readonly digest: boolean;
+  readonly filter?: ChannelFilter;
+}
+
+/** Email to one address, through an SNS email subscription with a filter policy. */
+export interface EmailChannel extends ChannelBase {
+  readonly type: 'email';
+  readonly address: string;
+}
+
+/** A Slack incoming webhook, through a queue and a forwarder Lambda. */
+export interface SlackChannel extends ChannelBase {
+  readonly type: 'slack';
+  /** An existing secret holding the webhook URL; absent: the stack creates `vigil/slack/<name>`. */
+  readonly secretName?: string;
+}
+
+/** AWS Chatbot, through a queue, a relay Lambda and a second topic Chatbot subscribes to. */
+export interface ChatbotChannel extends ChannelBase {
+  readonly type: 'chatbot';
+}
+
+export type Channel = EmailChannel | SlackChannel | ChatbotChannel;
+
+/** One channel: the fields each type takes checked together, then the digest default filled in. */
+export const channelSchema = channelFields
+  .superRefine((channel, ctx) => {
+    // Every problem of the channel is reported; they are final (continue:
+    // false), so the list and the whole config are checked further only
+    // once every channel is well-formed.
+    const problem = (path: PropertyKey[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message, continue: false });
+    const type = channel.type;
+    const a = type === 'email' ? 'an' : 'a';
+    if (type === 'email' && channel.address === undefined) {
+      problem(['address'], 'an email address like team@example.com (an email channel needs one)');
+    }
+    if (type !== 'email' && channel.address !== undefined) {
+      problem(['address'], `no address on ${a} ${type} channel (only email channels take one)`);
+    }
+    if (type !== 'slack' && channel.secretName !== undefined) {
+      problem(
+        ['secretName'],
+        `no secretName on ${a} ${type} channel (only slack channels read a webhook URL from a secret)`,
+      );
+    }
+    const eventTypes = channel.filter?.eventTypes ?? [];
+    if (channel.digest === false && eventTypes.includes('digest')) {
+      problem(
+        ['filter', 'eventTypes', eventTypes.indexOf('digest')],
+        'an event type other than digest while the channel has digest: false (set digest to true to receive the daily digest)',
+      );
+    }
+  })
+  .transform((channel): Channel => {
+    const base = {
+      name: channel.name,
+      digest: channel.digest ?? channel.type === 'email',
+      ...(channel.filter === undefined ? {} : { filter: channel.filter }),
+    };
+    switch (channel.type) {
+      case 'email':
+        // The refinement above guarantees an address; the fallback is never used.
+        return { ...base, type: 'email', address: channel.address ?? '' };
+      case 'slack':
+        return {
+          ...base,
+          type: 'slack',
+          ...(channel.secretName === undefined ? {} : { secretName: channel.secretName }),
+        };
+      case 'chatbot':
+        return { ...base, type: 'chatbot' };
+    }
+  });
+
+/**
+ * Channel names, unique, and unique once hyphens are dropped: the stack's
+ * output names (ChatbotTopicArnMobileCi) are built from them.
+ */
+export const channelsSchema = listOf(channelSchema, 'channels').superRefine((channels, ctx) => {
+  const seen = new Map<string, number>();
+  channels.forEach((channel, index) => {
+    const key = channel.name.replaceAll('-', '');
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, index);
+      return;
+    }
+    const other = channels[first]?.name;
+    ctx.addIssue({
+      code: 'custom',
+      path: [index, 'name'],
+      message:
+        other === channel.name
+          ? `a name no other channel has (channels[${first}] has it)`
+          : `a name no other channel has once hyphens are dropped (channels[${first}] is "${other}")`,
+    });
+  });
+});
+
 export const settingsSchema = section({
   deviceFarm: deviceFarmSettingsSchema.default(deviceFarmSettingsSchema.parse({})),
   deadline: deadlineSettingsSchema.default(deadlineSettingsSchema.parse({})),
@@ -150,6 +377,7 @@ export const settingsSchema = section({
   guard: guardSchema.default(guardSchema.parse({})),
   rules: rulesSchema.default(rulesSchema.parse({})),
   history: historySettingsSchema.default({ eventRetentionDays: 90 }),
+  digest: digestSchema.default(digestSchema.parse({})),
 });
 
 /** Settings with every default filled in. */
@@ -158,6 +386,7 @@ export type Rules = z.output<typeof rulesSchema>;
 export type DeadlineSettings = z.output<typeof deadlineSettingsSchema>;
 export type Budget = z.output<typeof budgetSchema>;
 export type GuardSettings = z.output<typeof guardSchema>;
+export type DigestSettings = z.output<typeof digestSchema>;
 
 /** The defaults: every project, the default rules, 90 days of history. */
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

@@ -84,7 +84,7 @@ describe('Deadline Cloud in the stack', () => {
       );
     });
 
-    it('polls every 5 minutes by default, beside the Device Farm poller and the session guard every minute', () => {
+    it('polls every 5 minutes by default, beside the Device Farm poller and the session guard every minute and the daily digest', () => {
       const { stack, template } = build({ deadline: { enabled: true } });
 
       const schedules = Object.values(template.findResources('AWS::Events::Rule'))
@@ -92,7 +92,7 @@ describe('Deadline Cloud in the stack', () => {
         .filter((expression) => expression !== undefined)
         .sort();
 
-      expect(schedules).toEqual(['rate(1 minute)', 'rate(1 minute)', 'rate(5 minutes)']);
+      expect(schedules).toEqual(['cron(0 7 * * ? *)', 'rate(1 minute)', 'rate(1 minute)', 'rate(5 minutes)']);
       expect(template.toJSON().Resources[logicalId(pollerOf(stack).schedule)].Properties.ScheduleExpression).toBe(
         'rate(5 minutes)',
       );
@@ -318,8 +318,8 @@ describe('Deadline Cloud in the stack', () => {
     it('sends each Deadline function to its own log group, kept for the configured days', () => {
       const { stack, template } = built;
 
-      // The Device Farm poller, the session guard, the notifier and the two Deadline functions.
-      template.resourceCountIs('AWS::Logs::LogGroup', 5);
+      // The Device Farm poller, the session guard, the notifier, the digest and the two Deadline functions.
+      template.resourceCountIs('AWS::Logs::LogGroup', 6);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
       for (const component of [pollerOf(stack), ingestOf(stack)]) {
         expect(template.toJSON().Resources[logicalId(component.function)].Properties.LoggingConfig).toEqual({
@@ -470,9 +470,9 @@ describe('Deadline Cloud in the stack', () => {
       expect(Object.keys(template.toJSON().Outputs).filter((id) => /deadline/i.test(id))).toEqual([]);
       expect(resourcesByAction(statementsOf(template), 'deadline:')).toEqual({});
       expect(eventPatterns(template)).toEqual([]);
-      // The Device Farm poller, the session guard and the notifier; the poller's and the guard's schedules.
-      template.resourceCountIs('AWS::Lambda::Function', 3);
-      template.resourceCountIs('AWS::Events::Rule', 2);
+      // The Device Farm poller, the session guard, the notifier and the digest; their three schedules.
+      template.resourceCountIs('AWS::Lambda::Function', 4);
+      template.resourceCountIs('AWS::Events::Rule', 3);
       template.resourceCountIs('AWS::SQS::Queue', 2);
     });
   });
@@ -485,13 +485,14 @@ describe('Deadline Cloud in the stack', () => {
       expect(Object.keys(template.toJSON().Resources).filter((id) => /devicefarm/i.test(id))).toEqual([]);
       expect(Object.keys(template.toJSON().Outputs)).not.toContain('PollerFunctionName');
       expect(resourcesByAction(statementsOf(template), 'devicefarm:')).toEqual({});
-      template.resourceCountIs('AWS::Lambda::Function', 3);
+      // The Deadline poller and ingest, the notifier and the digest.
+      template.resourceCountIs('AWS::Lambda::Function', 4);
       expect(
         Object.values(template.findResources('AWS::Events::Rule')).map((rule) => rule.Properties.ScheduleExpression),
-      ).toEqual(['rate(5 minutes)', undefined, undefined]);
+      ).toEqual(['rate(5 minutes)', undefined, undefined, 'cron(0 7 * * ? *)']);
     });
 
-    it('creates no poller at all when Deadline is off too', () => {
+    it('creates no poller and no digest at all when Deadline is off too', () => {
       const { template } = build({ deviceFarm: { enabled: false } });
 
       template.resourceCountIs('AWS::Lambda::Function', 1);

@@ -99,8 +99,8 @@ describe('VigilStack', () => {
         Timeout: 50,
         Role: getAtt(roleOf(present(stack.sessionGuard, 'the session guard')), 'Arn'),
       });
-      // The poller, the session guard and the notifier; no accountant without budgets.
-      template.resourceCountIs('AWS::Lambda::Function', 3);
+      // The poller, the session guard, the notifier and the daily digest; no accountant without budgets.
+      template.resourceCountIs('AWS::Lambda::Function', 4);
     });
 
     it('gives the poller its table and the runtime settings from the config', () => {
@@ -135,6 +135,7 @@ describe('VigilStack', () => {
           deadlineSessionFailures: true,
         },
         history: { eventRetentionDays: 30 },
+        digest: { enabled: true, hourUtc: 7 },
       });
     });
 
@@ -160,9 +161,15 @@ describe('VigilStack', () => {
     it('sends each function to its own log group, kept for the configured days', () => {
       const { stack, template } = built;
 
-      template.resourceCountIs('AWS::Logs::LogGroup', 3);
+      template.resourceCountIs('AWS::Logs::LogGroup', 4);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
-      for (const component of [pollerOf(stack), present(stack.sessionGuard, 'the session guard'), stack.notifier]) {
+      const digest = present(stack.digest, 'the daily digest');
+      for (const component of [
+        pollerOf(stack),
+        present(stack.sessionGuard, 'the session guard'),
+        stack.notifier,
+        digest,
+      ]) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           LoggingConfig: { LogGroup: { Ref: logicalId(component.logGroup) } },
           Role: Match.anyValue(),

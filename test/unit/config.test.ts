@@ -7,6 +7,8 @@ import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig, settingsFrom, type VigilC
 
 const DEFAULTS: VigilConfig = {
   notifications: { emails: [] },
+  channels: [],
+  digest: { enabled: true, hourUtc: 7 },
   deviceFarm: { enabled: true, projects: [], pollMinutes: 1 },
   deadline: { enabled: false, farms: [], excludeFarms: [], queues: [], excludeQueues: [], pollMinutes: 5 },
   budgets: [],
@@ -136,7 +138,122 @@ describe('loadConfig', () => {
     [
       'an unknown section',
       '{ "slack": {} }',
-      'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, deviceFarm, deadline, budgets, guard, rules, history, logs',
+      'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, channels, digest, deviceFarm, deadline, budgets, guard, rules, history, logs',
+    ],
+    [
+      'a channel type Vigil does not deliver to',
+      '{ "channels": [{ "name": "team", "type": "teams" }] }',
+      'vigil.config.json: channels[0].type is "teams"; expected one of email, slack, chatbot',
+    ],
+    [
+      'an email channel without an address',
+      '{ "channels": [{ "name": "finance", "type": "email" }] }',
+      'vigil.config.json: channels[0].address missing; expected an email address like team@example.com (an email channel needs one)',
+    ],
+    [
+      'a malformed email channel address',
+      '{ "channels": [{ "name": "finance", "type": "email", "address": "finance.example.com" }] }',
+      'vigil.config.json: channels[0].address is "finance.example.com"; expected an email address like team@example.com',
+    ],
+    [
+      'an address on a Slack channel',
+      '{ "channels": [{ "name": "mobile-ci", "type": "slack", "address": "a@b.co" }] }',
+      'vigil.config.json: channels[0].address is "a@b.co"; expected no address on a slack channel (only email channels take one)',
+    ],
+    [
+      'a secretName on an email channel',
+      '{ "channels": [{ "name": "finance", "type": "email", "address": "a@b.co", "secretName": "vigil/slack/finance" }] }',
+      'vigil.config.json: channels[0].secretName is "vigil/slack/finance"; expected no secretName on an email channel (only slack channels read a webhook URL from a secret)',
+    ],
+    [
+      'a secretName on a Chatbot channel',
+      '{ "channels": [{ "name": "chat", "type": "chatbot", "secretName": "x" }] }',
+      'vigil.config.json: channels[0].secretName is "x"; expected no secretName on a chatbot channel (only slack channels read a webhook URL from a secret)',
+    ],
+    [
+      'a webhook URL where the secret name goes',
+      '{ "channels": [{ "name": "mobile-ci", "type": "slack", "secretName": "https://hooks.slack.com/services/T0/B0/XYZ" }] }',
+      'vigil.config.json: channels[0].secretName is "https://hooks.slack.com/services/T0/B0/XYZ"; expected the name of an existing Secrets Manager secret holding the webhook URL, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL itself)',
+    ],
+    [
+      'a webhook URL without its scheme where the secret name goes',
+      '{ "channels": [{ "name": "mobile-ci", "type": "slack", "secretName": "hooks.slack.com/services/T0/B0/XYZ" }] }',
+      'vigil.config.json: channels[0].secretName is "hooks.slack.com/services/T0/B0/XYZ"; expected the name of an existing Secrets Manager secret holding the webhook URL, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL itself)',
+    ],
+    [
+      'a channel name with capitals or spaces',
+      '{ "channels": [{ "name": "Mobile CI", "type": "slack" }] }',
+      'vigil.config.json: channels[0].name is "Mobile CI"; expected a channel name of 1 to 40 lowercase letters, digits and hyphens, like mobile-ci',
+    ],
+    [
+      'two channels with the same name',
+      '{ "channels": [{ "name": "ops", "type": "slack" }, { "name": "ops", "type": "chatbot" }] }',
+      'vigil.config.json: channels[1].name is "ops"; expected a name no other channel has (channels[0] has it)',
+    ],
+    [
+      'two channel names equal once hyphens are dropped',
+      '{ "channels": [{ "name": "ops-1", "type": "slack" }, { "name": "ops1", "type": "chatbot" }] }',
+      'vigil.config.json: channels[1].name is "ops1"; expected a name no other channel has once hyphens are dropped (channels[0] is "ops-1")',
+    ],
+    [
+      'an email channel address already in notifications.emails',
+      '{ "notifications": { "emails": ["finance@example.com"] }, "channels": [{ "name": "finance", "type": "email", "address": "Finance@example.com" }] }',
+      'vigil.config.json: channels[0].address is "Finance@example.com"; expected an address subscribed only once (notifications.emails[0] has it)',
+    ],
+    [
+      'two email channels with the same address',
+      '{ "channels": [{ "name": "a", "type": "email", "address": "x@y.co" }, { "name": "b", "type": "email", "address": "x@y.co" }] }',
+      'vigil.config.json: channels[1].address is "x@y.co"; expected an address subscribed only once (channels[0].address has it)',
+    ],
+    [
+      'an event type Vigil does not send',
+      '{ "channels": [{ "name": "ops", "type": "slack", "filter": { "eventTypes": ["run-failed"] } }] }',
+      'vigil.config.json: channels[0].filter.eventTypes[0] is "run-failed"; expected one of run-finished, jobs-finished, session-finished, test-grid-session, deadline-job, deadline-sessions-failed, unknown-status, budget-threshold, budget-forecast, guard, digest, test',
+    ],
+    [
+      'the digest event type on a channel with digest off',
+      '{ "channels": [{ "name": "ops", "type": "slack", "digest": false, "filter": { "eventTypes": ["guard", "digest"] } }] }',
+      'vigil.config.json: channels[0].filter.eventTypes[1] is "digest"; expected an event type other than digest while the channel has digest: false (set digest to true to receive the daily digest)',
+    ],
+    [
+      'a severity Vigil does not use',
+      '{ "channels": [{ "name": "ops", "type": "slack", "filter": { "minSeverity": "critical" } }] }',
+      'vigil.config.json: channels[0].filter.minSeverity is "critical"; expected one of info, warning, error',
+    ],
+    [
+      'a service Vigil does not watch',
+      '{ "channels": [{ "name": "ops", "type": "slack", "filter": { "services": ["ec2"] } }] }',
+      'vigil.config.json: channels[0].filter.services[0] is "ec2"; expected one of devicefarm, deadline',
+    ],
+    [
+      'an empty list in a filter (it would match nothing)',
+      '{ "channels": [{ "name": "ops", "type": "slack", "filter": { "services": [] } }] }',
+      'vigil.config.json: channels[0].filter.services is []; expected a list of services, at least one of devicefarm, deadline (leave the field out to accept every one)',
+    ],
+    [
+      'a kind Vigil does not report',
+      '{ "channels": [{ "name": "ops", "type": "slack", "filter": { "kinds": ["device"] } }] }',
+      'vigil.config.json: channels[0].filter.kinds[0] is "device"; expected one of run, job, remote-access-session, test-grid-session, deadline-job, deadline-session, budget',
+    ],
+    [
+      'an unknown filter field',
+      '{ "channels": [{ "name": "ops", "type": "slack", "filter": { "project": ["x"] } }] }',
+      'vigil.config.json: channels[0].filter.project is not a known setting; expected one of the known settings: services, projects, kinds, eventTypes, minSeverity',
+    ],
+    [
+      'a digest hour past 23',
+      '{ "digest": { "hourUtc": 24 } }',
+      'vigil.config.json: digest.hourUtc is 24; expected a whole number from 0 to 23',
+    ],
+    [
+      'a negative digest hour',
+      '{ "digest": { "hourUtc": -1 } }',
+      'vigil.config.json: digest.hourUtc is -1; expected a whole number from 0 to 23',
+    ],
+    [
+      'a digest switch that is not true or false',
+      '{ "digest": { "enabled": "yes" } }',
+      'vigil.config.json: digest.enabled is "yes"; expected true or false',
     ],
     ['a list at the top level', '[]', 'vigil.config.json: (top level) is []; expected an object ({ ... })'],
     [
@@ -236,13 +353,85 @@ describe('settingsFrom', () => {
       guard: DEFAULTS.guard,
       rules: { ...DEFAULTS.rules, jobResults: ['FAILED'], runFinished: false },
       history: { eventRetentionDays: 30 },
+      digest: { enabled: true, hourUtc: 7 },
     });
     expect(parseSettings(JSON.stringify(settings), 'VIGIL_SETTINGS')).toEqual(settings);
   });
 });
 
+/** The README's routing example: failures of checkout-app to Slack #mobile-ci, budget alerts to finance@. */
+const README_CHANNELS = [
+  {
+    name: 'mobile-ci',
+    type: 'slack',
+    digest: false,
+    filter: { projects: ['checkout-app'], eventTypes: ['run-finished', 'jobs-finished'], minSeverity: 'error' },
+  },
+  { name: 'finance', type: 'email', address: 'finance@example.com', digest: true, filter: { kinds: ['budget'] } },
+];
+
+describe('channels', () => {
+  it('receives the daily digest by default on email channels only', () => {
+    const config = parseConfig(
+      {
+        channels: [
+          { name: 'finance', type: 'email', address: 'finance@example.com' },
+          { name: 'mobile-ci', type: 'slack' },
+          { name: 'chat', type: 'chatbot' },
+        ],
+      },
+      'test',
+    );
+
+    expect(config.channels).toEqual([
+      { name: 'finance', type: 'email', address: 'finance@example.com', digest: true },
+      { name: 'mobile-ci', type: 'slack', digest: false },
+      { name: 'chat', type: 'chatbot', digest: false },
+    ]);
+  });
+
+  it('keeps an explicit digest choice, a secret name and the filter as given', () => {
+    const filter = {
+      services: ['devicefarm'],
+      projects: ['checkout-app', 'render-queue'],
+      kinds: ['run', 'budget'],
+      eventTypes: ['run-finished', 'budget-threshold', 'test'],
+      minSeverity: 'warning',
+    };
+
+    const config = parseConfig(
+      {
+        channels: [
+          { name: 'ops', type: 'slack', secretName: 'team/slack/ops', digest: true, filter },
+          { name: 'finance', type: 'email', address: 'finance@example.com', digest: false },
+        ],
+      },
+      'test',
+    );
+
+    expect(config.channels).toEqual([
+      { name: 'ops', type: 'slack', secretName: 'team/slack/ops', digest: true, filter },
+      { name: 'finance', type: 'email', address: 'finance@example.com', digest: false },
+    ]);
+  });
+
+  it("refuses a filter over SNS's 150 combinations of values, counting the combinations", () => {
+    const projects = Array.from({ length: 16 }, (_, i) => `project-${i}`);
+    const eventTypes = ['run-finished', 'jobs-finished', 'session-finished', 'test-grid-session', 'guard'];
+    const channels = [{ name: 'ops', type: 'slack', filter: { projects, eventTypes, minSeverity: 'warning' } }];
+
+    // 16 projects × 5 event types × 2 severities = 160 (digest off: the anything-but adds no combination).
+    expect(() => parseConfig({ channels }, 'test')).toThrow(
+      /^test: channels\[0\]\.filter is .*; expected a filter SNS accepts: at most 150 combinations of values \(services × projects × kinds × event types × severities\); this one has 160$/,
+    );
+    expect(() =>
+      parseConfig({ channels: [{ ...channels[0], filter: { projects, eventTypes } }] }, 'test'),
+    ).not.toThrow();
+  });
+});
+
 describe('vigil.config.example.json', () => {
-  it('shows every setting with its default (emails and the example budget excepted)', () => {
+  it('shows every setting with its default (emails, the README channels and the example budget excepted)', () => {
     const text = readFileSync(join(__dirname, '..', '..', 'vigil.config.example.json'), 'utf8');
     const raw: unknown = JSON.parse(text);
 
@@ -251,6 +440,8 @@ describe('vigil.config.example.json', () => {
     expect(raw).toEqual({
       ...DEFAULTS,
       notifications: { emails: ['team@example.com'] },
+      // Channels have no default; the example is the README's routing example.
+      channels: README_CHANNELS,
       // Budgets have no default; the example shows one with every field.
       budgets: [
         {

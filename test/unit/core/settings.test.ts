@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../../../lambda/core/errors';
-import { DEFAULT_SETTINGS, parseSettings } from '../../../lambda/core/settings';
+import { channelSchema, DEFAULT_SETTINGS, parseSettings } from '../../../lambda/core/settings';
 import { formatIssues, parseOrThrow, renderPath, section, wholeNumber } from '../../../lambda/core/validation';
 
 /** The ConfigError message parseSettings throws for `json`. */
@@ -35,6 +35,7 @@ describe('parseSettings', () => {
         deadlineSessionFailures: true,
       },
       history: { eventRetentionDays: 90 },
+      digest: { enabled: true, hourUtc: 7 },
     });
     expect(DEFAULT_SETTINGS).toEqual(settings);
   });
@@ -68,7 +69,7 @@ describe('parseSettings', () => {
     [
       'an unknown top-level key',
       '{"extra":1}',
-      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, deadline, budgets, guard, rules, history',
+      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, deadline, budgets, guard, rules, history, digest',
     ],
     [
       'a bad enum value in a list',
@@ -109,6 +110,16 @@ describe('parseSettings', () => {
       'a blank project name',
       '{"deviceFarm":{"projects":["  "]}}',
       'VIGIL_SETTINGS: deviceFarm.projects[0] is "  "; expected a project name or ARN',
+    ],
+    [
+      'a digest hour out of range',
+      '{"digest":{"hourUtc":24}}',
+      'VIGIL_SETTINGS: digest.hourUtc is 24; expected a whole number from 0 to 23',
+    ],
+    [
+      'a digest hour that is not whole',
+      '{"digest":{"hourUtc":7.5}}',
+      'VIGIL_SETTINGS: digest.hourUtc is 7.5; expected a whole number from 0 to 23',
     ],
     ['an array instead of an object', '[]', 'VIGIL_SETTINGS: (top level) is []; expected an object ({ ... })'],
   ])('names the field, value and what is accepted when given %s', (_case, json, expected) => {
@@ -153,6 +164,29 @@ describe('parseSettings', () => {
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as ConfigError).name).toBe('ConfigError');
     expect((thrown as ConfigError).cause).toBeInstanceOf(SyntaxError);
+  });
+});
+
+describe('channelSchema', () => {
+  it.each([
+    ['email', true],
+    ['slack', false],
+    ['chatbot', false],
+  ])('gives a %s channel digest %s unless the channel says otherwise', (type, digest) => {
+    const address = type === 'email' ? { address: 'a@b.co' } : {};
+
+    expect(channelSchema.parse({ name: 'x', type, ...address }).digest).toBe(digest);
+    expect(channelSchema.parse({ name: 'x', type, ...address, digest: !digest }).digest).toBe(!digest);
+  });
+
+  it('reports every problem of one channel at once', () => {
+    const input = { name: 'x', type: 'chatbot', address: 'a@b.co', secretName: 'y' };
+    const issues = channelSchema.safeParse(input).error?.issues;
+
+    expect(formatIssues('cfg', input, issues ?? [])).toEqual([
+      'cfg: address is "a@b.co"; expected no address on a chatbot channel (only email channels take one)',
+      'cfg: secretName is "y"; expected no secretName on a chatbot channel (only slack channels read a webhook URL from a secret)',
+    ]);
   });
 });
 
