@@ -10,14 +10,18 @@ import {
   createDeviceFarmClient,
   createDocumentClient,
   createDynamoClient,
+  createSnsClient,
 } from '../clients/aws-clients';
 import { ConfigError, UsageError } from '../core/errors';
+import { writeDigest } from '../react/digest/write';
 import { DynamoBudgetLedger } from '../record/budget-ledger';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
 import { DynamoGuardLedger } from '../record/guard-ledger';
 import { budgetCommand } from './budget';
+import { consoleLog } from './console-log';
 import { historyCommand } from './history';
 import { type CliIo, tableName } from './io';
+import { notifyTest } from './notify-test';
 import { runCommand } from './run';
 import { startSession, stopSession, validateStart } from './session';
 import { statusCommand } from './status';
@@ -41,6 +45,10 @@ Usage:
       Start a remote access session whose limit the guard enforces.
   vigil session stop <session arn>
       Stop a remote access session, recording who stopped it.
+  vigil notify test [--channel NAME] [--topic-arn ARN]
+      Send a test message through the topic and each channel's filter (or one channel's).
+  vigil digest [--date YYYY-MM-DD]
+      Write the daily digest of a day (default: yesterday, UTC); vigil run delivers it.
 
 Endpoints, region and credentials come from the standard AWS settings
 (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DEVICE_FARM, AWS_ENDPOINT_URL_DYNAMODB,
@@ -61,6 +69,8 @@ const OPTIONS = {
   name: { type: 'string' },
   'interaction-mode': { type: 'string' },
   billing: { type: 'string' },
+  channel: { type: 'string' },
+  date: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,6 +81,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   status: ['json', 'table'],
   budget: ['json', 'table', 'config'],
   session: ['project', 'device', 'max-minutes', 'name', 'interaction-mode', 'billing', 'table', 'config'],
+  notify: ['channel', 'topic-arn', 'config'],
+  digest: ['date', 'table', 'config'],
 };
 
 function parse(argv: readonly string[]) {
@@ -92,7 +104,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const allowed = ALLOWED[command];
     if (allowed === undefined)
       throw new UsageError(
-        `Unknown command ${JSON.stringify(command)}; expected run, history, status, budget or session\n\n${USAGE}`,
+        `Unknown command ${JSON.stringify(command)}; expected run, history, status, budget, session, notify or digest\n\n${USAGE}`,
       );
     for (const [flag, value] of Object.entries(values)) {
       if (value !== undefined && !allowed.includes(flag)) {
@@ -101,7 +113,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         );
       }
     }
-    const maxPositionals = command === 'history' ? 1 : command === 'session' ? 2 : 0;
+    const maxPositionals = command === 'history' || command === 'notify' ? 1 : command === 'session' ? 2 : 0;
     if (rest.length > maxPositionals)
       throw new UsageError(`vigil ${command}: unexpected argument ${JSON.stringify(rest[maxPositionals])}`);
 
@@ -125,6 +137,43 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return await budgetCommand(values.json === true, settings.budgets, new DynamoBudgetLedger(documents, table), io);
     }
     if (command === 'session') return await sessionCommand(rest, values, io, documents, table);
+    if (command === 'notify') {
+      if (rest[0] !== 'test') throw new UsageError(`vigil notify needs test, not ${JSON.stringify(rest[0] ?? '')}`);
+      const config = loadConfig({ path: values.config, cwd: io.cwd });
+      const topicArn = values['topic-arn'] ?? io.env.VIGIL_TOPIC_ARN;
+      if (topicArn === undefined)
+        throw new UsageError('vigil notify test needs --topic-arn or VIGIL_TOPIC_ARN (the stack output TopicArn)');
+      return await notifyTest(values.channel, config.channels, { sns: createSnsClient(), topicArn }, io);
+    }
+    if (command === 'digest') {
+      const settings = settingsFrom(loadConfig({ path: values.config, cwd: io.cwd }));
+      if (values.date !== undefined && !/^\d{4}-\d\d-\d\d$/.test(values.date)) {
+        throw new UsageError(`--date ${JSON.stringify(values.date)} is not a day; expected YYYY-MM-DD`);
+      }
+      const store = new DynamoHistoryStore({
+        client: documents,
+        tableName: table,
+        retentionDays: settings.history.eventRetentionDays,
+      });
+      const event = await writeDigest(
+        {
+          reader: store,
+          writer: store,
+          budgetLedger: new DynamoBudgetLedger(documents, table),
+          guardLedger: new DynamoGuardLedger(documents, table),
+          budgets: settings.budgets,
+          guard: settings.guard,
+          log: consoleLog(io.err),
+        },
+        values.date,
+      );
+      io.out(
+        event === undefined
+          ? 'The digest for that day was already written.'
+          : `Wrote the digest for ${event.digest.date}; vigil run delivers it.`,
+      );
+      return 0;
+    }
     const reader = new DynamoHistoryStore({
       client: documents,
       tableName: table,

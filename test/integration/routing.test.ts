@@ -20,6 +20,8 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { CliIo } from '../../lambda/cli/io';
+import { notifyTest } from '../../lambda/cli/notify-test';
 import { createSnsClient } from '../../lambda/clients/aws-clients';
 import { DEFAULT_SETTINGS } from '../../lambda/core/settings';
 import { compose, type Notification } from '../../lambda/deliver/compose';
@@ -174,5 +176,74 @@ describe('routing through SNS filter policies (the README example)', () => {
 
   it('delivers everything to the unfiltered subscribers (notifications.emails)', async () => {
     expect(await subjectsIn(queues.unfiltered as string)).toEqual(names.map(subjectOf).sort());
+  });
+});
+
+describe('vigil notify test through the same filter policies', () => {
+  const AT = new Date('2026-11-22T09:00:00.000Z');
+  let topicArn: string;
+  let queues: Record<string, string>;
+  let channels: ReturnType<typeof loadConfig>['channels'];
+
+  beforeEach(async () => {
+    channels = loadConfig({ path: 'vigil.config.example.json', cwd: ROOT }).channels;
+    topicArn = (await sns.send(new CreateTopicCommand({ Name: `vigil-notify-test-${randomUUID().slice(0, 8)}` })))
+      .TopicArn as string;
+    queues = { unfiltered: await subscribedQueue(topicArn, 'unfiltered', undefined) };
+    for (const channel of channels) {
+      queues[channel.name] = await subscribedQueue(topicArn, channel.name, filterPolicyFor(channel));
+    }
+  });
+
+  function captureIo(): CliIo & { readonly lines: string[] } {
+    const lines: string[] = [];
+    return { env: {}, cwd: ROOT, out: (text) => lines.push(text), err: (text) => lines.push(text), lines };
+  }
+
+  it('reaches each filtered channel with its own test message, and the unfiltered subscribers with all of them', async () => {
+    // Arrange
+    const io = captureIo();
+
+    // Act
+    const code = await notifyTest(undefined, channels, { sns, topicArn }, io, AT);
+
+    // Assert
+    expect(code).toBe(0);
+    expect(io.lines.map((line) => line.replace(/SNS message [^)]+/, 'SNS message <id>'))).toEqual([
+      'Sent "TEST: Vigil notification test for all channels" (SNS message <id>)',
+      'Sent "TEST: Vigil notification test for mobile-ci" (SNS message <id>)',
+      'Sent "TEST: Vigil notification test for finance" (SNS message <id>)',
+    ]);
+    expect(await subjectsIn(queues['mobile-ci'] as string)).toEqual(['TEST: Vigil notification test for mobile-ci']);
+    expect(await subjectsIn(queues.finance as string)).toEqual(['TEST: Vigil notification test for finance']);
+    expect(await subjectsIn(queues.unfiltered as string)).toEqual([
+      'TEST: Vigil notification test for all channels',
+      'TEST: Vigil notification test for finance',
+      'TEST: Vigil notification test for mobile-ci',
+    ]);
+  });
+
+  it('sends only to the channel named by --channel', async () => {
+    // Arrange
+    const io = captureIo();
+
+    // Act
+    await notifyTest('finance', channels, { sns, topicArn }, io, AT);
+
+    // Assert
+    expect(await subjectsIn(queues.finance as string)).toEqual(['TEST: Vigil notification test for finance']);
+    expect(await subjectsIn(queues['mobile-ci'] as string)).toEqual([]);
+  });
+
+  it('names the configured channels when --channel names none of them, and sends nothing', async () => {
+    // Arrange
+    const io = captureIo();
+
+    // Act
+    const attempt = notifyTest('mobile', channels, { sns, topicArn }, io, AT);
+
+    // Assert
+    await expect(attempt).rejects.toThrow('No channel is named "mobile"; configured channels: mobile-ci, finance');
+    expect(await subjectsIn(queues.unfiltered as string)).toEqual([]);
   });
 });
