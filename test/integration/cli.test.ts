@@ -118,6 +118,29 @@ describe('vigil CLI', () => {
     );
   });
 
+  it("writes a day's digest once, and the next run delivers it once", async () => {
+    harness = await startHarness({ scenario: fourJobRunScenario(START) });
+    for (const step of [0, 1, 3]) {
+      harness.emulator.setStep(step);
+      await vigil('run', '--once');
+    }
+    const day = new Date().toISOString().slice(0, 10); // events are stamped when Vigil observed them
+
+    const written = await vigil('digest', '--date', day);
+    const delivered = await vigil('run', '--once');
+    const again = await vigil('digest', '--date', day);
+    const quiet = await vigil('run', '--once');
+    const badDate = await vigil('digest', '--date', '22/11/2026');
+
+    expect(written).toEqual({ code: 0, out: `Wrote the digest for ${day}; vigil run delivers it.`, err: '' });
+    expect(delivered.out).toContain('1 notification published');
+    expect(again.out).toBe('The digest for that day was already written.');
+    expect(quiet.out).toContain('0 notifications published');
+    const subjects = (await harness.received()).map((m) => m.subject);
+    expect(subjects.filter((s) => s.startsWith('Vigil digest'))).toEqual([`Vigil digest ${day}: 1 run, 1 not passed`]);
+    expect(badDate).toEqual({ code: 2, out: '', err: '--date "22/11/2026" is not a day; expected YYYY-MM-DD' });
+  });
+
   it('keeps polling every --interval until interrupted, picking up each new change', async () => {
     harness = await startHarness({ scenario: fourJobRunScenario(START) });
     const controller = new AbortController();
