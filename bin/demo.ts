@@ -128,6 +128,11 @@ async function main(): Promise<void> {
     await vigil(['history', 'checkout-repro'], env);
     rule('everything in the last hour');
     await vigil(['history', '--since', '1h'], env);
+    rule("today's digest (deployed, it is sent every morning for the day before)");
+    await vigil(['digest', '--date', new Date().toISOString().slice(0, 10), '--config', config], env);
+    await vigil(['run', '--once', '--config', config], env);
+    rule('checking the notification path after a deploy');
+    await vigil(['notify', 'test', '--config', config], env);
 
     const queued = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: inbox.QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
