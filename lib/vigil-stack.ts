@@ -12,7 +12,9 @@ import { DeadlinePoller } from './constructs/deadline-poller';
 import { DeviceFarmPoller } from './constructs/device-farm-poller';
 import { HistoryTable } from './constructs/history-table';
 import { Notifier } from './constructs/notifier';
+import { Operations, type WatchedPoller, type WatchedQueue } from './constructs/operations';
 import { SessionGuard } from './constructs/session-guard';
+import { VigilFunction } from './constructs/vigil-function';
 
 export interface VigilStackProps extends StackProps {
   /** The validated config file (lib/config.ts), defaults filled in. */
@@ -51,6 +53,8 @@ export class VigilStack extends Stack {
    * with neither Device Farm nor Deadline Cloud on there is nothing to sum up.
    */
   readonly digest?: DailyDigest;
+  /** Alarms (to the alert topic) and the dashboard. */
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
     super(scope, id, {
@@ -111,6 +115,8 @@ export class VigilStack extends Stack {
         logRetention,
       });
     }
+
+    this.operations = this.watch(config);
 
     new CfnOutput(this, 'TableName', {
       description: 'The history table (query it with the vigil CLI or any DynamoDB tool)',
@@ -186,5 +192,85 @@ export class VigilStack extends Stack {
         value: channel.topic.topicArn,
       });
     }
+    new CfnOutput(this, 'DashboardName', {
+      description: 'The CloudWatch dashboard: poll cycles, API calls, throttles, changes, notifications, errors',
+      value: this.operations.dashboard.dashboardName,
+    });
   }
+
+  /**
+   * Alarms and the dashboard over what the stack created. Functions are
+   * found by type, so a new VigilFunction is watched without a change here;
+   * queues are listed, since only some queues hold failed work.
+   */
+  private watch(config: VigilConfig): Operations {
+    const functions = new Map(
+      this.node
+        .findAll()
+        .filter((c): c is VigilFunction => c instanceof VigilFunction)
+        .map((fn) => [functionLabel(fn), fn.function] as const),
+    );
+    const queues = new Map<string, WatchedQueue>([
+      [
+        'NotifierOnFailure',
+        {
+          queue: this.notifier.onFailureQueue,
+          holds: 'stream batches the notifier failed to process after every retry',
+        },
+      ],
+    ]);
+    if (this.accountant) {
+      queues.set('AccountantOnFailure', {
+        queue: this.accountant.onFailureQueue,
+        holds: 'stream batches the budget accountant failed to process after every retry',
+      });
+    }
+    if (this.sessionGuard) {
+      queues.set('GuardOnFailure', {
+        queue: this.sessionGuard.onFailureQueue,
+        holds: 'stream batches the session guard failed to process after every retry',
+      });
+    }
+    if (this.deadlineIngest) {
+      queues.set('DeadlineDeadLetter', {
+        queue: this.deadlineIngest.deadLetterQueue,
+        holds: 'Deadline Cloud events that could not be delivered or recorded after every retry',
+      });
+    }
+    for (const [name, channel] of this.channels.slack) {
+      queues.set(`SlackDeadLetter${outputSuffix(name)}`, {
+        queue: channel.inbox.deadLetterQueue,
+        holds: `alerts the ${name} Slack forwarder could not post after ${MAX_RECEIVE_COUNT} tries`,
+      });
+    }
+    for (const [name, channel] of this.channels.chatbot) {
+      queues.set(`ChatbotDeadLetter${outputSuffix(name)}`, {
+        queue: channel.inbox.deadLetterQueue,
+        holds: `alerts the ${name} Chatbot relay could not pass on after ${MAX_RECEIVE_COUNT} tries`,
+      });
+    }
+    const topics = new Map([['AlertTopic', this.alerts.topic]]);
+    for (const [name, channel] of this.channels.chatbot) topics.set(`ChatbotTopic${outputSuffix(name)}`, channel.topic);
+    const pollers: WatchedPoller[] = [];
+    if (this.deviceFarmPoller) pollers.push({ service: 'devicefarm', pollMinutes: config.deviceFarm.pollMinutes });
+    if (this.deadlinePoller) pollers.push({ service: 'deadline', pollMinutes: config.deadline.pollMinutes });
+
+    return new Operations(this, 'Operations', {
+      alarmTopic: this.alerts.topic,
+      functions,
+      queues,
+      table: this.history.table,
+      topics,
+      pollers,
+      budgets: this.accountant ? config.budgets.map((budget) => budget.name) : [],
+    });
+  }
+}
+
+/** `Vigil/Channels/Slack-mobile-ci/Function` → `ChannelsSlackMobileCi`: the component's path, for alarm IDs. */
+function functionLabel(fn: VigilFunction): string {
+  const stack = Stack.of(fn);
+  const parts = fn.node.scopes.slice(stack.node.scopes.length).map((scope) => scope.node.id);
+  const component = parts.at(-1) === 'Function' ? parts.slice(0, -1) : parts;
+  return component.map(outputSuffix).join('');
 }

@@ -4,6 +4,7 @@
  * from the first failure; records already delivered are skipped on retry.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { createDocumentClient, createDynamoClient, createSnsClient } from '../clients/aws-clients';
 import { requireEnv } from '../core/env';
@@ -13,11 +14,17 @@ import { type NotifierDeps, notifyBatch } from '../deliver/notifier';
 import { SnsPublisher } from '../deliver/sns-publisher';
 import type { StreamRecordInput } from '../deliver/stream-events';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
+import { createMetrics, METRIC, NOTIFIER_SERVICE } from './cycle-metrics';
 
-export function makeHandler(deps: NotifierDeps) {
+/** Builds the handler over its dependencies; without `metrics` it publishes none (tests pass fakes). */
+export function makeHandler(deps: NotifierDeps, metrics?: Metrics) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const report = await notifyBatch(event.Records as StreamRecordInput[], deps);
     deps.log.info('Notifier batch finished', { ...report, failedSequenceNumbers: report.failedSequenceNumbers.length });
+    if (metrics !== undefined) {
+      metrics.addMetric(METRIC.notificationsPublished, MetricUnit.Count, report.published);
+      metrics.publishStoredMetrics();
+    }
     return { batchItemFailures: report.failedSequenceNumbers.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }
@@ -40,6 +47,6 @@ function defaultDeps(): NotifierDeps {
 let ready: ((event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>) | undefined;
 
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  ready ??= makeHandler(defaultDeps());
+  ready ??= makeHandler(defaultDeps(), createMetrics(NOTIFIER_SERVICE));
   return ready(event);
 };

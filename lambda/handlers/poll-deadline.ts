@@ -3,6 +3,7 @@
  * the selected farms and queues. It records changes and sends nothing.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { createDeadlineClient, createDocumentClient, createDynamoClient } from '../clients/aws-clients';
 import { requireEnv } from '../core/env';
 import { powertoolsLog } from '../core/powertools-log';
@@ -10,19 +11,24 @@ import { parseSettings } from '../core/settings';
 import { Tally } from '../core/tally';
 import { type DeadlinePollDeps, pollDeadline } from '../observe/deadline/poll-cycle';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
+import { createMetrics } from './cycle-metrics';
 import { type PollResult, runCycle } from './poll-result';
 
+/** What the handler runs on; without `metrics` it publishes none (tests, the CLI). */
+export type PollHandlerDeps = DeadlinePollDeps & { readonly tally: Tally; readonly metrics?: Metrics };
+
 /** Builds the handler over its dependencies (tests pass fakes). */
-export function makeHandler(deps: DeadlinePollDeps & { tally: Tally }) {
-  return (): Promise<PollResult> => runCycle(() => pollDeadline(deps), deps.tally, deps.log);
+export function makeHandler(deps: PollHandlerDeps) {
+  return (): Promise<PollResult> => runCycle(() => pollDeadline(deps), deps.tally, deps.log, deps.metrics);
 }
 
-function defaultDeps(): DeadlinePollDeps & { tally: Tally } {
+function defaultDeps(): PollHandlerDeps {
   const settings = parseSettings(requireEnv('VIGIL_SETTINGS'), 'VIGIL_SETTINGS');
   const region = requireEnv('DEADLINE_REGION');
   const tally = new Tally();
   return {
     tally,
+    metrics: createMetrics('deadline'),
     settings,
     log: powertoolsLog(new Logger({ serviceName: 'vigil' })),
     location: { region, accountId: requireEnv('ACCOUNT_ID') },

@@ -3,6 +3,7 @@
  * records changes and sends nothing; the notifier publishes from the stream.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { createDeviceFarmClient, createDocumentClient, createDynamoClient } from '../clients/aws-clients';
 import { requireEnv } from '../core/env';
 import { powertoolsLog } from '../core/powertools-log';
@@ -10,19 +11,24 @@ import { parseSettings } from '../core/settings';
 import { Tally } from '../core/tally';
 import { type DeviceFarmPollDeps, pollDeviceFarm } from '../observe/device-farm/poll-cycle';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
+import { createMetrics } from './cycle-metrics';
 import { type PollResult, runCycle } from './poll-result';
 
+/** What the handler runs on; without `metrics` it publishes none (tests, the CLI). */
+export type PollHandlerDeps = DeviceFarmPollDeps & { readonly tally: Tally; readonly metrics?: Metrics };
+
 /** Builds the handler over its dependencies (tests pass fakes). */
-export function makeHandler(deps: DeviceFarmPollDeps & { tally: Tally }) {
-  return (): Promise<PollResult> => runCycle(() => pollDeviceFarm(deps), deps.tally, deps.log);
+export function makeHandler(deps: PollHandlerDeps) {
+  return (): Promise<PollResult> => runCycle(() => pollDeviceFarm(deps), deps.tally, deps.log, deps.metrics);
 }
 
-function defaultDeps(): DeviceFarmPollDeps & { tally: Tally } {
+function defaultDeps(): PollHandlerDeps {
   const settings = parseSettings(requireEnv('VIGIL_SETTINGS'), 'VIGIL_SETTINGS');
   const tally = new Tally();
   const logger = new Logger({ serviceName: 'vigil' });
   return {
     tally,
+    metrics: createMetrics('devicefarm'),
     settings,
     log: powertoolsLog(logger),
     client: createDeviceFarmClient(tally),

@@ -1,8 +1,10 @@
 /** What a poller Lambda returns and logs at the end of a cycle: its counts, stable from run to run. */
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Log } from '../core/log';
 import { SERVICE_NAMES } from '../core/observation';
 import type { Tally } from '../core/tally';
 import type { CycleReport } from '../observe/poll-cycle-base';
+import { publishCycleMetrics } from './cycle-metrics';
 
 export interface PollResult {
   readonly cycleId: string;
@@ -13,8 +15,17 @@ export interface PollResult {
   readonly calls: Record<string, number>;
 }
 
-/** Runs one cycle, then logs and returns its counts. */
-export async function runCycle(poll: () => Promise<CycleReport>, tally: Tally, log: Log): Promise<PollResult> {
+/**
+ * Runs one cycle, then logs and returns its counts and, given `metrics`,
+ * publishes them as CloudWatch metrics. A cycle that throws publishes
+ * nothing, which is what the dead man's switch alarm notices.
+ */
+export async function runCycle(
+  poll: () => Promise<CycleReport>,
+  tally: Tally,
+  log: Log,
+  metrics?: Metrics,
+): Promise<PollResult> {
   const before = tally.snapshot();
   const report = await poll();
   const result: PollResult = {
@@ -30,5 +41,6 @@ export async function runCycle(poll: () => Promise<CycleReport>, tally: Tally, l
     stale: report.stale,
     malformed: report.malformed,
   });
+  if (metrics !== undefined) publishCycleMetrics(metrics, report, result.calls);
   return result;
 }

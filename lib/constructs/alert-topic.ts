@@ -38,23 +38,24 @@ export class AlertTopic extends Construct {
     // CloudWatch alarms publish as the service itself, not through an IAM
     // role, so only the key policy can let them use the key; limited to
     // alarms of this account and region (confused-deputy protection).
+    const fromAlarmsOfThisAccount = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
     this.encryptionKey.addToResourcePolicy(
       new PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublish',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
+        conditions: fromAlarmsOfThisAccount,
       }),
     );
 
@@ -63,6 +64,18 @@ export class AlertTopic extends Construct {
       masterKey: this.encryptionKey,
       enforceSSL: true,
     });
+    // The topic policy enforceSSL creates replaces SNS's default one (which
+    // let this account's services publish), so the alarms of
+    // lib/constructs/operations.ts need their own allow, with the same limits.
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromAlarmsOfThisAccount,
+      }),
+    );
     for (const email of props.emails ?? []) {
       this.topic.addSubscription(new EmailSubscription(email));
     }

@@ -45,11 +45,12 @@ function invoke<R>(file: string, event: unknown, env: NodeJS.ProcessEnv): Promis
   const eventFile = join(outDir, `event-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(eventFile, JSON.stringify(event ?? {}));
   const driver = `require(${JSON.stringify(file)}).handler(JSON.parse(require('fs').readFileSync(${JSON.stringify(eventFile)}, 'utf8')))
-    .then((r) => process.stdout.write(JSON.stringify({ ok: r ?? null })), (e) => process.stdout.write(JSON.stringify({ error: e.message })));`;
+    .then((r) => process.stdout.write('\\n' + JSON.stringify({ ok: r ?? null })), (e) => process.stdout.write('\\n' + JSON.stringify({ error: e.message })));`;
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['-e', driver], { env }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`${error.message}\n${stderr}`));
-      const answer = JSON.parse(stdout) as { ok?: R; error?: string };
+      // The answer is the last line: the handler's own output (EMF metrics, logs) comes before it.
+      const answer = JSON.parse(stdout.trimEnd().split('\n').at(-1) ?? '{}') as { ok?: R; error?: string };
       if (answer.error !== undefined) reject(new Error(answer.error));
       else resolve(answer.ok as R);
     });

@@ -1,0 +1,201 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { DEFAULT_SETTINGS } from '../../../lambda/core/settings';
+import { Tally } from '../../../lambda/core/tally';
+import { createMetrics } from '../../../lambda/handlers/cycle-metrics';
+import { makeHandler as makeNotifier } from '../../../lambda/handlers/notify';
+import { runCycle } from '../../../lambda/handlers/poll-result';
+import type { CycleReport } from '../../../lambda/observe/poll-cycle-base';
+import { jobFinished, runFinished, streamRecord } from '../support/builders';
+import { InMemoryDeliveryLog, MemoryLog, RecordingPublisher } from '../support/fakes';
+
+/** The EMF documents Powertools printed to stdout while `act` ran. */
+async function emitted(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const lines: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    await act();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.includes('"_aws"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** A document's metric values, units and dimension sets, without its timestamp. */
+function metricsOf(doc: Record<string, unknown>) {
+  const aws = doc._aws as {
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
+  };
+  const [directive] = aws.CloudWatchMetrics;
+  return {
+    namespace: directive?.Namespace,
+    dimensions: directive?.Dimensions,
+    service: doc.service,
+    values: Object.fromEntries(directive?.Metrics.map((m) => [m.Name, [doc[m.Name], m.Unit]]) ?? []),
+  };
+}
+
+function report(overrides: Partial<CycleReport> = {}): CycleReport {
+  return {
+    service: 'devicefarm',
+    cycleId: 'c-1',
+    startedAt: '2026-11-21T08:00:00.000Z',
+    finishedAt: '2026-11-21T08:00:01.250Z',
+    projects: 1,
+    observed: 3,
+    unchanged: 1,
+    stale: 0,
+    malformed: 0,
+    events: [runFinished('FAILED'), jobFinished('00000', 'FAILED')],
+    failures: [],
+    ...overrides,
+  };
+}
+
+describe('poll cycle metrics', () => {
+  let metrics: Metrics;
+  const saved = { ...process.env };
+
+  beforeEach(() => {
+    // Metrics print unless POWERTOOLS_DEV or POWERTOOLS_METRICS_DISABLED say otherwise.
+    process.env = { ...saved, POWERTOOLS_METRICS_DISABLED: 'false' };
+    delete process.env.POWERTOOLS_METRICS_NAMESPACE;
+    delete process.env.POWERTOOLS_DEV;
+  });
+
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it('publishes cycles, calls, throttles, changes and duration with the service dimension when a cycle finishes', async () => {
+    // Arrange
+    metrics = createMetrics('devicefarm');
+    const tally = new Tally();
+    tally.add('devicefarm.ListRuns', 99); // before the cycle: not counted
+    const poll = async () => {
+      tally.add('devicefarm.ListRuns', 3);
+      tally.add('devicefarm.ListJobs');
+      tally.add('dynamodb.Query', 2);
+      tally.add('devicefarm.attempts', 6);
+      tally.add('devicefarm.throttled', 2);
+      return report();
+    };
+
+    // Act
+    const docs = await emitted(() => runCycle(poll, tally, new MemoryLog(), metrics));
+
+    // Assert
+    expect(docs.map(metricsOf)).toEqual([
+      {
+        namespace: 'Vigil',
+        dimensions: [['service']],
+        service: 'devicefarm',
+        values: {
+          CyclesCompleted: [1, 'Count'],
+          ApiCalls: [6, 'Count'],
+          Throttles: [2, 'Count'],
+          Changes: [2, 'Count'],
+          CycleDurationMs: [1250, 'Milliseconds'],
+        },
+      },
+    ]);
+  });
+
+  it('uses the deadline dimension and zero counts when a Deadline cycle was quiet', async () => {
+    // Arrange
+    metrics = createMetrics('deadline');
+    const quiet = report({ service: 'deadline', events: [], finishedAt: '2026-11-21T08:00:00.040Z' });
+
+    // Act
+    const docs = await emitted(() => runCycle(async () => quiet, new Tally(), new MemoryLog(), metrics));
+
+    // Assert
+    expect(docs.map(metricsOf)).toEqual([
+      {
+        namespace: 'Vigil',
+        dimensions: [['service']],
+        service: 'deadline',
+        values: {
+          CyclesCompleted: [1, 'Count'],
+          ApiCalls: [0, 'Count'],
+          Throttles: [0, 'Count'],
+          Changes: [0, 'Count'],
+          CycleDurationMs: [40, 'Milliseconds'],
+        },
+      },
+    ]);
+  });
+
+  it('publishes nothing when the cycle throws, so the dead man’s switch sees no completed cycle', async () => {
+    // Arrange
+    metrics = createMetrics('devicefarm');
+    const failing = async (): Promise<CycleReport> => {
+      throw new Error('store unavailable');
+    };
+
+    // Act
+    const docs = await emitted(() => runCycle(failing, new Tally(), new MemoryLog(), metrics).catch(() => undefined));
+
+    // Assert
+    expect(docs).toEqual([]);
+  });
+
+  it('takes the namespace from POWERTOOLS_METRICS_NAMESPACE when it is set', async () => {
+    // Arrange
+    process.env.POWERTOOLS_METRICS_NAMESPACE = 'VigilStaging';
+    metrics = createMetrics('devicefarm');
+
+    // Act
+    const docs = await emitted(() => runCycle(async () => report(), new Tally(), new MemoryLog(), metrics));
+
+    // Assert
+    expect(docs.map((doc) => metricsOf(doc).namespace)).toEqual(['VigilStaging']);
+  });
+});
+
+describe('notifier metrics', () => {
+  const saved = { ...process.env };
+
+  beforeEach(() => {
+    process.env = { ...saved, POWERTOOLS_METRICS_DISABLED: 'false' };
+    delete process.env.POWERTOOLS_METRICS_NAMESPACE;
+    delete process.env.POWERTOOLS_DEV;
+  });
+
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it('publishes NotificationsPublished with the messages the batch sent', async () => {
+    // Arrange
+    const deps = {
+      deliveries: new InMemoryDeliveryLog(),
+      publisher: new RecordingPublisher(),
+      log: new MemoryLog(),
+      rules: DEFAULT_SETTINGS.rules,
+      now: () => new Date('2026-11-21T08:02:00.000Z'),
+    };
+    const handler = makeNotifier(deps, createMetrics('vigil'));
+    const event = { Records: [streamRecord(runFinished('FAILED'), '100')] } as unknown as DynamoDBStreamEvent;
+
+    // Act
+    const docs = await emitted(() => handler(event));
+
+    // Assert
+    expect(deps.publisher.sent).toHaveLength(1);
+    expect(docs.map(metricsOf)).toEqual([
+      {
+        namespace: 'Vigil',
+        dimensions: [['service']],
+        service: 'vigil',
+        values: { NotificationsPublished: [1, 'Count'] },
+      },
+    ]);
+  });
+});
