@@ -33,6 +33,8 @@ export interface RunningEmulator<Call extends RecordedCall, Fault extends BaseFa
   inject(injection: Fault): void;
   /** Disarms every fault. */
   clearFaults(): void;
+  /** Armed calls not yet consumed (all faults): what `inject` armed minus what calls took. */
+  readonly pendingFaults: number;
   /**
    * Changes latency and rate limit from the next call on (a benchmark turns them off
    * for a run that would take hours under them). An option left out is unchanged;
@@ -162,6 +164,10 @@ class EmulatorHttpServer<Call extends RecordedCall, Fault extends BaseFaultInjec
 
   clearFaults(): void {
     this.faults.clear();
+  }
+
+  get pendingFaults(): number {
+    return this.faults.pending;
   }
 
   configure(limits: Pick<ServerOptions, 'latencyMs' | 'rateLimitPerSecond'>): void {
