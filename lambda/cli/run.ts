@@ -162,7 +162,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
       `cycle ${reports[0]?.cycleId}: ${changes} change${changes === 1 ? '' : 's'} recorded, ` +
         `${delivery.published} notification${delivery.published === 1 ? '' : 's'} published` +
         `${delivery.failed > 0 ? `, ${delivery.failed} event(s) not delivered (retried next cycle)` : ''}` +
-        `${failures > 0 ? `, ${failures} scope(s) failed` : ''}`,
+        `${failures > 0 ? `, ${failures} poll failure(s) (retried next cycle)` : ''}`,
     );
     io.out(`  poll: ${describeCalls(pollCalls)} (${writeCount(pollCalls)} DynamoDB item writes)`);
     if (options.once) return delivery.failed > 0 || failures > 0 || reacted.failed > 0 ? 1 : 0;

@@ -19,6 +19,8 @@ import { takeUntilKnown } from './watermark';
 export interface ScopeFailure {
   readonly scope: string;
   readonly kind: Kind;
+  /** The one resource whose recording failed; absent when the whole scope failed. */
+  readonly resource?: string;
   readonly error: string;
 }
 
@@ -234,11 +236,14 @@ export class PollCycle {
           }
         } catch (error) {
           complete = false;
+          const fields = errorFields(error);
           this.log.error('Recording a resource failed; it is retried next cycle', {
             arn: observation.arn,
             cycleId: this.cycleId,
-            ...errorFields(error),
+            ...fields,
           });
+          // Reported too, so the CLI's exit code and the metrics see it, not only the log.
+          this.failures.push({ scope: scope.arn, kind, resource: observation.arn, error: String(fields.error) });
         }
       }
     }
