@@ -7,7 +7,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Settings } from '../../lambda/core/settings';
 import { CHANGE_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
-import type { HistoryTable } from './history-table';
+import { type HistoryTable, RECORDER_ACTIONS } from './history-table';
 import { acknowledgeKeyActionFamilies } from './key-grants';
 import { consumeTableStream } from './table-stream-consumer';
 import { VigilFunction } from './vigil-function';
@@ -61,17 +61,8 @@ export class Accountant extends Construct {
     this.function = fn.function;
     this.logGroup = fn.logGroup;
 
-    // Budget totals and events are written in one transaction
-    // (TransactWriteItems), which is authorised by the Put, Update and
-    // ConditionCheck actions it contains.
-    props.history.grantItems(fn.role, [
-      'dynamodb:Query',
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:ConditionCheckItem',
-    ]);
+    // Budget totals and events are written in one transaction, like changes.
+    props.history.grantItems(fn.role, RECORDER_ACTIONS);
 
     const stream = consumeTableStream(this, {
       fn,

@@ -15,7 +15,7 @@ import {
   DEADLINE_TASK_EVENT_TYPES,
 } from '../../lambda/observe/deadline/event-types';
 import { type DeadlineReadAction, DeadlineReadPolicy, deadlineEnvironment, deployTimeFarmIds } from './deadline-access';
-import type { HistoryTable } from './history-table';
+import { type HistoryTable, RECORDER_ACTIONS } from './history-table';
 import { acknowledgeKeyActionFamilies } from './key-grants';
 import { VigilFunction } from './vigil-function';
 
@@ -150,18 +150,7 @@ export class DeadlineIngest extends Construct {
     this.function = fn.function;
     this.logGroup = fn.logGroup;
 
-    props.history.grantItems(
-      fn.role,
-      [
-        'dynamodb:Query',
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:ConditionCheckItem',
-      ],
-      { indexes: true },
-    );
+    props.history.grantItems(fn.role, RECORDER_ACTIONS, { indexes: true });
     // Sending to the dead-letter queue (sqs:SendMessage, added by Lambda's
     // dead-letter configuration) needs its key: what an SQS producer uses.
     this.deadLetterQueueKey.grant(fn.role, 'kms:GenerateDataKey', 'kms:Decrypt');

@@ -4,7 +4,7 @@ import { type LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Settings } from '../../lambda/core/settings';
 import { type DeadlineReadAction, DeadlineReadPolicy, deadlineEnvironment } from './deadline-access';
-import type { HistoryTable } from './history-table';
+import { type HistoryTable, RECORDER_ACTIONS } from './history-table';
 import { acknowledgeKeyActionFamilies } from './key-grants';
 import { pollerTimeout, pollSchedule } from './poll-schedule';
 import { VigilFunction } from './vigil-function';
@@ -75,18 +75,7 @@ export class DeadlinePoller extends Construct {
     this.function = fn.function;
     this.logGroup = fn.logGroup;
 
-    props.history.grantItems(
-      fn.role,
-      [
-        'dynamodb:Query',
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:ConditionCheckItem',
-      ],
-      { indexes: true },
-    );
+    props.history.grantItems(fn.role, RECORDER_ACTIONS, { indexes: true });
     acknowledgeKeyActionFamilies(fn.defaultPolicy(), 'DynamoDB write', "the history table's key");
 
     this.deadlineRead = new DeadlineReadPolicy(this, 'DeadlineRead', {

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { Settings } from '../../lambda/core/settings';
 import { DEVICE_FARM_REGION } from '../../lambda/observe/device-farm/region';
 import { deviceFarmArn } from './device-farm-arns';
-import type { HistoryTable } from './history-table';
+import { type HistoryTable, RECORDER_ACTIONS } from './history-table';
 import { acknowledgeKeyActionFamilies } from './key-grants';
 import { pollerTimeout, pollSchedule } from './poll-schedule';
 import { VigilFunction } from './vigil-function';
@@ -77,18 +77,7 @@ export class DeviceFarmPoller extends Construct {
     this.function = fn.function;
     this.logGroup = fn.logGroup;
 
-    props.history.grantItems(
-      fn.role,
-      [
-        'dynamodb:Query',
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:ConditionCheckItem',
-      ],
-      { indexes: true },
-    );
+    props.history.grantItems(fn.role, RECORDER_ACTIONS, { indexes: true });
 
     // Its own policy, so the acknowledgements below cover these statements only.
     const deviceFarmRead = new Policy(this, 'DeviceFarmRead', {

@@ -24,6 +24,20 @@ export type ItemAction =
 /** The name of one of the table's global secondary indexes. */
 export type GlobalIndexName = (typeof GLOBAL_INDEXES)[number]['name'];
 
+/**
+ * What a recorder needs: read the latest state, and write a change as one
+ * transaction (TransactWriteItems is authorised by the Put, Update and
+ * ConditionCheck actions it contains).
+ */
+export const RECORDER_ACTIONS: readonly ItemAction[] = [
+  'dynamodb:Query',
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:ConditionCheckItem',
+];
+
 const WRITE_ACTIONS: ReadonlySet<ItemAction> = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
 
 /** What reading items needs from the table's key (as CDK's own table grants). */

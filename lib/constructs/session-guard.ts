@@ -13,7 +13,7 @@ import { DEVICE_FARM_REGION } from '../../lambda/observe/device-farm/region';
 import { SESSION_CHANGE_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import { ACTIVE_INDEX } from '../../lambda/record/table-schema';
 import { deployTimeProjectIds, deviceFarmArn } from './device-farm-arns';
-import type { HistoryTable } from './history-table';
+import { type HistoryTable, RECORDER_ACTIONS } from './history-table';
 import { acknowledgeKeyActionFamilies } from './key-grants';
 import { consumeTableStream } from './table-stream-consumer';
 import { VigilFunction } from './vigil-function';
@@ -101,14 +101,7 @@ export class SessionGuard extends Construct {
 
     // A guard event is written in one transaction (TransactWriteItems) with
     // the record of what was done, authorised by the actions it contains.
-    props.history.grantItems(fn.role, [
-      'dynamodb:Query',
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:ConditionCheckItem',
-    ]);
+    props.history.grantItems(fn.role, RECORDER_ACTIONS);
     // The scheduled check finds running sessions through the sparse `active`
     // index (latest items of resources that can still change); nothing else
     // on any index.
