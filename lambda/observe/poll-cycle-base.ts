@@ -6,7 +6,7 @@
  * The sources (device-farm/, deadline/) decide what to list and how to map it.
  */
 import { mapBounded } from '../core/concurrency';
-import { errorFields, type Log } from '../core/log';
+import { errorFields, type Log, withFields } from '../core/log';
 import { type Kind, type Observation, SERVICE_NAMES, type Service } from '../core/observation';
 import { GONE_STATUS, isTerminal } from '../core/status';
 import type { ChangeEvent, StoredState } from '../record/change-event';
@@ -89,10 +89,13 @@ export class PollCycle {
   private readonly failures: ScopeFailure[] = [];
   private readonly counts = { observed: 0, unchanged: 0, stale: 0, malformed: 0 };
 
+  /** Every line it writes carries the cycle id and the service, so one cycle's lines can be found together. */
+  readonly log: Log;
+
   private constructor(
     readonly service: Service,
     readonly store: StateStore,
-    readonly log: Log,
+    log: Log,
     readonly now: Clock,
     private readonly cursors: Map<string, Cursor>,
     private readonly active: Map<string, Map<string, StoredState>>,
@@ -100,6 +103,7 @@ export class PollCycle {
     const start = now();
     this.cycleId = newCycleId(start);
     this.startedAt = start.toISOString();
+    this.log = withFields(log, { cycleId: this.cycleId, service });
   }
 
   /** Starts a cycle: loads what is active and the cursors of `service` (two Queries). */

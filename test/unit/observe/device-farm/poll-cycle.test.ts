@@ -288,6 +288,11 @@ describe('pollDeviceFarm', () => {
     expect(store.cursors.has(`devicefarm|${SHOP.arn}|run`)).toBe(false);
     expect(store.cursors.has(`devicefarm|${ADMIN.arn}|run`)).toBe(true);
     expect(log.messages('error')).toEqual(['Polling a Device Farm scope failed; the other scopes went on']);
+    expect(log.lines.find((l) => l.level === 'error')?.extra).toMatchObject({
+      cycleId: report.cycleId,
+      service: 'devicefarm',
+      scope: SHOP.arn,
+    });
   });
 
   it.each([
