@@ -76,7 +76,8 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 function renderValue(value: unknown): string {
   if (value === undefined) return 'missing';
   const json = JSON.stringify(value);
-  const shown = json === undefined ? String(value) : json;
+  // A webhook URL pasted into the wrong field must not reach synth output or CI logs.
+  const shown = (json === undefined ? String(value) : json).replace(/(hooks\.slack\.com)\/[^"\s]*/gi, '$1/****');
   return `is ${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}`;
 }
 

@@ -1,0 +1,93 @@
+/**
+ * The bad inputs a user or AWS can hand Vigil, each with the exact error it
+ * gets: the table in the README's "Bad input" section is this file. Config
+ * errors stop synth before anything is created; the others are reported and
+ * lose nothing already recorded (their own modules' tests show the rest).
+ */
+
+import { safeSubject } from '../../lambda/deliver/format';
+import { validateSlackWebhookUrl } from '../../lambda/deliver/slack/webhook';
+import { readEvents, type StreamRecordInput } from '../../lambda/deliver/stream-events';
+import { parseConfig } from '../../lib/config';
+
+/** The message `attempt` throws. */
+function errorOf(attempt: () => unknown): string {
+  try {
+    attempt();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+const config = (input: unknown) => errorOf(() => parseConfig(input, 'vigil.config.json'));
+const ACCEPTED_URLS =
+  'Accepted: https://hooks.slack.com/services/T…/B…/… (an incoming webhook), or https://hooks.slack.com/workflows/… or https://hooks.slack.com/triggers/… (a Workflow Builder webhook).';
+
+describe('bad input', () => {
+  it.each<[string, () => string, string]>([
+    [
+      'a poll interval out of range',
+      () => config({ deviceFarm: { pollMinutes: 0 } }),
+      'vigil.config.json: deviceFarm.pollMinutes is 0; expected a whole number from 1 to 60',
+    ],
+    [
+      'a misspelt job result',
+      () => config({ rules: { jobResults: ['FAIL'] } }),
+      'vigil.config.json: rules.jobResults[0] is "FAIL"; expected one of PASSED, WARNED, FAILED, SKIPPED, ERRORED, STOPPED',
+    ],
+    [
+      'a misspelt setting',
+      () => config({ deviceFarm: { projets: [] } }),
+      'vigil.config.json: deviceFarm.projets is not a known setting; expected one of the known settings: enabled, projects, pollMinutes',
+    ],
+    [
+      'an email that is not an address',
+      () => config({ notifications: { emails: ['not-an-address'] } }),
+      'vigil.config.json: notifications.emails[0] is "not-an-address"; expected an email address like team@example.com',
+    ],
+    [
+      'a webhook URL where the secret name goes (the URL is masked)',
+      () =>
+        config({
+          channels: [
+            { name: 'mobile-ci', type: 'slack', secretName: 'https://hooks.slack.com/services/T0AAA/B0BBB/token' },
+          ],
+        }),
+      'vigil.config.json: channels[0].secretName is "https://hooks.slack.com/****"; expected the name of an existing Secrets Manager secret holding the webhook URL, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL itself)',
+    ],
+    [
+      'a webhook URL that is not Slack’s',
+      () => errorOf(() => validateSlackWebhookUrl('https://example.com/services/T0BAD0001/B0BAD0001/token')),
+      `Slack webhook URL https://example.com/services/T0BAD0001/B0BAD0001/**** is not accepted: its host is example.com, not hooks.slack.com. ${ACCEPTED_URLS}`,
+    ],
+    [
+      'a Slack webhook over http',
+      () => errorOf(() => validateSlackWebhookUrl('http://hooks.slack.com/services/T0BAD0001/B0BAD0001/token')),
+      `Slack webhook URL http://hooks.slack.com/services/T0BAD0001/B0BAD0001/**** is not accepted: it uses http, not https. ${ACCEPTED_URLS}`,
+    ],
+    [
+      'a stream record that is not a Vigil event (skipped and logged; the batch goes on)',
+      () => {
+        const record: StreamRecordInput = {
+          eventName: 'INSERT',
+          dynamodb: { SequenceNumber: '7', NewImage: { entity: { S: 'event' }, eventId: { S: 'x' } } },
+        };
+        return JSON.stringify(readEvents([record]).rejected);
+      },
+      '[{"sequenceNumber":"7","reason":"eventType: undefined is not an event type Vigil writes"}]',
+    ],
+    [
+      'a run name too long for a subject (cut, never refused)',
+      () => safeSubject(`FAILED: run ${'nightly-'.repeat(20)}`),
+      `FAILED: run ${'nightly-'.repeat(10)}nightl…`,
+    ],
+    [
+      'non-ASCII names (kept as they are)',
+      () => safeSubject('FAILED: run 夜間テスト 🚀 (2 of 4 jobs did not pass)'),
+      'FAILED: run 夜間テスト 🚀 (2 of 4 jobs did not pass)',
+    ],
+  ])('answers %s with a message that names it', (_input, attempt, expected) => {
+    expect(attempt()).toBe(expected);
+  });
+});
