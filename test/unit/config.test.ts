@@ -173,12 +173,12 @@ describe('loadConfig', () => {
     [
       'a webhook URL where the secret name goes',
       '{ "channels": [{ "name": "mobile-ci", "type": "slack", "secretName": "https://hooks.slack.com/services/T0/B0/XYZ" }] }',
-      'vigil.config.json: channels[0].secretName is "https://hooks.slack.com/services/T0/B0/XYZ"; expected the name of an existing Secrets Manager secret holding the webhook URL, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL itself)',
+      'vigil.config.json: channels[0].secretName is "https://hooks.slack.com/****"; expected the name of an existing Secrets Manager secret holding the webhook URL, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL itself)',
     ],
     [
       'a webhook URL without its scheme where the secret name goes',
       '{ "channels": [{ "name": "mobile-ci", "type": "slack", "secretName": "hooks.slack.com/services/T0/B0/XYZ" }] }',
-      'vigil.config.json: channels[0].secretName is "hooks.slack.com/services/T0/B0/XYZ"; expected the name of an existing Secrets Manager secret holding the webhook URL, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL itself)',
+      'vigil.config.json: channels[0].secretName is "hooks.slack.com/****"; expected the name of an existing Secrets Manager secret holding the webhook URL, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL itself)',
     ],
     [
       'a channel name with capitals or spaces',
