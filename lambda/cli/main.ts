@@ -13,6 +13,7 @@ import {
   createSnsClient,
 } from '../clients/aws-clients';
 import { ConfigError, UsageError } from '../core/errors';
+import { digestDepsOver } from '../react/digest/deps';
 import { writeDigest } from '../react/digest/write';
 import { DynamoBudgetLedger } from '../record/budget-ledger';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
@@ -150,23 +151,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       if (values.date !== undefined && !/^\d{4}-\d\d-\d\d$/.test(values.date)) {
         throw new UsageError(`--date ${JSON.stringify(values.date)} is not a day; expected YYYY-MM-DD`);
       }
-      const store = new DynamoHistoryStore({
-        client: documents,
-        tableName: table,
-        retentionDays: settings.history.eventRetentionDays,
-      });
-      const event = await writeDigest(
-        {
-          reader: store,
-          writer: store,
-          budgetLedger: new DynamoBudgetLedger(documents, table),
-          guardLedger: new DynamoGuardLedger(documents, table),
-          budgets: settings.budgets,
-          guard: settings.guard,
-          log: consoleLog(io.err),
-        },
-        values.date,
-      );
+      const event = await writeDigest(digestDepsOver(documents, table, settings, consoleLog(io.err)), values.date);
       io.out(
         event === undefined
           ? 'The digest for that day was already written.'
