@@ -17,7 +17,6 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { ensureTable } from '../../lambda/cli/ensure-table';
 import { createDocumentClient, createDynamoClient } from '../../lambda/clients/aws-clients';
-import type { Log } from '../../lambda/core/log';
 import type { JobBrief } from '../../lambda/core/observation';
 import type { Notification } from '../../lambda/deliver/compose';
 import type { SlackMessage } from '../../lambda/deliver/slack/blocks';
@@ -28,6 +27,7 @@ import { budgetThreshold, jobFailed, notify, runFailed, sqsBodyOf } from '../uni
 import { slackLimitViolations } from '../unit/deliver/slack/slack-limits';
 import { jobArn } from '../unit/support/arns';
 import { counters, runFinished } from '../unit/support/builders';
+import { MemoryLog } from '../unit/support/fakes';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vigil/slack-AbCdEf';
 const CHANNEL = '#mobile-ci';
@@ -115,13 +115,7 @@ describe('Slack forwarder', () => {
   it('delivers each message exactly once through 429, 500 and retried batches, shortens a long one, and never logs the webhook', async () => {
     // Arrange
     const asked: number[] = [];
-    const logged: string[] = [];
-    const record =
-      (level: string) =>
-      (message: string, fields?: Record<string, unknown>): void => {
-        logged.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-      };
-    const log: Log = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+    const log = new MemoryLog();
     const fakeUrl = slack.url;
     const handler = makeHandler(
       forwarderDeps({
@@ -193,28 +187,23 @@ describe('Slack forwarder', () => {
     expect(typeof marker.Item?.expiresAt).toBe('number');
 
     // The 429 and 500 were logged; the webhook's secret token never was.
-    expect(logged.filter((line) => line.startsWith('error '))).toHaveLength(0); // retried within the post, not failed
-    expect(logged.filter((line) => line.startsWith('warn ')).map((line) => line.split(' {')[0])).toEqual([
-      'warn Slack rate-limited the webhook; waiting as asked',
-      'warn Slack answered with a server error; retrying',
+    expect(log.messages('error')).toEqual([]); // retried within the post, not failed
+    expect(log.messages('warn')).toEqual([
+      'Slack rate-limited the webhook; waiting as asked',
+      'Slack answered with a server error; retrying',
     ]);
-    expect(logged.filter((line) => line.includes('localsecret'))).toEqual([]);
+    expect(log.lines.filter((line) => JSON.stringify(line).includes('localsecret'))).toEqual([]);
   });
 
   it('keeps a message whose secret holds a URL that is not a Slack webhook, and logs why without the token', async () => {
     // Arrange
-    const logged: string[] = [];
-    const record =
-      (level: string) =>
-      (message: string, fields?: Record<string, unknown>): void => {
-        logged.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-      };
+    const log = new MemoryLog();
     const handler = makeHandler(
       forwarderDeps({
         secretArn: SECRET_ARN,
         tableName,
         channel: '#wrong-url',
-        log: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
+        log,
         documentClient: documents,
         readSecret: async () => 'https://example.com/services/T0BAD0001/B0BAD0001/topsecrettoken',
         sleep: async () => {},
@@ -228,11 +217,11 @@ describe('Slack forwarder', () => {
     // Assert: failed back to SQS (retried, then the dead-letter queue), nothing posted, token masked.
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-bad' }] });
     expect(slack.received.length).toBe(posts);
-    const errors = logged.filter((line) => line.startsWith('error '));
+    const errors = log.lines.filter((line) => line.level === 'error');
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain(
+    expect(JSON.stringify(errors[0])).toContain(
       'Slack webhook URL https://example.com/services/T0BAD0001/B0BAD0001/**** is not accepted',
     );
-    expect(logged.filter((line) => line.includes('topsecrettoken'))).toEqual([]);
+    expect(log.lines.filter((line) => JSON.stringify(line).includes('topsecrettoken'))).toEqual([]);
   });
 });
