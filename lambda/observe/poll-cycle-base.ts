@@ -150,7 +150,6 @@ export class PollCycle {
     this.log.warn('An API item came without an identity; it cannot be recorded', {
       scope,
       kind,
-      cycleId: this.cycleId,
     });
   }
 
@@ -171,10 +170,8 @@ export class PollCycle {
       if (result.status === 'fulfilled' || unit === undefined) return;
       const fields = errorFields(result.reason);
       this.log.error(`Polling a ${SERVICE_NAMES[this.service]} scope failed; the other scopes went on`, {
-        service: this.service,
         scope: unit.scope,
         kind: unit.kind,
-        cycleId: this.cycleId,
         ...fields,
       });
       this.failures.push({ scope: unit.scope, kind: unit.kind, error: String(fields.error) });
@@ -243,7 +240,6 @@ export class PollCycle {
           const fields = errorFields(error);
           this.log.error('Recording a resource failed; it is retried next cycle', {
             arn: observation.arn,
-            cycleId: this.cycleId,
             ...fields,
           });
           // Reported too, so the CLI's exit code and the metrics see it, not only the log.
