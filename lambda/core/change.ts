@@ -6,8 +6,8 @@ import type { Counters, Minutes, Observation } from './observation';
 
 /**
  * The fields whose change is recorded. Anything else (names, messages) rides
- * along. `counters` covers Device Farm test counters and Deadline task
- * counts; `lifecycle` is a Deadline job's lifecycle status.
+ * along. `counters` covers Device Farm test counters, a run's completed and
+ * total jobs, and Deadline task counts; `lifecycle` is a Deadline job's lifecycle status.
  */
 export type ChangeField = 'status' | 'result' | 'counters' | 'minutes' | 'lifecycle';
 
@@ -45,6 +45,8 @@ export function changedFields(previous: Observation | undefined, next: Observati
   if (previous.result !== next.result) fields.push('result');
   if (
     !sameCounters(previous.counters, next.counters) ||
+    previous.jobCounts?.completed !== next.jobCounts?.completed ||
+    previous.jobCounts?.total !== next.jobCounts?.total ||
     !sameCounts(previous.deadline?.taskRunStatusCounts, next.deadline?.taskRunStatusCounts)
   ) {
     fields.push('counters');

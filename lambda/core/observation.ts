@@ -85,6 +85,12 @@ export interface JobBrief {
  */
 export const LISTED_JOBS_LIMIT = 25;
 
+/** A run's `completedJobs` and `totalJobs`. */
+export interface JobCounts {
+  readonly completed: number;
+  readonly total: number;
+}
+
 /** The state of a run's jobs, computed when the run's jobs are listed. */
 export interface JobSummary {
   readonly total: number;
@@ -153,6 +159,13 @@ export interface Observation {
   readonly message?: string;
   /** For runs: their jobs' outcome, when the jobs were listed this cycle. */
   readonly jobSummary?: JobSummary;
+  /**
+   * For runs: how many of their jobs have completed, as the run's own
+   * listing says. A change is a `counters` change: it is what tells the
+   * poller a job finished even when the run's test counters and minutes
+   * did not move (a job that errored before any test ran).
+   */
+  readonly jobCounts?: JobCounts;
   /** For Deadline Cloud jobs and sessions. */
   readonly deadline?: DeadlineDetail;
   /** When the API response carrying this state was received (ISO-8601 UTC). */

@@ -12,6 +12,7 @@ import { GONE_STATUS, isTerminal } from '../core/status';
 import type { ChangeEvent, StoredState } from '../record/change-event';
 import type { Cursor, StateStore } from '../record/history-store';
 import { type RecordOutcome, recordObservation } from '../record/recorder';
+import type { BoundSummary } from './adaptive-bound';
 import type { Clock, Page } from './page';
 import { takeUntilKnown } from './watermark';
 
@@ -40,6 +41,8 @@ export interface CycleReport {
   readonly malformed: number;
   readonly events: readonly ChangeEvent[];
   readonly failures: readonly ScopeFailure[];
+  /** How the bound on API calls in flight moved (see adaptive-bound.ts). */
+  readonly concurrency?: BoundSummary;
 }
 
 /** A container whose resources are polled together (a project, a queue). */
@@ -99,6 +102,7 @@ export class PollCycle {
     readonly now: Clock,
     private readonly cursors: Map<string, Cursor>,
     private readonly active: Map<string, Map<string, StoredState>>,
+    private readonly activeChildren: readonly StoredState[] = [],
   ) {
     const start = now();
     this.cycleId = newCycleId(start);
@@ -110,8 +114,12 @@ export class PollCycle {
   static async open(service: Service, store: StateStore, log: Log, now: Clock = () => new Date()): Promise<PollCycle> {
     const [activeStates, cursorList] = await Promise.all([store.loadActive(service), store.loadCursors(service)]);
     const active = new Map<string, Map<string, StoredState>>();
+    const children: StoredState[] = [];
     for (const s of activeStates) {
-      if (CHILD_KINDS.has(s.kind)) continue;
+      if (CHILD_KINDS.has(s.kind)) {
+        children.push(s);
+        continue;
+      }
       const key = scopeKey(s.scope, s.kind);
       const group = active.get(key) ?? new Map<string, StoredState>();
       group.set(s.arn, s);
@@ -124,6 +132,7 @@ export class PollCycle {
       now,
       new Map(cursorList.map((c) => [scopeKey(c.scope, c.kind), c])),
       active,
+      children,
     );
   }
 
@@ -140,6 +149,20 @@ export class PollCycle {
     return [...(this.active.get(scopeKey(scope, kind))?.values() ?? [])];
   }
 
+  /**
+   * Children (a run's jobs, a Deadline job's sessions) still active in the
+   * index, of one project or queue, by parent ARN. They are normally polled
+   * with their parent; this finds the ones whose parent finished first.
+   */
+  activeChildrenOf(project: string, kind: Kind): Map<string, StoredState[]> {
+    const byParent = new Map<string, StoredState[]>();
+    for (const child of this.activeChildren) {
+      if (child.kind !== kind || child.project.arn !== project) continue;
+      byParent.set(child.scope, [...(byParent.get(child.scope) ?? []), child]);
+    }
+    return byParent;
+  }
+
   cursor(scope: string, kind: Kind): Cursor | undefined {
     return this.cursors.get(scopeKey(scope, kind));
   }
@@ -153,6 +176,17 @@ export class PollCycle {
     });
   }
 
+  /**
+   * Logs and reports a resource that could not be recorded (retried next
+   * cycle): reported too, so the CLI's exit code and the metrics see it,
+   * not only the log.
+   */
+  failed(where: { scope: string; kind: Kind; resource: string }, error: unknown): void {
+    const fields = errorFields(error);
+    this.log.error('Recording a resource failed; it is retried next cycle', { arn: where.resource, ...fields });
+    this.failures.push({ ...where, error: String(fields.error) });
+  }
+
   /** Records one observation and keeps the cycle's counts. */
   async record(stored: StoredState | undefined, observation: Observation, baseline: boolean): Promise<RecordOutcome> {
     this.counts.observed++;
@@ -162,7 +196,12 @@ export class PollCycle {
     return outcome;
   }
 
-  /** Runs every unit with at most `concurrency` at once; a failing unit is logged and reported, never thrown. */
+  /**
+   * Runs every unit with at most `concurrency` at once; a failing unit is
+   * logged and reported, never thrown. The API calls the units make are
+   * bounded separately (the sources gate their client with an AdaptiveBound),
+   * so `concurrency` only needs to keep enough units going to fill that bound.
+   */
   async runScopes(units: readonly ScopeUnit[], concurrency: number): Promise<void> {
     const settled = await mapBounded(units, concurrency, (unit) => unit.run());
     settled.forEach((result, index) => {
@@ -178,8 +217,9 @@ export class PollCycle {
     });
   }
 
-  report(projects: number): CycleReport {
+  report(projects: number, concurrency?: BoundSummary): CycleReport {
     return {
+      ...(concurrency === undefined ? {} : { concurrency }),
       service: this.service,
       cycleId: this.cycleId,
       startedAt: this.startedAt,
@@ -237,13 +277,7 @@ export class PollCycle {
           }
         } catch (error) {
           complete = false;
-          const fields = errorFields(error);
-          this.log.error('Recording a resource failed; it is retried next cycle', {
-            arn: observation.arn,
-            ...fields,
-          });
-          // Reported too, so the CLI's exit code and the metrics see it, not only the log.
-          this.failures.push({ scope: scope.arn, kind, resource: observation.arn, error: String(fields.error) });
+          this.failed({ scope: scope.arn, kind, resource: observation.arn }, error);
         }
       }
     }

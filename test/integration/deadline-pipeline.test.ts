@@ -140,4 +140,36 @@ describe('Deadline Cloud pipeline', () => {
     // Sessions are recorded before their job, so the job's event can be read with them in place.
     expect(report.events.at(-1)?.kind).toBe('deadline-job');
   });
+
+  it('follows the sessions still active when their job finished until they end, then stops listing them', async () => {
+    // The job FAILED at step 2; one session ENDED only at step 3, the UPDATE_FAILED one at step 4.
+    const scenario = twoSessionJobScenario(START);
+    const sessions = scenario.farms[0]?.queues[0]?.jobs[0]?.sessions ?? [];
+    const late = sessions.find((s) => s.id === IDS.endedSession);
+    const failed = sessions.find((s) => s.id === IDS.failedSession);
+    if (late === undefined || failed === undefined) throw new Error('scenario changed: sessions missing');
+    late.timeline = [
+      { step: 1, lifecycleStatus: 'STARTED' },
+      { step: 3, lifecycleStatus: 'ENDED' },
+    ];
+    failed.timeline = [...failed.timeline, { step: 4, lifecycleStatus: 'ENDED', logError: TWO_SESSION_LOG_ERROR }];
+    harness = await startHarness({ deadline: scenario });
+    const deadline = harness.deadline as NonNullable<Harness['deadline']>;
+    const listSessionsAt: number[] = [];
+    for (let step = 0; step <= 5; step++) {
+      deadline.setStep(step);
+      const before = deadline.calls.ListSessions ?? 0;
+      await harness.cycle();
+      listSessionsAt.push((deadline.calls.ListSessions ?? 0) - before);
+    }
+
+    const store = harness.store;
+    const statuses = async (id: string) =>
+      changesOf(await store.timeline(`${JOB}/session/${id}`)).map((t) => t.to.status);
+    expect(await statuses(IDS.endedSession)).toEqual(['STARTED', 'ENDED']);
+    expect(await statuses(IDS.failedSession)).toEqual(['STARTED', 'UPDATE_FAILED', 'ENDED']);
+    expect((await harness.store.loadActive('deadline')).map((s) => s.arn)).toEqual([]);
+    // Step 1: new job; 2: the job changed; 3 and 4: sessions still active; 5: nothing left to follow.
+    expect(listSessionsAt).toEqual([0, 1, 1, 1, 1, 0]);
+  });
 });

@@ -48,16 +48,19 @@ export async function* jobPages(
   }
 }
 
+/** Every session of a job; undefined when the job is gone (ResourceNotFoundException). */
 export async function listSessions(
   client: DeadlineClient,
   ids: { farmId: string; queueId: string; jobId: string },
   now: Clock,
-): Promise<Page<SessionSummary>> {
-  const sessions: SessionSummary[] = [];
-  for await (const page of paginateListSessions({ client, pageSize: PAGE_SIZE }, ids)) {
-    sessions.push(...(page.sessions ?? []));
-  }
-  return { items: sessions, at: now() };
+): Promise<Page<SessionSummary> | undefined> {
+  return orMissing(async () => {
+    const sessions: SessionSummary[] = [];
+    for await (const page of paginateListSessions({ client, pageSize: PAGE_SIZE }, ids)) {
+      sessions.push(...(page.sessions ?? []));
+    }
+    return { items: sessions, at: now() };
+  });
 }
 
 /** Reads one resource; undefined when Deadline answers ResourceNotFoundException (deleted). */

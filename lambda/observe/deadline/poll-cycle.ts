@@ -18,8 +18,9 @@ import type { DeadlineSettings, Settings } from '../../core/settings';
 import { isTerminal } from '../../core/status';
 import type { StoredState } from '../../record/change-event';
 import type { StateStore } from '../../record/history-store';
+import { AdaptiveBound, gateClient } from '../adaptive-bound';
 import type { Clock } from '../page';
-import { type CycleReport, matchesAny, PollCycle, type ScopeUnit } from '../poll-cycle-base';
+import { type CycleReport, goneObservation, matchesAny, PollCycle, type ScopeUnit } from '../poll-cycle-base';
 import { type DeadlineLocation, parseJobArn, queueArn } from './arns';
 import { deadlineJobObservation, deadlineSessionObservation, type QueueRef } from './map';
 import { getJob, getSession, jobPages, listFarms, listQueues, listSessions } from './pages';
@@ -33,11 +34,15 @@ export interface DeadlinePollDeps {
   readonly location: DeadlineLocation;
   /** @default () => new Date() */
   readonly now?: Clock;
-  /** Queues polled at once. @default 4 */
+  /**
+   * API calls in flight when the cycle starts; the bound then halves when
+   * Deadline Cloud throttles and grows while it does not (adaptive-bound.ts).
+   * @default 4
+   */
   readonly concurrency?: number;
+  /** Most API calls in flight, however well the API answers. @default 16 */
+  readonly maxConcurrency?: number;
 }
-
-const DEFAULT_CONCURRENCY = 4;
 
 const iso = (date: Date | undefined) => date?.toISOString();
 
@@ -73,18 +78,21 @@ export async function selectedQueues(client: DeadlineClient, settings: DeadlineS
 /** Runs one poll cycle over every selected queue. Never throws for one queue's failure. */
 export async function pollDeadline(deps: DeadlinePollDeps): Promise<CycleReport> {
   const cycle = await PollCycle.open('deadline', deps.store, deps.log, deps.now);
-  const queues = await selectedQueues(deps.client, deps.settings.deadline, deps.location);
+  const bound = new AdaptiveBound({ initial: deps.concurrency, max: deps.maxConcurrency });
+  const gated = { ...deps, client: gateClient(deps.client, bound) };
+  const queues = await selectedQueues(gated.client, deps.settings.deadline, deps.location);
   const units: ScopeUnit[] = queues.map((queue) => ({
     scope: queue.arn,
     kind: 'deadline-job',
-    run: () => pollQueue(cycle, deps, queue),
+    run: () => pollQueue(cycle, gated, queue),
   }));
-  await cycle.runScopes(units, deps.concurrency ?? DEFAULT_CONCURRENCY);
-  return cycle.report(queues.length);
+  await cycle.runScopes(units, bound.max);
+  return cycle.report(queues.length, bound.summary());
 }
 
 async function pollQueue(cycle: PollCycle, deps: DeadlinePollDeps, queue: QueueRef): Promise<void> {
   const { client, location } = deps;
+  const handled = new Set<string>();
   await cycle.pollListed(queue, {
     kind: 'deadline-job',
     pages: jobPages(client, queue.farmId, queue.queueId, cycle.now),
@@ -95,8 +103,42 @@ async function pollQueue(cycle: PollCycle, deps: DeadlinePollDeps, queue: QueueR
       const ids = parseJobArn(arn);
       return ids === undefined ? undefined : getJob(client, ids);
     },
-    handle: (stored, observation, baseline) => recordJob(cycle, client, stored, observation, baseline),
+    handle: async (stored, observation, baseline) => {
+      handled.add(observation.arn);
+      await recordJob(cycle, client, stored, observation, baseline);
+    },
   });
+  await pollSessionsOfFinishedJobs(cycle, client, queue, handled);
+}
+
+/**
+ * A job can finish while some of its sessions are still ending. The job is
+ * then recorded as finished and skipped by later cycles, so its sessions
+ * still active in the index are listed here until they end (one ListSessions
+ * per such job per cycle, and one GetItem for the job's stored state).
+ */
+async function pollSessionsOfFinishedJobs(
+  cycle: PollCycle,
+  client: DeadlineClient,
+  queue: QueueRef,
+  handled: ReadonlySet<string>,
+): Promise<void> {
+  for (const [jobArn, sessions] of cycle.activeChildrenOf(queue.arn, 'deadline-session')) {
+    if (handled.has(jobArn)) continue;
+    try {
+      const job = await cycle.store.getLatest(queue.arn, 'deadline-job', jobArn);
+      if (job === undefined) {
+        cycle.log.warn('Active sessions of a job that was never recorded; they are left as they are', {
+          job: jobArn,
+          sessions: sessions.length,
+        });
+        continue;
+      }
+      await recordSessions(cycle, client, job, job, false);
+    } catch (error) {
+      cycle.failed({ scope: queue.arn, kind: 'deadline-session', resource: jobArn }, error);
+    }
+  }
 }
 
 /**
@@ -135,6 +177,14 @@ export async function recordSessions(
     storedJob === undefined
       ? new Map<string, StoredState>()
       : new Map((await cycle.store.loadScope(job.arn)).map((s) => [s.arn, s]));
+  if (page === undefined) {
+    // The job was deleted: its sessions will never be listed again.
+    const at = cycle.now().toISOString();
+    for (const session of stored.values()) {
+      if (session.terminal !== true) await cycle.record(session, goneObservation(session, at), baseline);
+    }
+    return;
+  }
   for (const summary of page.items) {
     const brief = deadlineSessionObservation(summary, job, page.at.toISOString());
     if (brief === undefined) {

@@ -110,6 +110,10 @@ export function runObservation(run: Run, project: ProjectRef, observedAt: string
     ...base('run', { ...run, arn: run.arn }, project.arn, project, observedAt),
     counters: counters(run.counters),
     minutes: deviceMinutes(run.deviceMinutes),
+    jobCounts:
+      typeof run.completedJobs === 'number' && typeof run.totalJobs === 'number'
+        ? { completed: run.completedJobs, total: run.totalJobs }
+        : undefined,
   });
 }
 

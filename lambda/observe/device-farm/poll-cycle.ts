@@ -9,15 +9,18 @@
  * - runs and remote access sessions are listed newest first only down to
  *   the scope's watermark; active ones not on those pages are read with Get;
  * - test grid sessions are listed with a creation-time filter;
- * - finished runs' jobs are never listed again.
+ * - finished runs' jobs are never listed again, and an unfinished run's
+ *   jobs only when the run's own listing changed.
  */
 import type { DeviceFarmClient, Project, RemoteAccessSession, Run, TestGridProject } from '@aws-sdk/client-device-farm';
+import { changedFields } from '../../core/change';
 import type { Log } from '../../core/log';
 import type { Observation } from '../../core/observation';
 import type { Settings } from '../../core/settings';
 import { GONE_STATUS, isTerminal } from '../../core/status';
 import type { StoredState } from '../../record/change-event';
 import type { StateStore } from '../../record/history-store';
+import { AdaptiveBound, gateClient } from '../adaptive-bound';
 import type { Clock } from '../page';
 import { type CycleReport, PollCycle, type ScopeRef, type ScopeUnit, selectByNameOrArn } from '../poll-cycle-base';
 import { jobObservation, remoteAccessObservation, runObservation, summarizeJobs, testGridObservation } from './map';
@@ -42,12 +45,15 @@ export interface DeviceFarmPollDeps {
   readonly log: Log;
   /** @default () => new Date() */
   readonly now?: Clock;
-  /** Scopes (project × kind) polled at once. @default 4 */
+  /**
+   * API calls in flight when the cycle starts; the bound then halves when
+   * Device Farm throttles and grows while it does not (adaptive-bound.ts).
+   * @default 4
+   */
   readonly concurrency?: number;
+  /** Most API calls in flight, however well the API answers. @default 16 */
+  readonly maxConcurrency?: number;
 }
-
-/** Default number of scopes polled concurrently: gentle on Device Farm's token bucket. */
-const DEFAULT_CONCURRENCY = 4;
 
 /** Margin subtracted from creation-time filters: the API's time granularity is seconds. */
 const FILTER_MARGIN_MS = 1000;
@@ -57,7 +63,9 @@ const iso = (date: Date | undefined) => date?.toISOString();
 /** Runs one poll cycle over every selected project. Never throws for one project's failure. */
 export async function pollDeviceFarm(deps: DeviceFarmPollDeps): Promise<CycleReport> {
   const cycle = await PollCycle.open('devicefarm', deps.store, deps.log, deps.now);
-  const [projects, gridProjects] = await Promise.all([listProjects(deps.client), listTestGridProjects(deps.client)]);
+  const bound = new AdaptiveBound({ initial: deps.concurrency, max: deps.maxConcurrency });
+  const client = gateClient(deps.client, bound);
+  const [projects, gridProjects] = await Promise.all([listProjects(client), listTestGridProjects(client)]);
   const wanted = deps.settings.deviceFarm.projects;
   const selected = selectByNameOrArn(projects, wanted, deps.log, 'Device Farm projects');
   const selectedGrid = selectByNameOrArn(gridProjects, wanted, deps.log, 'Device Farm projects', [
@@ -67,18 +75,18 @@ export async function pollDeviceFarm(deps: DeviceFarmPollDeps): Promise<CycleRep
 
   const units: ScopeUnit[] = [];
   for (const project of selected) {
-    units.push({ scope: project.arn, kind: 'run', run: () => pollRuns(cycle, deps.client, project) });
+    units.push({ scope: project.arn, kind: 'run', run: () => pollRuns(cycle, client, project) });
     units.push({
       scope: project.arn,
       kind: 'remote-access-session',
-      run: () => pollRemoteAccess(cycle, deps.client, project),
+      run: () => pollRemoteAccess(cycle, client, project),
     });
   }
   for (const project of selectedGrid) {
-    units.push({ scope: project.arn, kind: 'test-grid-session', run: () => pollTestGrid(cycle, deps.client, project) });
+    units.push({ scope: project.arn, kind: 'test-grid-session', run: () => pollTestGrid(cycle, client, project) });
   }
-  await cycle.runScopes(units, deps.concurrency ?? DEFAULT_CONCURRENCY);
-  return cycle.report(selected.length + selectedGrid.length);
+  await cycle.runScopes(units, bound.max);
+  return cycle.report(selected.length + selectedGrid.length, bound.summary());
 }
 
 async function pollRuns(cycle: PollCycle, client: DeviceFarmClient, project: ScopeRef & Project): Promise<void> {
@@ -91,15 +99,34 @@ async function pollRuns(cycle: PollCycle, client: DeviceFarmClient, project: Sco
     readOne: (arn) => getRun(client, arn),
     handle: async (stored, observation, baseline) => {
       // A run already finished when first seen by a baseline poll is history:
-      // its jobs are not listed. Otherwise every poll of an unfinished run
-      // lists its jobs, and the run is recorded after them with their summary.
-      const listJobsNow = !(baseline && isTerminal('run', observation.status)) && stored?.terminal !== true;
+      // its jobs are not listed. A run whose own listing (status, result,
+      // counters, completed jobs, minutes) is what was recorded is taken as
+      // evidence that its jobs did not finish or move either. Otherwise the
+      // run's jobs are listed, and the run is recorded after them with their
+      // summary.
+      const listJobsNow =
+        !(baseline && isTerminal('run', observation.status)) &&
+        stored?.terminal !== true &&
+        !unchangedRun(stored, observation);
       const withJobs = listJobsNow
         ? await pollJobs(cycle, client, project, observation, stored, baseline)
         : observation;
       await cycle.record(stored, withJobs, baseline);
     },
   });
+}
+
+/**
+ * True when the run was recorded before and its listing shows nothing new:
+ * its jobs are not listed, which keeps a quiet cycle at one page per project
+ * however many runs are in progress. A job finishing always shows in the
+ * run's listing (`completedJobs`), and tests passing or failing in a running
+ * job move the run's counters. What waits: a job's move between two
+ * unfinished statuses (PENDING → RUNNING) that changes none of these is
+ * recorded when the run next changes. No notice depends on that move.
+ */
+function unchangedRun(stored: StoredState | undefined, observation: Observation): boolean {
+  return stored !== undefined && stored.jobSummary !== undefined && changedFields(stored, observation).length === 0;
 }
 
 async function pollJobs(

@@ -269,6 +269,81 @@ describe('pollDeviceFarm', () => {
     });
   });
 
+  describe('a run in progress that was recorded with its jobs', () => {
+    const progress = (overrides: Partial<Run>) =>
+      run('r-live', 'p-shop', {
+        created: new Date('2026-11-21T07:50:00Z'),
+        totalJobs: 2,
+        completedJobs: 0,
+        counters: { total: 4, passed: 2, failed: 0, warned: 0, errored: 0, stopped: 0, skipped: 0 },
+        deviceMinutes: { total: 3, metered: 3, unmetered: 0 },
+        ...overrides,
+      });
+    const jobs = [job('00000', 'r-live', 'p-shop', {}), job('00001', 'r-live', 'p-shop', {})];
+
+    /** First cycle: the run is new, so its jobs are listed and the run is stored with their summary. */
+    async function arrange(): Promise<InMemoryStateStore> {
+      const store = new InMemoryStateStore();
+      deviceFarm.on(ListRunsCommand).resolves({ runs: [progress({})] });
+      deviceFarm.on(ListJobsCommand).resolves({ jobs });
+      await poll(store);
+      deviceFarm.resetHistory();
+      return store;
+    }
+
+    it('is not asked for its jobs, and nothing is read or written, when its listing is what was recorded', async () => {
+      // Arrange
+      const store = await arrange();
+
+      // Act
+      const { report, writes, reads } = await measured(store, { at: '2026-11-21T08:01:00.000Z' });
+
+      // Assert
+      expect(deviceFarm).not.toHaveReceivedCommand(ListJobsCommand);
+      expect(deviceFarm).toHaveReceivedCommandTimes(ListRunsCommand, 1);
+      expect(reads).toBe(0);
+      expect(writes).toBe(0);
+      expect(report.events).toEqual([]);
+    });
+
+    it('has its jobs listed when only completedJobs moved (a job that errored before any test ran)', async () => {
+      // Arrange
+      const store = await arrange();
+      deviceFarm.on(ListRunsCommand).resolves({ runs: [progress({ completedJobs: 1 })] });
+      deviceFarm.on(ListJobsCommand).resolves({
+        jobs: [job('00000', 'r-live', 'p-shop', { status: 'COMPLETED', result: 'ERRORED' }), jobs[1] as Job],
+      });
+
+      // Act
+      const report = await poll(store, { at: '2026-11-21T08:01:00.000Z' });
+
+      // Assert
+      expect(deviceFarm).toHaveReceivedCommandTimes(ListJobsCommand, 1);
+      expect(report.events.map((e) => `${e.kind} ${e.arn} ${e.changed.join(',')}`)).toEqual([
+        `job ${jobArn('00000', 'r-live', 'p-shop')} status,result`,
+        `run ${runArn('r-live', 'p-shop')} counters`,
+      ]);
+      expect(report.events[1]?.state.jobCounts).toEqual({ completed: 1, total: 2 });
+      expect(report.events[1]?.state.jobSummary?.byResult).toEqual({ ERRORED: 1, PENDING: 1 });
+    });
+
+    it('has its jobs listed when its test counters moved', async () => {
+      // Arrange
+      const store = await arrange();
+      deviceFarm.on(ListRunsCommand).resolves({
+        runs: [
+          progress({ counters: { total: 4, passed: 2, failed: 1, warned: 0, errored: 0, stopped: 0, skipped: 0 } }),
+        ],
+      });
+
+      // Act
+      await poll(store, { at: '2026-11-21T08:01:00.000Z' });
+
+      // Assert
+      expect(deviceFarm).toHaveReceivedCommandTimes(ListJobsCommand, 1);
+    });
+  });
+
   it('goes on with another project and names the failing one when one project’s ListRuns rejects', async () => {
     // Arrange
     const store = new InMemoryStateStore();

@@ -1,0 +1,108 @@
+import {
+  DeadlineClient,
+  GetJobCommand,
+  ListFarmsCommand,
+  ListJobsCommand,
+  ListQueuesCommand,
+  ListSessionsCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-deadline';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DEFAULT_SETTINGS, type Settings } from '../../../../lambda/core/settings';
+import { jobArn, queueArn, sessionKey } from '../../../../lambda/observe/deadline/arns';
+import { pollDeadline } from '../../../../lambda/observe/deadline/poll-cycle';
+import type { StoredState } from '../../../../lambda/record/change-event';
+import { InMemoryStateStore, MemoryLog } from '../../support/fakes';
+
+const deadline = mockClient(DeadlineClient);
+const client = new DeadlineClient({ region: 'us-west-2' });
+
+const LOCATION = { region: 'us-west-2', accountId: '111122223333' };
+const FARM = `farm-${'a'.repeat(32)}`;
+const QUEUE = `queue-${'b'.repeat(32)}`;
+const JOB = `job-${'c'.repeat(32)}`;
+const SESSION = `session-${'d'.repeat(32)}`;
+const QUEUE_ARN = queueArn(LOCATION, FARM, QUEUE);
+const JOB_ARN = jobArn(LOCATION, FARM, QUEUE, JOB);
+const SESSION_ARN = sessionKey(JOB_ARN, SESSION);
+const ENABLED: Settings = { ...DEFAULT_SETTINGS, deadline: { ...DEFAULT_SETTINGS.deadline, enabled: true } };
+const project = { arn: QUEUE_ARN, name: 'renders' };
+
+/** A job and one of its sessions as an earlier cycle stored them: both still running. */
+const storedJob: StoredState = {
+  service: 'deadline',
+  kind: 'deadline-job',
+  arn: JOB_ARN,
+  name: 'shot-020-comp',
+  scope: QUEUE_ARN,
+  project,
+  status: 'RUNNING',
+  created: '2026-11-21T08:00:00.000Z',
+  deadline: { farmId: FARM, queueId: QUEUE, jobId: JOB },
+  observedAt: '2026-11-21T08:05:00.000Z',
+  version: 2,
+  terminal: false,
+};
+const storedSession: StoredState = {
+  service: 'deadline',
+  kind: 'deadline-session',
+  arn: SESSION_ARN,
+  name: SESSION,
+  scope: JOB_ARN,
+  project,
+  parentArn: JOB_ARN,
+  parentName: 'shot-020-comp',
+  status: 'STARTED',
+  created: '2026-11-21T08:01:00.000Z',
+  deadline: { farmId: FARM, queueId: QUEUE, jobId: JOB, sessionId: SESSION },
+  observedAt: '2026-11-21T08:05:00.000Z',
+  version: 1,
+  terminal: false,
+};
+
+describe('pollDeadline', () => {
+  beforeEach(() => {
+    deadline.reset();
+    deadline.on(ListFarmsCommand).resolves({ farms: [{ farmId: FARM, displayName: 'studio-farm' } as never] });
+    deadline.on(ListQueuesCommand).resolves({ queues: [{ queueId: QUEUE, displayName: 'renders' } as never] });
+  });
+
+  it('records a deleted job and its running session as NOT_FOUND once, without a failure', async () => {
+    // Arrange
+    const store = new InMemoryStateStore().seed(storedJob, storedSession);
+    store.seedCursor({
+      service: 'deadline',
+      scope: QUEUE_ARN,
+      kind: 'deadline-job',
+      seenThrough: '2026-11-21T08:00:00.000Z',
+      firstPolledAt: '2026-11-21T07:00:00.000Z',
+    });
+    const gone = () =>
+      new ResourceNotFoundException({ message: 'Job not found', $metadata: {}, resourceId: JOB } as never);
+    deadline.on(ListJobsCommand).resolves({ jobs: [] });
+    deadline.on(GetJobCommand).rejects(gone());
+    deadline.on(ListSessionsCommand).rejects(gone());
+
+    // Act
+    const report = await pollDeadline({
+      client,
+      store,
+      settings: ENABLED,
+      log: new MemoryLog(),
+      location: LOCATION,
+      now: () => new Date('2026-11-21T08:10:00.000Z'),
+    });
+    const again = await pollDeadline({ client, store, settings: ENABLED, log: new MemoryLog(), location: LOCATION });
+
+    // Assert
+    expect(report.failures).toEqual([]);
+    expect(report.events.map((e) => `${e.kind} ${e.from?.status} → ${e.to.status}`)).toEqual([
+      'deadline-session STARTED → NOT_FOUND',
+      'deadline-job RUNNING → NOT_FOUND',
+    ]);
+    expect(report.events[0]?.state.message).toBe('Deadline Cloud no longer returns this resource');
+    expect(again.events).toEqual([]);
+    expect(again.failures).toEqual([]);
+    expect(await store.loadActive('deadline')).toEqual([]);
+  });
+});
