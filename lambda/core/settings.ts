@@ -4,7 +4,7 @@
  * how long history is kept). The CDK stack passes them to each Lambda as the
  * JSON environment variable VIGIL_SETTINGS; the CLI reads them from the config file.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './errors';
 import type { Kind, Service } from './observation';
 import { DEADLINE_TASK_RUN_STATUSES } from './status';

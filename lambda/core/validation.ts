@@ -4,7 +4,7 @@
  * value found and what would be accepted. Used for the config file (at synth
  * and in the CLI), the Lambda settings and untrusted event payloads.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './errors';
 
 /** A whole number in [min, max]; every failure says exactly that. */

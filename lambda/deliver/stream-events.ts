@@ -5,7 +5,7 @@
  * rest of the batch goes on.
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { KINDS, type Kind } from '../core/observation';
 import { isNewEventRecord } from '../record/stream-filter';
 import type { VigilEvent } from '../record/vigil-event';

@@ -17,6 +17,26 @@ export const HANDLERS_DIR = join(__dirname, '..', '..', 'lambda', 'handlers');
  */
 export const BUNDLE_MAIN_FIELDS = ['module', 'main'];
 
+/**
+ * The SDK's credential providers after `fromEnv` in the default chain, and
+ * the clients they use. A Lambda's credentials are in its environment, so
+ * the chain never reaches them; the default chain loads each provider only
+ * when it gets to it, and should one ever be reached the Node.js runtime has
+ * them in /var/runtime/node_modules. Left out, they take ~100 KB off every
+ * bundle (measured by `npm run bench`).
+ */
+export const BUNDLE_EXTERNAL_MODULES = [
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/nested-clients',
+  '@aws-sdk/token-providers',
+  '@smithy/credential-provider-imds',
+];
+
 /** Lambda's limit on all environment variables of a function together, in bytes. */
 const ENVIRONMENT_LIMIT_BYTES = 4096;
 
@@ -105,6 +125,7 @@ export class VigilFunction extends Construct {
         // Pinned SDK versions travel with the code instead of the runtime's copy.
         bundleAwsSDK: true,
         mainFields: BUNDLE_MAIN_FIELDS,
+        externalModules: BUNDLE_EXTERNAL_MODULES,
         forceDockerBundling: false,
       },
     });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { DEFAULT_SETTINGS } from '../../lambda/core/settings';
-import { BUNDLE_MAIN_FIELDS, HANDLERS_DIR } from '../../lib/constructs/vigil-function';
+import { BUNDLE_EXTERNAL_MODULES, BUNDLE_MAIN_FIELDS, HANDLERS_DIR } from '../../lib/constructs/vigil-function';
 import { eventsBetween } from '../emulators/deadline';
 import { twoSessionJobScenario } from '../emulators/deadline/scenarios';
 import { fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
@@ -30,6 +30,9 @@ async function bundle(handlerFile: string): Promise<string> {
     format: 'cjs',
     minify: true,
     mainFields: BUNDLE_MAIN_FIELDS,
+    // Left out as the stack leaves them out: the bundles run from a temporary
+    // folder with no node_modules, so a reached provider would fail the test.
+    external: BUNDLE_EXTERNAL_MODULES,
     outfile,
     logLevel: 'silent',
   });

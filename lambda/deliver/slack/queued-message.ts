@@ -12,7 +12,7 @@
  *   message, forwarded as text.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NotificationDocument } from '../compose';
 import type { ChatInput } from './facts';
 

@@ -7,7 +7,7 @@
  * event that never arrives is caught by the poll.
  */
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorFields, type Log } from '../../core/log';
 import type { Settings } from '../../core/settings';
 import type { ChangeEvent } from '../../record/change-event';
