@@ -24,6 +24,8 @@ export const METRIC = {
   changes: 'Changes',
   /** From the cycle's start to its report, in milliseconds. */
   cycleDurationMs: 'CycleDurationMs',
+  /** Scopes a cycle left for the next one because its time ran out: above 0, polling cannot keep up. */
+  scopesDeferred: 'ScopesDeferred',
   /** SNS messages the notifier published. */
   notificationsPublished: 'NotificationsPublished',
 } as const;
@@ -64,5 +66,6 @@ export function publishCycleMetrics(
     MetricUnit.Milliseconds,
     Date.parse(report.finishedAt) - Date.parse(report.startedAt),
   );
+  metrics.addMetric(METRIC.scopesDeferred, MetricUnit.Count, report.deferred);
   metrics.publishStoredMetrics();
 }

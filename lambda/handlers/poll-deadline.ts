@@ -4,12 +4,14 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 import { createDeadlineClient, createDocumentClient, createDynamoClient } from '../clients/aws-clients';
 import { requireEnv } from '../core/env';
 import { powertoolsLog } from '../core/powertools-log';
 import { parseSettings } from '../core/settings';
 import { Tally } from '../core/tally';
 import { type DeadlinePollDeps, pollDeadline } from '../observe/deadline/poll-cycle';
+import type { ResumePoint } from '../observe/poll-cycle-base';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
 import { createMetrics } from './cycle-metrics';
 import { type PollResult, runCycle } from './poll-result';
@@ -17,9 +19,17 @@ import { type PollResult, runCycle } from './poll-result';
 /** What the handler runs on; without `metrics` it publishes none (tests, the CLI). */
 export type PollHandlerDeps = DeadlinePollDeps & { readonly tally: Tally; readonly metrics?: Metrics };
 
-/** Builds the handler over its dependencies (tests pass fakes). */
+/**
+ * Builds the handler over its dependencies (tests pass fakes). Given the
+ * Lambda context, a cycle starts scopes only while the invocation has time
+ * left, and the next cycle of this container resumes where it stopped.
+ */
 export function makeHandler(deps: PollHandlerDeps) {
-  return (): Promise<PollResult> => runCycle(() => pollDeadline(deps), deps.tally, deps.log, deps.metrics);
+  const resume: ResumePoint = {};
+  return (_event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<PollResult> => {
+    const budget = context === undefined ? undefined : { remainingMs: () => context.getRemainingTimeInMillis() };
+    return runCycle(() => pollDeadline({ ...deps, budget, resume }), deps.tally, deps.log, deps.metrics);
+  };
 }
 
 function defaultDeps(): PollHandlerDeps {
@@ -41,10 +51,10 @@ function defaultDeps(): PollHandlerDeps {
   };
 }
 
-let ready: (() => Promise<PollResult>) | undefined;
+let ready: ReturnType<typeof makeHandler> | undefined;
 
 /** Clients and settings are built on the first invocation and reused by the container. */
-export const handler = async (): Promise<PollResult> => {
+export const handler = async (event: unknown, context: Context): Promise<PollResult> => {
   ready ??= makeHandler(defaultDeps());
-  return ready();
+  return ready(event, context);
 };

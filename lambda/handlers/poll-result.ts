@@ -40,6 +40,7 @@ export async function runCycle(
     scopes: report.projects,
     stale: report.stale,
     malformed: report.malformed,
+    deferred: report.deferred,
   });
   if (metrics !== undefined) publishCycleMetrics(metrics, report, result.calls);
   return result;

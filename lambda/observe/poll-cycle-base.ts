@@ -41,9 +41,35 @@ export interface CycleReport {
   readonly malformed: number;
   readonly events: readonly ChangeEvent[];
   readonly failures: readonly ScopeFailure[];
+  /** Scopes not started because the cycle's time budget ran out; the next cycle starts with them. */
+  readonly deferred: number;
   /** How the bound on API calls in flight moved (see adaptive-bound.ts). */
   readonly concurrency?: BoundSummary;
 }
+
+/**
+ * How long a cycle may go on starting scopes: a Lambda is cut at its
+ * timeout, and a cycle cut mid-scope loses that scope's work for the minute.
+ */
+export interface CycleBudget {
+  /** Milliseconds left before the invocation is cut (Lambda's `getRemainingTimeInMillis`). */
+  readonly remainingMs: () => number;
+  /** Scopes are started only while more than this is left. @default 10_000 */
+  readonly reserveMs?: number;
+}
+
+/**
+ * Where the next cycle starts, kept by the poller across the cycles of a warm
+ * container. A cycle that ran out of budget records the first scope it could
+ * not start; the next cycle starts there, so under a sustained overload every
+ * scope is still polled in turn instead of the last ones never.
+ */
+export interface ResumePoint {
+  next?: string;
+}
+
+/** Default of {@link CycleBudget.reserveMs}: a scope under throttling can take several seconds. */
+export const DEFAULT_RESERVE_MS = 10_000;
 
 /** A container whose resources are polled together (a project, a queue). */
 export interface ScopeRef {
@@ -90,7 +116,7 @@ export class PollCycle {
   readonly startedAt: string;
   readonly events: ChangeEvent[] = [];
   private readonly failures: ScopeFailure[] = [];
-  private readonly counts = { observed: 0, unchanged: 0, stale: 0, malformed: 0 };
+  private readonly counts = { observed: 0, unchanged: 0, stale: 0, malformed: 0, deferred: 0 };
 
   /** Every line it writes carries the cycle id and the service, so one cycle's lines can be found together. */
   readonly log: Log;
@@ -201,11 +227,40 @@ export class PollCycle {
    * logged and reported, never thrown. The API calls the units make are
    * bounded separately (the sources gate their client with an AdaptiveBound),
    * so `concurrency` only needs to keep enough units going to fill that bound.
+   * With a `budget`, units are started only while it lasts, beginning at
+   * `resume`'s unit; the first unit left out becomes the next `resume`.
    */
-  async runScopes(units: readonly ScopeUnit[], concurrency: number): Promise<void> {
-    const settled = await mapBounded(units, concurrency, (unit) => unit.run());
+  async runScopes(
+    units: readonly ScopeUnit[],
+    concurrency: number,
+    budget?: CycleBudget,
+    resume?: ResumePoint,
+  ): Promise<void> {
+    const ordered = startingAt(units, resume?.next);
+    const reserve = budget?.reserveMs ?? DEFAULT_RESERVE_MS;
+    const settled = await mapBounded(ordered, concurrency, async (unit) => {
+      if (budget !== undefined && budget.remainingMs() <= reserve) return 'deferred' as const;
+      await unit.run();
+      return 'done' as const;
+    });
+    const deferred = ordered.filter((_, index) => {
+      const result = settled[index];
+      return result?.status === 'fulfilled' && result.value === 'deferred';
+    });
+    this.counts.deferred = deferred.length;
+    if (resume !== undefined) {
+      const [first] = deferred;
+      resume.next = first === undefined ? undefined : scopeKey(first.scope, first.kind);
+    }
+    if (deferred.length > 0) {
+      this.log.warn('The cycle ran out of time; the scopes it did not start come first next cycle', {
+        deferred: deferred.length,
+        of: units.length,
+        next: resume?.next,
+      });
+    }
     settled.forEach((result, index) => {
-      const unit = units[index];
+      const unit = ordered[index];
       if (result.status === 'fulfilled' || unit === undefined) return;
       const fields = errorFields(result.reason);
       this.log.error(`Polling a ${SERVICE_NAMES[this.service]} scope failed; the other scopes went on`, {
@@ -302,6 +357,12 @@ export class PollCycle {
       firstPolledAt: cursor?.firstPolledAt ?? this.startedAt,
     });
   }
+}
+
+/** The units in their order, rotated to start at the one keyed `key` (unchanged when it is not there). */
+function startingAt(units: readonly ScopeUnit[], key: string | undefined): readonly ScopeUnit[] {
+  const index = key === undefined ? -1 : units.findIndex((u) => scopeKey(u.scope, u.kind) === key);
+  return index <= 0 ? units : [...units.slice(index), ...units.slice(0, index)];
 }
 
 /** A followed resource the API no longer returns: recorded once as NOT_FOUND, then left alone. */

@@ -234,8 +234,10 @@ export class Operations extends Construct {
     );
     dashboard.addWidgets(
       graph('Lambda errors', errors),
-      ...(budgets.length > 0 ? [graph('Budget used (%)', budgets)] : []),
+      // Above 0: a cycle ran out of time and left scopes for the next one (polling cannot keep up).
+      graph('Scopes left for the next cycle', perPoller(METRIC.scopesDeferred)),
     );
+    if (budgets.length > 0) dashboard.addWidgets(graph('Budget used (%)', budgets));
     return dashboard;
   }
 }

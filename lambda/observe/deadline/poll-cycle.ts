@@ -20,7 +20,15 @@ import type { StoredState } from '../../record/change-event';
 import type { StateStore } from '../../record/history-store';
 import { AdaptiveBound, gateClient } from '../adaptive-bound';
 import type { Clock } from '../page';
-import { type CycleReport, goneObservation, matchesAny, PollCycle, type ScopeUnit } from '../poll-cycle-base';
+import {
+  type CycleBudget,
+  type CycleReport,
+  goneObservation,
+  matchesAny,
+  PollCycle,
+  type ResumePoint,
+  type ScopeUnit,
+} from '../poll-cycle-base';
 import { type DeadlineLocation, parseJobArn, queueArn } from './arns';
 import { deadlineJobObservation, deadlineSessionObservation, type QueueRef } from './map';
 import { getJob, getSession, jobPages, listFarms, listQueues, listSessions } from './pages';
@@ -42,6 +50,10 @@ export interface DeadlinePollDeps {
   readonly concurrency?: number;
   /** Most API calls in flight, however well the API answers. @default 16 */
   readonly maxConcurrency?: number;
+  /** Time the cycle may go on starting scopes (the Lambda's). @default no limit (the CLI) */
+  readonly budget?: CycleBudget;
+  /** Where this cycle starts and the next one resumes, when the budget runs out. */
+  readonly resume?: ResumePoint;
 }
 
 const iso = (date: Date | undefined) => date?.toISOString();
@@ -86,7 +98,7 @@ export async function pollDeadline(deps: DeadlinePollDeps): Promise<CycleReport>
     kind: 'deadline-job',
     run: () => pollQueue(cycle, gated, queue),
   }));
-  await cycle.runScopes(units, bound.max);
+  await cycle.runScopes(units, bound.max, deps.budget, deps.resume);
   return cycle.report(queues.length, bound.summary());
 }
 

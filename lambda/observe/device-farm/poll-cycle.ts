@@ -22,7 +22,15 @@ import type { StoredState } from '../../record/change-event';
 import type { StateStore } from '../../record/history-store';
 import { AdaptiveBound, gateClient } from '../adaptive-bound';
 import type { Clock } from '../page';
-import { type CycleReport, PollCycle, type ScopeRef, type ScopeUnit, selectByNameOrArn } from '../poll-cycle-base';
+import {
+  type CycleBudget,
+  type CycleReport,
+  PollCycle,
+  type ResumePoint,
+  type ScopeRef,
+  type ScopeUnit,
+  selectByNameOrArn,
+} from '../poll-cycle-base';
 import { jobObservation, remoteAccessObservation, runObservation, summarizeJobs, testGridObservation } from './map';
 import {
   getRemoteAccessSession,
@@ -53,6 +61,10 @@ export interface DeviceFarmPollDeps {
   readonly concurrency?: number;
   /** Most API calls in flight, however well the API answers. @default 16 */
   readonly maxConcurrency?: number;
+  /** Time the cycle may go on starting scopes (the Lambda's). @default no limit (the CLI) */
+  readonly budget?: CycleBudget;
+  /** Where this cycle starts and the next one resumes, when the budget runs out. */
+  readonly resume?: ResumePoint;
 }
 
 /** Margin subtracted from creation-time filters: the API's time granularity is seconds. */
@@ -85,7 +97,7 @@ export async function pollDeviceFarm(deps: DeviceFarmPollDeps): Promise<CycleRep
   for (const project of selectedGrid) {
     units.push({ scope: project.arn, kind: 'test-grid-session', run: () => pollTestGrid(cycle, client, project) });
   }
-  await cycle.runScopes(units, bound.max);
+  await cycle.runScopes(units, bound.max, deps.budget, deps.resume);
   return cycle.report(selected.length + selectedGrid.length, bound.summary());
 }
 

@@ -52,6 +52,7 @@ function report(overrides: Partial<CycleReport> = {}): CycleReport {
     unchanged: 1,
     stale: 0,
     malformed: 0,
+    deferred: 0,
     events: [runFinished('FAILED'), jobFinished('00000', 'FAILED')],
     failures: [],
     ...overrides,
@@ -102,6 +103,7 @@ describe('poll cycle metrics', () => {
           Throttles: [2, 'Count'],
           Changes: [2, 'Count'],
           CycleDurationMs: [1250, 'Milliseconds'],
+          ScopesDeferred: [0, 'Count'],
         },
       },
     ]);
@@ -127,6 +129,7 @@ describe('poll cycle metrics', () => {
           Throttles: [0, 'Count'],
           Changes: [0, 'Count'],
           CycleDurationMs: [40, 'Milliseconds'],
+          ScopesDeferred: [0, 'Count'],
         },
       },
     ]);

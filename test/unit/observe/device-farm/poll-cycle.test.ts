@@ -344,6 +344,47 @@ describe('pollDeviceFarm', () => {
     });
   });
 
+  describe('a cycle with a time budget (the Lambda poller)', () => {
+    const THIRD = { arn: projectArn('p-third'), name: 'Third App' };
+
+    /** Remaining milliseconds as the Lambda context would answer, one reading per scope started. */
+    function remaining(...readings: number[]) {
+      return { remainingMs: () => readings.shift() ?? 0 };
+    }
+
+    it('starts no scope once under 10 s are left, and the next cycle begins with the first it left out', async () => {
+      // Arrange: one scope at a time, so the budget is read before each.
+      const store = new InMemoryStateStore();
+      const log = new MemoryLog();
+      deviceFarm.on(ListProjectsCommand).resolves({ projects: [SHOP, ADMIN, THIRD] });
+      const resume = {};
+      const cycle = (budget: ReturnType<typeof remaining>) =>
+        pollDeviceFarm({ client, store, settings: DEFAULT_SETTINGS, log, maxConcurrency: 1, budget, resume });
+
+      // Act
+      const first = await cycle(remaining(40_000, 20_000, 10_001, 10_000));
+      const firstOrder = deviceFarm.commandCalls(ListRunsCommand).map((c) => c.args[0].input.arn);
+      deviceFarm.resetHistory();
+      const second = await cycle(remaining(...Array(6).fill(40_000)));
+      const secondOrder = deviceFarm.commandCalls(ListRunsCommand).map((c) => c.args[0].input.arn);
+
+      // Assert
+      expect(first.deferred).toBe(3);
+      expect(firstOrder).toEqual([SHOP.arn, ADMIN.arn]);
+      expect(log.messages('warn')).toContain(
+        'The cycle ran out of time; the scopes it did not start come first next cycle',
+      );
+      expect(log.lines.find((l) => l.level === 'warn')?.extra).toMatchObject({
+        deferred: 3,
+        of: 6,
+        next: `${ADMIN.arn}#remote-access-session`,
+      });
+      expect(second.deferred).toBe(0);
+      expect(secondOrder).toEqual([THIRD.arn, SHOP.arn, ADMIN.arn]);
+      expect(resume).toEqual({ next: undefined });
+    });
+  });
+
   it('goes on with another project and names the failing one when one project’s ListRuns rejects', async () => {
     // Arrange
     const store = new InMemoryStateStore();
