@@ -11,25 +11,16 @@ import { powertoolsLog } from '../core/powertools-log';
 import { parseSettings } from '../core/settings';
 import { Tally } from '../core/tally';
 import { type DeviceFarmPollDeps, pollDeviceFarm } from '../observe/device-farm/poll-cycle';
-import type { ResumePoint } from '../observe/poll-cycle-base';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
 import { createMetrics } from './cycle-metrics';
-import { type PollResult, runCycle } from './poll-result';
+import { type PollHandler, type PollResult, pollHandler } from './poll-result';
 
 /** What the handler runs on; without `metrics` it publishes none (tests, the CLI). */
 export type PollHandlerDeps = DeviceFarmPollDeps & { readonly tally: Tally; readonly metrics?: Metrics };
 
-/**
- * Builds the handler over its dependencies (tests pass fakes). Given the
- * Lambda context, a cycle starts scopes only while the invocation has time
- * left, and the next cycle of this container resumes where it stopped.
- */
-export function makeHandler(deps: PollHandlerDeps) {
-  const resume: ResumePoint = {};
-  return (_event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<PollResult> => {
-    const budget = context === undefined ? undefined : { remainingMs: () => context.getRemainingTimeInMillis() };
-    return runCycle(() => pollDeviceFarm({ ...deps, budget, resume }), deps.tally, deps.log, deps.metrics);
-  };
+/** Builds the handler over its dependencies (tests pass fakes); see `pollHandler`. */
+export function makeHandler(deps: PollHandlerDeps): PollHandler {
+  return pollHandler(deps, pollDeviceFarm);
 }
 
 function defaultDeps(): PollHandlerDeps {
@@ -50,7 +41,7 @@ function defaultDeps(): PollHandlerDeps {
   };
 }
 
-let ready: ReturnType<typeof makeHandler> | undefined;
+let ready: PollHandler | undefined;
 
 /** Clients and settings are built on the first invocation and reused by the container. */
 export const handler = async (event: unknown, context: Context): Promise<PollResult> => {

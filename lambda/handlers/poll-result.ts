@@ -1,9 +1,10 @@
 /** What a poller Lambda returns and logs at the end of a cycle: its counts, stable from run to run. */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 import type { Log } from '../core/log';
 import { SERVICE_NAMES } from '../core/observation';
 import type { Tally } from '../core/tally';
-import type { CycleReport } from '../observe/poll-cycle-base';
+import type { CycleBudget, CycleReport, ResumePoint } from '../observe/poll-cycle-base';
 import { publishCycleMetrics } from './cycle-metrics';
 
 export interface PollResult {
@@ -44,4 +45,31 @@ export async function runCycle(
   });
   if (metrics !== undefined) publishCycleMetrics(metrics, report, result.calls);
   return result;
+}
+
+/** What a poller handler needs besides its source's own dependencies. */
+export interface PollerDeps {
+  readonly tally: Tally;
+  readonly log: Log;
+  /** Without it the handler publishes no metrics (tests, the CLI). */
+  readonly metrics?: Metrics;
+}
+
+/** A poller handler as Lambda invokes it; tests call it without a context. */
+export type PollHandler = (event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<PollResult>;
+
+/**
+ * A poller handler over `poll`. Given the Lambda context, a cycle starts
+ * scopes only while the invocation has time left, and the next cycle of this
+ * container resumes where it stopped (kept in this closure).
+ */
+export function pollHandler<D extends PollerDeps>(
+  deps: D,
+  poll: (deps: D & { budget?: CycleBudget; resume: ResumePoint }) => Promise<CycleReport>,
+): PollHandler {
+  const resume: ResumePoint = {};
+  return (_event, context) => {
+    const budget = context === undefined ? undefined : { remainingMs: () => context.getRemainingTimeInMillis() };
+    return runCycle(() => poll({ ...deps, budget, resume }), deps.tally, deps.log, deps.metrics);
+  };
 }
