@@ -1,0 +1,108 @@
+/**
+ * Bundle size and module-load time of every Lambda handler, bundled exactly
+ * as lib/constructs/vigil-function.ts bundles it (esbuild, minified CJS,
+ * node24, `BUNDLE_MAIN_FIELDS`, `BUNDLE_EXTERNAL_MODULES`, the SDK inside).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { BUNDLE_EXTERNAL_MODULES, BUNDLE_MAIN_FIELDS, HANDLERS_DIR } from '../../lib/constructs/vigil-function';
+
+/** Module loads timed per bundle; the median is reported. */
+const LOADS = 5;
+
+export interface BundleResult {
+  readonly handler: string;
+  readonly bytes: number;
+  /** Median milliseconds of `require` in a fresh process. */
+  readonly loadMs: number;
+}
+
+export interface Contributor {
+  readonly name: string;
+  readonly bytes: number;
+}
+
+export interface BundleReport {
+  readonly bundles: BundleResult[];
+  /** The largest bundle's bytes by package (or source folder). */
+  readonly largest: { handler: string; contributors: Contributor[] };
+}
+
+async function bundle(entry: string, outfile: string): Promise<Metafile> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    minify: true,
+    sourcemap: false,
+    mainFields: BUNDLE_MAIN_FIELDS,
+    external: BUNDLE_EXTERNAL_MODULES,
+    outfile,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return result.metafile;
+}
+
+/** Milliseconds `require(file)` takes in a fresh `node` process (median of LOADS). */
+async function loadMs(file: string): Promise<number> {
+  const driver = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const times: number[] = [];
+  for (let i = 0; i < LOADS; i++) {
+    // Asynchronous: the bench measures bundles while poll cycles wait on the simulated rate limit.
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['-e', driver], { encoding: 'utf8' }, (error, out) =>
+        error === null ? resolve(out) : reject(error),
+      ),
+    );
+    times.push(Number(stdout));
+  }
+  times.sort((a, b) => a - b);
+  return Math.round((times[Math.floor(LOADS / 2)] as number) * 10) / 10;
+}
+
+function contributors(metafile: Metafile): Contributor[] {
+  const output = Object.values(metafile.outputs)[0];
+  const by = new Map<string, number>();
+  for (const [path, input] of Object.entries(output?.inputs ?? {})) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');
+    by.set(pkg, (by.get(pkg) ?? 0) + input.bytesInOutput);
+  }
+  return [...by.entries()].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+/** Every handler in lambda/handlers that exports `handler`. */
+export function handlerFiles(): string[] {
+  return readdirSync(HANDLERS_DIR)
+    .filter((f) => f.endsWith('.ts') && /export const handler\b/.test(readFileSync(join(HANDLERS_DIR, f), 'utf8')))
+    .sort();
+}
+
+export async function measureBundles(progress: (line: string) => void = () => {}): Promise<BundleReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-bundles-'));
+  const bundles: BundleResult[] = [];
+  let largest = { handler: '', bytes: 0, metafile: undefined as Metafile | undefined };
+  for (const handler of handlerFiles()) {
+    const outfile = join(dir, handler.replace(/\.ts$/, '.js'));
+    const metafile = await bundle(join(HANDLERS_DIR, handler), outfile);
+    const bytes = statSync(outfile).size;
+    const result = { handler, bytes, loadMs: await loadMs(outfile) };
+    if (bytes > largest.bytes) largest = { handler, bytes, metafile };
+    bundles.push(result);
+    progress(`  ${handler.padEnd(26)} ${kb(result.bytes)} ${result.loadMs} ms`);
+  }
+  return {
+    bundles,
+    largest: {
+      handler: largest.handler,
+      contributors: largest.metafile === undefined ? [] : contributors(largest.metafile).slice(0, 10),
+    },
+  };
+}
+
+export const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;

@@ -1,0 +1,329 @@
+/**
+ * BENCHMARKS.md from the measured results. Counts are deterministic; times
+ * and memory are this machine's.
+ */
+import { cpus, totalmem } from 'node:os';
+import type { CycleResult, FleetResult } from './bench-fleet';
+import { LIMITS } from './bench-fleet';
+import { type BundleReport, kb } from './bundles';
+import { type MonthlyCost, monthlyCost, usd } from './cost';
+import { describeFleet } from './fleets';
+
+export interface Before {
+  /** What the "before" figures were measured on. */
+  readonly note: string;
+  /** fleet → cycle label → counts. */
+  readonly fleets: Record<string, Record<string, { apiCalls: number; itemWrites: number; seconds?: number }>>;
+  /** handler file → bundle bytes before the bundling change. */
+  readonly bundleBytes: Record<string, number>;
+}
+
+export interface ReportInput {
+  readonly fleets: readonly FleetResult[];
+  readonly bundles?: BundleReport;
+  readonly before?: Before;
+  readonly seconds: number;
+}
+
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? '1.00' : '∞') : (a / b).toFixed(2));
+const times = (a: number, b: number) => (b === 0 ? '—' : `${(a / b).toFixed(a / b >= 100 ? 0 : 1)}×`);
+const secs = (ms: number) => (ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 1000).toFixed(1)} s`);
+const ops = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .filter(([, v]) => v > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k} ${n(v)}`)
+    .join(', ');
+
+const cycleOf = (f: FleetResult, label: string) => f.cycles.find((c) => c.label === label) as CycleResult;
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+function discoveryCalls(fleet: FleetResult): number {
+  const idle = cycleOf(fleet, 'idle');
+  return Object.entries(idle.lowerBound.byOperation)
+    .filter(([op]) => op !== 'ListJobs' && op !== 'ListSessions' && op !== 'GetSession')
+    .reduce((a, [, v]) => a + v, 0);
+}
+
+function summary(input: ReportInput): string {
+  const rows = input.fleets.map((f) => {
+    const steady = cycleOf(f, 'steady');
+    const idle = cycleOf(f, 'idle');
+    const cost = monthlyCost(steady, f.fleet.service === 'devicefarm');
+    const quiet = monthlyCost(idle, f.fleet.service === 'devicefarm');
+    return [
+      `**${f.fleet.name}**`,
+      `${n(steady.apiCalls)} / ${n(steady.lowerBound.calls)} = ${ratio(steady.apiCalls, steady.lowerBound.calls)}`,
+      `${n(steady.changes)} / ${n(steady.lowerBound.changes)}`,
+      `${n(idle.apiCalls)} / ${n(idle.lowerBound.calls)}, ${n(idle.itemWrites)} writes`,
+      `${times(f.naive.apiCalls, steady.apiCalls)} calls, ${times(f.naive.itemWrites, steady.itemWrites)} writes`,
+      secs(steady.wallMs),
+      `${usd(cost.total)} / ${usd(quiet.total)}`,
+    ];
+  });
+  return table(
+    [
+      'fleet',
+      'steady calls / bound',
+      'changes written / bound',
+      'idle calls / bound',
+      'Vigil cheaper than naive by',
+      'steady cycle time',
+      'monthly cost: busy / quiet',
+    ],
+    rows,
+  );
+}
+
+function goals(input: ReportInput): string {
+  const lines: string[] = [];
+  const mark = (ok: boolean) => (ok ? 'met' : '**not met**');
+  for (const f of input.fleets) {
+    const steady = cycleOf(f, 'steady');
+    const first = cycleOf(f, 'first');
+    const idle = cycleOf(f, 'idle');
+    const within = steady.apiCalls <= 1.5 * steady.lowerBound.calls;
+    const writesEqual = [first, steady, idle].every((c) => c.changes === c.lowerBound.changes);
+    lines.push(
+      `- **${f.fleet.name}**: steady-state calls ${ratio(steady.apiCalls, steady.lowerBound.calls)}× the bound (goal ≤ 1.5×): ${mark(within)}; ` +
+        `change transactions equal to changes in every measured cycle: ${mark(writesEqual)}; ` +
+        `idle cycle writes: ${n(idle.itemWrites)}.`,
+    );
+  }
+  const large = input.fleets.find((f) => f.fleet.name === 'large');
+  if (large !== undefined) {
+    const idle = cycleOf(large, 'idle');
+    const steady = cycleOf(large, 'steady');
+    const projects = large.fleet.service === 'devicefarm' ? large.fleet.projects : 0;
+    const allowed = projects + discoveryCalls(large);
+    lines.push(
+      `- **large, idle**: ${n(idle.apiCalls)} calls, allowed one per project plus discovery = ${n(projects)} + ${n(
+        discoveryCalls(large),
+      )} = ${n(allowed)}; ${n(idle.itemWrites)} writes: ${mark(idle.apiCalls <= allowed && idle.itemWrites === 0)}.`,
+    );
+    lines.push(
+      `- **large, steady cycle within the one-minute schedule** at ${LIMITS.latencyMs} ms a call and ${LIMITS.rateLimitPerSecond} calls/s: ` +
+        `${secs(steady.wallMs)}: ${mark(steady.wallMs <= 60_000)}. Its lower bound alone is ${n(steady.lowerBound.calls)} calls, ` +
+        `${secs((steady.lowerBound.calls / LIMITS.rateLimitPerSecond) * 1000)} at ${LIMITS.rateLimitPerSecond} calls/s: unreachable with the real APIs at that rate (see "Cycle time").`,
+    );
+  }
+  if (input.bundles !== undefined) {
+    const shipped = input.bundles.bundles;
+    const maxBytes = Math.max(...shipped.map((s) => s.bytes));
+    const maxLoad = Math.max(...shipped.map((s) => s.loadMs));
+    lines.push(
+      `- **Lambda bundles** under 500 KB: largest ${kb(maxBytes)}: ${mark(maxBytes < 500 * 1024)}; module load under 150 ms: slowest ${maxLoad} ms: ${mark(maxLoad < 150)}. See "Lambda bundles".`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function cycleTables(f: FleetResult): string {
+  const api = table(
+    [
+      'cycle',
+      'step',
+      'API calls',
+      'by operation',
+      'lower bound',
+      'ratio',
+      'strict bound',
+      'time',
+      'throttled / attempts',
+    ],
+    f.cycles.map((c) => [
+      c.label,
+      String(c.step),
+      n(c.apiCalls),
+      ops(c.api),
+      n(c.lowerBound.calls),
+      ratio(c.apiCalls, c.lowerBound.calls),
+      n(c.lowerBound.strictCalls),
+      `${secs(c.wallMs)}${c.limited ? '' : ' (no limits)'}`,
+      `${n(c.throttled)} / ${n(c.attempts)}`,
+    ]),
+  );
+  const store = table(
+    [
+      'cycle',
+      'DynamoDB requests',
+      'read units',
+      'write units',
+      'item writes',
+      'changes / bound',
+      'notices',
+      'peak heap (growth), rss',
+    ],
+    f.cycles.map((c) => [
+      c.label,
+      ops(c.dynamo),
+      `${c.rcu.toFixed(1)}${c.rcuMissing > 0 ? ` (+${c.rcuMissing} for missing items)` : ''}`,
+      c.wcu.toFixed(0),
+      n(c.itemWrites),
+      `${n(c.changes)} / ${n(c.lowerBound.changes)}`,
+      c.notices === 0 ? '0' : `${c.notices} (${ops(c.noticeTypes)})`,
+      `${c.memory.heapMb} MB (+${c.memory.heapGrowthMb}), ${c.memory.rssMb} MB`,
+    ]),
+  );
+  const failures = f.cycles.reduce((a, c) => a + c.failures, 0);
+  return [
+    api,
+    '',
+    store,
+    failures > 0 ? `\n**${failures} scope failures or logged errors in these cycles.**` : '',
+  ].join('\n');
+}
+
+function naiveTable(input: ReportInput): string {
+  return table(
+    [
+      'fleet',
+      'naive calls (by operation)',
+      'naive item writes (write units)',
+      'naive time at 10 calls/s',
+      'Vigil steady: calls, item writes, time',
+      'Vigil is cheaper by',
+    ],
+    input.fleets.map((f) => {
+      const steady = cycleOf(f, 'steady');
+      const sampled =
+        f.naive.sampled < f.naive.scopes ? ` — measured on ${f.naive.sampled} of ${f.naive.scopes}, scaled` : '';
+      return [
+        f.fleet.name,
+        `${n(f.naive.apiCalls)} (${ops(f.naive.api)})${sampled}`,
+        `${n(f.naive.itemWrites)} (${n(f.naive.wcu)})`,
+        secs((f.naive.apiCalls / LIMITS.rateLimitPerSecond) * 1000),
+        `${n(steady.apiCalls)}, ${n(steady.itemWrites)}, ${secs(steady.wallMs)}`,
+        `${times(f.naive.apiCalls, steady.apiCalls)} calls, ${times(f.naive.itemWrites, steady.itemWrites)} item writes, ${times(f.naive.wcu, steady.wcu)} write units`,
+      ];
+    }),
+  );
+}
+
+function costSection(input: ReportInput): string {
+  const costs: { name: string; busy: MonthlyCost; quiet: MonthlyCost }[] = input.fleets.map((f) => ({
+    name: f.fleet.name,
+    busy: monthlyCost(cycleOf(f, 'steady'), f.fleet.service === 'devicefarm'),
+    quiet: monthlyCost(cycleOf(f, 'idle'), f.fleet.service === 'devicefarm'),
+  }));
+  const items = costs[0]?.busy.lines.map((l) => l.item) ?? [];
+  const rows = items.map((item, i) => [item, ...costs.map((c) => usd(c.busy.lines[i]?.usd ?? 0))]);
+  rows.push(['**total, every cycle like the steady one**', ...costs.map((c) => `**${usd(c.busy.total)}**`)]);
+  rows.push(['total, every cycle idle', ...costs.map((c) => usd(c.quiet.total))]);
+  return table(['per month, one poll a minute', ...costs.map((c) => c.name)], rows);
+}
+
+function bundleSection(b: BundleReport, before: Before | undefined): string {
+  const rows = b.bundles.map((bundle) => {
+    const was = before?.bundleBytes[bundle.handler];
+    return [bundle.handler, was === undefined ? '—' : kb(was), kb(bundle.bytes), `${bundle.loadMs} ms`];
+  });
+  const contributors = b.largest.contributors.map((c) => `${c.name} ${kb(c.bytes)}`).join(', ');
+  return [
+    table(['handler', 'before', 'size', 'module load (median of 5)'], rows),
+    '',
+    `Where the bytes of the largest bundle (\`${b.largest.handler}\`) go, by package: ${contributors}.`,
+  ].join('\n');
+}
+
+function beforeAfter(input: ReportInput): string {
+  const before = input.before;
+  if (before === undefined) return '';
+  const rows: string[][] = [];
+  for (const f of input.fleets) {
+    const was = before.fleets[f.fleet.name];
+    if (was === undefined) continue;
+    for (const c of f.cycles) {
+      const old = was[c.label];
+      if (old === undefined) continue;
+      rows.push([
+        f.fleet.name,
+        c.label,
+        `${n(old.apiCalls)} → ${n(c.apiCalls)}`,
+        `${n(old.itemWrites)} → ${n(c.itemWrites)}`,
+        old.seconds === undefined || !c.limited ? '—' : `${old.seconds.toFixed(1)} s → ${secs(c.wallMs)}`,
+      ]);
+    }
+  }
+  return [before.note, '', table(['fleet', 'cycle', 'API calls', 'item writes', 'time'], rows)].join('\n');
+}
+
+export function renderReport(input: ReportInput, prose: Record<string, string>): string {
+  const cpu = cpus();
+  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GB, Node ${process.version}`;
+  const sections: string[] = [
+    '# Benchmarks',
+    '',
+    `Generated by \`npm run bench\` (test/bench/run.ts; ${Math.round(input.seconds)} s on ${machine}). ` +
+      'Every count below (calls, reads, writes, notices) is deterministic and the same on every run. ' +
+      `Times and memory are as measured on this machine, with the emulators simulating ${LIMITS.latencyMs} ms of latency per call ` +
+      `and a per-account rate limit of ${LIMITS.rateLimitPerSecond} calls/s (a token bucket with a burst of ${LIMITS.rateLimitPerSecond}; ` +
+      "calls over it are refused with the service's throttling error, as Device Farm's LimitExceededException).",
+    '',
+    prose.method ?? '',
+    '',
+    '## Summary',
+    '',
+    summary(input),
+    '',
+    '"Bound" is the lower bound defined below; "steady" is a cycle in which about the active share of the fleet changes; "idle" one in which nothing changed. The naive poller is measured against the same emulator at the same step.',
+    '',
+    '## Goals',
+    '',
+    goals(input),
+    '',
+    '## Fleets and how each was prepared',
+    '',
+    ...input.fleets.flatMap((f) => [`- **${f.fleet.name}**: ${describeFleet(f.fleet)}. ${f.preparation.join(' ')}`]),
+    '',
+    prose.fleets ?? '',
+    '',
+    '## Lower bound',
+    '',
+    prose.bound ?? '',
+    '',
+    '## Cycles',
+    '',
+    prose.cycles ?? '',
+    '',
+    ...input.fleets.flatMap((f) => [`### ${f.fleet.name}: ${describeFleet(f.fleet)}`, '', cycleTables(f), '']),
+    '## Naive poller, side by side',
+    '',
+    prose.naive ?? '',
+    '',
+    naiveTable(input),
+    '',
+    '## Cycle time and the rate limit',
+    '',
+    prose.time ?? '',
+    '',
+  ];
+  if (input.before !== undefined)
+    sections.push('## Engine changes: before and after', '', prose.engine ?? '', '', beforeAfter(input), '');
+  if (input.bundles !== undefined) {
+    sections.push(
+      '## Lambda bundles',
+      '',
+      prose.bundles ?? '',
+      '',
+      bundleSection(input.bundles, input.before),
+      '',
+      prose.bundleChange ?? '',
+      '',
+    );
+  }
+  sections.push('## Monthly cost', '', prose.cost ?? '', '', costSection(input), '', prose.costNotes ?? '', '');
+  sections.push('### Where the write units go', '', prose.writeUnits ?? '', '');
+  return `${sections
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
+}

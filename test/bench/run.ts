@@ -1,0 +1,78 @@
+/**
+ * `npm run bench`: measures Vigil's poll cycles on synthetic fleets against
+ * the project's emulators (in this process) and DynamoDB Local, the Lambda
+ * bundles, and the monthly cost, and writes BENCHMARKS.md.
+ *
+ * Options: `--fleets small,medium` (default: all), `--no-bundles`,
+ * `--out <file>` (default BENCHMARKS.md), `--json <file>` (raw results).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { BEFORE } from './before';
+import { benchFleet, type FleetResult } from './bench-fleet';
+import { type BundleReport, measureBundles } from './bundles';
+import { FLEETS } from './fleets';
+import { prose } from './prose';
+import { renderReport } from './report';
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const args = process.argv.slice(2);
+  const arg = (name: string) => {
+    const i = args.indexOf(name);
+    return i === -1 ? undefined : args[i + 1];
+  };
+  const wanted = arg('--fleets')?.split(',');
+  const out = arg('--out') ?? join(__dirname, '..', '..', 'BENCHMARKS.md');
+  // The emulators and DynamoDB Local, reached only through the standard AWS settings.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID = 'local';
+  process.env.AWS_SECRET_ACCESS_KEY = 'local';
+  delete process.env.AWS_PROFILE;
+  const fleets: FleetResult[] = [];
+  const bundleLines: string[] = [];
+  let bundling: Promise<BundleReport> | undefined;
+  // Bundles are measured while the large fleet's cycles wait on the simulated rate limit (fresh
+  // processes do the timing), which keeps the whole run within a few minutes.
+  const startBundles = () => {
+    if (args.includes('--no-bundles') || bundling !== undefined) return;
+    bundling = measureBundles((line) => bundleLines.push(line));
+  };
+  for (const fleet of FLEETS.filter((f) => wanted === undefined || wanted.includes(f.name))) {
+    console.log(`fleet ${fleet.name}`);
+    // A fresh DynamoDB Local per fleet: after the large fleet's tables, one instance slows down
+    // tenfold (its JVM, not the items: the figures are counts, but the run must stay short).
+    const dynamo = await startDynamoDbLocal();
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    try {
+      const result = await benchFleet(fleet, {
+        progress: (line) => console.log(line),
+        ...(fleet.name === 'large' ? { onLimitedPhase: startBundles } : {}),
+        slowApi: fleet.service === 'deadline',
+      });
+      fleets.push(result);
+      console.log(`  (${result.seconds.toFixed(0)} s)`);
+    } finally {
+      await dynamo.stop();
+    }
+  }
+  startBundles();
+  const bundles = await bundling;
+  if (bundles !== undefined) {
+    console.log('bundles (as shipped | zod namespace import | + credential providers external)');
+    for (const line of bundleLines) console.log(line);
+  }
+  const json = arg('--json');
+  if (json !== undefined) writeFileSync(json, JSON.stringify({ fleets, bundles }, null, 2));
+  const input = { fleets, bundles, before: BEFORE, seconds: (performance.now() - began) / 1000 };
+  writeFileSync(out, renderReport(input, prose(input)));
+  console.log(`wrote ${out} (${((performance.now() - began) / 1000).toFixed(0)} s)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
