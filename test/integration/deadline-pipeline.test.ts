@@ -156,11 +156,13 @@ describe('Deadline Cloud pipeline', () => {
     harness = await startHarness({ deadline: scenario });
     const deadline = harness.deadline as NonNullable<Harness['deadline']>;
     const listSessionsAt: number[] = [];
+    const getItemAt: number[] = [];
     for (let step = 0; step <= 5; step++) {
       deadline.setStep(step);
       const before = deadline.calls.ListSessions ?? 0;
-      await harness.cycle();
+      const { calls } = await harness.cycle();
       listSessionsAt.push((deadline.calls.ListSessions ?? 0) - before);
+      getItemAt.push(calls['dynamodb.GetItem'] ?? 0);
     }
 
     const store = harness.store;
@@ -171,5 +173,7 @@ describe('Deadline Cloud pipeline', () => {
     expect((await harness.store.loadActive('deadline')).map((s) => s.arn)).toEqual([]);
     // Step 1: new job; 2: the job changed; 3 and 4: sessions still active; 5: nothing left to follow.
     expect(listSessionsAt).toEqual([0, 1, 1, 1, 1, 0]);
+    // The finished job is named from its sessions' stored state, never read again.
+    expect(getItemAt.slice(3)).toEqual([0, 0, 0]);
   });
 });

@@ -71,10 +71,27 @@ function counts(value: Partial<Record<string, number>> | undefined): Record<stri
   return Object.fromEntries(nonZero.sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** What a session's observation takes from its job. */
+export type SessionParent = Pick<Observation, 'arn' | 'name' | 'project' | 'deadline'>;
+
+/** A session's job as the session's own stored state names it (for a job whose state was not read). */
+export function parentOfSession(session: Observation): SessionParent {
+  const { farmId, farmName, queueId, queueName, jobId } = session.deadline ?? {};
+  return {
+    arn: session.scope,
+    name: session.parentName ?? session.scope,
+    project: session.project,
+    deadline:
+      farmId === undefined || queueId === undefined || jobId === undefined
+        ? undefined
+        : compact({ farmId, farmName, queueId, queueName, jobId }),
+  };
+}
+
 /** A session, from ListSessions (summary) or GetSession (with worker, host and log errors). */
 export function deadlineSessionObservation(
   session: SessionSummary | GetSessionResponse,
-  job: Observation,
+  job: SessionParent,
   observedAt: string,
 ): Observation | undefined {
   if (session.sessionId === undefined || job.deadline === undefined) return undefined;

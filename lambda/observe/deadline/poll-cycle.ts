@@ -30,7 +30,13 @@ import {
   type ScopeUnit,
 } from '../poll-cycle-base';
 import { type DeadlineLocation, parseJobArn, queueArn } from './arns';
-import { deadlineJobObservation, deadlineSessionObservation, type QueueRef } from './map';
+import {
+  deadlineJobObservation,
+  deadlineSessionObservation,
+  parentOfSession,
+  type QueueRef,
+  type SessionParent,
+} from './map';
 import { getJob, getSession, jobPages, listFarms, listQueues, listSessions } from './pages';
 
 export interface DeadlinePollDeps {
@@ -57,6 +63,9 @@ export interface DeadlinePollDeps {
 }
 
 const iso = (date: Date | undefined) => date?.toISOString();
+
+/** How long sessions still active when their job finished are followed after their last change. */
+export const FOLLOW_FINISHED_JOB_SESSIONS_MS = 24 * 3600 * 1000;
 
 /** Whether a farm or queue passes an include list (empty: all) and an exclude list. */
 function selected(item: { id: string; name?: string }, include: readonly string[], exclude: readonly string[]) {
@@ -126,8 +135,11 @@ async function pollQueue(cycle: PollCycle, deps: DeadlinePollDeps, queue: QueueR
 /**
  * A job can finish while some of its sessions are still ending. The job is
  * then recorded as finished and skipped by later cycles, so its sessions
- * still active in the index are listed here until they end (one ListSessions
- * per such job per cycle, and one GetItem for the job's stored state).
+ * still active in the index are listed here until they end: one ListSessions
+ * and one Query per such job per cycle. The job is named from its sessions'
+ * stored state, not read. A session that has not changed for a day after its
+ * job finished is left as last recorded, so a session Deadline never ends
+ * does not cost calls forever.
  */
 async function pollSessionsOfFinishedJobs(
   cycle: PollCycle,
@@ -135,18 +147,12 @@ async function pollSessionsOfFinishedJobs(
   queue: QueueRef,
   handled: ReadonlySet<string>,
 ): Promise<void> {
+  const since = cycle.now().getTime() - FOLLOW_FINISHED_JOB_SESSIONS_MS;
   for (const [jobArn, sessions] of cycle.activeChildrenOf(queue.arn, 'deadline-session')) {
-    if (handled.has(jobArn)) continue;
+    const session = sessions.find((s) => Date.parse(s.observedAt) >= since);
+    if (handled.has(jobArn) || session === undefined) continue;
     try {
-      const job = await cycle.store.getLatest(queue.arn, 'deadline-job', jobArn);
-      if (job === undefined) {
-        cycle.log.warn('Active sessions of a job that was never recorded; they are left as they are', {
-          job: jobArn,
-          sessions: sessions.length,
-        });
-        continue;
-      }
-      await recordSessions(cycle, client, job, job, false);
+      await recordSessions(cycle, client, parentOfSession(session), true, false);
     } catch (error) {
       cycle.failed({ scope: queue.arn, kind: 'deadline-session', resource: jobArn }, error);
     }
@@ -170,25 +176,28 @@ export async function recordJob(
   const previous = stored ?? (await cycle.store.getLatest(observation.scope, observation.kind, observation.arn));
   const history = baseline && isTerminal('deadline-job', observation.status);
   const finishedBefore = previous?.terminal === true && previous.status === observation.status;
-  if (!history && !finishedBefore) await recordSessions(cycle, client, observation, previous, baseline);
+  if (!history && !finishedBefore) await recordSessions(cycle, client, observation, previous !== undefined, baseline);
   await cycle.record(previous, observation, baseline);
 }
 
-/** Lists a job's sessions; reads each new or changed one with GetSession and records it. */
+/**
+ * Lists a job's sessions; reads each new or changed one with GetSession and
+ * records it. Stored sessions are read only for a job recorded before
+ * (`jobKnown`): a new job has none.
+ */
 export async function recordSessions(
   cycle: PollCycle,
   client: DeadlineClient,
-  job: Observation,
-  storedJob: StoredState | undefined,
+  job: SessionParent,
+  jobKnown: boolean,
   baseline: boolean,
 ): Promise<void> {
   const ids = job.deadline;
   if (ids === undefined) return;
   const page = await listSessions(client, { farmId: ids.farmId, queueId: ids.queueId, jobId: ids.jobId }, cycle.now);
-  const stored =
-    storedJob === undefined
-      ? new Map<string, StoredState>()
-      : new Map((await cycle.store.loadScope(job.arn)).map((s) => [s.arn, s]));
+  const stored = !jobKnown
+    ? new Map<string, StoredState>()
+    : new Map((await cycle.store.loadScope(job.arn)).map((s) => [s.arn, s]));
   if (page === undefined) {
     // The job was deleted: its sessions will never be listed again.
     const at = cycle.now().toISOString();

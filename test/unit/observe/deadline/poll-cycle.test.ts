@@ -1,6 +1,7 @@
 import {
   DeadlineClient,
   GetJobCommand,
+  GetSessionCommand,
   ListFarmsCommand,
   ListJobsCommand,
   ListQueuesCommand,
@@ -104,5 +105,84 @@ describe('pollDeadline', () => {
     expect(again.events).toEqual([]);
     expect(again.failures).toEqual([]);
     expect(await store.loadActive('deadline')).toEqual([]);
+  });
+
+  describe('a job that finished while one of its sessions was still ending', () => {
+    const finishedJob: StoredState = { ...storedJob, status: 'SUCCEEDED', terminal: true, version: 3 };
+    const listed = {
+      jobId: JOB,
+      name: 'shot-020-comp',
+      priority: 50,
+      lifecycleStatus: 'CREATE_COMPLETE',
+      createdAt: new Date('2026-11-21T08:00:00Z'),
+      createdBy: 'artist',
+      taskRunStatus: 'SUCCEEDED',
+    } as const;
+
+    async function cycleAt(now: string, sessionLastChanged: string) {
+      const store = new InMemoryStateStore().seed(finishedJob, { ...storedSession, observedAt: sessionLastChanged });
+      store.seedCursor({
+        service: 'deadline',
+        scope: QUEUE_ARN,
+        kind: 'deadline-job',
+        seenThrough: '2026-11-21T08:00:00.000Z',
+        firstPolledAt: '2026-11-21T07:00:00.000Z',
+      });
+      deadline.on(ListJobsCommand).resolves({ jobs: [listed as never] });
+      deadline.on(ListSessionsCommand).resolves({
+        sessions: [
+          {
+            sessionId: SESSION,
+            fleetId: 'fleet-1',
+            workerId: 'worker-1',
+            startedAt: new Date('2026-11-21T08:01:00Z'),
+            endedAt: new Date('2026-11-21T08:20:00Z'),
+            lifecycleStatus: 'ENDED',
+          },
+        ],
+      });
+      deadline.on(GetSessionCommand).resolves({
+        sessionId: SESSION,
+        fleetId: 'fleet-1',
+        workerId: 'worker-1',
+        startedAt: new Date('2026-11-21T08:01:00Z'),
+        endedAt: new Date('2026-11-21T08:20:00Z'),
+        lifecycleStatus: 'ENDED',
+        log: { logDriver: 'awslogs' },
+      } as never);
+      const report = await pollDeadline({
+        client,
+        store,
+        settings: ENABLED,
+        log: new MemoryLog(),
+        location: LOCATION,
+        now: () => new Date(now),
+      });
+      return { report, store };
+    }
+
+    it('lists the job’s sessions, named from the session’s stored state, and records the one that ended', async () => {
+      // Act
+      const { report, store } = await cycleAt('2026-11-21T08:30:00.000Z', '2026-11-21T08:05:00.000Z');
+
+      // Assert
+      expect(deadline).toHaveReceivedCommandTimes(ListSessionsCommand, 1);
+      expect(deadline).toHaveReceivedCommandWith(ListSessionsCommand, { farmId: FARM, queueId: QUEUE, jobId: JOB });
+      expect(report.events.map((e) => `${e.kind} ${e.from?.status} → ${e.to.status}`)).toEqual([
+        'deadline-session STARTED → ENDED',
+      ]);
+      expect(report.events[0]).toMatchObject({ parentArn: JOB_ARN, parentName: 'shot-020-comp', project });
+      expect(store.calls.getLatest).toBe(0);
+      expect(await store.loadActive('deadline')).toEqual([]);
+    });
+
+    it('leaves a session that has not changed for a day after its job finished as last recorded', async () => {
+      // Act
+      const { report } = await cycleAt('2026-11-22T08:06:00.000Z', '2026-11-21T08:05:00.000Z');
+
+      // Assert
+      expect(deadline).not.toHaveReceivedCommand(ListSessionsCommand);
+      expect(report.events).toEqual([]);
+    });
   });
 });
