@@ -4,9 +4,11 @@
  * its key and sequence number and skipped (retrying cannot fix it), and the
  * rest of the batch goes on.
  */
+
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 import { KINDS, type Kind } from '../core/observation';
+import { eventFromItem } from '../record/keys';
 import { isNewEventRecord } from '../record/stream-filter';
 import type { VigilEvent } from '../record/vigil-event';
 
@@ -133,7 +135,9 @@ export function readEvents(records: readonly StreamRecordInput[]): {
     if (!isNewEventRecord(record as Parameters<typeof isNewEventRecord>[0])) continue;
     try {
       const raw = repairImage((record.dynamodb?.NewImage ?? {}) as Record<string, Attribute>);
-      const image = unmarshall(raw as unknown as Parameters<typeof unmarshall>[0]);
+      const image = eventFromItem<Record<string, unknown>>(
+        unmarshall(raw as unknown as Parameters<typeof unmarshall>[0]),
+      );
       const schema = schemaFor(image.eventType);
       if (schema === undefined) {
         rejected.push({

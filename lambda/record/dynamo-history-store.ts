@@ -29,8 +29,10 @@ import {
   activePk,
   cursorItem,
   deliverySk,
+  eventFromItem,
   eventItem,
   expiryAfter,
+  latestFromItem,
   latestItem,
   latestKey,
   resourcePk,
@@ -80,7 +82,7 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
       ExpressionAttributeNames: { '#apk': ACTIVE_INDEX.pk },
       ExpressionAttributeValues: { ':apk': activePk(service) },
     });
-    return items.map((item) => stripItem<StoredState>(item));
+    return items.map((item) => latestFromItem(item));
   }
 
   async loadScope(scope: string): Promise<StoredState[]> {
@@ -89,14 +91,14 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
       ExpressionAttributeValues: { ':pk': scopePk(scope), ':l': 'L#' },
       ConsistentRead: true,
     });
-    return items.map((item) => stripItem<StoredState>(item));
+    return items.map((item) => latestFromItem(item));
   }
 
   async getLatest(scope: string, kind: Kind, arn: string): Promise<StoredState | undefined> {
     const out = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: latestKey(scope, kind, arn), ConsistentRead: true }),
     );
-    return out.Item === undefined ? undefined : stripItem<StoredState>(out.Item);
+    return out.Item === undefined ? undefined : latestFromItem(out.Item);
   }
 
   async loadCursors(service: Service): Promise<Cursor[]> {
@@ -232,7 +234,7 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
     const events: VigilEvent[] = [];
     for (const item of items) {
       if (item.entity === 'delivery') deliveries.set(String(item.eventId), stripItem<DeliveryRecord>(item));
-      else if (item.entity === 'event') events.push(stripItem<VigilEvent>(item));
+      else if (item.entity === 'event') events.push(eventFromItem<VigilEvent>(item));
     }
     const version = (e: VigilEvent) => (e.eventType === 'change' ? e.version : Number.MAX_SAFE_INTEGER);
     return events
@@ -260,7 +262,7 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
         ExpressionAttributeNames: { '#tpk': BY_TIME_INDEX.pk, '#tsk': BY_TIME_INDEX.sk },
         ExpressionAttributeValues: { ':tpk': tpk, ':from': since, ':to': `${until}~` },
       });
-      all.push(...items.map((item) => stripItem<VigilEvent>(item)));
+      all.push(...items.map((item) => eventFromItem<VigilEvent>(item)));
     }
     return all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
@@ -278,14 +280,15 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
       const out = await this.client.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression: 'entity = :latest AND (#name = :id OR contains(arn, :id))',
+          // The ARN is in the sort key (`L#<kind>#<arn>`), not stored again.
+          FilterExpression: 'entity = :latest AND (#name = :id OR contains(sk, :id))',
           ExpressionAttributeNames: { '#name': 'name' },
           ExpressionAttributeValues: { ':latest': 'latest', ':id': idOrName },
           ExclusiveStartKey: start,
         }),
       );
       for (const item of out.Items ?? []) {
-        const state = stripItem<StoredState>(item);
+        const state = latestFromItem(item);
         if (state.name === idOrName || state.arn.endsWith(idOrName)) found.push(state);
       }
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;

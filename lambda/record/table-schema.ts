@@ -8,6 +8,9 @@
  * | event           | `R#<resource ARN>`    | `E#<ISO time>#<version, 8 digits>`   | immutable; stream → notifier; `tpk`/`tsk` for windows; TTL |
  * | delivery record | `R#<resource ARN>`    | `D#<event sk>`                       | written after the event's message is published |
  * | cursor          | `C#<service>`         | `<scope ARN>#<kind>`                 | discovery watermark per scope and kind |
+ *
+ * Latest and event items do not repeat what their keys or their top level
+ * already say (keys.ts: `latestItem`, `eventItem`): writes are billed per KB.
  */
 
 /** Partition and sort key attribute names. */

@@ -1,9 +1,18 @@
+import type { Observation } from '../../../lambda/core/observation';
 import { buildChange } from '../../../lambda/record/change-event';
-import { cursorItem, eventItem, expiryAfter, latestItem, stripItem } from '../../../lambda/record/keys';
+import {
+  cursorItem,
+  eventFromItem,
+  eventItem,
+  expiryAfter,
+  latestFromItem,
+  latestItem,
+} from '../../../lambda/record/keys';
 import { projectArn, runArn } from '../support/arns';
-import { runObs, stored } from '../support/builders';
+import { gridObs, jobObs, runObs, sessionObs, stored } from '../support/builders';
 
 const OBSERVED = '2026-11-21T08:00:00.000Z';
+const EARLIER = '2026-11-21T07:00:00.000Z';
 const OBSERVED_EPOCH = Date.parse(OBSERVED) / 1000;
 
 describe('latestItem', () => {
@@ -72,19 +81,112 @@ describe('eventItem', () => {
       tsk: `${OBSERVED}#${runArn()}`,
       expiresAt: OBSERVED_EPOCH + 90 * 86_400,
     });
-    expect(item.eventId).toBe(`${runArn()}@12`);
   });
 
-  it('reads back as the same event when the key attributes are stripped', () => {
+  it('stores the state without what the event says at its top level, and no eventId that is ARN@version', () => {
     // Arrange
-    const { event } = buildChange(undefined, runObs(), ['status'], { cycleId: 'c', baseline: true });
+    const { event } = buildChange(undefined, jobObs('00001', { status: 'COMPLETED', result: 'FAILED' }), ['status'], {
+      cycleId: 'c',
+      baseline: false,
+    });
 
     // Act
-    const back = stripItem(eventItem(event, 90));
+    const item = eventItem(event, 90);
+
+    // Assert
+    expect(item).not.toHaveProperty('eventId');
+    expect(Object.keys(item.state as object).sort()).toEqual(
+      Object.keys(event.state)
+        .filter(
+          (k) =>
+            !['service', 'kind', 'arn', 'name', 'project', 'parentArn', 'parentName', 'scope', 'observedAt'].includes(
+              k,
+            ),
+        )
+        .sort(),
+    );
+    expect(item).toMatchObject({
+      arn: event.arn,
+      name: event.name,
+      project: event.project,
+      parentArn: event.parentArn,
+    });
+  });
+
+  it.each<[string, Observation]>([
+    ['a run', runObs({ status: 'COMPLETED', result: 'FAILED' })],
+    ['a job', jobObs('00002', { message: 'Tests failed' })],
+    ['a remote access session', sessionObs()],
+    ['a test grid session', gridObs()],
+  ])('reads %s event back exactly as it was recorded', (_kind, observation) => {
+    // Arrange
+    const { event } = buildChange(stored(observation, 4), { ...observation, status: 'STOPPING' }, ['status'], {
+      cycleId: 'c',
+      baseline: false,
+    });
+
+    // Act
+    const back = eventFromItem(eventItem(event, 90));
 
     // Assert
     expect(back).toEqual(event);
   });
+
+  it('keeps state fields that differ from the top level, and an eventId of another form', () => {
+    // Arrange
+    const { event } = buildChange(undefined, runObs(), ['status'], { cycleId: 'c', baseline: true });
+    const odd = { ...event, eventId: 'imported-1', state: { ...event.state, name: 'renamed', observedAt: EARLIER } };
+
+    // Act
+    const item = eventItem(odd, 90);
+
+    // Assert
+    expect(item.eventId).toBe('imported-1');
+    expect(item.state).toMatchObject({ name: 'renamed', observedAt: EARLIER });
+    expect(eventFromItem(item)).toEqual(odd);
+  });
+
+  it('returns an event that is not a change (budget, guard, digest) as it was written', () => {
+    // Arrange
+    const item = {
+      pk: 'R#vigil:budget/monthly',
+      sk: 'E#2026-11-21',
+      entity: 'event',
+      eventType: 'budget',
+      eventId: 'b-1',
+    };
+
+    // Act
+    const back = eventFromItem(item);
+
+    // Assert
+    expect(back).toEqual({ eventType: 'budget', eventId: 'b-1' });
+  });
+});
+
+describe('latestFromItem', () => {
+  it.each<[string, Observation]>([
+    ['a run', runObs()],
+    ['a job', jobObs('00003')],
+    ['a finished remote access session', sessionObs({ status: 'COMPLETED', result: 'PASSED' })],
+    ['a test grid session', gridObs()],
+  ])(
+    'reads %s back exactly as it was stored, though the item holds no scope, ARN or parent ARN',
+    (_kind, observation) => {
+      // Arrange
+      const state = stored(observation, 2);
+
+      // Act
+      const item = latestItem(state, 90);
+      const back = latestFromItem(item);
+
+      // Assert
+      expect(item).not.toHaveProperty('scope');
+      expect(item).not.toHaveProperty('arn');
+      expect(item).not.toHaveProperty('parentArn');
+      expect(back).toEqual(state);
+    },
+  );
 });
 
 describe('cursorItem', () => {
