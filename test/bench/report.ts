@@ -14,6 +14,8 @@ export interface Before {
   readonly note: string;
   /** fleet → cycle label → counts. */
   readonly fleets: Record<string, Record<string, { apiCalls: number; itemWrites: number; seconds?: number }>>;
+  /** fleet → write units per change in the steady cycle before items were stored compact. */
+  readonly writeUnitsPerChange: Record<string, number>;
   /** handler file → bundle bytes before the bundling change. */
   readonly bundleBytes: Record<string, number>;
 }
