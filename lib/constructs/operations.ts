@@ -25,6 +25,9 @@ const WINDOW = Duration.minutes(5);
 /** Schedule periods without a completed cycle after which a poller counts as stopped. */
 export const MISSED_CYCLES = 3;
 
+/** Consecutive 5-minute windows in which cycles left scopes for later before "falling behind" alarms. */
+export const BEHIND_WINDOWS = 3;
+
 /** A poller watched by a dead man's switch. */
 export interface WatchedPoller {
   readonly service: Service;
@@ -148,6 +151,18 @@ export class Operations extends Construct {
       );
     }
     this.deadMansSwitches = switches;
+
+    for (const { service } of pollers) {
+      const name = SERVICE_NAMES[service];
+      this.alarm(
+        `${name.replace(/\s/g, '')}PollerFallingBehind`,
+        this.cycleMetric(METRIC.scopesDeferred, service, WINDOW),
+        {
+          description: `Vigil ${name} poller: for ${BEHIND_WINDOWS * 5} minutes its cycles ran out of time and left scopes for the next cycle, so changes are recorded and notified later than the schedule says (nothing is lost). The API's rate limit cannot serve this many changing resources at this schedule: raise pollMinutes, narrow the projects or queues followed, or ask AWS for a higher API limit. See "Performance and cost" in the README.`,
+          evaluationPeriods: BEHIND_WINDOWS,
+        },
+      );
+    }
 
     this.dashboard = this.buildDashboard(props, pollers);
   }

@@ -67,9 +67,9 @@ describe('operations: alarms and dashboard', () => {
       const functions = Object.keys(built.template.findResources('AWS::Lambda::Function')).length;
 
       // 9 functions × 2, 6 failure queues (notifier, accountant, guard, Deadline, Slack, Chatbot),
-      // the table, 2 topics (alert, Chatbot), 2 dead man's switches.
+      // the table, 2 topics (alert, Chatbot), 2 dead man's switches, 2 falling-behind alarms.
       expect(functions).toBe(9);
-      expect(alarms(built.template)).toHaveLength(functions * 2 + 6 + 1 + 2 + 2);
+      expect(alarms(built.template)).toHaveLength(functions * 2 + 6 + 1 + 2 + 2 + 2);
     });
 
     it('sends every alarm to the alert topic and explains each one', () => {
@@ -256,6 +256,32 @@ describe('operations: alarms and dashboard', () => {
     });
   });
 
+  describe('falling behind', () => {
+    it.each([
+      ['devicefarm', 'Device Farm'],
+      ['deadline', 'Deadline Cloud'],
+    ])('alarms when %s poll cycles left scopes for later in 3 consecutive 5-minute windows', (service, name) => {
+      expect(alarmsOn(built.template, 'ScopesDeferred', 'service', service)).toEqual([
+        {
+          Namespace: 'Vigil',
+          MetricName: 'ScopesDeferred',
+          Dimensions: [{ Name: 'service', Value: service }],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          EvaluationPeriods: 3,
+          DatapointsToAlarm: 3,
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [ref(built.stack.alerts.topic)],
+          AlarmDescription: expect.stringContaining(
+            `Vigil ${name} poller: for 15 minutes its cycles ran out of time and left scopes for the next cycle`,
+          ),
+        },
+      ]);
+    });
+  });
+
   describe('dashboard', () => {
     const body = (template: Template) =>
       JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties.DashboardBody);
@@ -277,11 +303,19 @@ describe('operations: alarms and dashboard', () => {
         'Notifications published',
         'Poll cycle duration (ms, maximum)',
         'Lambda errors',
+        'Scopes left for the next cycle',
         'Budget used (%)',
       ]) {
         expect(text).toContain(`\\"title\\":\\"${title}\\"`);
       }
-      for (const metric of ['CyclesCompleted', 'ApiCalls', 'Throttles', 'Changes', 'CycleDurationMs']) {
+      for (const metric of [
+        'CyclesCompleted',
+        'ApiCalls',
+        'Throttles',
+        'Changes',
+        'CycleDurationMs',
+        'ScopesDeferred',
+      ]) {
         expect(text).toContain(`[\\"Vigil\\",\\"${metric}\\",\\"service\\",\\"devicefarm\\"`);
         expect(text).toContain(`[\\"Vigil\\",\\"${metric}\\",\\"service\\",\\"deadline\\"`);
       }
