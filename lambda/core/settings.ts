@@ -263,6 +263,12 @@ const channelFields = section({
   secretName: secretName().optional(),
   /** Also receive the daily digest, whatever the filter says. @default true for email, false otherwise */
   digest: flag().optional(),
+  /**
+   * Also receive Vigil's own CloudWatch alarms (a poller stopped, a queue
+   * holding failed messages), whatever the filter says.
+   * @default true for a channel without a filter, false for one with a filter
+   */
+  alarms: flag().optional(),
   /** Which notifications reach the channel. @default every notification */
   filter: channelFilterSchema.optional(),
 });
@@ -271,6 +277,8 @@ interface ChannelBase {
   readonly name: string;
   /** Receives the daily digest (message attribute eventType `digest`). */
   readonly digest: boolean;
+  /** Receives Vigil's CloudWatch alarms (messages without Vigil's attributes). @default false */
+  readonly alarms?: boolean;
   readonly filter?: ChannelFilter;
 }
 
@@ -328,6 +336,7 @@ export const channelSchema = channelFields
     const base = {
       name: channel.name,
       digest: channel.digest ?? channel.type === 'email',
+      alarms: channel.alarms ?? channel.filter === undefined,
       ...(channel.filter === undefined ? {} : { filter: channel.filter }),
     };
     switch (channel.type) {

@@ -23,7 +23,7 @@
 import { type Channel, type ChannelFilter, SEVERITIES, type Severity } from '../core/settings';
 
 /** One accepted value, or every value but some. */
-export type FilterCondition = string | { readonly 'anything-but': readonly string[] };
+export type FilterCondition = string | { readonly 'anything-but': readonly string[] } | { readonly exists: boolean };
 
 /** Attribute name → accepted values (ORed); the names are ANDed. */
 export type AttributeConditions = Readonly<Record<string, readonly FilterCondition[]>>;
@@ -77,9 +77,21 @@ function conditionsOf(filter: ChannelFilter | undefined): Record<string, FilterC
  * - digest off, with a filter: the filter, plus `eventType: [{ anything-but:
  *   ['digest'] }]` when it sets no event type (the config refuses `digest`
  *   in the event types of such a channel);
- * - digest off, no filter: `{ eventType: [{ anything-but: ['digest'] }] }`.
+ * - digest off, no filter: `{ eventType: [{ anything-but: ['digest'] }] }`;
+ * - with `alarms`, one more alternative, `{ eventType: [{ exists: false }] }`:
+ *   CloudWatch publishes alarms without message attributes, and SNS matches
+ *   a condition on an attribute only when the message has it.
  */
-export function filterPolicyFor(channel: Pick<Channel, 'digest' | 'filter'>): FilterPolicy | undefined {
+export function filterPolicyFor(channel: Pick<Channel, 'digest' | 'filter' | 'alarms'>): FilterPolicy | undefined {
+  const policy = notificationPolicy(channel);
+  if (policy === undefined || channel.alarms !== true) return policy;
+  return { $or: [...branchesOf(policy), ALARMS_BRANCH] };
+}
+
+/** Messages without Vigil's attributes: CloudWatch alarms (and anything else published to the topic by hand). */
+const ALARMS_BRANCH: AttributeConditions = { eventType: [{ exists: false }] };
+
+function notificationPolicy(channel: Pick<Channel, 'digest' | 'filter'>): FilterPolicy | undefined {
   const conditions = conditionsOf(channel.filter);
   if (!channel.digest) {
     if (conditions.eventType === undefined) conditions.eventType = [{ 'anything-but': [DIGEST_EVENT_TYPE] }];

@@ -117,12 +117,12 @@ describe('channels', () => {
       );
     });
 
-    it('keeps the digest from a Slack channel without filter only when its digest is off', () => {
+    it('keeps the digest from a Slack channel without filter only when its digest is off, and lets alarms in', () => {
       const { template } = build({ channels: [{ name: 'all', type: 'slack' }] });
 
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'sqs',
-        FilterPolicy: { eventType: [{ 'anything-but': ['digest'] }] },
+        FilterPolicy: { $or: [{ eventType: [{ 'anything-but': ['digest'] }] }, { eventType: [{ exists: false }] }] },
       });
       build({ channels: [{ name: 'all', type: 'slack', digest: true }] }).template.hasResourceProperties(
         'AWS::SNS::Subscription',

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -29,7 +29,7 @@ import { type FilterPolicy, filterPolicyFor } from '../../lambda/deliver/routing
 import { planNotices } from '../../lambda/deliver/rules';
 import { SnsPublisher } from '../../lambda/deliver/sns-publisher';
 import type { DigestEvent, VigilEvent } from '../../lambda/record/vigil-event';
-import { loadConfig } from '../../lib/config';
+import { loadConfig, parseConfig } from '../../lib/config';
 import { projectArn, runArn } from '../unit/support/arns';
 import { runFinished } from '../unit/support/builders';
 import { budgetEvent } from '../unit/support/reactor-builders';
@@ -245,5 +245,55 @@ describe('vigil notify test through the same filter policies', () => {
     // Assert
     await expect(attempt).rejects.toThrow('No channel is named "mobile"; configured channels: mobile-ci, finance');
     expect(await subjectsIn(queues.unfiltered as string)).toEqual([]);
+  });
+});
+
+describe("Vigil's CloudWatch alarms through the filter policies", () => {
+  /** What an alarm action publishes: CloudWatch's JSON, a subject, and no message attributes. */
+  const ALARM_SUBJECT = 'ALARM: "Vigil-OperationsDeviceFarmPollerStopped" in US West (Oregon)';
+  let queues: Record<string, string>;
+
+  beforeAll(async () => {
+    const channels = parseConfig(
+      {
+        channels: [
+          { name: 'ops', type: 'slack' },
+          { name: 'ci', type: 'slack', filter: { projects: ['checkout-app'] } },
+          { name: 'ci-and-alarms', type: 'slack', alarms: true, filter: { projects: ['checkout-app'] } },
+          { name: 'quiet', type: 'slack', alarms: false },
+        ],
+      },
+      'test',
+    ).channels;
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: `vigil-alarms-${randomUUID().slice(0, 8)}` })))
+      .TopicArn as string;
+    queues = {};
+    for (const channel of channels) {
+      queues[channel.name] = await subscribedQueue(topicArn, channel.name, filterPolicyFor(channel));
+    }
+    await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: ALARM_SUBJECT,
+        Message: JSON.stringify({
+          AlarmName: 'Vigil-OperationsDeviceFarmPollerStopped',
+          NewStateValue: 'ALARM',
+          OldStateValue: 'OK',
+        }),
+      }),
+    );
+    await new SnsPublisher(sns, topicArn).publish(notificationOf(EVENTS.checkoutFailed));
+  });
+
+  it.each([
+    ['a channel without filter', 'ops', true],
+    ['a filtered channel', 'ci', false],
+    ['a filtered channel with alarms: true', 'ci-and-alarms', true],
+    ['a channel without filter with alarms: false', 'quiet', false],
+  ])('%s (%s) gets the alarm: %s', async (_case, name, getsAlarm) => {
+    const subjects = await subjectsIn(queues[name] as string);
+
+    expect(subjects.includes(ALARM_SUBJECT)).toBe(getsAlarm);
+    expect(subjects.filter((s) => s !== ALARM_SUBJECT)).toHaveLength(1);
   });
 });

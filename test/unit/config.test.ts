@@ -365,9 +365,17 @@ const README_CHANNELS = [
     name: 'mobile-ci',
     type: 'slack',
     digest: false,
+    alarms: false,
     filter: { projects: ['checkout-app'], eventTypes: ['run-finished', 'jobs-finished'], minSeverity: 'error' },
   },
-  { name: 'finance', type: 'email', address: 'finance@example.com', digest: true, filter: { kinds: ['budget'] } },
+  {
+    name: 'finance',
+    type: 'email',
+    address: 'finance@example.com',
+    digest: true,
+    alarms: false,
+    filter: { kinds: ['budget'] },
+  },
 ];
 
 describe('channels', () => {
@@ -384,9 +392,30 @@ describe('channels', () => {
     );
 
     expect(config.channels).toEqual([
-      { name: 'finance', type: 'email', address: 'finance@example.com', digest: true },
-      { name: 'mobile-ci', type: 'slack', digest: false },
-      { name: 'chat', type: 'chatbot', digest: false },
+      { name: 'finance', type: 'email', address: 'finance@example.com', digest: true, alarms: true },
+      { name: 'mobile-ci', type: 'slack', digest: false, alarms: true },
+      { name: 'chat', type: 'chatbot', digest: false, alarms: true },
+    ]);
+  });
+
+  it('receives Vigil’s alarms by default on channels without a filter only, unless told otherwise', () => {
+    const config = parseConfig(
+      {
+        channels: [
+          { name: 'ops', type: 'slack' },
+          { name: 'ci', type: 'slack', filter: { projects: ['checkout-app'] } },
+          { name: 'ci-and-alarms', type: 'slack', alarms: true, filter: { projects: ['checkout-app'] } },
+          { name: 'quiet', type: 'slack', alarms: false },
+        ],
+      },
+      'test',
+    );
+
+    expect(config.channels.map((c) => [c.name, c.alarms])).toEqual([
+      ['ops', true],
+      ['ci', false],
+      ['ci-and-alarms', true],
+      ['quiet', false],
     ]);
   });
 
@@ -410,8 +439,8 @@ describe('channels', () => {
     );
 
     expect(config.channels).toEqual([
-      { name: 'ops', type: 'slack', secretName: 'team/slack/ops', digest: true, filter },
-      { name: 'finance', type: 'email', address: 'finance@example.com', digest: false },
+      { name: 'ops', type: 'slack', secretName: 'team/slack/ops', digest: true, alarms: false, filter },
+      { name: 'finance', type: 'email', address: 'finance@example.com', digest: false, alarms: true },
     ]);
   });
 

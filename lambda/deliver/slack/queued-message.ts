@@ -88,6 +88,38 @@ const documentSchema = z.looseObject({
   text: z.string().optional(),
 });
 
+/** The CloudWatch alarm notification (what an alarm action publishes to SNS), the fields read. */
+const alarmSchema = z.looseObject({
+  AlarmName: z.string(),
+  AlarmDescription: z.string().nullish(),
+  NewStateValue: z.string(),
+  OldStateValue: z.string().optional(),
+  NewStateReason: z.string().optional(),
+  StateChangeTime: z.string().optional(),
+  Region: z.string().optional(),
+});
+
+/**
+ * Vigil's own alarms (a poller stopped, a queue holding failed messages)
+ * reach the channels that take alarms as CloudWatch's JSON; this turns
+ * one into a subject and text a person reads, the description first: it
+ * says what the alarm means and what to do.
+ */
+export function alarmText(message: unknown): { subject: string; text: string } | undefined {
+  const alarm = alarmSchema.safeParse(message);
+  if (!alarm.success) return undefined;
+  const a = alarm.data;
+  const lines = [
+    `Vigil alarm ${a.AlarmName} is ${a.NewStateValue}${a.OldStateValue ? ` (was ${a.OldStateValue})` : ''}.`,
+    ...(a.AlarmDescription ? ['', a.AlarmDescription] : []),
+    ...(a.NewStateReason ? ['', `Reason: ${a.NewStateReason}`] : []),
+    ...(a.StateChangeTime || a.Region
+      ? ['', [a.StateChangeTime && `At ${a.StateChangeTime}`, a.Region && `in ${a.Region}`].filter(Boolean).join(' ')]
+      : []),
+  ];
+  return { subject: `${a.NewStateValue}: ${a.AlarmName}`, text: lines.join('\n') };
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -132,5 +164,7 @@ export function readQueuedMessage(record: QueuedRecord): QueuedMessage {
       .join('; ');
     return { kind: 'plain', key, subject: loose.data.subject, text: loose.data.text, problem };
   }
+  const alarm = alarmText(parseJson(inner));
+  if (alarm !== undefined) return { kind: 'plain', key, ...alarm };
   return { kind: 'plain', key, ...(subject ? { subject } : {}), text: inner };
 }

@@ -110,6 +110,23 @@ describe('filterPolicyFor', () => {
       slack({ projects: ['a', 'b', 'a'], services: ['devicefarm', 'devicefarm'] }, false),
       { service: ['devicefarm'], project: ['a', 'b'], eventType: [{ 'anything-but': ['digest'] }] },
     ],
+    [
+      'every notification but the digest, or a message without attributes (an alarm), for a channel without filter',
+      { ...slack(undefined, false), alarms: true },
+      { $or: [{ eventType: [{ 'anything-but': ['digest'] }] }, { eventType: [{ exists: false }] }] },
+    ],
+    [
+      'nothing for a channel that takes everything, alarms included',
+      { ...slack(undefined, true), alarms: true },
+      undefined,
+    ],
+    [
+      'the alarms as one more alternative of a filter with the digest',
+      { ...slack({ projects: ['checkout-app'] }, true), alarms: true },
+      {
+        $or: [{ project: ['checkout-app'] }, { eventType: ['digest'] }, { eventType: [{ exists: false }] }],
+      },
+    ],
   ])('returns %s', (_case, channel, expected) => {
     expect(filterPolicyFor(channel)).toEqual(expected);
   });
