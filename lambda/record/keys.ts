@@ -46,7 +46,10 @@ export function latestItem(state: StoredState, retentionDays: number): Record<st
   if (state.terminal) item.expiresAt = expiryAfter(state.observedAt, retentionDays);
   else {
     item.apk = activePk(state.service);
-    item.ask = `${state.project.arn}#${state.kind}#${arn}`;
+    // Index sort keys need not be unique: project and kind are enough to
+    // read one project's active resources with begins_with, and the ARN
+    // (already in `sk`, projected into the index) would add ~120 bytes.
+    item.ask = `${state.project.arn}#${state.kind}`;
   }
   return item;
 }

@@ -4,7 +4,7 @@
  *
  * | item            | pk                    | sk                                   | notes |
  * |-----------------|-----------------------|--------------------------------------|-------|
- * | latest state    | `S#<scope ARN>`       | `L#<kind>#<resource ARN>`            | one Query loads a scope; `apk`/`ask` set while active |
+ * | latest state    | `S#<scope ARN>`       | `L#<kind>#<resource ARN>`            | one Query loads a scope; `apk` = `A#<service>`, `ask` = `<project ARN>#<kind>` while active |
  * | event           | `R#<resource ARN>`    | `E#<ISO time>#<version, 8 digits>`   | immutable; stream → notifier; `tpk`/`tsk` for windows; TTL |
  * | delivery record | `R#<resource ARN>`    | `D#<event sk>`                       | written after the event's message is published |
  * | cursor          | `C#<service>`         | `<scope ARN>#<kind>`                 | discovery watermark per scope and kind |

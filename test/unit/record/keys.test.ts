@@ -29,7 +29,7 @@ describe('latestItem', () => {
       sk: `L#run#${runArn()}`,
       entity: 'latest',
       apk: 'A#devicefarm',
-      ask: `${projectArn()}#run#${runArn()}`,
+      ask: `${projectArn()}#run`,
       version: 3,
       status: 'RUNNING',
     });
