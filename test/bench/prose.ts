@@ -215,8 +215,13 @@ export function prose(input: ReportInput): Record<string, string> {
       '   change the counts; it changes the time when the API is slow and the account has headroom.',
       '3. **Deadline sessions that outlive their job are followed until they end.** A job recorded as finished is',
       '   skipped by later cycles; its sessions still ending stayed STARTED in the history and in the active index',
-      "   forever. Their jobs' sessions are now listed each cycle until they end (one `ListSessions` per such job).",
-      '   The fleets here end every session before their job, so this adds no call to the figures above.',
+      "   forever. Their jobs' sessions are now listed each cycle until they end, for at most a day without a change",
+      '   (one `ListSessions` and one Query per such job; the job is named from its sessions, not read). The fleets',
+      '   here end every session before their job, so this adds no call to the figures above.',
+      '4. **A time budget per Lambda cycle**: scopes are started only while 10 s of the invocation remain, and the next',
+      '   cycle starts with the first one left out (see "Cycle time"). It changes nothing in these unlimited runs.',
+      '5. **Compact items**: latest and event items no longer repeat what their keys say (see "Where the write units',
+      '   go"). Item writes are the same; write units per change fall.',
     ].join('\n'),
 
     bundles: [
