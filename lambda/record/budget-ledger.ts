@@ -11,7 +11,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { expiryAfter } from './keys';
+import { derivedEventItem, expiryAfter, stripItem } from './keys';
 import { type BudgetEvent, budgetArn, budgetPk, type UsageShare } from './vigil-event';
 
 /** A budget period's running total. */
@@ -69,7 +69,7 @@ export class DynamoBudgetLedger implements BudgetLedger {
         ConsistentRead: true,
       }),
     );
-    return out.Item === undefined ? undefined : (stripKeys(out.Item) as unknown as BudgetUsage);
+    return out.Item === undefined ? undefined : stripItem<BudgetUsage>(out.Item);
   }
 
   async apply(
@@ -107,15 +107,7 @@ export class DynamoBudgetLedger implements BudgetLedger {
             ...events.map((event) => ({
               Put: {
                 TableName: this.tableName,
-                Item: {
-                  pk,
-                  sk: eventSk(event),
-                  entity: 'event',
-                  ...event,
-                  tpk: 'vigil#budget',
-                  tsk: `${event.at}#${event.arn}`,
-                  expiresAt,
-                },
+                Item: derivedEventItem(event, { pk, sk: eventSk(event) }, 'budget', expiresAt),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             })),
@@ -142,7 +134,7 @@ export class DynamoBudgetLedger implements BudgetLedger {
       { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } },
     )) {
       for (const item of page.Items ?? []) {
-        const value = stripKeys(item);
+        const value = stripItem<Record<string, unknown>>(item);
         if (item.entity === 'budget-usage') usage = value as unknown as BudgetUsage;
         else if (item.entity === 'budget-share') shares.push(value as unknown as BudgetShare);
         else if (item.entity === 'event') events.push(value as unknown as BudgetEvent);
@@ -157,9 +149,4 @@ function eventSk(event: BudgetEvent): string {
   return event.eventType === 'budget-forecast'
     ? 'E#forecast'
     : `E#threshold#${String(event.thresholdPercent ?? 0).padStart(4, '0')}`;
-}
-
-function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, entity: _entity, expiresAt: _expiresAt, tpk: _tpk, tsk: _tsk, ...rest } = item;
-  return rest;
 }

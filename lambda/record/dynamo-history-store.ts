@@ -29,6 +29,8 @@ import {
   activePk,
   cursorItem,
   deliverySk,
+  derivedEventItem,
+  derivedTimePk,
   eventFromItem,
   eventItem,
   expiryAfter,
@@ -204,15 +206,12 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            pk: eventPk(event),
-            sk: 'E#digest',
-            entity: 'event',
-            ...event,
-            tpk: 'vigil#digest',
-            tsk: `${event.at}#${event.arn}`,
-            expiresAt: expiryAfter(event.at, this.retentionDays),
-          },
+          Item: derivedEventItem(
+            event,
+            { pk: eventPk(event), sk: 'E#digest' },
+            'digest',
+            expiryAfter(event.at, this.retentionDays),
+          ),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -251,9 +250,9 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
     // Every kind's changes, and what the reactors derived (budget and guard events).
     const partitions = [
       ...KINDS.map((kind) => timePk(SERVICE_OF[kind], kind)),
-      'vigil#budget',
-      'vigil#guard',
-      'vigil#digest',
+      derivedTimePk('budget'),
+      derivedTimePk('guard'),
+      derivedTimePk('digest'),
     ];
     for (const tpk of partitions) {
       const items = await this.queryAll({

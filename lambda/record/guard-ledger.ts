@@ -13,7 +13,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { expiryAfter } from './keys';
+import { derivedEventItem, expiryAfter } from './keys';
 import type { GuardEvent, GuardEventAction } from './vigil-event';
 
 export interface GuardState {
@@ -98,15 +98,12 @@ export class DynamoGuardLedger implements GuardLedger {
             {
               Put: {
                 TableName: this.tableName,
-                Item: {
-                  pk: `R#${event.arn}`,
-                  sk: `E#guard#${event.action}`,
-                  entity: 'event',
-                  ...event,
-                  tpk: 'vigil#guard',
-                  tsk: `${event.at}#${event.arn}`,
+                Item: derivedEventItem(
+                  event,
+                  { pk: `R#${event.arn}`, sk: `E#guard#${event.action}` },
+                  'guard',
                   expiresAt,
-                },
+                ),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },

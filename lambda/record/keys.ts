@@ -25,6 +25,11 @@ export const cursorKey = (service: Service, scope: string, kind: Kind) => ({
 });
 export const activePk = (service: Service) => `A#${service}`;
 export const timePk = (service: Service, kind: Kind) => `${service}#${kind}`;
+/** The `byTime` partitions of the events the reactors derive from changes. */
+export type DerivedEventKind = 'budget' | 'guard' | 'digest';
+export const derivedTimePk = (kind: DerivedEventKind) => `vigil#${kind}`;
+/** An event's `byTime` sort key: its time, then its resource. */
+export const timeSk = (event: { at: string; arn: string }) => `${event.at}#${event.arn}`;
 
 /**
  * Kinds whose parent is the scope they are stored under (a run's jobs, a
@@ -81,7 +86,7 @@ export function eventItem(event: ChangeEvent, retentionDays: number): Record<str
     ...rest,
     state: compactEventState(event),
     tpk: timePk(event.service, event.kind),
-    tsk: `${event.at}#${event.arn}`,
+    tsk: timeSk(event),
     expiresAt: expiryAfter(event.at, retentionDays),
   };
   if (eventId !== defaultEventId(event)) item.eventId = eventId;
@@ -130,6 +135,21 @@ export function eventFromItem<T>(item: Record<string, unknown>): T {
     eventId: event.eventId ?? defaultEventId(top),
     state: { ...impliedState(top), ...(event.state as Record<string, unknown>) },
   } as T;
+}
+
+/**
+ * The item of an event a reactor derives (a budget threshold, a guard
+ * action, the digest): keyed as its ledger decides, so a retried write of
+ * the same event meets the same key, and indexed by time under
+ * `vigil#<kind>`. Stored whole (these are few).
+ */
+export function derivedEventItem(
+  event: { readonly at: string; readonly arn: string },
+  key: { readonly pk: string; readonly sk: string },
+  kind: DerivedEventKind,
+  expiresAt: number,
+): Record<string, unknown> {
+  return { ...key, entity: 'event', ...event, tpk: derivedTimePk(kind), tsk: timeSk(event), expiresAt };
 }
 
 export function cursorItem(cursor: Cursor): Record<string, unknown> {
