@@ -24,6 +24,7 @@ import {
   type CycleBudget,
   type CycleReport,
   goneObservation,
+  isoOf,
   matchesAny,
   PollCycle,
   type ResumePoint,
@@ -61,8 +62,6 @@ export interface DeadlinePollDeps {
   /** Where this cycle starts and the next one resumes, when the budget runs out. */
   readonly resume?: ResumePoint;
 }
-
-const iso = (date: Date | undefined) => date?.toISOString();
 
 /** How long sessions still active when their job finished are followed after their last change. */
 export const FOLLOW_FINISHED_JOB_SESSIONS_MS = 24 * 3600 * 1000;
@@ -118,7 +117,7 @@ async function pollQueue(cycle: PollCycle, deps: DeadlinePollDeps, queue: QueueR
     kind: 'deadline-job',
     pages: jobPages(client, queue.farmId, queue.queueId, cycle.now),
     listing: 'complete',
-    createdOf: (job) => iso(job.createdAt),
+    createdOf: (job) => isoOf(job.createdAt),
     toObservation: (job, at) => deadlineJobObservation(job, queue, location, at),
     readOne: async (arn) => {
       const ids = parseJobArn(arn);

@@ -23,6 +23,7 @@ import {
   type Minutes,
   type Observation,
 } from '../../core/observation';
+import { isoOf } from '../poll-cycle-base';
 
 /** A project (or test grid project) as the observations reference it. */
 export interface ProjectRef {
@@ -32,10 +33,6 @@ export interface ProjectRef {
 
 /** Status recorded when the API omitted one. */
 export const MISSING_STATUS = 'UNKNOWN';
-
-function iso(date: Date | undefined): string | undefined {
-  return date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
-}
 
 function counters(c: ApiCounters | undefined): Counters | undefined {
   if (c === undefined) return undefined;
@@ -95,9 +92,9 @@ function base(kind: Observation['kind'], item: Common, scope: string, project: P
     project: compact({ arn: project.arn, name: project.name }),
     status: item.status ?? MISSING_STATUS,
     result: item.result,
-    created: iso(item.created),
-    started: iso(item.started),
-    stopped: iso(item.stopped),
+    created: isoOf(item.created),
+    started: isoOf(item.started),
+    stopped: isoOf(item.stopped),
     message: item.message,
     observedAt,
   };
@@ -161,7 +158,7 @@ export function testGridObservation(
       project,
       observedAt,
     ),
-    started: iso(session.created),
+    started: isoOf(session.created),
     minutes,
   });
 }

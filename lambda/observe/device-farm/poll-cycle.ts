@@ -25,6 +25,7 @@ import type { Clock } from '../page';
 import {
   type CycleBudget,
   type CycleReport,
+  isoOf,
   PollCycle,
   type ResumePoint,
   type ScopeRef,
@@ -70,8 +71,6 @@ export interface DeviceFarmPollDeps {
 /** Margin subtracted from creation-time filters: the API's time granularity is seconds. */
 const FILTER_MARGIN_MS = 1000;
 
-const iso = (date: Date | undefined) => date?.toISOString();
-
 /** Runs one poll cycle over every selected project. Never throws for one project's failure. */
 export async function pollDeviceFarm(deps: DeviceFarmPollDeps): Promise<CycleReport> {
   const cycle = await PollCycle.open('devicefarm', deps.store, deps.log, deps.now);
@@ -106,7 +105,7 @@ async function pollRuns(cycle: PollCycle, client: DeviceFarmClient, project: Sco
     kind: 'run',
     pages: runPages(client, project.arn, cycle.now),
     listing: 'newest-first',
-    createdOf: (run) => iso(run.created),
+    createdOf: (run) => isoOf(run.created),
     toObservation: (run, at) => runObservation(run, project, at),
     readOne: (arn) => getRun(client, arn),
     handle: async (stored, observation, baseline) => {
@@ -175,7 +174,7 @@ async function pollRemoteAccess(cycle: PollCycle, client: DeviceFarmClient, proj
     kind: 'remote-access-session',
     pages: remoteAccessPages(client, project.arn, cycle.now),
     listing: 'newest-first',
-    createdOf: (session) => iso(session.created),
+    createdOf: (session) => isoOf(session.created),
     toObservation: (session, at) => remoteAccessObservation(session, project, at),
     readOne: (arn) => getRemoteAccessSession(client, arn),
   });
@@ -201,7 +200,7 @@ async function pollTestGrid(
     kind,
     pages: testGridSessionPages(client, project.arn, from, cycle.now),
     listing: 'complete',
-    createdOf: (session) => iso(session.created),
+    createdOf: (session) => isoOf(session.created),
     toObservation: (session, at) => testGridObservation(session, project, at),
     readOne: (arn) => getTestGridSession(client, arn),
   });
