@@ -128,7 +128,8 @@ export class PollCycle {
     readonly now: Clock,
     private readonly cursors: Map<string, Cursor>,
     private readonly active: Map<string, Map<string, StoredState>>,
-    private readonly activeChildren: readonly StoredState[] = [],
+    /** Active children by `<project>#<kind>`, then by parent ARN. */
+    private readonly activeChildren: ReadonlyMap<string, ReadonlyMap<string, StoredState[]>> = new Map(),
   ) {
     const start = now();
     this.cycleId = newCycleId(start);
@@ -140,10 +141,15 @@ export class PollCycle {
   static async open(service: Service, store: StateStore, log: Log, now: Clock = () => new Date()): Promise<PollCycle> {
     const [activeStates, cursorList] = await Promise.all([store.loadActive(service), store.loadCursors(service)]);
     const active = new Map<string, Map<string, StoredState>>();
-    const children: StoredState[] = [];
+    const children = new Map<string, Map<string, StoredState[]>>();
     for (const s of activeStates) {
       if (CHILD_KINDS.has(s.kind)) {
-        children.push(s);
+        const key = scopeKey(s.project.arn, s.kind);
+        const byParent = children.get(key) ?? new Map<string, StoredState[]>();
+        children.set(key, byParent);
+        const siblings = byParent.get(s.scope) ?? [];
+        byParent.set(s.scope, siblings);
+        siblings.push(s);
         continue;
       }
       const key = scopeKey(s.scope, s.kind);
@@ -180,13 +186,8 @@ export class PollCycle {
    * index, of one project or queue, by parent ARN. They are normally polled
    * with their parent; this finds the ones whose parent finished first.
    */
-  activeChildrenOf(project: string, kind: Kind): Map<string, StoredState[]> {
-    const byParent = new Map<string, StoredState[]>();
-    for (const child of this.activeChildren) {
-      if (child.kind !== kind || child.project.arn !== project) continue;
-      byParent.set(child.scope, [...(byParent.get(child.scope) ?? []), child]);
-    }
-    return byParent;
+  activeChildrenOf(project: string, kind: Kind): ReadonlyMap<string, readonly StoredState[]> {
+    return this.activeChildren.get(scopeKey(project, kind)) ?? new Map();
   }
 
   cursor(scope: string, kind: Kind): Cursor | undefined {
