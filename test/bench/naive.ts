@@ -9,41 +9,36 @@
  * fleet has the same shape, so per-project counts multiplied by the number of
  * projects are the full fleet's counts, exactly.
  */
-import {
-  type DeadlineClient,
-  GetJobCommand,
-  GetSessionCommand,
-  paginateListJobs as paginateListDeadlineJobs,
-  paginateListFarms,
-  paginateListQueues,
-  paginateListSessions,
-} from '@aws-sdk/client-deadline';
+import { type DeadlineClient, GetJobCommand, GetSessionCommand } from '@aws-sdk/client-deadline';
 import {
   type DeviceFarmClient,
   GetJobCommand as GetDeviceFarmJobCommand,
   GetRemoteAccessSessionCommand,
   GetRunCommand,
   GetTestGridSessionCommand,
-  ListRemoteAccessSessionsCommand,
-  paginateListJobs,
-  paginateListProjects,
-  paginateListRuns,
-  paginateListTestGridProjects,
-  paginateListTestGridSessions,
-  type RemoteAccessSession,
-  type Run,
 } from '@aws-sdk/client-device-farm';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mapBounded } from '../../lambda/core/concurrency';
 import type { Observation } from '../../lambda/core/observation';
 import type { Tally } from '../../lambda/core/tally';
+import { queueArn } from '../../lambda/observe/deadline/arns';
 import { deadlineJobObservation, deadlineSessionObservation } from '../../lambda/observe/deadline/map';
+import { jobPages, listFarms, listQueues, listSessions } from '../../lambda/observe/deadline/pages';
 import {
   jobObservation,
   remoteAccessObservation,
   runObservation,
   testGridObservation,
 } from '../../lambda/observe/device-farm/map';
+import {
+  listJobs,
+  listProjects,
+  listTestGridProjects,
+  remoteAccessPages,
+  runPages,
+  testGridSessionPages,
+} from '../../lambda/observe/device-farm/pages';
+import type { Page } from '../../lambda/observe/page';
 
 /** Requests in flight at once: the naive poller is not rate-aware, only bounded. */
 const CONCURRENCY = 8;
@@ -90,11 +85,14 @@ export interface NaiveCycle {
   readonly observations: number;
 }
 
-async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
+/** Every item of every page: the naive poller reads every list to its end, with Vigil's own page readers. */
+async function all<T>(pages: AsyncIterable<Page<T>>): Promise<T[]> {
   const out: T[] = [];
-  for await (const page of pages) out.push(page);
+  for await (const page of pages) out.push(...page.items);
   return out;
 }
+
+const now = () => new Date();
 
 async function settledOrThrow<T>(results: Promise<PromiseSettledResult<T>[]>): Promise<T[]> {
   return (await results).map((r) => {
@@ -111,10 +109,8 @@ export async function naiveDeviceFarmCycle(
   sample: number,
 ): Promise<NaiveCycle> {
   const start = tally.snapshot();
-  const projects = (await all(paginateListProjects({ client }, {}))).flatMap((p) => p.projects ?? []);
-  const gridProjects = (await all(paginateListTestGridProjects({ client }, {}))).flatMap(
-    (p) => p.testGridProjects ?? [],
-  );
+  const projects = await listProjects(client);
+  const gridProjects = await listTestGridProjects(client);
   const accountCalls = tally.since(start);
   const afterAccount = tally.snapshot();
   let observations = 0;
@@ -126,13 +122,13 @@ export async function naiveDeviceFarmCycle(
   const chosen = projects.slice(0, sample);
   for (const project of chosen) {
     const ref = { arn: project.arn as string, name: project.name };
-    const runs: Run[] = (await all(paginateListRuns({ client }, { arn: ref.arn }))).flatMap((p) => p.runs ?? []);
+    const runs = await all(runPages(client, ref.arn, now));
     await settledOrThrow(
       mapBounded(runs, CONCURRENCY, async (listed) => {
         const run = (await client.send(new GetRunCommand({ arn: listed.arn }))).run ?? listed;
         const at = new Date().toISOString();
         const runRef = { arn: run.arn as string, name: run.name };
-        const jobs = (await all(paginateListJobs({ client }, { arn: runRef.arn }))).flatMap((p) => p.jobs ?? []);
+        const jobs = (await listJobs(client, runRef.arn, now)).items;
         for (const job of jobs) {
           const full = (await client.send(new GetDeviceFarmJobCommand({ arn: job.arn }))).job ?? job;
           await write(jobObservation(full, runRef, ref, new Date().toISOString()));
@@ -140,24 +136,14 @@ export async function naiveDeviceFarmCycle(
         await write(runObservation(run, ref, at));
       }),
     );
-    const sessions: RemoteAccessSession[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await client.send(new ListRemoteAccessSessionsCommand({ arn: ref.arn, nextToken }));
-      sessions.push(...(page.remoteAccessSessions ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken !== undefined && nextToken !== '');
-    for (const listed of sessions) {
+    for (const listed of await all(remoteAccessPages(client, ref.arn, now))) {
       const session = (await client.send(new GetRemoteAccessSessionCommand({ arn: listed.arn }))).remoteAccessSession;
       await write(remoteAccessObservation(session ?? listed, ref, new Date().toISOString()));
     }
   }
   for (const grid of gridProjects.slice(0, sample)) {
     const ref = { arn: grid.arn as string, name: grid.name };
-    const sessions = (await all(paginateListTestGridSessions({ client }, { projectArn: ref.arn }))).flatMap(
-      (p) => p.testGridSessions ?? [],
-    );
-    for (const listed of sessions) {
+    for (const listed of await all(testGridSessionPages(client, ref.arn, undefined, now))) {
       const session = (await client.send(new GetTestGridSessionCommand({ sessionArn: listed.arn }))).testGridSession;
       await write(testGridObservation(session ?? listed, ref, new Date().toISOString()));
     }
@@ -181,10 +167,10 @@ export async function naiveDeadlineCycle(
   location: { region: string; accountId: string },
 ): Promise<NaiveCycle> {
   const start = tally.snapshot();
-  const farms = (await all(paginateListFarms({ client }, {}))).flatMap((p) => p.farms ?? []);
+  const farms = await listFarms(client);
   const queues = [];
   for (const farm of farms) {
-    const listed = (await all(paginateListQueues({ client }, { farmId: farm.farmId }))).flatMap((p) => p.queues ?? []);
+    const listed = await listQueues(client, farm.farmId as string);
     queues.push(...listed.map((q) => ({ farm, queue: q })));
   }
   const accountCalls = tally.since(start);
@@ -195,13 +181,13 @@ export async function naiveDeadlineCycle(
     const farmId = farm.farmId as string;
     const queueId = queue.queueId as string;
     const ref = {
-      arn: `arn:aws:deadline:${location.region}:${location.accountId}:farm/${farmId}/queue/${queueId}`,
+      arn: queueArn(location, farmId, queueId),
       farmId,
       queueId,
       ...(queue.displayName === undefined ? {} : { name: queue.displayName }),
       ...(farm.displayName === undefined ? {} : { farmName: farm.displayName }),
     };
-    const jobs = (await all(paginateListDeadlineJobs({ client }, { farmId, queueId }))).flatMap((p) => p.jobs ?? []);
+    const jobs = await all(jobPages(client, farmId, queueId, now));
     await settledOrThrow(
       mapBounded(jobs, CONCURRENCY, async (summary) => {
         const ids = { farmId, queueId, jobId: summary.jobId as string };
@@ -210,7 +196,7 @@ export async function naiveDeadlineCycle(
         if (observation === undefined) return;
         observations++;
         await writer.write(observation);
-        const sessions = (await all(paginateListSessions({ client }, ids))).flatMap((p) => p.sessions ?? []);
+        const sessions = (await listSessions(client, ids, now))?.items ?? [];
         for (const s of sessions) {
           const full = await client.send(new GetSessionCommand({ ...ids, sessionId: s.sessionId }));
           const session = deadlineSessionObservation(full, observation, new Date().toISOString());
