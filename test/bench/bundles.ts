@@ -1,14 +1,14 @@
 /**
  * Bundle size and module-load time of every Lambda handler, bundled exactly
- * as lib/constructs/vigil-function.ts bundles it (esbuild, minified CJS,
- * node24, `BUNDLE_MAIN_FIELDS`, `BUNDLE_EXTERNAL_MODULES`, the SDK inside).
+ * as lib/constructs/vigil-function.ts bundles it (bundleHandler).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, type Metafile } from 'esbuild';
-import { BUNDLE_EXTERNAL_MODULES, BUNDLE_MAIN_FIELDS, HANDLERS_DIR } from '../../lib/constructs/vigil-function';
+import type { Metafile } from 'esbuild';
+import { HANDLERS_DIR } from '../../lib/constructs/vigil-function';
+import { bundleHandler } from '../integration/support/bundle-handler';
 
 /** Module loads timed per bundle; the median is reported. */
 const LOADS = 5;
@@ -29,24 +29,6 @@ export interface BundleReport {
   readonly bundles: BundleResult[];
   /** The largest bundle's bytes by package (or source folder). */
   readonly largest: { handler: string; contributors: Contributor[] };
-}
-
-async function bundle(entry: string, outfile: string): Promise<Metafile> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    minify: true,
-    sourcemap: false,
-    mainFields: BUNDLE_MAIN_FIELDS,
-    external: BUNDLE_EXTERNAL_MODULES,
-    outfile,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  return result.metafile;
 }
 
 /** Milliseconds `require(file)` takes in a fresh `node` process (median of LOADS). */
@@ -89,7 +71,7 @@ export async function measureBundles(progress: (line: string) => void = () => {}
   let largest = { handler: '', bytes: 0, metafile: undefined as Metafile | undefined };
   for (const handler of handlerFiles()) {
     const outfile = join(dir, handler.replace(/\.ts$/, '.js'));
-    const metafile = await bundle(join(HANDLERS_DIR, handler), outfile);
+    const metafile = await bundleHandler(handler, outfile);
     const bytes = statSync(outfile).size;
     const result = { handler, bytes, loadMs: await loadMs(outfile) };
     if (bytes > largest.bytes) largest = { handler, bytes, metafile };

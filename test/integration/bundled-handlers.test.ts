@@ -10,32 +10,19 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { build } from 'esbuild';
 import { DEFAULT_SETTINGS } from '../../lambda/core/settings';
-import { BUNDLE_EXTERNAL_MODULES, BUNDLE_MAIN_FIELDS, HANDLERS_DIR } from '../../lib/constructs/vigil-function';
 import { eventsBetween } from '../emulators/deadline';
 import { twoSessionJobScenario } from '../emulators/deadline/scenarios';
 import { fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
+import { bundleHandler } from './support/bundle-handler';
 import { DEADLINE_LOCATION, type Harness, startHarness } from './support/pipeline';
 
 const outDir = mkdtempSync(join(tmpdir(), 'vigil-bundles-'));
 
+/** Bundled as the stack bundles it; the unreached credential providers are left out there too, so a handler that reached one would fail here (the bundles run from a temporary folder with no node_modules). */
 async function bundle(handlerFile: string): Promise<string> {
   const outfile = join(outDir, handlerFile.replace(/\.ts$/, '.js'));
-  await build({
-    entryPoints: [join(HANDLERS_DIR, handlerFile)],
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    minify: true,
-    mainFields: BUNDLE_MAIN_FIELDS,
-    // Left out as the stack leaves them out: the bundles run from a temporary
-    // folder with no node_modules, so a reached provider would fail the test.
-    external: BUNDLE_EXTERNAL_MODULES,
-    outfile,
-    logLevel: 'silent',
-  });
+  await bundleHandler(handlerFile, outfile);
   return outfile;
 }
 
