@@ -5,12 +5,12 @@
  * EventBridge retries and finally sends the event to the rule's dead-letter queue.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDeadlineClient, createDocumentClient, createDynamoClient } from '../clients/aws-clients';
+import { createDeadlineClient } from '../clients/aws-clients';
 import { requireEnv } from '../core/env';
 import { powertoolsLog } from '../core/powertools-log';
 import { parseSettings } from '../core/settings';
 import { type IngestDeps, type IngestOutcome, ingestDeadlineEvent } from '../observe/deadline/ingest';
-import { DynamoHistoryStore } from '../record/dynamo-history-store';
+import { historyStoreFromEnv } from './history-store-from-env';
 
 export function makeHandler(deps: IngestDeps) {
   return async (event: unknown): Promise<{ outcome: IngestOutcome['outcome']; changes: number }> => {
@@ -32,11 +32,7 @@ function defaultDeps(): IngestDeps {
     log: powertoolsLog(new Logger({ serviceName: 'vigil' })),
     client: createDeadlineClient(requireEnv('DEADLINE_REGION')),
     names: new Map(),
-    store: new DynamoHistoryStore({
-      client: createDocumentClient(createDynamoClient()),
-      tableName: requireEnv('TABLE_NAME'),
-      retentionDays: settings.history.eventRetentionDays,
-    }),
+    store: historyStoreFromEnv(settings),
   };
 }
 

@@ -6,15 +6,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { createDocumentClient, createDynamoClient, createSnsClient } from '../clients/aws-clients';
+import { createSnsClient } from '../clients/aws-clients';
 import { requireEnv } from '../core/env';
 import { powertoolsLog } from '../core/powertools-log';
 import { parseSettings } from '../core/settings';
 import { type NotifierDeps, notifyBatch } from '../deliver/notifier';
 import { SnsPublisher } from '../deliver/sns-publisher';
 import type { StreamRecordInput } from '../deliver/stream-events';
-import { DynamoHistoryStore } from '../record/dynamo-history-store';
 import { createMetrics, METRIC, NOTIFIER_SERVICE } from './cycle-metrics';
+import { historyStoreFromEnv } from './history-store-from-env';
 
 /** Builds the handler over its dependencies; without `metrics` it publishes none (tests pass fakes). */
 export function makeHandler(deps: NotifierDeps, metrics?: Metrics) {
@@ -36,11 +36,7 @@ function defaultDeps(): NotifierDeps {
     rules: settings.rules,
     log: powertoolsLog(logger),
     publisher: new SnsPublisher(createSnsClient(), requireEnv('TOPIC_ARN')),
-    deliveries: new DynamoHistoryStore({
-      client: createDocumentClient(createDynamoClient()),
-      tableName: requireEnv('TABLE_NAME'),
-      retentionDays: settings.history.eventRetentionDays,
-    }),
+    deliveries: historyStoreFromEnv(settings),
   };
 }
 

@@ -5,14 +5,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createDeadlineClient, createDocumentClient, createDynamoClient } from '../clients/aws-clients';
+import { createDeadlineClient } from '../clients/aws-clients';
 import { requireEnv } from '../core/env';
 import { powertoolsLog } from '../core/powertools-log';
 import { parseSettings } from '../core/settings';
 import { Tally } from '../core/tally';
 import { type DeadlinePollDeps, pollDeadline } from '../observe/deadline/poll-cycle';
-import { DynamoHistoryStore } from '../record/dynamo-history-store';
 import { createMetrics } from './cycle-metrics';
+import { historyStoreFromEnv } from './history-store-from-env';
 import { type PollHandler, type PollResult, pollHandler } from './poll-result';
 
 /** What the handler runs on; without `metrics` it publishes none (tests, the CLI). */
@@ -34,11 +34,7 @@ function defaultDeps(): PollHandlerDeps {
     log: powertoolsLog(new Logger({ serviceName: 'vigil' })),
     location: { region, accountId: requireEnv('ACCOUNT_ID') },
     client: createDeadlineClient(region, tally),
-    store: new DynamoHistoryStore({
-      client: createDocumentClient(createDynamoClient(tally)),
-      tableName: requireEnv('TABLE_NAME'),
-      retentionDays: settings.history.eventRetentionDays,
-    }),
+    store: historyStoreFromEnv(settings, tally),
   };
 }
 

@@ -5,14 +5,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createDeviceFarmClient, createDocumentClient, createDynamoClient } from '../clients/aws-clients';
+import { createDeviceFarmClient } from '../clients/aws-clients';
 import { requireEnv } from '../core/env';
 import { powertoolsLog } from '../core/powertools-log';
 import { parseSettings } from '../core/settings';
 import { Tally } from '../core/tally';
 import { type DeviceFarmPollDeps, pollDeviceFarm } from '../observe/device-farm/poll-cycle';
-import { DynamoHistoryStore } from '../record/dynamo-history-store';
 import { createMetrics } from './cycle-metrics';
+import { historyStoreFromEnv } from './history-store-from-env';
 import { type PollHandler, type PollResult, pollHandler } from './poll-result';
 
 /** What the handler runs on; without `metrics` it publishes none (tests, the CLI). */
@@ -33,11 +33,7 @@ function defaultDeps(): PollHandlerDeps {
     settings,
     log: powertoolsLog(logger),
     client: createDeviceFarmClient(tally),
-    store: new DynamoHistoryStore({
-      client: createDocumentClient(createDynamoClient(tally)),
-      tableName: requireEnv('TABLE_NAME'),
-      retentionDays: settings.history.eventRetentionDays,
-    }),
+    store: historyStoreFromEnv(settings, tally),
   };
 }
 
