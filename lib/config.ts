@@ -108,6 +108,7 @@ export const configSchema = section({
   guard: settingsSchema.shape.guard,
   rules: rulesSchema.prefault({}),
   history: historyConfigSchema.prefault({}),
+  delivery: settingsSchema.shape.delivery,
   logs: logsSchema.prefault({}),
 }).superRefine((config, ctx) => {
   const subscribed = new Map<string, string>();
@@ -191,6 +192,7 @@ export function settingsFrom(config: VigilConfig): Settings {
     },
     history: { eventRetentionDays: config.history.eventRetentionDays },
     digest: { ...config.digest },
+    delivery: { ...config.delivery },
   };
 }
 

@@ -2,7 +2,6 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { settingsFrom, type VigilConfig } from './config';
-import { Accountant } from './constructs/accountant';
 import { AlertTopic } from './constructs/alert-topic';
 import { MAX_RECEIVE_COUNT } from './constructs/channel-queue';
 import { Channels, outputSuffix } from './constructs/channels';
@@ -13,7 +12,7 @@ import { DeviceFarmPoller } from './constructs/device-farm-poller';
 import { HistoryTable } from './constructs/history-table';
 import { Notifier } from './constructs/notifier';
 import { Operations, type WatchedPoller, type WatchedQueue } from './constructs/operations';
-import { SessionGuard } from './constructs/session-guard';
+import { Reactors } from './constructs/reactors';
 import { VigilFunction } from './constructs/vigil-function';
 
 export interface VigilStackProps extends StackProps {
@@ -38,13 +37,12 @@ export class VigilStack extends Stack {
   readonly deadlinePoller?: DeadlinePoller;
   /** Present when `deadline.enabled`. */
   readonly deadlineIngest?: DeadlineIngest;
-  /** Present when `deviceFarm.enabled` and at least one budget is configured. */
-  readonly accountant?: Accountant;
   /**
-   * Present when `deviceFarm.enabled`: even with no guard configured it
-   * warns about sessions nearing Device Farm's 150-minute hard limit.
+   * Present when `deviceFarm.enabled`: the budget accountant and the session
+   * guard (even with no guard configured it warns about sessions nearing
+   * Device Farm's 150-minute hard limit), as the table's second stream reader.
    */
-  readonly sessionGuard?: SessionGuard;
+  readonly reactors?: Reactors;
   readonly notifier: Notifier;
   /** The configured channels (email, Slack, AWS Chatbot), each filtered by its own subscription policy. */
   readonly channels: Channels;
@@ -90,11 +88,8 @@ export class VigilStack extends Stack {
         logRetention,
       });
     }
-    if (config.deviceFarm.enabled && config.budgets.length > 0) {
-      this.accountant = new Accountant(this, 'Accountant', { history: this.history, settings, logRetention });
-    }
     if (config.deviceFarm.enabled) {
-      this.sessionGuard = new SessionGuard(this, 'SessionGuard', { history: this.history, settings, logRetention });
+      this.reactors = new Reactors(this, 'Reactors', { history: this.history, settings, logRetention });
     }
     this.notifier = new Notifier(this, 'Notifier', {
       history: this.history,
@@ -136,24 +131,16 @@ export class VigilStack extends Stack {
         value: this.deviceFarmPoller.function.functionName,
       });
     }
-    if (this.accountant) {
-      new CfnOutput(this, 'AccountantFunctionName', {
-        description: 'Counts Device Farm minutes against the configured budgets',
-        value: this.accountant.function.functionName,
+    if (this.reactors) {
+      new CfnOutput(this, 'ReactorsFunctionName', {
+        description:
+          'Counts Device Farm minutes against budgets and guards remote access sessions; invoke it to check running sessions now',
+        value: this.reactors.function.functionName,
       });
-      new CfnOutput(this, 'AccountantOnFailureQueueUrl', {
-        description: 'Stream batches the budget accountant failed to process after every retry',
-        value: this.accountant.onFailureQueue.queueUrl,
-      });
-    }
-    if (this.sessionGuard) {
-      new CfnOutput(this, 'GuardFunctionName', {
-        description: 'Invoke it to check running remote access sessions now',
-        value: this.sessionGuard.function.functionName,
-      });
-      new CfnOutput(this, 'GuardOnFailureQueueUrl', {
-        description: 'Stream batches the session guard failed to process after every retry',
-        value: this.sessionGuard.onFailureQueue.queueUrl,
+      new CfnOutput(this, 'ReactorsOnFailureQueueUrl', {
+        description:
+          'Stream batches the reactors failed to process after every retry (descriptions only: the outbox sweep handles their changes)',
+        value: this.reactors.onFailureQueue.queueUrl,
       });
     }
     if (this.deadlinePoller && this.deadlineIngest) {
@@ -219,16 +206,10 @@ export class VigilStack extends Stack {
         },
       ],
     ]);
-    if (this.accountant) {
-      queues.set('AccountantOnFailure', {
-        queue: this.accountant.onFailureQueue,
-        holds: 'stream batches the budget accountant failed to process after every retry',
-      });
-    }
-    if (this.sessionGuard) {
-      queues.set('GuardOnFailure', {
-        queue: this.sessionGuard.onFailureQueue,
-        holds: 'stream batches the session guard failed to process after every retry',
+    if (this.reactors) {
+      queues.set('ReactorsOnFailure', {
+        queue: this.reactors.onFailureQueue,
+        holds: 'descriptions of stream batches the reactors failed to process after every retry',
       });
     }
     if (this.deadlineIngest) {
@@ -262,7 +243,7 @@ export class VigilStack extends Stack {
       table: this.history.table,
       topics,
       pollers,
-      budgets: this.accountant ? config.budgets.map((budget) => budget.name) : [],
+      budgets: this.reactors ? config.budgets.map((budget) => budget.name) : [],
     });
   }
 }

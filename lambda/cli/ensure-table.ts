@@ -7,6 +7,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
+  ResourceInUseException,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
@@ -31,6 +32,37 @@ export async function ensureTable(
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
   const attributes = new Set<string>([KEY.pk, KEY.sk, ...GLOBAL_INDEXES.flatMap((i) => [i.pk, i.sk])]);
+  try {
+    await create(client, tableName, attributes);
+  } catch (error) {
+    // Another process (a second `vigil run` started at the same moment) created it first: use theirs.
+    if (!(error instanceof ResourceInUseException)) throw error;
+    await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
+    return { streamArn: await streamOf(client, tableName), created: false };
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    // Already enabled by a racing process: TTL is set either way.
+    if (!(error instanceof Error && /already enabled/i.test(error.message))) throw error;
+  }
+  return { streamArn: await streamOf(client, tableName), created: true };
+}
+
+async function streamOf(client: DynamoDBClient, tableName: string): Promise<string> {
+  const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const streamArn = out.Table?.LatestStreamArn;
+  if (streamArn === undefined) throw new Error(`Table ${tableName} was created without a stream`);
+  return streamArn;
+}
+
+async function create(client: DynamoDBClient, tableName: string, attributes: ReadonlySet<string>): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
@@ -51,15 +83,4 @@ export async function ensureTable(
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
     }),
   );
-  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
-    }),
-  );
-  const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  const streamArn = out.Table?.LatestStreamArn;
-  if (streamArn === undefined) throw new Error(`Table ${tableName} was created without a stream`);
-  return { streamArn, created: true };
 }

@@ -13,6 +13,8 @@ import {
   createSnsClient,
 } from '../clients/aws-clients';
 import { ConfigError, UsageError } from '../core/errors';
+import { SnsPublisher } from '../deliver/sns-publisher';
+import { notifierDeps, tableAdapters } from '../engine/wiring';
 import { digestDepsOver } from '../react/digest/deps';
 import { writeDigest } from '../react/digest/write';
 import { DynamoBudgetLedger } from '../record/budget-ledger';
@@ -26,6 +28,7 @@ import { notifyTest } from './notify-test';
 import { runCommand } from './run';
 import { startSession, stopSession, validateStart } from './session';
 import { statusCommand } from './status';
+import { undeliveredCommand } from './undelivered';
 
 export const USAGE = `vigil: monitor AWS Device Farm and Deadline Cloud; history and notifications in DynamoDB and SNS
 
@@ -50,6 +53,8 @@ Usage:
       Send a test message through the topic and each channel's filter (or one channel's).
   vigil digest [--date YYYY-MM-DD]
       Write the daily digest of a day (default: yesterday, UTC); vigil run delivers it.
+  vigil undelivered [--json] [--retry [--topic-arn ARN] [--config vigil.config.json]]
+      Events whose notification SNS refused for good, with the error; --retry delivers them again.
 
 Endpoints, region and credentials come from the standard AWS settings
 (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DEVICE_FARM, AWS_ENDPOINT_URL_DYNAMODB,
@@ -72,6 +77,7 @@ const OPTIONS = {
   billing: { type: 'string' },
   channel: { type: 'string' },
   date: { type: 'string' },
+  retry: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -84,6 +90,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   session: ['project', 'device', 'max-minutes', 'name', 'interaction-mode', 'billing', 'table', 'config'],
   notify: ['channel', 'topic-arn', 'config'],
   digest: ['date', 'table', 'config'],
+  undelivered: ['json', 'retry', 'table', 'topic-arn', 'config'],
 };
 
 function parse(argv: readonly string[]) {
@@ -105,7 +112,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const allowed = ALLOWED[command];
     if (allowed === undefined)
       throw new UsageError(
-        `Unknown command ${JSON.stringify(command)}; expected run, history, status, budget, session, notify or digest\n\n${USAGE}`,
+        `Unknown command ${JSON.stringify(command)}; expected run, history, status, budget, session, notify, digest or undelivered\n\n${USAGE}`,
       );
     for (const [flag, value] of Object.entries(values)) {
       if (value !== undefined && !allowed.includes(flag)) {
@@ -158,6 +165,35 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           : `Wrote the digest for ${event.digest.date}; vigil run delivers it.`,
       );
       return 0;
+    }
+    if (command === 'undelivered') {
+      if (values.retry !== true && (values['topic-arn'] !== undefined || values.config !== undefined)) {
+        throw new UsageError('vigil undelivered takes --topic-arn and --config only with --retry');
+      }
+      const settings = settingsFrom(loadConfig({ path: values.config, cwd: io.cwd }));
+      const table = tableAdapters(documents, tableName(values.table, io), settings);
+      return await undeliveredCommand(
+        { retry: values.retry === true, json: values.json === true },
+        {
+          ledger: table.deliveries,
+          outbox: table.outbox,
+          notifier: () => {
+            const topicArn = values['topic-arn'] ?? io.env.VIGIL_TOPIC_ARN;
+            if (topicArn === undefined) {
+              throw new UsageError(
+                'vigil undelivered --retry needs --topic-arn or VIGIL_TOPIC_ARN (the stack output TopicArn)',
+              );
+            }
+            return notifierDeps({
+              table,
+              publisher: new SnsPublisher(createSnsClient(), topicArn),
+              settings,
+              log: consoleLog(io.err),
+            });
+          },
+        },
+        io,
+      );
     }
     const reader = new DynamoHistoryStore({
       client: documents,

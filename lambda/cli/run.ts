@@ -1,10 +1,15 @@
 /**
  * `vigil run [--once]`: the whole pipeline on one machine. Each cycle polls
- * Device Farm and records changes, then reads the table's stream and
- * delivers what the cycle caused, exactly as the poller and notifier
- * Lambdas do in AWS. Endpoints come from the standard AWS settings.
+ * and records changes, lets the reactors (budgets, guard) handle what the
+ * stream brought, then delivers: from the stream, from each consumer's own
+ * checkpoint as an event source mapping would, and from the outbox sweeper.
+ * Endpoints come from the standard AWS settings.
+ *
+ * A cycle survives what the next cycle can fix: a source that fails (past
+ * the SDK's retries) is reported for that cycle and the loop goes on with
+ * backoff, and what was recorded is still delivered. Only configuration
+ * errors end the process.
  */
-
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { loadConfig, settingsFrom } from '../../lib/config';
@@ -15,25 +20,32 @@ import {
   createDocumentClient,
   createDynamoClient,
   createSnsClient,
+  httpOptions,
 } from '../clients/aws-clients';
 import { countCalls } from '../clients/call-counter';
-import { ConfigError } from '../core/errors';
+import { ConfigError, UsageError } from '../core/errors';
+import { errorFields, type Log } from '../core/log';
+import type { Settings } from '../core/settings';
 import { Tally } from '../core/tally';
 import type { Notification } from '../deliver/compose';
+import { DEFAULT_SWEEP_LIMIT, sweepNotifications } from '../deliver/notifier';
 import { SnsPublisher } from '../deliver/sns-publisher';
+import { notifierDeps, reactorDeps, tableAdapters } from '../engine/wiring';
 import { pollDeadline } from '../observe/deadline/poll-cycle';
 import { pollDeviceFarm } from '../observe/device-farm/poll-cycle';
 import type { CycleReport } from '../observe/poll-cycle-base';
-import { stopWith } from '../react/guard/stop';
-import { DynamoBudgetLedger } from '../record/budget-ledger';
-import { DynamoHistoryStore } from '../record/dynamo-history-store';
-import { DynamoGuardLedger } from '../record/guard-ledger';
+import { guardPass, sweepReactions } from '../react/reactor';
 import { consoleLog } from './console-log';
-import { deliverFromStream } from './deliver-from-stream';
+import {
+  type DeliveryTotals,
+  deliverFromStream,
+  NO_DELIVERY,
+  reactFromStream,
+  sumDelivery,
+} from './deliver-from-stream';
 import { parseDuration } from './duration';
 import { ensureTable } from './ensure-table';
 import { type CliIo, tableName } from './io';
-import { Reactors } from './reactors';
 import { StreamFollower } from './stream-follower';
 
 export interface RunOptions {
@@ -50,7 +62,7 @@ export interface RunOptions {
 /** DynamoDB Streams lives at DynamoDB's endpoint unless told otherwise (DynamoDB Local serves both). */
 function streamsClient(io: CliIo, tally: Tally): DynamoDBStreamsClient {
   const endpoint = io.env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS ?? io.env.AWS_ENDPOINT_URL_DYNAMODB;
-  const client = new DynamoDBStreamsClient(endpoint === undefined ? {} : { endpoint });
+  const client = new DynamoDBStreamsClient({ ...(endpoint === undefined ? {} : { endpoint }), ...httpOptions(io.env) });
   countCalls(client, tally, 'streams');
   return client;
 }
@@ -88,15 +100,25 @@ export function writeCount(calls: Record<string, number>, itemsPerTransaction = 
   return (calls['dynamodb.TransactWriteItems'] ?? 0) * itemsPerTransaction + (calls['dynamodb.PutItem'] ?? 0);
 }
 
-export async function runCommand(options: RunOptions, io: CliIo): Promise<number> {
-  const config = loadConfig({ path: options.config, cwd: io.cwd });
-  const settings = settingsFrom(config);
-  const intervalMs =
-    options.interval === undefined
-      ? config.deviceFarm.pollMinutes * 60_000
-      : parseDuration(options.interval, '--interval');
-  const log = consoleLog(io.err, options.verbose);
-  const tally = new Tally();
+/** A source to poll each cycle, named for the report. */
+interface Poller {
+  readonly name: string;
+  readonly poll: () => Promise<CycleReport>;
+}
+
+/** Everything one process builds once and uses every cycle. */
+interface Pipeline {
+  readonly pollers: readonly Poller[];
+  readonly react: () => Promise<{ handled: number; retrying: number; failedBatches: number; guardActions: number }>;
+  readonly deliver: () => Promise<DeliveryTotals>;
+}
+
+/** What went wrong in one cycle, one line each (the cycle went on). */
+type Problems = string[];
+
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+
+async function build(options: RunOptions, io: CliIo, settings: Settings, log: Log, tally: Tally): Promise<Pipeline> {
   const dynamo = createDynamoClient(tally);
   const table = tableName(options.table, io);
   const { streamArn, created } = await ensureTable(dynamo, table);
@@ -105,69 +127,167 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
   const topicArn =
     options.topicArn ?? io.env.VIGIL_TOPIC_ARN ?? (await sns.send(new CreateTopicCommand({ Name: 'vigil' }))).TopicArn;
   if (topicArn === undefined) throw new Error('SNS did not return a topic ARN for topic "vigil"');
-  const store = new DynamoHistoryStore({
-    client: createDocumentClient(dynamo),
-    tableName: table,
-    retentionDays: settings.history.eventRetentionDays,
-  });
+  const adapters = tableAdapters(createDocumentClient(dynamo), table, settings);
   const streams = streamsClient(io, tally);
-  const follower = new StreamFollower(streams, streamArn);
-  const pollers: (() => Promise<CycleReport>)[] = [];
-  const reactors = new Reactors();
+  const follower = (consumer: string) =>
+    new StreamFollower(streams, streamArn, { store: adapters.checkpoints, consumer });
+
+  const pollers: Poller[] = [];
+  const deviceFarm = createDeviceFarmClient(tally);
   if (settings.deviceFarm.enabled) {
-    const client = createDeviceFarmClient(tally);
-    pollers.push(() => pollDeviceFarm({ client, store, settings, log }));
-    const documents = createDocumentClient(dynamo);
-    reactors.addGuard(new StreamFollower(streams, streamArn), store, {
-      ledger: new DynamoGuardLedger(documents, table),
-      settings: settings.guard,
-      stop: stopWith(client),
-      log,
+    pollers.push({
+      name: 'Device Farm',
+      poll: () => pollDeviceFarm({ client: deviceFarm, store: adapters.store, settings, log }),
     });
-    if (settings.budgets.length > 0) {
-      reactors.addAccountant(new StreamFollower(streams, streamArn), {
-        ledger: new DynamoBudgetLedger(documents, table),
-        budgets: settings.budgets,
-        log,
-      });
-    }
   }
   if (settings.deadline.enabled) {
-    const region = settings.deadline.region ?? (await dynamo.config.region());
-    const accountId = io.env.VIGIL_ACCOUNT_ID ?? (await callerAccount(tally));
-    const client = createDeadlineClient(region, tally, io.env);
-    pollers.push(() => pollDeadline({ client, store, settings, log, location: { region, accountId } }));
+    let location: { region: string; accountId: string } | undefined;
+    pollers.push({
+      name: 'Deadline Cloud',
+      poll: async () => {
+        location ??= {
+          region: settings.deadline.region ?? (await dynamo.config.region()),
+          accountId: io.env.VIGIL_ACCOUNT_ID ?? (await callerAccount(tally)),
+        };
+        const client = createDeadlineClient(location.region, tally, io.env);
+        return pollDeadline({ client, store: adapters.store, settings, log, location });
+      },
+    });
   }
   if (pollers.length === 0) {
     throw new ConfigError('Both deviceFarm.enabled and deadline.enabled are false: there is nothing to poll');
   }
-  const notifier = {
-    deliveries: store,
+
+  const sweep = { staleAfterMs: settings.delivery.sweepAfterMinutes * 60_000, limit: DEFAULT_SWEEP_LIMIT };
+  const reactors = reactorDeps({ table: adapters, deviceFarm, settings, log });
+  const reactorFollower = follower('reactors');
+  const notifier = notifierDeps({
+    table: adapters,
     publisher: new SnsPublisher(sns, topicArn),
-    rules: settings.rules,
+    settings,
     log,
     onPublished: printNotification(io, options.showText ?? true),
+  });
+  const notifierFollower = follower('notifier');
+  return {
+    pollers,
+    react: async () => {
+      // As the reactor Lambda's schedule and stream do, in an order that tries a failing change once per cycle.
+      const swept = await sweepReactions(reactors, sweep);
+      const streamed = settings.deviceFarm.enabled
+        ? await reactFromStream(reactorFollower, reactors)
+        : { handled: 0, retrying: 0, failedBatches: 0 };
+      const guardActions = await guardPass(reactors);
+      return {
+        handled: streamed.handled + swept.handled,
+        retrying: streamed.retrying + swept.retrying,
+        failedBatches: streamed.failedBatches,
+        guardActions,
+      };
+    },
+    deliver: async () => {
+      // Retries that came due first, so an event that fails now is not tried twice in one cycle.
+      const swept = await sweepNotifications(notifier, sweep);
+      const streamed = await deliverFromStream(notifierFollower, notifier);
+      const total = sumDelivery([
+        { ...streamed, failedSequenceNumbers: [] },
+        { ...swept, failedSequenceNumbers: [] },
+      ]);
+      return { ...total, failedBatches: streamed.failedBatches };
+    },
   };
+}
+
+/** Runs `step`, turning a failure other than a configuration error into one reported line. */
+async function attempt<T>(what: string, step: () => Promise<T>, problems: Problems, log: Log): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const fields = errorFields(error);
+    log.error(`${what} failed this cycle; the next cycle tries again`, fields);
+    problems.push(`${what}: ${String(fields.error)}`);
+    return undefined;
+  }
+}
+
+export async function runCommand(options: RunOptions, io: CliIo): Promise<number> {
+  if (options.once && options.interval !== undefined) {
+    throw new UsageError('vigil run takes --once or --interval, not both (--once runs one cycle and exits)');
+  }
+  const config = loadConfig({ path: options.config, cwd: io.cwd });
+  const settings = settingsFrom(config);
+  const intervalMs =
+    options.interval === undefined
+      ? config.deviceFarm.pollMinutes * 60_000
+      : parseDuration(options.interval, '--interval');
+  // Failing cycles wait longer each time, up to 16 intervals (and never above 5 minutes unless the interval is).
+  const maxWaitMs = Math.max(intervalMs, Math.min(intervalMs * 16, 300_000));
+  const log = consoleLog(io.err, options.verbose);
+  const tally = new Tally();
+  let pipeline: Pipeline | undefined;
+  let failingCycles = 0;
 
   for (;;) {
-    const before = tally.snapshot();
-    const reports: CycleReport[] = [];
-    for (const poll of pollers) reports.push(await poll());
-    const pollCalls = tally.since(before);
-    const reacted = await reactors.react();
-    const delivery = await deliverFromStream(follower, notifier);
-    const changes = reports.reduce((n, r) => n + r.events.length, 0);
-    const failures = reports.reduce((n, r) => n + r.failures.length, 0);
-    io.out(
-      `cycle ${reports[0]?.cycleId}: ${changes} change${changes === 1 ? '' : 's'} recorded, ` +
-        `${delivery.published} notification${delivery.published === 1 ? '' : 's'} published` +
-        `${delivery.failed > 0 ? `, ${delivery.failed} event(s) not delivered (retried next cycle)` : ''}` +
-        `${failures > 0 ? `, ${failures} poll failure(s) (retried next cycle)` : ''}`,
+    const problems: Problems = [];
+    pipeline ??= await attempt(
+      'Starting (table, topic)',
+      () => build(options, io, settings, log, tally),
+      problems,
+      log,
     );
-    io.out(`  poll: ${describeCalls(pollCalls)} (${writeCount(pollCalls)} DynamoDB item writes)`);
-    if (options.once) return delivery.failed > 0 || failures > 0 || reacted.failed > 0 ? 1 : 0;
-    if (await sleep(intervalMs, io.signal)) return 0;
+    if (pipeline !== undefined) {
+      await runCycle(pipeline, io, tally, problems, log);
+    } else {
+      io.out(`could not start: ${problems.join('; ')}`);
+    }
+    failingCycles = problems.length > 0 ? failingCycles + 1 : 0;
+    if (options.once) return problems.length > 0 ? 1 : 0;
+    if (io.signal?.aborted) return 0;
+    const wait = failingCycles === 0 ? intervalMs : Math.min(intervalMs * 2 ** failingCycles, maxWaitMs);
+    if (failingCycles > 0)
+      io.out(
+        `  next cycle in ${Math.round(wait / 1000)} s (backing off after ${plural(failingCycles, 'failing cycle')})`,
+      );
+    if (await sleep(wait, io.signal)) return 0;
   }
+}
+
+async function runCycle(pipeline: Pipeline, io: CliIo, tally: Tally, problems: Problems, log: Log): Promise<void> {
+  const before = tally.snapshot();
+  const reports: CycleReport[] = [];
+  for (const poller of pipeline.pollers) {
+    const report = await attempt(`Polling ${poller.name}`, poller.poll, problems, log);
+    if (report !== undefined) reports.push(report);
+    for (const failure of report?.failures ?? []) {
+      problems.push(`${poller.name} ${failure.kind} in ${failure.scope}: ${failure.error}`);
+    }
+  }
+  const pollCalls = tally.since(before);
+  // Ctrl-C between steps ends the process here: what was recorded is in the outbox, and the next run delivers it.
+  const stopping = () => io.signal?.aborted === true;
+  const reacted = stopping() ? undefined : await attempt('Reacting (budgets, guard)', pipeline.react, problems, log);
+  if (reacted !== undefined && reacted.retrying > 0) {
+    problems.push(`reactors: ${plural(reacted.retrying, 'change')} not handled yet (retried with backoff)`);
+  }
+  if (reacted !== undefined && reacted.failedBatches > 0) {
+    problems.push(`reactors: ${plural(reacted.failedBatches, 'stream batch', 'stream batches')} to read again`);
+  }
+  const delivered = stopping() ? undefined : await attempt('Delivering', pipeline.deliver, problems, log);
+  const delivery = delivered ?? NO_DELIVERY;
+  if (delivery.failedBatches > 0) {
+    problems.push(`delivery: ${plural(delivery.failedBatches, 'stream batch', 'stream batches')} to read again`);
+  }
+  if (delivery.retrying > 0)
+    problems.push(`${plural(delivery.retrying, 'event')} not delivered yet (retried with backoff)`);
+  if (delivery.parked > 0) problems.push(`${plural(delivery.parked, 'event')} parked (see vigil undelivered)`);
+  const changes = reports.reduce((n, r) => n + r.events.length, 0);
+  const cycleId = reports[0]?.cycleId ?? new Date().toISOString();
+  io.out(
+    `cycle ${cycleId}: ${plural(changes, 'change')} recorded, ${plural(delivery.published, 'notification')} published` +
+      (problems.length > 0 ? `; ${problems.join('; ')}` : ''),
+  );
+  io.out(`  poll: ${describeCalls(pollCalls)} (${writeCount(pollCalls)} DynamoDB item writes)`);
 }
 
 /** Waits, or returns true early when `signal` aborts. */

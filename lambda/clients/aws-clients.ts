@@ -14,6 +14,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Tally } from '../core/tally';
 import { DEVICE_FARM_REGION } from '../observe/device-farm/region';
 import { countCalls } from './call-counter';
+import { httpOptions } from './http-options';
+
+export { httpOptions } from './http-options';
 
 /**
  * Attempts per call. Adaptive mode adds client-side rate limiting that
@@ -22,7 +25,12 @@ import { countCalls } from './call-counter';
 const MAX_ATTEMPTS = 6;
 
 export function createDeviceFarmClient(tally?: Tally): DeviceFarmClient {
-  const client = new DeviceFarmClient({ region: DEVICE_FARM_REGION, retryMode: 'adaptive', maxAttempts: MAX_ATTEMPTS });
+  const client = new DeviceFarmClient({
+    region: DEVICE_FARM_REGION,
+    retryMode: 'adaptive',
+    maxAttempts: MAX_ATTEMPTS,
+    ...httpOptions(),
+  });
   if (tally !== undefined) countCalls(client, tally, 'devicefarm');
   return client;
 }
@@ -39,6 +47,7 @@ export function createDeadlineClient(region?: string, tally?: Tally, env: NodeJS
     retryMode: 'adaptive',
     maxAttempts: MAX_ATTEMPTS,
     disableHostPrefix: env.AWS_ENDPOINT_URL_DEADLINE !== undefined || env.AWS_ENDPOINT_URL !== undefined,
+    ...httpOptions(env),
   });
   if (tally !== undefined) countCalls(client, tally, 'deadline');
   return client;
@@ -46,7 +55,7 @@ export function createDeadlineClient(region?: string, tally?: Tally, env: NodeJS
 
 /** Who the credentials belong to: the account (for Deadline ARNs) and the caller's ARN (to say who acted). */
 export async function callerIdentity(tally?: Tally): Promise<{ account: string; arn: string }> {
-  const client = new STSClient({});
+  const client = new STSClient({ ...httpOptions() });
   if (tally !== undefined) countCalls(client, tally, 'sts');
   const identity = await client.send(new GetCallerIdentityCommand({}));
   if (identity.Account === undefined) throw new Error('STS GetCallerIdentity returned no account');
@@ -59,7 +68,7 @@ export async function callerAccount(tally?: Tally): Promise<string> {
 }
 
 export function createDynamoClient(tally?: Tally): DynamoDBClient {
-  const client = new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: MAX_ATTEMPTS });
+  const client = new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: MAX_ATTEMPTS, ...httpOptions() });
   if (tally !== undefined) countCalls(client, tally, 'dynamodb');
   return client;
 }
@@ -72,7 +81,7 @@ export function createDocumentClient(dynamo: DynamoDBClient): DynamoDBDocumentCl
 }
 
 export function createSnsClient(tally?: Tally): SNSClient {
-  const client = new SNSClient({ retryMode: 'standard', maxAttempts: 4 });
+  const client = new SNSClient({ retryMode: 'standard', maxAttempts: 4, ...httpOptions() });
   if (tally !== undefined) countCalls(client, tally, 'sns');
   return client;
 }

@@ -144,6 +144,20 @@ export const historySettingsSchema = section({
   eventRetentionDays: wholeNumber(1, 3650).default(90),
 });
 
+export const deliverySchema = section({
+  /**
+   * Seconds a notifier's claim on an event holds before another notifier may
+   * take it over (a claimant that crashed). Longer than a publish can take
+   * with its retries. @default 180
+   */
+  claimLeaseSeconds: wholeNumber(1, 3600).default(180),
+  /**
+   * Minutes an event may wait for its stream record to be handled before the
+   * outbox sweeper delivers it (or reacts to it) instead. @default 5
+   */
+  sweepAfterMinutes: wholeNumber(1, 1440).default(5),
+});
+
 export const digestSchema = section({
   /**
    * Send one summary of the previous UTC day, every day, to the email
@@ -387,6 +401,7 @@ export const settingsSchema = section({
   rules: rulesSchema.default(rulesSchema.parse({})),
   history: historySettingsSchema.default({ eventRetentionDays: 90 }),
   digest: digestSchema.default(digestSchema.parse({})),
+  delivery: deliverySchema.default(deliverySchema.parse({})),
 });
 
 /** Settings with every default filled in. */
@@ -396,6 +411,7 @@ export type DeadlineSettings = z.output<typeof deadlineSettingsSchema>;
 export type Budget = z.output<typeof budgetSchema>;
 export type GuardSettings = z.output<typeof guardSchema>;
 export type DigestSettings = z.output<typeof digestSchema>;
+export type DeliverySettings = z.output<typeof deliverySchema>;
 
 /** The defaults: every project, the default rules, 90 days of history. */
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

@@ -20,8 +20,8 @@
  * Baseline events (first poll of a project) and everything else notify nothing.
  */
 import type { Rules } from '../core/settings';
-import { GONE_STATUS, isKnownResult, isKnownStatus, isTerminal } from '../core/status';
 import type { ChangeEvent } from '../record/change-event';
+import { isFailedSession, isFinishing, isNewUnknown } from '../record/notable';
 import {
   type BudgetEvent,
   type DigestEvent,
@@ -38,6 +38,8 @@ export type ChangeNoticeType =
   | 'deadline-job'
   | 'deadline-sessions-failed'
   | 'unknown-status';
+
+export { isFailedSession, isFinishing } from '../record/notable';
 
 export type NoticeType = ChangeNoticeType | 'budget-threshold' | 'budget-forecast' | 'guard' | 'digest';
 
@@ -77,21 +79,6 @@ export interface DigestNotice {
 }
 
 export type Notice = ChangeNotice | BudgetNotice | GuardNotice | DigestNotice;
-
-/** True when this event is the resource's move into a finished state. */
-export function isFinishing(event: ChangeEvent): boolean {
-  if (event.to.status === GONE_STATUS) return false;
-  if (!isTerminal(event.kind, event.to.status)) return false;
-  return event.from === undefined || !isTerminal(event.kind, event.from.status);
-}
-
-function isNewUnknown(event: ChangeEvent): boolean {
-  const statusIsNew = event.from?.status !== event.to.status;
-  const resultIsNew = event.from?.result !== event.to.result;
-  return (
-    (statusIsNew && !isKnownStatus(event.kind, event.to.status)) || (resultIsNew && !isKnownResult(event.to.result))
-  );
-}
 
 /** Decides the notices for a batch of new events (in stream order). */
 export function planNotices(events: readonly VigilEvent[], rules: Rules): Notice[] {
@@ -158,14 +145,6 @@ function planChangeNotices(events: readonly ChangeEvent[], rules: Rules): Change
     }
   }
   return notices;
-}
-
-/** A Deadline session that ended badly: UPDATE_FAILED, or ENDED with a log error. */
-export function isFailedSession(event: ChangeEvent): boolean {
-  if (event.kind !== 'deadline-session' || event.from?.status === event.to.status) return false;
-  if (event.to.status === 'UPDATE_FAILED') return true;
-  const detail = event.state.deadline;
-  return event.to.status === 'ENDED' && (detail?.logError !== undefined || detail?.workerLogError !== undefined);
 }
 
 function planDeadline(live: readonly ChangeEvent[], rules: Rules, notices: ChangeNotice[]): void {

@@ -28,6 +28,14 @@ export const METRIC = {
   scopesDeferred: 'ScopesDeferred',
   /** SNS messages the notifier published. */
   notificationsPublished: 'NotificationsPublished',
+  /** Events whose notification SNS refused for good (alarmed; `vigil undelivered` lists them). */
+  notificationsParked: 'NotificationsParked',
+  /** Events whose publish failed for now and wait in the outbox's retry partition. */
+  notificationsRetrying: 'NotificationsRetrying',
+  /** Outbox entries the sweepers found (events the stream path missed, and retries that came due). */
+  outboxSwept: 'OutboxSwept',
+  /** Changes the reactors failed to handle for now (retried with backoff). */
+  reactionsRetrying: 'ReactionsRetrying',
 } as const;
 
 /** The `service` dimension of the notifier's metrics. */

@@ -1,48 +1,78 @@
 /**
- * Notifier Lambda, fed by the table's stream (filtered to new event items).
- * Returns the failed records as batchItemFailures so Lambda retries only
- * from the first failure; records already delivered are skipped on retry.
+ * Notifier Lambda. Two triggers, one delivery path (deliver/notifier.ts):
+ * the table's stream (new events, filtered to event inserts) and a schedule
+ * that sweeps the outbox for events the stream path never handled and
+ * retries that are due. Only a failure of the table itself fails a stream
+ * batch; a publish that fails waits in the outbox instead of blocking it.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { createSnsClient } from '../clients/aws-clients';
+import { createDocumentClient, createDynamoClient, createSnsClient } from '../clients/aws-clients';
 import { requireEnv } from '../core/env';
 import { powertoolsLog } from '../core/powertools-log';
 import { parseSettings } from '../core/settings';
-import { type NotifierDeps, notifyBatch } from '../deliver/notifier';
+import {
+  DEFAULT_SWEEP_LIMIT,
+  type DeliveryReport,
+  type NotifierDeps,
+  notifyBatch,
+  sweepNotifications,
+} from '../deliver/notifier';
 import { SnsPublisher } from '../deliver/sns-publisher';
 import type { StreamRecordInput } from '../deliver/stream-events';
+import { notifierDeps, tableAdapters } from '../engine/wiring';
 import { createMetrics, METRIC, NOTIFIER_SERVICE } from './cycle-metrics';
-import { historyStoreFromEnv } from './history-store-from-env';
+
+type NotifierInput = DynamoDBStreamEvent | { readonly source?: string; readonly 'detail-type'?: string };
+
+interface Sweep {
+  readonly swept: number;
+}
 
 /** Builds the handler over its dependencies; without `metrics` it publishes none (tests pass fakes). */
-export function makeHandler(deps: NotifierDeps, metrics?: Metrics) {
-  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const report = await notifyBatch(event.Records as StreamRecordInput[], deps);
-    deps.log.info('Notifier batch finished', { ...report, failedSequenceNumbers: report.failedSequenceNumbers.length });
-    if (metrics !== undefined) {
-      metrics.addMetric(METRIC.notificationsPublished, MetricUnit.Count, report.published);
-      metrics.publishStoredMetrics();
+export function makeHandler(deps: NotifierDeps, sweep: { staleAfterMs: number }, metrics?: Metrics) {
+  const publish = (report: DeliveryReport & Partial<Sweep>) => {
+    if (metrics === undefined) return;
+    metrics.addMetric(METRIC.notificationsPublished, MetricUnit.Count, report.published);
+    metrics.addMetric(METRIC.notificationsParked, MetricUnit.Count, report.parked);
+    metrics.addMetric(METRIC.notificationsRetrying, MetricUnit.Count, report.retrying);
+    if (report.swept !== undefined) metrics.addMetric(METRIC.outboxSwept, MetricUnit.Count, report.swept);
+    metrics.publishStoredMetrics();
+  };
+  return async (input: NotifierInput): Promise<DynamoDBBatchResponse | DeliveryReport> => {
+    if (!('Records' in input)) {
+      const report = await sweepNotifications(deps, { staleAfterMs: sweep.staleAfterMs, limit: DEFAULT_SWEEP_LIMIT });
+      deps.log.info('Outbox sweep finished', { ...report });
+      publish(report);
+      return report;
     }
+    const report = await notifyBatch(input.Records as StreamRecordInput[], deps);
+    deps.log.info('Notifier batch finished', { ...report, failedSequenceNumbers: report.failedSequenceNumbers.length });
+    publish(report);
     return { batchItemFailures: report.failedSequenceNumbers.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }
 
-function defaultDeps(): NotifierDeps {
+function defaultHandler() {
   const settings = parseSettings(requireEnv('VIGIL_SETTINGS'), 'VIGIL_SETTINGS');
-  const logger = new Logger({ serviceName: 'vigil' });
-  return {
-    rules: settings.rules,
-    log: powertoolsLog(logger),
+  const table = tableAdapters(createDocumentClient(createDynamoClient()), requireEnv('TABLE_NAME'), settings);
+  const deps = notifierDeps({
+    table,
     publisher: new SnsPublisher(createSnsClient(), requireEnv('TOPIC_ARN')),
-    deliveries: historyStoreFromEnv(settings),
-  };
+    settings,
+    log: powertoolsLog(new Logger({ serviceName: 'vigil' })),
+  });
+  return makeHandler(
+    deps,
+    { staleAfterMs: settings.delivery.sweepAfterMinutes * 60_000 },
+    createMetrics(NOTIFIER_SERVICE),
+  );
 }
 
-let ready: ((event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>) | undefined;
+let ready: ReturnType<typeof makeHandler> | undefined;
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  ready ??= makeHandler(defaultDeps(), createMetrics(NOTIFIER_SERVICE));
-  return ready(event);
+export const handler = async (input: NotifierInput) => {
+  ready ??= defaultHandler();
+  return ready(input);
 };

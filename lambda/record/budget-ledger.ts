@@ -11,7 +11,8 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { derivedEventItem, expiryAfter, stripItem } from './keys';
+import { derivedEventItem, eventKeyOf, expiryAfter, stripItem } from './keys';
+import { outboxItemsFor } from './outbox';
 import { type BudgetEvent, budgetArn, budgetPk, type UsageShare } from './vigil-event';
 
 /** A budget period's running total. */
@@ -107,10 +108,13 @@ export class DynamoBudgetLedger implements BudgetLedger {
             ...events.map((event) => ({
               Put: {
                 TableName: this.tableName,
-                Item: derivedEventItem(event, { pk, sk: eventSk(event) }, 'budget', expiresAt),
+                Item: derivedEventItem(event, eventKeyOf(event), 'budget', expiresAt),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             })),
+            ...events.flatMap((event) =>
+              outboxItemsFor(event, expiresAt).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+            ),
           ],
         }),
       );
@@ -142,11 +146,4 @@ export class DynamoBudgetLedger implements BudgetLedger {
     }
     return { ...(usage === undefined ? {} : { usage }), shares, events };
   }
-}
-
-/** Deterministic: a threshold's event exists at most once per period. */
-function eventSk(event: BudgetEvent): string {
-  return event.eventType === 'budget-forecast'
-    ? 'E#forecast'
-    : `E#threshold#${String(event.thresholdPercent ?? 0).padStart(4, '0')}`;
 }

@@ -1,10 +1,10 @@
 /**
  * The history table in DynamoDB: implements the poller's StateStore, the
- * notifier's DeliveryLog and the CLI's HistoryReader over one table.
+ * digest's writer and the CLI's HistoryReader over one table. A change is
+ * written with its outbox entries (record/outbox.ts) in one transaction.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -15,24 +15,16 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { KINDS, type Kind, SERVICE_OF, type Service } from '../core/observation';
 import type { ChangeEvent, StoredState } from './change-event';
-import type {
-  Cursor,
-  DeliveryLog,
-  DeliveryRecord,
-  DigestWriter,
-  HistoryReader,
-  StateStore,
-  TimelineEntry,
-  WriteOutcome,
-} from './history-store';
+import type { DeliveryRecord, ParkedRecord } from './delivery-ledger';
+import type { Cursor, DigestWriter, HistoryReader, StateStore, TimelineEntry, WriteOutcome } from './history-store';
 import {
   activePk,
   cursorItem,
-  deliverySk,
   derivedEventItem,
   derivedTimePk,
   eventFromItem,
   eventItem,
+  eventKeyOf,
   expiryAfter,
   latestFromItem,
   latestItem,
@@ -42,8 +34,9 @@ import {
   stripItem,
   timePk,
 } from './keys';
+import { outboxItemsFor } from './outbox';
 import { ACTIVE_INDEX, BY_TIME_INDEX } from './table-schema';
-import { type DigestEvent, eventPk, type VigilEvent } from './vigil-event';
+import type { DigestEvent, VigilEvent } from './vigil-event';
 
 /** Settings the store needs. */
 export interface DynamoHistoryStoreOptions {
@@ -53,10 +46,7 @@ export interface DynamoHistoryStoreOptions {
   readonly retentionDays: number;
 }
 
-/** BatchGetItem takes at most 100 keys. */
-const BATCH_GET_LIMIT = 100;
-
-export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReader, DigestWriter {
+export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWriter {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly retentionDays: number;
@@ -141,6 +131,9 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
+            ...outboxItemsFor(event, expiryAfter(event.at, this.retentionDays)).map((Item) => ({
+              Put: { TableName: this.tableName, Item },
+            })),
           ],
         }),
       );
@@ -151,73 +144,28 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
     }
   }
 
-  // ---- DeliveryLog --------------------------------------------------------
-
-  async delivered(events: readonly VigilEvent[]): Promise<Set<string>> {
-    const done = new Set<string>();
-    for (let i = 0; i < events.length; i += BATCH_GET_LIMIT) {
-      const chunk = events.slice(i, i + BATCH_GET_LIMIT);
-      let keys: Record<string, unknown>[] = chunk.map((e) => ({ pk: eventPk(e), sk: deliverySk(e.eventId) }));
-      // BatchGet may return UnprocessedKeys under load: ask again until none remain.
-      while (keys.length > 0) {
-        const out = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'eventId' },
-            },
-          }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) done.add(String(item.eventId));
-        keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
-    return done;
-  }
-
-  async recordDelivery(events: readonly VigilEvent[], delivery: Omit<DeliveryRecord, 'eventId'>): Promise<void> {
-    // One conditional put per event: a retry after a partial failure skips
-    // the ones already written instead of failing the whole record.
-    for (const event of events) {
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              pk: eventPk(event),
-              sk: deliverySk(event.eventId),
-              entity: 'delivery',
-              eventId: event.eventId,
-              ...delivery,
-              expiresAt: expiryAfter(event.at, this.retentionDays),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-      }
-    }
-  }
-
   // ---- DigestWriter -------------------------------------------------------
 
   async putDigest(event: DigestEvent): Promise<boolean> {
+    const expiresAt = expiryAfter(event.at, this.retentionDays);
     try {
       await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: derivedEventItem(
-            event,
-            { pk: eventPk(event), sk: 'E#digest' },
-            'digest',
-            expiryAfter(event.at, this.retentionDays),
-          ),
-          ConditionExpression: 'attribute_not_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: derivedEventItem(event, eventKeyOf(event), 'digest', expiresAt),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...outboxItemsFor(event, expiresAt).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+          ],
         }),
       );
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (error instanceof TransactionCanceledException && isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -230,9 +178,11 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
       ExpressionAttributeValues: { ':pk': resourcePk(arn) },
     });
     const deliveries = new Map<string, DeliveryRecord>();
+    const parked = new Map<string, ParkedRecord>();
     const events: VigilEvent[] = [];
     for (const item of items) {
       if (item.entity === 'delivery') deliveries.set(String(item.eventId), stripItem<DeliveryRecord>(item));
+      else if (item.entity === 'parked') parked.set(String(item.eventId), stripItem<ParkedRecord>(item));
       else if (item.entity === 'event') events.push(eventFromItem<VigilEvent>(item));
     }
     const version = (e: VigilEvent) => (e.eventType === 'change' ? e.version : Number.MAX_SAFE_INTEGER);
@@ -241,7 +191,12 @@ export class DynamoHistoryStore implements StateStore, DeliveryLog, HistoryReade
       .sort((a, b) => (a.at === b.at ? version(a) - version(b) : a.at < b.at ? -1 : 1))
       .map((event) => {
         const delivery = deliveries.get(event.eventId);
-        return delivery === undefined ? { event } : { event, delivery };
+        const refused = parked.get(event.eventId);
+        return {
+          event,
+          ...(delivery === undefined ? {} : { delivery }),
+          ...(refused === undefined ? {} : { parked: refused }),
+        };
       });
   }
 

@@ -4,7 +4,8 @@
  * `vigil session start`), what the guard already did, and whether the stop
  * call was made. A guard action is one transaction: the action is added to
  * `done` only if absent, and its event is written with it, so each action
- * happens and is announced once.
+ * happens and is announced once; the event's outbox entry (record/outbox.ts)
+ * is written in the same transaction.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -13,7 +14,8 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { derivedEventItem, expiryAfter } from './keys';
+import { derivedEventItem, eventKeyOf, expiryAfter } from './keys';
+import { outboxItemsFor } from './outbox';
 import type { GuardEvent, GuardEventAction } from './vigil-event';
 
 export interface GuardState {
@@ -98,15 +100,11 @@ export class DynamoGuardLedger implements GuardLedger {
             {
               Put: {
                 TableName: this.tableName,
-                Item: derivedEventItem(
-                  event,
-                  { pk: `R#${event.arn}`, sk: `E#guard#${event.action}` },
-                  'guard',
-                  expiresAt,
-                ),
+                Item: derivedEventItem(event, eventKeyOf(event), 'guard', expiresAt),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
+            ...outboxItemsFor(event, expiresAt).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
           ],
         }),
       );

@@ -5,6 +5,7 @@
  */
 import type { Kind, Service } from '../core/observation';
 import type { ChangeEvent, StoredState } from './change-event';
+import type { DeliveryRecord, ParkedRecord } from './delivery-ledger';
 import type { DigestEvent, VigilEvent } from './vigil-event';
 
 /** Discovery watermark for one scope (project) and kind. */
@@ -38,27 +39,12 @@ export interface StateStore {
   writeChange(latest: StoredState, event: ChangeEvent, expectedVersion: number | undefined): Promise<WriteOutcome>;
 }
 
-/** A delivered notification, as recorded beside each event it covered. */
-export interface DeliveryRecord {
-  readonly eventId: string;
-  readonly messageId: string;
-  readonly subject: string;
-  readonly eventType: string;
-  readonly deliveredAt: string;
-}
-
-/** What the notifier needs: which events were already delivered, and recording new deliveries. */
-export interface DeliveryLog {
-  /** The subset of `events` that already have a delivery record. */
-  delivered(events: readonly VigilEvent[]): Promise<Set<string>>;
-  /** Records that `events` were delivered in one message (idempotent). */
-  recordDelivery(events: readonly VigilEvent[], delivery: Omit<DeliveryRecord, 'eventId'>): Promise<void>;
-}
-
 /** One line of a resource's history: an event, and its delivery if any. */
 export interface TimelineEntry {
   readonly event: VigilEvent;
   readonly delivery?: DeliveryRecord;
+  /** Set when SNS refused the event's notification for good (`vigil undelivered`). */
+  readonly parked?: ParkedRecord;
 }
 
 /** The read side: timelines, windows, what is active. */

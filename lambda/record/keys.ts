@@ -5,6 +5,7 @@
 import type { Kind, Service } from '../core/observation';
 import type { ChangeEvent, StoredState } from './change-event';
 import type { Cursor } from './history-store';
+import { eventPk, type VigilEvent } from './vigil-event';
 
 const DAY_SECONDS = 86_400;
 
@@ -17,8 +18,68 @@ export const latestKey = (scope: string, kind: Kind, arn: string) => ({ pk: `S#$
 export const scopePk = (scope: string) => `S#${scope}`;
 export const resourcePk = (arn: string) => `R#${arn}`;
 export const eventSk = (at: string, version: number) => `E#${at}#${String(version).padStart(8, '0')}`;
-/** A delivery record sits beside its event, keyed by the event's id. */
+/** A delivery record (or claim, or parking) sits beside its event, keyed by the event's id. */
 export const deliverySk = (eventId: string) => `D#${eventId}`;
+
+/** An item's primary key. */
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/**
+ * Where an event item is stored: changes by time and version under their
+ * resource; what the reactors derive under a key their ledger decides, so a
+ * retried write of the same event meets the same key.
+ */
+export function eventKeyOf(event: VigilEvent): ItemKey {
+  const pk = eventPk(event);
+  switch (event.eventType) {
+    case 'change':
+      return { pk, sk: eventSk(event.at, event.version) };
+    case 'budget-threshold':
+      return { pk, sk: `E#threshold#${String(event.thresholdPercent ?? 0).padStart(4, '0')}` };
+    case 'budget-forecast':
+      return { pk, sk: 'E#forecast' };
+    case 'guard':
+      return { pk, sk: `E#guard#${event.action}` };
+    case 'digest':
+      return { pk, sk: 'E#digest' };
+  }
+}
+
+/**
+ * The work queues an event waits in until its consumer has handled it
+ * (record/outbox.ts): `notify` until the notifier delivered it, parked it
+ * or found nothing to send; `react` until the reactors (budgets, guard)
+ * have taken it into account.
+ */
+export type OutboxQueue = 'notify' | 'react';
+/** Entries waiting for their first handling, by the event's time. */
+export const outboxPk = (queue: OutboxQueue) => `O#${queue}`;
+/** Entries whose handling failed and is tried again, by the time it is due. */
+export const retryPk = (queue: OutboxQueue) => `O#${queue}#retry`;
+/** Events the notifier gave up on (refused for good), by when they were parked. */
+export const PARKED_PK = 'X#parked';
+
+/** The outbox entry of an event in `queue`: written in the same transaction as the event. */
+export function outboxItem(queue: OutboxQueue, event: VigilEvent, expiresAt: number): Record<string, unknown> {
+  const key = eventKeyOf(event);
+  return {
+    pk: outboxPk(queue),
+    sk: outboxSk(event.at, key),
+    entity: 'outbox',
+    eventPk: key.pk,
+    eventSk: key.sk,
+    expiresAt,
+  };
+}
+
+/** An outbox entry's sort key: the event's time (what the sweeper's range condition reads), then its key. */
+export const outboxSk = (at: string, key: ItemKey) => `${at}#${key.pk}#${key.sk}`;
+
+/** The stream position a CLI consumer has handled, per shard (record/checkpoints.ts). */
+export const checkpointKey = (consumer: string, shardId: string): ItemKey => ({ pk: `K#${consumer}`, sk: shardId });
 export const cursorKey = (service: Service, scope: string, kind: Kind) => ({
   pk: `C#${service}`,
   sk: `${scope}#${kind}`,

@@ -19,7 +19,9 @@ export type ItemAction =
   | 'dynamodb:Query'
   | 'dynamodb:ConditionCheckItem'
   | 'dynamodb:PutItem'
-  | 'dynamodb:UpdateItem';
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchWriteItem';
 
 /** The name of one of the table's global secondary indexes. */
 export type GlobalIndexName = (typeof GLOBAL_INDEXES)[number]['name'];
@@ -38,7 +40,20 @@ export const RECORDER_ACTIONS: readonly ItemAction[] = [
   'dynamodb:ConditionCheckItem',
 ];
 
-const WRITE_ACTIONS: ReadonlySet<ItemAction> = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+const WRITE_ACTIONS: ReadonlySet<ItemAction> = new Set([
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+]);
+
+/**
+ * What a consumer of the outbox needs besides reading and recording:
+ * removing the entries it has handled (one by one, or in batches), and
+ * moving failed ones to the retry partition (a transaction of a put and a
+ * delete).
+ */
+export const OUTBOX_ACTIONS: readonly ItemAction[] = ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 /** What reading items needs from the table's key (as CDK's own table grants). */
 const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];

@@ -1,4 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -8,7 +10,7 @@ import { Construct } from 'constructs';
 import type { Settings } from '../../lambda/core/settings';
 import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import type { AlertTopic } from './alert-topic';
-import type { HistoryTable } from './history-table';
+import { type HistoryTable, OUTBOX_ACTIONS } from './history-table';
 import { consumeTableStream } from './table-stream-consumer';
 import { VigilFunction } from './vigil-function';
 
@@ -26,11 +28,16 @@ export interface NotifierProps {
   readonly logRetention?: RetentionDays;
 }
 
+/** How often the outbox sweeper runs, in minutes. */
+const SWEEP_MINUTES = 1;
+
 /**
  * The notifier: follows the table's stream (event inserts only), decides
- * which events notify and publishes each once to the alert topic. A batch
- * that keeps failing is split to isolate the bad record, retried, and finally
- * described in the on-failure queue, so no event is dropped silently.
+ * which events notify and publishes each once to the alert topic. Every
+ * minute it also sweeps the outbox: events whose stream record was never
+ * handled (a batch that failed every retry and was only described in the
+ * on-failure queue, a stream record older than 24 hours) and retries that
+ * are due, so what the table says is owed is delivered, once.
  */
 export class Notifier extends Construct {
   readonly function: NodejsFunction;
@@ -39,6 +46,8 @@ export class Notifier extends Construct {
   readonly onFailureQueue: Queue;
   readonly onFailureQueueKey: Key;
   readonly eventSource: DynamoEventSource;
+  /** Invokes the outbox sweep every minute. */
+  readonly sweepSchedule: Rule;
 
   constructor(scope: Construct, id: string, props: NotifierProps) {
     super(scope, id);
@@ -54,15 +63,20 @@ export class Notifier extends Construct {
         VIGIL_SETTINGS: JSON.stringify(props.settings),
       },
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      // A missed sweep is not retried: the next one, a minute later, finds the same entries.
+      retryAttempts: 0,
     });
     this.function = fn.function;
     this.logGroup = fn.logGroup;
 
+    // Claims, delivery records and parked events are conditional puts and
+    // transactions; handled outbox entries are removed.
     props.history.grantItems(fn.role, [
       'dynamodb:Query',
       'dynamodb:GetItem',
       'dynamodb:BatchGetItem',
       'dynamodb:PutItem',
+      ...OUTBOX_ACTIONS,
     ]);
     props.alerts.grantPublish(fn.role);
 
@@ -75,6 +89,12 @@ export class Notifier extends Construct {
     this.onFailureQueue = stream.onFailureQueue;
     this.onFailureQueueKey = stream.onFailureQueueKey;
     this.eventSource = stream.eventSource;
+
+    this.sweepSchedule = new Rule(this, 'SweepSchedule', {
+      description: `Vigil: deliver what the outbox still owes, every ${SWEEP_MINUTES} minute`,
+      schedule: Schedule.rate(Duration.minutes(SWEEP_MINUTES)),
+      targets: [new LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
 
     for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
       Validations.of(fn.defaultPolicy()).acknowledge({

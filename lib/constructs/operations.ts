@@ -120,6 +120,10 @@ export class Operations extends Construct {
           'Vigil history table: DynamoDB throttled reads or writes in the last 5 minutes. The SDK retries them, and a poll that still fails records its changes next cycle; if it persists, check the account table quotas and what else uses the table.',
       },
     );
+    this.alarm('NotificationsParked', this.cycleMetric(METRIC.notificationsParked, NOTIFIER_SERVICE, WINDOW), {
+      description:
+        'Vigil notifier: SNS refused at least one notification for good in 5 minutes, in full and in its safe form, so its events were parked and are not retried (every other notification went on). Run `vigil undelivered` against this table to see them with the error, fix the cause, then `vigil undelivered --retry`.',
+    });
     for (const [label, topic] of props.topics) {
       this.alarm(
         `${label}DeliveryFailures`,

@@ -84,7 +84,7 @@ describe('Deadline Cloud in the stack', () => {
       );
     });
 
-    it('polls every 5 minutes by default, beside the Device Farm poller and the session guard every minute and the daily digest', () => {
+    it('polls every 5 minutes by default, beside the Device Farm poller, the reactors and the outbox sweep every minute and the daily digest', () => {
       const { stack, template } = build({ deadline: { enabled: true } });
 
       const schedules = Object.values(template.findResources('AWS::Events::Rule'))
@@ -92,7 +92,13 @@ describe('Deadline Cloud in the stack', () => {
         .filter((expression) => expression !== undefined)
         .sort();
 
-      expect(schedules).toEqual(['cron(0 7 * * ? *)', 'rate(1 minute)', 'rate(1 minute)', 'rate(5 minutes)']);
+      expect(schedules).toEqual([
+        'cron(0 7 * * ? *)',
+        'rate(1 minute)',
+        'rate(1 minute)',
+        'rate(1 minute)',
+        'rate(5 minutes)',
+      ]);
       expect(template.toJSON().Resources[logicalId(pollerOf(stack).schedule)].Properties.ScheduleExpression).toBe(
         'rate(5 minutes)',
       );
@@ -470,9 +476,9 @@ describe('Deadline Cloud in the stack', () => {
       expect(Object.keys(template.toJSON().Outputs).filter((id) => /deadline/i.test(id))).toEqual([]);
       expect(resourcesByAction(statementsOf(template), 'deadline:')).toEqual({});
       expect(eventPatterns(template)).toEqual([]);
-      // The Device Farm poller, the session guard, the notifier and the digest; their three schedules.
+      // The Device Farm poller, the reactors, the notifier and the digest; their four schedules.
       template.resourceCountIs('AWS::Lambda::Function', 4);
-      template.resourceCountIs('AWS::Events::Rule', 3);
+      template.resourceCountIs('AWS::Events::Rule', 4);
       template.resourceCountIs('AWS::SQS::Queue', 2);
     });
   });
@@ -489,14 +495,15 @@ describe('Deadline Cloud in the stack', () => {
       template.resourceCountIs('AWS::Lambda::Function', 4);
       expect(
         Object.values(template.findResources('AWS::Events::Rule')).map((rule) => rule.Properties.ScheduleExpression),
-      ).toEqual(['rate(5 minutes)', undefined, undefined, 'cron(0 7 * * ? *)']);
+      ).toEqual(['rate(5 minutes)', undefined, undefined, 'rate(1 minute)', 'cron(0 7 * * ? *)']);
     });
 
     it('creates no poller and no digest at all when Deadline is off too', () => {
       const { template } = build({ deviceFarm: { enabled: false } });
 
+      // The notifier alone, with its outbox sweep.
       template.resourceCountIs('AWS::Lambda::Function', 1);
-      template.resourceCountIs('AWS::Events::Rule', 0);
+      template.resourceCountIs('AWS::Events::Rule', 1);
     });
   });
 

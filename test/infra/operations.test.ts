@@ -66,10 +66,21 @@ describe('operations: alarms and dashboard', () => {
     it('has one alarm per function (errors, throttles), failure queue, table, topic and poller', () => {
       const functions = Object.keys(built.template.findResources('AWS::Lambda::Function')).length;
 
-      // 9 functions × 2, 6 failure queues (notifier, accountant, guard, Deadline, Slack, Chatbot),
-      // the table, 2 topics (alert, Chatbot), 2 dead man's switches, 2 falling-behind alarms.
-      expect(functions).toBe(9);
-      expect(alarms(built.template)).toHaveLength(functions * 2 + 6 + 1 + 2 + 2 + 2);
+      // 8 functions × 2, 5 failure queues (notifier, reactors, Deadline, Slack, Chatbot), the table,
+      // 2 topics (alert, Chatbot), 2 dead man's switches, 2 falling-behind alarms, parked notifications.
+      expect(functions).toBe(8);
+      expect(alarms(built.template)).toHaveLength(functions * 2 + 5 + 1 + 2 + 2 + 2 + 1);
+    });
+
+    it('alarms when the notifier parks a notification SNS refused for good, and says how to see and retry it', () => {
+      built.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...atLeastOnceIn5Minutes(built),
+        Namespace: 'Vigil',
+        MetricName: 'NotificationsParked',
+        Dimensions: [{ Name: 'service', Value: 'vigil' }],
+        Statistic: 'Sum',
+        AlarmDescription: Match.stringLikeRegexp('vigil undelivered --retry'),
+      });
     });
 
     it('sends every alarm to the alert topic and explains each one', () => {
@@ -149,8 +160,7 @@ describe('operations: alarms and dashboard', () => {
 
     it.each([
       ['notifier on-failure', (b: Built) => b.stack.notifier.onFailureQueue],
-      ['accountant on-failure', (b: Built) => present(b.stack.accountant, 'the accountant').onFailureQueue],
-      ['guard on-failure', (b: Built) => present(b.stack.sessionGuard, 'the guard').onFailureQueue],
+      ['reactors on-failure', (b: Built) => present(b.stack.reactors, 'the reactors').onFailureQueue],
       ['Deadline dead-letter', (b: Built) => present(b.stack.deadlineIngest, 'the ingest').deadLetterQueue],
       [
         'Slack dead-letter',

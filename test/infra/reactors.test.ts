@@ -3,10 +3,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { parseSettings } from '../../lambda/core/settings';
 import { DEVICE_FARM_REGION } from '../../lambda/observe/device-farm/region';
-import { CHANGE_EVENT_FILTER_PATTERN, SESSION_CHANGE_FILTER_PATTERN } from '../../lambda/record/stream-filter';
+import { CHANGE_EVENT_FILTER_PATTERN, NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import { ACTIVE_INDEX } from '../../lambda/record/table-schema';
-import type { Accountant } from '../../lib/constructs/accountant';
-import type { SessionGuard } from '../../lib/constructs/session-guard';
+import type { Reactors } from '../../lib/constructs/reactors';
 import {
   acknowledgements,
   asList,
@@ -30,8 +29,7 @@ const projectArn = (id: string) => `arn:aws:devicefarm:us-west-2:123456789012:pr
 const TEST_GRID_PROJECT_ARN =
   'arn:aws:devicefarm:us-west-2:123456789012:testgrid-project:0d1c2b3a-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
 
-const accountantOf = (stack: Built['stack']): Accountant => present(stack.accountant, 'the accountant');
-const guardOf = (stack: Built['stack']): SessionGuard => present(stack.sessionGuard, 'the session guard');
+const reactorsOf = (stack: Built['stack']): Reactors => present(stack.reactors, 'the reactors');
 
 /** A session ARN pattern as arnText prints it: always us-west-2, this account. */
 const sessionArn = (pattern: string) =>
@@ -56,10 +54,10 @@ function patternsOf(mapping: Record<string, unknown>): unknown[] {
 
 /** The Device Farm actions of the guard's role, with the resources each is allowed on. */
 function guardDeviceFarm(built: Built): Record<string, string[]> {
-  return resourcesByAction(statementsOfRole(built.template, roleOf(guardOf(built.stack))), 'devicefarm:');
+  return resourcesByAction(statementsOfRole(built.template, roleOf(reactorsOf(built.stack))), 'devicefarm:');
 }
 
-describe('reactors: budget accountant and session guard', () => {
+describe('reactors: budget accountant and session guard in one stream consumer', () => {
   const budget = {
     name: 'monthly-devices',
     meter: 'deviceMinutes.metered',
@@ -78,48 +76,62 @@ describe('reactors: budget accountant and session guard', () => {
   });
 
   describe('stream event sources', () => {
-    it.each([
-      ['accountant', accountantOf, CHANGE_EVENT_FILTER_PATTERN],
-      ['session guard', guardOf, SESSION_CHANGE_FILTER_PATTERN],
-    ])('feed the %s its filtered stream records, isolating and reporting failures', (_, componentOf, pattern) => {
+    it('feeds the reactors the Device Farm change events, isolating and reporting failures', () => {
       const { stack, template } = built;
-      const component = componentOf(stack);
+      const reactors = reactorsOf(stack);
 
-      const mapping = mappingOf(template, component.function);
+      const mapping = mappingOf(template, reactors.function);
 
       expect(mapping).toEqual({
         EventSourceArn: getAtt(stack.history.table, 'StreamArn'),
-        FunctionName: ref(component.function),
+        FunctionName: ref(reactors.function),
         StartingPosition: 'TRIM_HORIZON',
         BatchSize: 100,
         MaximumBatchingWindowInSeconds: 5,
         BisectBatchOnFunctionError: true,
         MaximumRetryAttempts: 10,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        DestinationConfig: { OnFailure: { Destination: getAtt(component.onFailureQueue, 'Arn') } },
+        DestinationConfig: { OnFailure: { Destination: getAtt(reactors.onFailureQueue, 'Arn') } },
         FilterCriteria: { Filters: [{ Pattern: expect.any(String) }] },
       });
-      expect(patternsOf(mapping)).toEqual([pattern]);
+      expect(patternsOf(mapping)).toEqual([CHANGE_EVENT_FILTER_PATTERN]);
+    });
+
+    it.each([
+      ['every feature on', { ...config, deadline: { enabled: true }, digest: { enabled: true } }],
+      ['the defaults', {}],
+      ['Device Farm off', { deviceFarm: { enabled: false }, deadline: { enabled: true }, budgets: [budget] }],
+    ])('has at most two readers on the table stream (DynamoDB Streams serves two per shard) with %s', (_, input) => {
+      const { stack, template } = build(input);
+      const streamArn = JSON.stringify(getAtt(stack.history.table, 'StreamArn'));
+
+      const readers = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).filter(
+        (mapping) => JSON.stringify(mapping.Properties.EventSourceArn) === streamArn,
+      );
+
+      expect(readers.length).toBeGreaterThan(0);
+      expect(readers.length).toBeLessThanOrEqual(2);
+    });
+
+    it('leaves the notifier as the only other stream reader, with every new event', () => {
+      const { stack, template } = built;
+
+      expect(patternsOf(mappingOf(template, stack.notifier.function))).toEqual([NEW_EVENT_FILTER_PATTERN]);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     });
 
     it('gives each stream consumer its own on-failure queue', () => {
       const { stack, template } = built;
 
-      const queues = [accountantOf(stack), guardOf(stack), stack.notifier].map((component) =>
-        logicalId(component.onFailureQueue),
-      );
+      const queues = [reactorsOf(stack), stack.notifier].map((component) => logicalId(component.onFailureQueue));
 
-      expect(new Set(queues).size).toBe(3);
-      template.resourceCountIs('AWS::SQS::Queue', 3);
-      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+      expect(new Set(queues).size).toBe(2);
+      template.resourceCountIs('AWS::SQS::Queue', 2);
     });
 
-    it.each([
-      ['accountant', accountantOf],
-      ['session guard', guardOf],
-    ])('keep the %s failures 14 days in a queue with its own rotating key, HTTPS only', (_, componentOf) => {
+    it('keeps the reactors failures 14 days in a queue with its own rotating key, HTTPS only', () => {
       const { stack, template } = built;
-      const component = componentOf(stack);
+      const component = reactorsOf(stack);
       const resources = template.toJSON().Resources;
 
       expect(resources[logicalId(component.onFailureQueue)].Properties).toEqual({
@@ -140,10 +152,10 @@ describe('reactors: budget accountant and session guard', () => {
     });
   });
 
-  describe('guard schedule', () => {
-    it('invokes the guard every minute and never retries a check', () => {
+  describe('schedules', () => {
+    it('invokes the reactors every minute and never retries a pass', () => {
       const { stack, template } = built;
-      const guard = guardOf(stack);
+      const guard = reactorsOf(stack);
 
       const rule = template.toJSON().Resources[logicalId(guard.schedule)].Properties;
 
@@ -167,36 +179,34 @@ describe('reactors: budget accountant and session guard', () => {
     it('stops a check before the next one starts', () => {
       const { stack, template } = built;
 
-      const properties = template.toJSON().Resources[logicalId(guardOf(stack).function)].Properties;
+      const properties = template.toJSON().Resources[logicalId(reactorsOf(stack).function)].Properties;
 
       expect(properties.Timeout).toBeLessThan(60);
+    });
+
+    it('invokes the notifier every minute to sweep the outbox, never retrying a sweep', () => {
+      const { stack, template } = built;
+      const { notifier } = stack;
+
+      const rule = template.toJSON().Resources[logicalId(notifier.sweepSchedule)].Properties;
+
+      expect(rule.ScheduleExpression).toBe('rate(1 minute)');
+      expect(rule.Targets).toEqual([
+        { Id: expect.any(String), Arn: getAtt(notifier.function, 'Arn'), RetryPolicy: { MaximumRetryAttempts: 0 } },
+      ]);
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: ref(notifier.function),
+        MaximumRetryAttempts: 0,
+      });
     });
   });
 
   describe('environment', () => {
-    it('gives the accountant its table, the settings with the budgets, and the metrics namespace', () => {
+    it('gives the reactors their table and the settings with the budgets and the guard', () => {
       const { stack, template } = built;
 
       const variables =
-        template.toJSON().Resources[logicalId(accountantOf(stack).function)].Properties.Environment.Variables;
-
-      expect(variables).toEqual({
-        TABLE_NAME: ref(stack.history.table),
-        VIGIL_SETTINGS: expect.any(String),
-        POWERTOOLS_SERVICE_NAME: 'vigil',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        POWERTOOLS_METRICS_NAMESPACE: 'Vigil',
-      });
-      expect(parseSettings(variables.VIGIL_SETTINGS, 'VIGIL_SETTINGS').budgets).toEqual([
-        { ...budget, period: 'month', timeZone: 'UTC', projects: [] },
-      ]);
-    });
-
-    it('gives the guard its table and the settings with the guard', () => {
-      const { stack, template } = built;
-
-      const variables =
-        template.toJSON().Resources[logicalId(guardOf(stack).function)].Properties.Environment.Variables;
+        template.toJSON().Resources[logicalId(reactorsOf(stack).function)].Properties.Environment.Variables;
 
       expect(variables).toEqual({
         TABLE_NAME: ref(stack.history.table),
@@ -204,21 +214,14 @@ describe('reactors: budget accountant and session guard', () => {
         POWERTOOLS_SERVICE_NAME: 'vigil',
         POWERTOOLS_LOG_LEVEL: 'INFO',
       });
-      expect(parseSettings(variables.VIGIL_SETTINGS, 'VIGIL_SETTINGS').guard).toEqual({
-        maxMinutes: 60,
-        projects: {},
-        warnAt: 0.8,
-        autoStop: true,
-        dryRun: false,
-      });
+      const settings = parseSettings(variables.VIGIL_SETTINGS, 'VIGIL_SETTINGS');
+      expect(settings.budgets).toEqual([{ ...budget, period: 'month', timeZone: 'UTC', projects: [] }]);
+      expect(settings.guard).toEqual({ maxMinutes: 60, projects: {}, warnAt: 0.8, autoStop: true, dryRun: false });
     });
 
-    it.each([
-      ['accountant', accountantOf],
-      ['session guard', guardOf],
-    ])('sends the %s logs to its own log group, kept for the configured days', (_, componentOf) => {
+    it('sends the reactors logs to their own log group, kept for the configured days', () => {
       const { stack, template } = built;
-      const component = componentOf(stack);
+      const component = reactorsOf(stack);
       const resources = template.toJSON().Resources;
 
       expect(resources[logicalId(component.function)].Properties.LoggingConfig).toEqual({
@@ -228,55 +231,36 @@ describe('reactors: budget accountant and session guard', () => {
     });
   });
 
-  describe('accountant permissions', () => {
-    it('reads and writes items of the table only (no index), and reads the stream', () => {
+  describe('permissions', () => {
+    it('reads, writes and removes items of the table, queries only the active index, and reads the stream', () => {
       const { stack, template } = built;
       const table = `<${JSON.stringify(getAtt(stack.history.table, 'Arn'))}>`;
       const stream = `<${JSON.stringify(getAtt(stack.history.table, 'StreamArn'))}>`;
 
-      expect(resourcesByAction(statementsOfRole(template, roleOf(accountantOf(stack))), 'dynamodb:')).toEqual({
-        'dynamodb:Query': [table],
-        'dynamodb:GetItem': [table],
-        'dynamodb:BatchGetItem': [table],
-        'dynamodb:PutItem': [table],
-        'dynamodb:UpdateItem': [table],
-        'dynamodb:ConditionCheckItem': [table],
-        'dynamodb:ListStreams': ['*'],
-        'dynamodb:DescribeStream': [stream],
-        'dynamodb:GetRecords': [stream],
-        'dynamodb:GetShardIterator': [stream],
-      });
-    });
-
-    it('has no CloudWatch or Device Farm permission (metrics go out as EMF log lines)', () => {
-      const { stack, template } = built;
-
-      const actions = statementsOfRole(template, roleOf(accountantOf(stack))).flatMap((statement) =>
-        asList(statement.Action),
-      );
-
-      expect(actions.filter((action) => /^(cloudwatch|devicefarm|sns):/.test(action))).toEqual([]);
-    });
-  });
-
-  describe('guard permissions', () => {
-    it('reads and writes items of the table, queries only the active index, and reads the stream', () => {
-      const { stack, template } = built;
-      const table = `<${JSON.stringify(getAtt(stack.history.table, 'Arn'))}>`;
-      const stream = `<${JSON.stringify(getAtt(stack.history.table, 'StreamArn'))}>`;
-
-      expect(resourcesByAction(statementsOfRole(template, roleOf(guardOf(stack))), 'dynamodb:')).toEqual({
+      expect(resourcesByAction(statementsOfRole(template, roleOf(reactorsOf(stack))), 'dynamodb:')).toEqual({
         'dynamodb:Query': [table, `${table}/index/${ACTIVE_INDEX.name}`],
         'dynamodb:GetItem': [table],
         'dynamodb:BatchGetItem': [table],
         'dynamodb:PutItem': [table],
         'dynamodb:UpdateItem': [table],
         'dynamodb:ConditionCheckItem': [table],
+        'dynamodb:DeleteItem': [table],
+        'dynamodb:BatchWriteItem': [table],
         'dynamodb:ListStreams': ['*'],
         'dynamodb:DescribeStream': [stream],
         'dynamodb:GetRecords': [stream],
         'dynamodb:GetShardIterator': [stream],
       });
+    });
+
+    it('has no CloudWatch or SNS permission (metrics go out as EMF log lines; the notifier publishes)', () => {
+      const { stack, template } = built;
+
+      const actions = statementsOfRole(template, roleOf(reactorsOf(stack))).flatMap((statement) =>
+        asList(statement.Action),
+      );
+
+      expect(actions.filter((action) => /^(cloudwatch|sns):/.test(action))).toEqual([]);
     });
 
     it('may read and stop remote access sessions of this account in us-west-2 when autoStop is on', () => {
@@ -306,7 +290,7 @@ describe('reactors: budget accountant and session guard', () => {
       const readOnly = build({ budgets: [budget], guard });
 
       expect(guardDeviceFarm(readOnly)).toEqual({ 'devicefarm:GetRemoteAccessSession': [sessionArn('*')] });
-      expect(guardOf(readOnly.stack).mayStop).toBe(false);
+      expect(reactorsOf(readOnly.stack).mayStop).toBe(false);
       expect(JSON.stringify(readOnly.template.toJSON())).not.toContain('devicefarm:StopRemoteAccessSession');
     });
 
@@ -332,12 +316,12 @@ describe('reactors: budget accountant and session guard', () => {
       const testGridOnly = build({ deviceFarm: { projects: [TEST_GRID_PROJECT_ARN] }, guard: { autoStop: true } });
 
       expect(guardDeviceFarm(testGridOnly)).toEqual({});
-      expect(guardOf(testGridOnly.stack).deviceFarmSessions).toBeUndefined();
+      expect(reactorsOf(testGridOnly.stack).deviceFarmSessions).toBeUndefined();
     });
 
     it('attaches the Device Farm permissions before the guard can run', () => {
       const { stack, template } = built;
-      const guard = guardOf(stack);
+      const guard = reactorsOf(stack);
 
       expect(template.toJSON().Resources[logicalId(guard.function)].DependsOn).toEqual(
         expect.arrayContaining([logicalId(present(guard.deviceFarmSessions, 'the Device Farm policy'))]),
@@ -345,18 +329,15 @@ describe('reactors: budget accountant and session guard', () => {
     });
   });
 
-  describe('which reactors exist', () => {
-    it('creates no accountant without budgets, and the guard even without a guard config', () => {
+  describe('when the reactors exist', () => {
+    it('creates them without budgets or a guard config (the guard warns of the 150-minute hard limit)', () => {
       const { stack, template } = build();
 
-      expect(stack.accountant).toBeUndefined();
-      expect(stack.sessionGuard).toBeDefined();
-      expect(Object.keys(template.toJSON().Resources).filter((id) => /accountant/i.test(id))).toEqual([]);
-      expect(Object.keys(template.toJSON().Outputs).filter((id) => /accountant/i.test(id))).toEqual([]);
+      expect(stack.reactors).toBeDefined();
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     });
 
-    it('creates neither when Device Farm is off, even with budgets and a guard', () => {
+    it('creates none when Device Farm is off, even with budgets and a guard', () => {
       const { stack, template } = build({
         deviceFarm: { enabled: false },
         deadline: { enabled: true },
@@ -364,21 +345,18 @@ describe('reactors: budget accountant and session guard', () => {
         guard: { maxMinutes: 60, autoStop: true },
       });
 
-      expect(stack.accountant).toBeUndefined();
-      expect(stack.sessionGuard).toBeUndefined();
+      expect(stack.reactors).toBeUndefined();
       expect(resourcesByAction(statementsOf(template), 'devicefarm:')).toEqual({});
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     });
   });
 
   describe('outputs', () => {
-    it('names the new functions and their on-failure queues', () => {
+    it('names the function and its on-failure queue', () => {
       const { stack, template } = built;
 
-      template.hasOutput('AccountantFunctionName', { Value: ref(accountantOf(stack).function) });
-      template.hasOutput('AccountantOnFailureQueueUrl', { Value: ref(accountantOf(stack).onFailureQueue) });
-      template.hasOutput('GuardFunctionName', { Value: ref(guardOf(stack).function) });
-      template.hasOutput('GuardOnFailureQueueUrl', { Value: ref(guardOf(stack).onFailureQueue) });
+      template.hasOutput('ReactorsFunctionName', { Value: ref(reactorsOf(stack).function) });
+      template.hasOutput('ReactorsOnFailureQueueUrl', { Value: ref(reactorsOf(stack).onFailureQueue) });
     });
   });
 

@@ -97,9 +97,9 @@ describe('VigilStack', () => {
         Architectures: ['arm64'],
         MemorySize: 256,
         Timeout: 50,
-        Role: getAtt(roleOf(present(stack.sessionGuard, 'the session guard')), 'Arn'),
+        Role: getAtt(roleOf(present(stack.reactors, 'the reactors')), 'Arn'),
       });
-      // The poller, the session guard, the notifier and the daily digest; no accountant without budgets.
+      // The poller, the reactors, the notifier and the daily digest.
       template.resourceCountIs('AWS::Lambda::Function', 4);
     });
 
@@ -136,6 +136,7 @@ describe('VigilStack', () => {
         },
         history: { eventRetentionDays: 30 },
         digest: { enabled: true, hourUtc: 7 },
+        delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
       });
     });
 
@@ -164,12 +165,7 @@ describe('VigilStack', () => {
       template.resourceCountIs('AWS::Logs::LogGroup', 4);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
       const digest = present(stack.digest, 'the daily digest');
-      for (const component of [
-        pollerOf(stack),
-        present(stack.sessionGuard, 'the session guard'),
-        stack.notifier,
-        digest,
-      ]) {
+      for (const component of [pollerOf(stack), present(stack.reactors, 'the reactors'), stack.notifier, digest]) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           LoggingConfig: { LogGroup: { Ref: logicalId(component.logGroup) } },
           Role: Match.anyValue(),
@@ -408,7 +404,7 @@ describe('VigilStack', () => {
       });
     });
 
-    it('lets the notifier read and record on the table and publish to the topic', () => {
+    it('lets the notifier read, record and remove outbox entries on the table and publish to the topic', () => {
       const { stack, template } = built;
 
       template.hasResourceProperties('AWS::IAM::Policy', {
@@ -417,7 +413,14 @@ describe('VigilStack', () => {
           Statement: Match.arrayWith([
             {
               Effect: 'Allow',
-              Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+              Action: [
+                'dynamodb:Query',
+                'dynamodb:GetItem',
+                'dynamodb:BatchGetItem',
+                'dynamodb:PutItem',
+                'dynamodb:DeleteItem',
+                'dynamodb:BatchWriteItem',
+              ],
               Resource: getAtt(stack.history.table, 'Arn'),
             },
             { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: logicalId(stack.alerts.topic) } },

@@ -10,13 +10,11 @@ import { main } from '../../lambda/cli/main';
 import { createDeviceFarmClient } from '../../lambda/clients/aws-clients';
 import { silentLog } from '../../lambda/core/log';
 import { DEFAULT_SETTINGS, type Settings } from '../../lambda/core/settings';
-import type { StreamRecordInput } from '../../lambda/deliver/stream-events';
+import { readEvents, type StreamRecordInput } from '../../lambda/deliver/stream-events';
+import { guardDeps } from '../../lambda/engine/wiring';
 import { accountChange } from '../../lambda/react/budgets/accountant';
-import { eachChange } from '../../lambda/react/each-change';
 import { guardSessions } from '../../lambda/react/guard/guard';
-import { stopWith } from '../../lambda/react/guard/stop';
 import { DynamoBudgetLedger } from '../../lambda/record/budget-ledger';
-import { DynamoGuardLedger } from '../../lambda/record/guard-ledger';
 import type { DeviceFarmScenario } from '../emulators/device-farm';
 import { fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
 import { type Harness, startHarness } from './support/pipeline';
@@ -91,11 +89,11 @@ describe('budgets and the session guard', () => {
       now: () => new Date('2026-11-21T02:30:00.000Z'),
     };
     const records = (await follower.readAvailable()).map((r) => r.record as StreamRecordInput);
+    const { events, rejected } = readEvents(records);
+    expect(rejected).toEqual([]);
+    // The accountant's own idempotency: each change counted twice, as a retried batch would.
     for (const _ of [1, 2]) {
-      const response = await eachChange(records, silentLog, async (change) => {
-        await accountChange(change, deps);
-      });
-      expect(response.batchItemFailures).toEqual([]);
+      for (const { event } of events) if (event.eventType === 'change') await accountChange(event, deps);
     }
   }
 
@@ -150,14 +148,13 @@ describe('budgets and the session guard', () => {
   it('stops a session that runs past its limit exactly once, and says so', async () => {
     harness = await startHarness({ scenario: oneSessionScenario('METERED') });
     const emulator = harness.emulator;
-    const ledger = new DynamoGuardLedger(harness.documents, harness.tableName);
-    const guard = {
-      ledger,
-      settings: { ...DEFAULT_SETTINGS.guard, maxMinutes: 12, autoStop: true },
-      stop: stopWith(createDeviceFarmClient()),
+    const guard = guardDeps({
+      table: harness.table,
+      deviceFarm: createDeviceFarmClient(),
+      settings: { ...DEFAULT_SETTINGS, guard: { ...DEFAULT_SETTINGS.guard, maxMinutes: 12, autoStop: true } },
       log: silentLog,
       now: () => emulator.now(),
-    };
+    });
     const pass = async () => {
       const active = await harness?.store.loadActive('devicefarm');
       await guardSessions(active ?? [], guard);
@@ -216,13 +213,13 @@ describe('budgets and the session guard', () => {
       io,
     );
     const arn = (out.find((l) => l.startsWith('ARN')) ?? '').replace(/^ARN\s+/, '');
-    const guard = {
-      ledger: new DynamoGuardLedger(harness.documents, harness.tableName),
-      settings: { ...DEFAULT_SETTINGS.guard, maxMinutes: 60, autoStop: true },
-      stop: stopWith(createDeviceFarmClient()),
+    const guard = guardDeps({
+      table: harness.table,
+      deviceFarm: createDeviceFarmClient(),
+      settings: { ...DEFAULT_SETTINGS, guard: { ...DEFAULT_SETTINGS.guard, maxMinutes: 60, autoStop: true } },
       log: silentLog,
       now: () => emulator.now(),
-    };
+    });
     for (const step of [2, 3, 4]) {
       emulator.setStep(step);
       await harness.poll();

@@ -65,9 +65,9 @@ describe('vigil CLI', () => {
 
     expect(down.code).toBe(1);
     expect(down.out).toContain(
-      '4 changes recorded, 0 notifications published, 1 event(s) not delivered (retried next cycle)',
+      '4 changes recorded, 0 notifications published; 1 event not delivered yet (retried with backoff)',
     );
-    expect(down.err).toContain('error: Publishing a notification failed; its events will be retried');
+    expect(down.err).toContain('error: Publishing a notification failed; its events are retried with backoff');
     expect(recovered.code).toBe(0);
     expect(recovered.out).toContain('0 changes recorded, 1 notification published');
     expect(again.out).toContain('0 changes recorded, 0 notifications published');

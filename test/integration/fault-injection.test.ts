@@ -287,7 +287,7 @@ async function deliverWithSnsDown(harness: Harness): Promise<number> {
       ...harness.notifier,
       publisher: new SnsPublisher(down, harness.topicArn),
     });
-    return totals.failed;
+    return totals.retrying;
   } finally {
     down.destroy();
   }

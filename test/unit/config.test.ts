@@ -23,6 +23,7 @@ const DEFAULTS: VigilConfig = {
     deadlineSessionFailures: true,
   },
   history: { eventRetentionDays: 90, retainOnDelete: true },
+  delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
   logs: { retentionDays: 30 },
 };
 
@@ -138,7 +139,7 @@ describe('loadConfig', () => {
     [
       'an unknown section',
       '{ "slack": {} }',
-      'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, channels, digest, deviceFarm, deadline, budgets, guard, rules, history, logs',
+      'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, channels, digest, deviceFarm, deadline, budgets, guard, rules, history, delivery, logs',
     ],
     [
       'a channel type Vigil does not deliver to',
@@ -354,6 +355,7 @@ describe('settingsFrom', () => {
       rules: { ...DEFAULTS.rules, jobResults: ['FAILED'], runFinished: false },
       history: { eventRetentionDays: 30 },
       digest: { enabled: true, hourUtc: 7 },
+      delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
     });
     expect(parseSettings(JSON.stringify(settings), 'VIGIL_SETTINGS')).toEqual(settings);
   });

@@ -5,6 +5,7 @@
  * goes into an environment variable, a log line or an error message.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { httpOptions } from '../../clients/http-options';
 import { SlackWebhookError } from './webhook';
 
 /** Reads a secret's SecretString (undefined when the secret has none, e.g. binary or never set). */
@@ -32,7 +33,7 @@ export function secretsManagerReader(client: SecretsManagerClient = createSecret
 
 /** Secrets Manager, from the standard AWS settings (AWS_ENDPOINT_URL_SECRETS_MANAGER, region, ...). */
 export function createSecretsManagerClient(): SecretsManagerClient {
-  return new SecretsManagerClient({ retryMode: 'standard', maxAttempts: 4 });
+  return new SecretsManagerClient({ retryMode: 'standard', maxAttempts: 4, ...httpOptions() });
 }
 
 /** The command that puts a webhook URL in the secret. */

@@ -44,6 +44,11 @@ const STOPPABLE = new Set([
   'RUNNING',
 ]);
 
+/** True while a session can still be stopped (neither stopping nor finished). */
+export function isStoppable(status: string | undefined): boolean {
+  return status !== undefined && STOPPABLE.has(status);
+}
+
 /** Minutes the session has run: Device Farm's count, else elapsed since start. */
 export function minutesSoFar(session: Observation, now: Date): number {
   const reported = session.minutes?.total;

@@ -16,7 +16,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type DeliveryTotals, deliverFromStream } from '../../../lambda/cli/deliver-from-stream';
+import { type DeliveryTotals, deliverFromStream, sumDelivery } from '../../../lambda/cli/deliver-from-stream';
 import { ensureTable } from '../../../lambda/cli/ensure-table';
 import { StreamFollower } from '../../../lambda/cli/stream-follower';
 import {
@@ -31,12 +31,13 @@ import { silentLog } from '../../../lambda/core/log';
 import { DEFAULT_SETTINGS, type Settings } from '../../../lambda/core/settings';
 import { Tally } from '../../../lambda/core/tally';
 import type { NotificationDocument } from '../../../lambda/deliver/compose';
-import type { NotifierDeps } from '../../../lambda/deliver/notifier';
+import { type NotifierDeps, sweepNotifications } from '../../../lambda/deliver/notifier';
 import { SnsPublisher } from '../../../lambda/deliver/sns-publisher';
+import { notifierDeps, type TableAdapters, tableAdapters } from '../../../lambda/engine/wiring';
 import { type IngestOutcome, ingestDeadlineEvent } from '../../../lambda/observe/deadline/ingest';
 import { pollDeadline } from '../../../lambda/observe/deadline/poll-cycle';
 import { type CycleReport, pollDeviceFarm } from '../../../lambda/observe/device-farm/poll-cycle';
-import { DynamoHistoryStore } from '../../../lambda/record/dynamo-history-store';
+import type { DynamoHistoryStore } from '../../../lambda/record/dynamo-history-store';
 import {
   DEFAULT_DEADLINE_ACCOUNT_ID,
   type DeadlineEmulator,
@@ -70,6 +71,8 @@ export interface Harness {
   /** Hands one EventBridge event to the Deadline ingest path. */
   ingest(event: unknown): Promise<IngestOutcome>;
   readonly store: DynamoHistoryStore;
+  /** Every adapter over the harness's table (delivery ledger, outbox, ledgers, checkpoints). */
+  readonly table: TableAdapters;
   readonly tally: Tally;
   readonly tableName: string;
   readonly topicArn: string;
@@ -78,7 +81,7 @@ export interface Harness {
   readonly follower: StreamFollower;
   /** One poll cycle of every enabled service (records only); the reports merged. */
   poll(): Promise<CycleReport>;
-  /** Reads the stream and delivers, as the notifier Lambda would. */
+  /** Reads the stream and delivers, then sweeps the outbox, as `vigil run` does each cycle. */
   deliver(): Promise<DeliveryTotals>;
   /** poll + deliver, with the calls each made. */
   cycle(): Promise<{ report: CycleReport; delivery: DeliveryTotals; calls: Record<string, number> }>;
@@ -135,21 +138,18 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     .Attributes?.QueueArn as string;
   await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
 
-  const store = new DynamoHistoryStore({
-    client: createDocumentClient(dynamo),
-    tableName,
-    retentionDays: settings.history.eventRetentionDays,
-  });
+  const table = tableAdapters(createDocumentClient(dynamo), tableName, settings);
+  const { store } = table;
   const streams = new DynamoDBStreamsClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB });
   countCalls(streams, tally, 'streams');
   const follower = new StreamFollower(streams, streamArn);
   const deviceFarm = createDeviceFarmClient(tally);
-  const notifier: NotifierDeps = {
-    deliveries: store,
+  const notifier: NotifierDeps = notifierDeps({
+    table,
     publisher: new SnsPublisher(sns, topicArn),
-    rules: settings.rules,
+    settings,
     log: silentLog,
-  };
+  });
 
   const deadlineClient = createDeadlineClient(DEADLINE_LOCATION.region, tally);
   const poll = async (): Promise<CycleReport> => {
@@ -164,13 +164,23 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     }
     return mergeReports(reports);
   };
-  const deliver = () => deliverFromStream(follower, notifier);
+  /** As `vigil run` delivers: what the stream brought, then the outbox sweep (retries due, events missed). */
+  const deliver = async (): Promise<DeliveryTotals> => {
+    const swept = await sweepNotifications(notifier);
+    const streamed = await deliverFromStream(follower, notifier);
+    const total = sumDelivery([
+      { ...streamed, failedSequenceNumbers: [] },
+      { ...swept, failedSequenceNumbers: [] },
+    ]);
+    return { ...total, failedBatches: streamed.failedBatches };
+  };
   return {
     emulator,
     deadline: deadlineEmulator,
     ingest: (event: unknown) =>
       ingestDeadlineEvent(event, { client: deadlineClient, store, settings, log: silentLog, names: new Map() }),
     store,
+    table,
     tally,
     tableName,
     topicArn,

@@ -36,6 +36,7 @@ describe('parseSettings', () => {
       },
       history: { eventRetentionDays: 90 },
       digest: { enabled: true, hourUtc: 7 },
+      delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
     });
     expect(DEFAULT_SETTINGS).toEqual(settings);
   });
@@ -69,7 +70,7 @@ describe('parseSettings', () => {
     [
       'an unknown top-level key',
       '{"extra":1}',
-      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, deadline, budgets, guard, rules, history, digest',
+      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, deadline, budgets, guard, rules, history, digest, delivery',
     ],
     [
       'a bad enum value in a list',
@@ -120,6 +121,16 @@ describe('parseSettings', () => {
       'a digest hour that is not whole',
       '{"digest":{"hourUtc":7.5}}',
       'VIGIL_SETTINGS: digest.hourUtc is 7.5; expected a whole number from 0 to 23',
+    ],
+    [
+      'a claim lease of zero',
+      '{"delivery":{"claimLeaseSeconds":0}}',
+      'VIGIL_SETTINGS: delivery.claimLeaseSeconds is 0; expected a whole number from 1 to 3600',
+    ],
+    [
+      'a sweep period in text',
+      '{"delivery":{"sweepAfterMinutes":"5m"}}',
+      'VIGIL_SETTINGS: delivery.sweepAfterMinutes is "5m"; expected a whole number from 1 to 1440',
     ],
     ['an array instead of an object', '[]', 'VIGIL_SETTINGS: (top level) is []; expected an object ({ ... })'],
   ])('names the field, value and what is accepted when given %s', (_case, json, expected) => {

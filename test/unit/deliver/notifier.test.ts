@@ -1,18 +1,28 @@
 import { DEFAULT_SETTINGS } from '../../../lambda/core/settings';
-import { type NotifierDeps, notifyBatch } from '../../../lambda/deliver/notifier';
+import { deliverEvents, type NotifierDeps, notifyBatch, sweepNotifications } from '../../../lambda/deliver/notifier';
 import type { StreamRecordInput } from '../../../lambda/deliver/stream-events';
 import type { ChangeEvent } from '../../../lambda/record/change-event';
 import { changeEvent, jobFinished, runFinished, streamRecord } from '../support/builders';
-import { InMemoryDeliveryLog, MemoryLog, RecordingPublisher } from '../support/fakes';
+import { InMemoryDeliveryLedger, InMemoryOutbox, MemoryLog, RecordingPublisher } from '../support/fakes';
 
 const NOW = new Date('2026-11-21T08:02:00.000Z');
+const minutesLater = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 
-function setup() {
-  const deliveries = new InMemoryDeliveryLog();
+function setup(now = NOW) {
+  const ledger = new InMemoryDeliveryLedger();
+  const outbox = new InMemoryOutbox();
   const publisher = new RecordingPublisher();
   const log = new MemoryLog();
-  const deps: NotifierDeps = { deliveries, publisher, log, rules: DEFAULT_SETTINGS.rules, now: () => NOW };
-  return { deliveries, publisher, log, deps };
+  const deps: NotifierDeps = {
+    ledger,
+    outbox,
+    publisher,
+    log,
+    rules: DEFAULT_SETTINGS.rules,
+    owner: 'notifier-a',
+    now: () => now,
+  };
+  return { ledger, outbox, publisher, log, deps };
 }
 
 /** A batch of stream records, numbered from 100 in order. */
@@ -24,18 +34,31 @@ describe('notifyBatch', () => {
   const failedJob = jobFinished('00000', 'FAILED');
   const passedJob = jobFinished('00001', 'PASSED');
   const run = runFinished('FAILED');
+  const session = changeEvent('remote-access-session', {
+    from: { status: 'RUNNING' },
+    to: { status: 'COMPLETED', result: 'PASSED' },
+  });
 
   it('publishes one message for a finished run and its failing job and records delivery beside both', async () => {
     // Arrange
-    const { deliveries, publisher, deps } = setup();
+    const { ledger, publisher, deps } = setup();
 
     // Act
     const report = await notifyBatch(batch(failedJob, passedJob, run), deps);
 
     // Assert
-    expect(report).toEqual({ events: 3, alreadyDelivered: 0, published: 1, rejected: 0, failedSequenceNumbers: [] });
+    expect(report).toEqual({
+      events: 3,
+      alreadyHandled: 0,
+      published: 1,
+      parked: 0,
+      retrying: 0,
+      nothingToSend: 1,
+      rejected: 0,
+      failedSequenceNumbers: [],
+    });
     expect(publisher.sent.map((n) => n.subject)).toEqual(['FAILED: run nightly']);
-    expect([...deliveries.records.values()]).toEqual([
+    expect([...ledger.records.values()]).toEqual([
       {
         eventId: run.eventId,
         messageId: 'msg-1',
@@ -53,7 +76,18 @@ describe('notifyBatch', () => {
     ]);
   });
 
-  it('publishes nothing when the same batch is delivered again', async () => {
+  it('settles every event it handled, the one with nothing to send included', async () => {
+    // Arrange
+    const { outbox, deps } = setup();
+
+    // Act
+    await notifyBatch(batch(failedJob, passedJob, run), deps);
+
+    // Assert
+    expect(await outbox.waiting('notify', [failedJob, passedJob, run])).toEqual(new Map());
+  });
+
+  it('publishes nothing when the same batch is replayed', async () => {
     // Arrange
     const { publisher, deps } = setup();
     const records = batch(failedJob, passedJob, run);
@@ -63,75 +97,142 @@ describe('notifyBatch', () => {
     const report = await notifyBatch(records, deps);
 
     // Assert
-    expect(report).toEqual({ events: 3, alreadyDelivered: 2, published: 0, rejected: 0, failedSequenceNumbers: [] });
+    expect(report.alreadyHandled).toBe(3);
+    expect(report.published).toBe(0);
     expect(publisher.sent).toHaveLength(1);
   });
 
-  it('returns exactly the covered events’ sequence numbers and records no delivery when the publish fails', async () => {
+  it('sends no old news when the rules are loosened and the stream is replayed', async () => {
+    // Arrange: PASSED jobs notify nothing by default, so the passing job is settled with nothing to send.
+    const { publisher, deps } = setup();
+    await notifyBatch(batch(passedJob), deps);
+    const loosened = { ...deps, rules: { ...deps.rules, jobResults: [...deps.rules.jobResults, 'PASSED' as const] } };
+
+    // Act
+    const report = await notifyBatch(batch(passedJob), loosened);
+
+    // Assert
+    expect(report.alreadyHandled).toBe(1);
+    expect(publisher.attempts).toBe(0);
+  });
+
+  it('keeps a failed publish in the outbox for a retry without failing the batch when SNS is unavailable', async () => {
     // Arrange
-    const { deliveries, publisher, log, deps } = setup();
+    const { ledger, outbox, publisher, log, deps } = setup();
     publisher.failing = true;
 
     // Act
     const report = await notifyBatch(batch(failedJob, passedJob, run), deps);
 
     // Assert
-    expect(report.published).toBe(0);
-    expect(report.failedSequenceNumbers).toEqual(['102', '100']);
-    expect(deliveries.records.size).toBe(0);
+    expect(report).toMatchObject({ published: 0, retrying: 2, failedSequenceNumbers: [] });
+    expect(ledger.records.size).toBe(0);
+    expect(ledger.claims.size).toBe(0);
+    expect([...outbox.retries.values()].map((r) => [r.event.eventId, r.entry.attempts, r.entry.lastError])).toEqual([
+      [run.eventId, 1, 'Error: SNS is unavailable'],
+      [failedJob.eventId, 1, 'Error: SNS is unavailable'],
+    ]);
     expect(log.lines).toContainEqual({
       level: 'error',
-      message: 'Publishing a notification failed; its events will be retried',
+      message: 'Publishing a notification failed; its events are retried with backoff',
       extra: {
         subject: 'FAILED: run nightly',
         eventIds: [run.eventId, failedJob.eventId],
-        error: 'SNS is unavailable',
-        errorName: 'Error',
+        error: 'Error: SNS is unavailable',
       },
     });
   });
 
-  it('publishes the batch once when it is retried after the publisher recovers', async () => {
+  it('publishes the retried message once through the sweeper after the publisher recovers', async () => {
     // Arrange
     const { publisher, deps } = setup();
-    const records = batch(failedJob, passedJob, run);
     publisher.failing = true;
-    await notifyBatch(records, deps);
+    await notifyBatch(batch(failedJob, passedJob, run), deps);
     publisher.failing = false;
 
     // Act
-    const retry = await notifyBatch(records, deps);
-    const again = await notifyBatch(records, deps);
+    const retry = await sweepNotifications(deps);
+    const again = await sweepNotifications(deps);
+    const replay = await notifyBatch(batch(failedJob, passedJob, run), deps);
 
     // Assert
     expect(retry.published).toBe(1);
-    expect(retry.failedSequenceNumbers).toEqual([]);
-    expect(again.published).toBe(0);
-    expect(publisher.sent).toHaveLength(1);
+    expect([again.published, replay.published]).toEqual([0, 0]);
+    expect(publisher.sent.map((n) => n.subject)).toEqual(['FAILED: run nightly']);
   });
 
-  it('reports only the failed notice’s events when one of two notices fails', async () => {
+  it('delivers the other notice in the same batch when one notice fails', async () => {
     // Arrange
-    const { deliveries, publisher, deps } = setup();
-    const session = changeEvent('remote-access-session', {
-      from: { status: 'RUNNING' },
-      to: { status: 'COMPLETED', result: 'PASSED' },
-    });
-    publisher.failIf = (n) => n.attributes.eventType === 'session-finished';
+    const { ledger, publisher, deps } = setup();
+    publisher.failIf = (n) => n.attributes.eventType === 'run-finished';
 
     // Act
     const report = await notifyBatch(batch(run, session), deps);
 
     // Assert
-    expect(report.published).toBe(1);
-    expect(report.failedSequenceNumbers).toEqual(['101']);
-    expect([...deliveries.records.keys()]).toEqual([run.eventId]);
+    expect(report).toMatchObject({ published: 1, retrying: 1, failedSequenceNumbers: [] });
+    expect([...ledger.records.keys()]).toEqual([session.eventId]);
   });
 
-  it('logs and does not report as failed a delivery record that could not be written after a successful publish', async () => {
+  it('sends the safe form and records it when SNS refuses the full message for good', async () => {
     // Arrange
-    const { deliveries, publisher, log, deps } = setup();
-    deliveries.failRecording = true;
+    const { ledger, publisher, deps } = setup();
+    publisher.refuseIf = (n) => n.subject === 'FAILED: run nightly';
+
+    // Act
+    const report = await notifyBatch(batch(run), deps);
+
+    // Assert
+    expect(report).toMatchObject({ published: 1, parked: 0 });
+    expect(publisher.sent.map((n) => n.subject)).toEqual(['Vigil run-finished notice (error)']);
+    expect(publisher.sent[0]?.text).toMatch(
+      /\n\n\(Vigil sent this shortened form because SNS refused the full message: InvalidParameterException: Invalid parameter: Subject\)$/,
+    );
+    expect(ledger.records.get(run.eventId)).toEqual({
+      eventId: run.eventId,
+      messageId: 'msg-1',
+      subject: 'Vigil run-finished notice (error)',
+      eventType: 'run-finished',
+      deliveredAt: NOW.toISOString(),
+      safeForm: true,
+    });
+  });
+
+  it('parks an event once, delivers the rest of the batch and never retries it when SNS refuses both forms', async () => {
+    // Arrange
+    const { ledger, outbox, publisher, log, deps } = setup();
+    publisher.refuseIf = (n) => n.attributes.eventType === 'run-finished';
+
+    // Act
+    const report = await notifyBatch(batch(run, session), deps);
+    const sweeps = [await sweepNotifications(deps), await sweepNotifications({ ...deps, now: () => minutesLater(90) })];
+
+    // Assert
+    expect(report).toMatchObject({ published: 1, parked: 1, retrying: 0, failedSequenceNumbers: [] });
+    expect(publisher.sent.map((n) => n.attributes.eventType)).toEqual(['session-finished']);
+    expect(publisher.attempts).toBe(3); // the run in full, the run's safe form, the session
+    expect(sweeps.map((s) => s.swept)).toEqual([0, 0]);
+    expect(outbox.retries.size).toBe(0);
+    expect(await ledger.parked()).toEqual([
+      {
+        eventId: run.eventId,
+        eventKey: { pk: `R#${run.arn}`, sk: `E#${run.at}#00000002` },
+        subject: 'FAILED: run nightly',
+        eventType: 'run-finished',
+        error:
+          'InvalidParameterException: Invalid parameter: Subject; safe form: InvalidParameterException: Invalid parameter: Subject',
+        parkedAt: NOW.toISOString(),
+      },
+    ]);
+    expect(log.messages('error')).toEqual([
+      'SNS refused a notification for good, in full and in its safe form; its events are parked',
+    ]);
+  });
+
+  it('leaves the events owed and logs when the delivery record cannot be written after a successful publish', async () => {
+    // Arrange
+    const { ledger, outbox, publisher, log, deps } = setup();
+    ledger.failRecording = true;
 
     // Act
     const report = await notifyBatch(batch(run), deps);
@@ -140,6 +241,7 @@ describe('notifyBatch', () => {
     expect(report.published).toBe(1);
     expect(report.failedSequenceNumbers).toEqual([]);
     expect(publisher.sent).toHaveLength(1);
+    expect((await outbox.waiting('notify', [run])).size).toBe(1);
     expect(log.lines).toContainEqual({
       level: 'error',
       message: 'A notification was published but its delivery record could not be written',
@@ -172,16 +274,31 @@ describe('notifyBatch', () => {
 
   it('publishes nothing and records nothing when every event is baseline', async () => {
     // Arrange
-    const { deliveries, publisher, deps } = setup();
+    const { ledger, publisher, deps } = setup();
     const baseline = changeEvent('run', { to: { status: 'COMPLETED', result: 'FAILED' }, baseline: true });
 
     // Act
     const report = await notifyBatch(batch(baseline), deps);
 
-    // Assert
-    expect(report).toEqual({ events: 1, alreadyDelivered: 0, published: 0, rejected: 0, failedSequenceNumbers: [] });
+    // Assert: a baseline change is never written to the notify queue.
+    expect(report).toMatchObject({ events: 1, alreadyHandled: 1, published: 0 });
     expect(publisher.attempts).toBe(0);
-    expect(deliveries.records.size).toBe(0);
+    expect(ledger.records.size).toBe(0);
+  });
+
+  it('fails the batch for a retry when the table itself fails', async () => {
+    // Arrange
+    const { outbox, publisher, deps } = setup();
+    outbox.waiting = async () => {
+      throw new Error('ProvisionedThroughputExceededException: table busy');
+    };
+
+    // Act
+    const report = await notifyBatch(batch(run, session), deps);
+
+    // Assert
+    expect(report.failedSequenceNumbers).toEqual(['100']);
+    expect(publisher.attempts).toBe(0);
   });
 
   it('tells onPublished about each published notification with its message id', async () => {
@@ -194,5 +311,99 @@ describe('notifyBatch', () => {
 
     // Assert
     expect(seen).toEqual(['msg-1 FAILED: run nightly']);
+  });
+});
+
+describe('one publisher per event', () => {
+  const run = runFinished('FAILED');
+  const failedJob = jobFinished('00000', 'FAILED');
+
+  it('publishes once when two notifiers deliver the same events at the same time', async () => {
+    // Arrange
+    const { ledger, outbox, publisher, deps } = setup();
+    const other: NotifierDeps = { ...deps, owner: 'notifier-b' };
+
+    // Act
+    const reports = await Promise.all([
+      deliverEvents([run], deps, await outbox.waiting('notify', [run])),
+      deliverEvents([run], other, await outbox.waiting('notify', [run])),
+    ]);
+
+    // Assert
+    expect(reports.map((r) => r.published).sort()).toEqual([0, 1]);
+    expect(publisher.sent).toHaveLength(1);
+    expect(ledger.records.size).toBe(1);
+  });
+
+  it('leaves events alone while another notifier holds their claim, and takes them over once its lease has passed', async () => {
+    // Arrange: notifier-b claimed the run and died before publishing.
+    const { ledger, publisher, deps } = setup();
+    ledger.claims.set(run.eventId, { owner: 'notifier-b', leaseUntil: minutesLater(3).toISOString() });
+    const records = batch(run);
+
+    // Act
+    const during = await notifyBatch(records, deps);
+    const after = await notifyBatch(records, { ...deps, now: () => minutesLater(4) });
+
+    // Assert
+    expect(during).toMatchObject({ alreadyHandled: 1, published: 0 });
+    expect(after).toMatchObject({ alreadyHandled: 0, published: 1 });
+    expect(publisher.sent.map((n) => n.subject)).toEqual(['FAILED: run nightly']);
+  });
+
+  it('plans again without the events another notifier took when a claim is partly lost', async () => {
+    // Arrange: notifier-b claims the run between this notifier's read and its claim.
+    const { ledger, publisher, deps } = setup();
+    const claim = ledger.claim.bind(ledger);
+    ledger.claim = async (events, mine, now) => {
+      ledger.claims.set(run.eventId, { owner: 'notifier-b', leaseUntil: minutesLater(3).toISOString() });
+      ledger.claim = claim;
+      return claim(events, mine, now);
+    };
+
+    // Act
+    const report = await notifyBatch(batch(failedJob, run), deps);
+
+    // Assert
+    expect(report).toMatchObject({ published: 1, alreadyHandled: 1 });
+    expect(publisher.sent.map((n) => n.subject)).toEqual(['FAILED: job Job 00000 in run nightly']);
+    expect(ledger.claims.get(run.eventId)?.owner).toBe('notifier-b');
+  });
+});
+
+describe('sweepNotifications', () => {
+  const run = runFinished('FAILED');
+
+  it('delivers an event whose stream record was never handled once it is older than the stale period', async () => {
+    // Arrange: the event was written (with its outbox entry) and its stream record lost.
+    const { outbox, publisher, deps } = setup();
+    outbox.record(run);
+
+    // Act
+    const early = await sweepNotifications({ ...deps, now: () => minutesLater(2) });
+    const due = await sweepNotifications({ ...deps, now: () => minutesLater(6) });
+    const again = await sweepNotifications({ ...deps, now: () => minutesLater(12) });
+
+    // Assert
+    expect([early.swept, due.swept, again.swept]).toEqual([0, 1, 0]);
+    expect(publisher.sent.map((n) => n.subject)).toEqual(['FAILED: run nightly']);
+  });
+
+  it('reads nothing else when nothing is owed', async () => {
+    // Arrange
+    const { outbox, deps } = setup();
+    let loads = 0;
+    const load = outbox.load.bind(outbox);
+    outbox.load = async (entries) => {
+      loads++;
+      return load(entries);
+    };
+
+    // Act
+    const report = await sweepNotifications(deps);
+
+    // Assert
+    expect(report.swept).toBe(0);
+    expect(loads).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import { makeHandler as makeNotifier } from '../../../lambda/handlers/notify';
 import { runCycle } from '../../../lambda/handlers/poll-result';
 import type { CycleReport } from '../../../lambda/observe/poll-cycle-base';
 import { jobFinished, runFinished, streamRecord } from '../support/builders';
-import { InMemoryDeliveryLog, MemoryLog, RecordingPublisher } from '../support/fakes';
+import { InMemoryDeliveryLedger, InMemoryOutbox, MemoryLog, RecordingPublisher } from '../support/fakes';
 
 /** The EMF documents Powertools printed to stdout while `act` ran. */
 async function emitted(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
@@ -178,13 +178,14 @@ describe('notifier metrics', () => {
   it('publishes NotificationsPublished with the messages the batch sent', async () => {
     // Arrange
     const deps = {
-      deliveries: new InMemoryDeliveryLog(),
+      ledger: new InMemoryDeliveryLedger(),
+      outbox: new InMemoryOutbox(),
       publisher: new RecordingPublisher(),
       log: new MemoryLog(),
       rules: DEFAULT_SETTINGS.rules,
       now: () => new Date('2026-11-21T08:02:00.000Z'),
     };
-    const handler = makeNotifier(deps, createMetrics('vigil'));
+    const handler = makeNotifier(deps, { staleAfterMs: 300_000 }, createMetrics('vigil'));
     const event = { Records: [streamRecord(runFinished('FAILED'), '100')] } as unknown as DynamoDBStreamEvent;
 
     // Act
@@ -197,7 +198,44 @@ describe('notifier metrics', () => {
         namespace: 'Vigil',
         dimensions: [['service']],
         service: 'vigil',
-        values: { NotificationsPublished: [1, 'Count'] },
+        values: {
+          NotificationsPublished: [1, 'Count'],
+          NotificationsParked: [0, 'Count'],
+          NotificationsRetrying: [0, 'Count'],
+        },
+      },
+    ]);
+  });
+
+  it('publishes NotificationsParked and OutboxSwept when a sweep parks an event SNS refuses for good', async () => {
+    // Arrange: a run finished 10 minutes ago whose stream record was never handled, and SNS refuses it.
+    const run = runFinished('FAILED');
+    const deps = {
+      ledger: new InMemoryDeliveryLedger(),
+      outbox: new InMemoryOutbox().record(run),
+      publisher: new RecordingPublisher(),
+      log: new MemoryLog(),
+      rules: DEFAULT_SETTINGS.rules,
+      now: () => new Date('2026-11-21T08:10:00.000Z'),
+    };
+    deps.publisher.refuseIf = () => true;
+    const handler = makeNotifier(deps, { staleAfterMs: 300_000 }, createMetrics('vigil'));
+
+    // Act
+    const docs = await emitted(() => handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }));
+
+    // Assert
+    expect(docs.map(metricsOf)).toEqual([
+      {
+        namespace: 'Vigil',
+        dimensions: [['service']],
+        service: 'vigil',
+        values: {
+          NotificationsPublished: [0, 'Count'],
+          NotificationsParked: [1, 'Count'],
+          NotificationsRetrying: [0, 'Count'],
+          OutboxSwept: [1, 'Count'],
+        },
       },
     ]);
   });

@@ -1,10 +1,11 @@
 import { ArgumentException } from '@aws-sdk/client-device-farm';
 import type { Observation } from '../../../../lambda/core/observation';
 import type { GuardSettings } from '../../../../lambda/core/settings';
-import { type GuardDeps, guardSessions, policyFor } from '../../../../lambda/react/guard/guard';
+import { type GuardDeps, guardChange, guardSessions, policyFor } from '../../../../lambda/react/guard/guard';
+import type { StoredState } from '../../../../lambda/record/change-event';
 import type { GuardState } from '../../../../lambda/record/guard-ledger';
 import { projectArn, sessionArn } from '../../support/arns';
-import { runObs, sessionObs } from '../../support/builders';
+import { changeEvent, runObs, sessionObs, stored } from '../../support/builders';
 import { MemoryLog } from '../../support/fakes';
 import { CountingStop, InMemoryGuardLedger } from '../../support/ledgers';
 import { guardSettings } from '../../support/reactor-builders';
@@ -28,7 +29,16 @@ describe('guardSessions', () => {
   });
 
   function deps(settings: Partial<GuardSettings>, now: Date): GuardDeps {
-    return { ledger, settings: guardSettings(settings), stop: stop.stop, log, now: () => now };
+    return {
+      ledger,
+      settings: guardSettings(settings),
+      // The table and Device Farm agree with the candidate unless a test says otherwise.
+      current: async (session) => ({ ...session, version: 1, terminal: false }),
+      status: async () => 'RUNNING',
+      stop: stop.stop,
+      log,
+      now: () => now,
+    };
   }
 
   /** One guard pass over `sessions` at `minutes` after STARTED. */
@@ -266,5 +276,120 @@ describe('policyFor', () => {
       limitMinutes: 30,
       limitSource: 'global',
     });
+  });
+});
+
+describe('the guard decides on the present', () => {
+  const ledger = () => new InMemoryGuardLedger();
+  const RUNNING_AT_5 = changeEvent('remote-access-session', {
+    from: { status: 'PENDING', result: 'PENDING' },
+    to: { status: 'RUNNING', result: 'PENDING' },
+    state: { started: STARTED },
+  });
+
+  /** Deps whose table holds `latest` and whose Device Farm answers `status`. */
+  function present(latest: StoredState | undefined, status: string | undefined, now: Date) {
+    const stop = new CountingStop();
+    const calls = { current: 0, status: 0 };
+    const log = new MemoryLog();
+    const deps: GuardDeps = {
+      ledger: ledger(),
+      settings: guardSettings({ maxMinutes: 30, autoStop: true }),
+      current: async () => {
+        calls.current++;
+        return latest;
+      },
+      status: async () => {
+        calls.status++;
+        return status;
+      },
+      stop: stop.stop,
+      log,
+      now: () => now,
+    };
+    return { deps, stop, calls, log };
+  }
+
+  it('does nothing for a record processed after the session has ended', async () => {
+    // Arrange: the RUNNING record is read at minute 35, but the session COMPLETED at minute 20 (version 3).
+    const ended = { ...stored({ ...RUNNING_AT_5.state, status: 'COMPLETED', result: 'PASSED' }), version: 3 };
+    const { deps, stop, calls } = present(ended, 'COMPLETED', at(35));
+
+    // Act
+    const acted = await guardChange(RUNNING_AT_5, deps);
+
+    // Assert
+    expect(acted).toEqual([]);
+    expect(stop.attempts).toEqual([]);
+    expect(calls).toEqual({ current: 1, status: 0 });
+  });
+
+  it('warns nothing for a late record of a session that ended at 15 minutes', async () => {
+    // Arrange
+    const ended = { ...stored({ ...RUNNING_AT_5.state, status: 'COMPLETED', result: 'PASSED' }), version: 3 };
+    const { deps } = present(ended, 'COMPLETED', at(25));
+
+    // Act
+    const acted = await guardChange(RUNNING_AT_5, deps);
+
+    // Assert
+    expect(acted).toEqual([]);
+  });
+
+  it('stops once, confirmed by GetRemoteAccessSession, a session whose late record is still its latest state', async () => {
+    // Arrange
+    const latest = { ...stored(RUNNING_AT_5.state), version: RUNNING_AT_5.version };
+    const { deps, stop, calls } = present(latest, 'RUNNING', at(35));
+
+    // Act
+    const acted = await guardChange(RUNNING_AT_5, deps);
+
+    // Assert
+    expect(acted.map((e) => [e.action, e.minutes])).toEqual([['stop', 35]]);
+    expect(stop.attempts).toEqual([RUNNING_AT_5.arn]);
+    expect(calls).toEqual({ current: 1, status: 1 });
+  });
+
+  it('neither stops nor announces a stop when Device Farm says the session already ended', async () => {
+    // Arrange: the table has not seen the end yet; Device Farm has.
+    const latest = { ...stored(RUNNING_AT_5.state), version: RUNNING_AT_5.version };
+    const { deps, stop, log } = present(latest, 'COMPLETED', at(35));
+
+    // Act
+    const acted = await guardChange(RUNNING_AT_5, deps);
+
+    // Assert
+    expect(acted).toEqual([]);
+    expect(stop.attempts).toEqual([]);
+    expect(log.messages('info')).toEqual([
+      'The session is no longer running at Device Farm; the guard does not stop it',
+    ]);
+  });
+
+  it('reads the table again before acting on a candidate from the active index, and acts on what it holds now', async () => {
+    // Arrange: the index still lists the session RUNNING; the table has it COMPLETED.
+    const candidate = stored(sessionObs({ started: STARTED }));
+    const now = { ...candidate, status: 'COMPLETED', result: 'PASSED', version: 2, terminal: true };
+    const { deps, stop, calls } = present(now, 'COMPLETED', at(35));
+
+    // Act
+    const acted = await guardSessions([candidate], deps);
+
+    // Assert
+    expect(acted).toEqual([]);
+    expect(stop.attempts).toEqual([]);
+    expect(calls).toEqual({ current: 1, status: 0 });
+  });
+
+  it('reads nothing again for a candidate it would not act on', async () => {
+    // Arrange
+    const candidate = stored(sessionObs({ started: STARTED }));
+    const { deps, calls } = present(candidate, 'RUNNING', at(5));
+
+    // Act
+    await guardSessions([candidate], deps);
+
+    // Assert
+    expect(calls).toEqual({ current: 0, status: 0 });
   });
 });

@@ -10,15 +10,15 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { GuardSettings, Settings } from '../../lambda/core/settings';
 import { DEVICE_FARM_REGION } from '../../lambda/observe/device-farm/region';
-import { SESSION_CHANGE_FILTER_PATTERN } from '../../lambda/record/stream-filter';
+import { CHANGE_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import { ACTIVE_INDEX } from '../../lambda/record/table-schema';
 import { deployTimeProjectIds, deviceFarmArn } from './device-farm-arns';
-import { type HistoryTable, RECORDER_ACTIONS } from './history-table';
+import { type HistoryTable, OUTBOX_ACTIONS, RECORDER_ACTIONS } from './history-table';
 import { acknowledgeKeyActionFamilies } from './key-grants';
 import { consumeTableStream } from './table-stream-consumer';
 import { VigilFunction } from './vigil-function';
 
-/** How often the guard looks at running sessions when no change arrives, in minutes. */
+/** How often the reactors look at running sessions and sweep their outbox queue, in minutes. */
 const CHECK_MINUTES = 1;
 
 /**
@@ -30,13 +30,13 @@ export function guardMayStop(guard: Pick<GuardSettings, 'autoStop' | 'dryRun'>):
   return guard.autoStop && !guard.dryRun;
 }
 
-export interface SessionGuardProps {
-  /** Whose stream the guard follows, where it finds running sessions and writes guard events. */
+export interface ReactorsProps {
+  /** Whose stream the reactors follow, where they find running sessions and write budget and guard events. */
   readonly history: HistoryTable;
   /**
-   * Passed to the function as VIGIL_SETTINGS; `settings.guard` decides
-   * whether it may stop sessions, `settings.deviceFarm.projects` which
-   * projects' sessions it may act on.
+   * Passed to the function as VIGIL_SETTINGS: `settings.budgets` are the
+   * budgets counted, `settings.guard` decides whether sessions may be
+   * stopped, `settings.deviceFarm.projects` whose sessions the guard may act on.
    */
   readonly settings: Settings;
   /**
@@ -47,23 +47,26 @@ export interface SessionGuardProps {
 }
 
 /**
- * The session guard: watches remote access sessions and warns when one
- * nears its limit (the configured one, or Device Farm's 150-minute hard
- * stop when none is configured), alerts when it passes it, and, with
- * `guard.autoStop` (and not `guard.dryRun`), stops it with
- * StopRemoteAccessSession. Each action is written as a guard event in the
- * same transaction that records it was taken.
+ * The reactors, one function and one stream reader: DynamoDB Streams
+ * serves at most two simultaneous readers per shard, and the notifier is
+ * the other. For each Device Farm change (remote access sessions, and
+ * anything that adds minutes) it runs the budget accountant, then the
+ * session guard (lambda/react/reactor.ts); each writes what it derives
+ * (threshold, forecast and guard events) in the same transaction as its
+ * ledger. A change whose handling fails is retried from the outbox with
+ * backoff, never blocking the ones behind it; the notifier is a separate
+ * consumer, so a failing guard never delays a notification.
  *
- * Two triggers: session change events from the table's stream (the same
- * batching, retries and on-failure queue as the other reactors), and a
- * schedule every minute, because a session runs past its limit while
- * nothing about it changes. A failed scheduled check is not retried: the
- * next one a minute later looks again.
+ * Two triggers: the table's stream, and a schedule every minute, which
+ * sweeps the outbox for changes the stream path never handled and lets the
+ * guard look at every session that can still run (a session passes its
+ * limit while nothing about it changes). Budget usage goes out as EMF
+ * metrics, so the function needs no CloudWatch permission.
  */
-export class SessionGuard extends Construct {
+export class Reactors extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
-  /** Invokes the guard every minute. */
+  /** Invokes the scheduled pass every minute. */
   readonly schedule: Rule;
   /** Receives a description (not the records) of stream batches that failed every retry. */
   readonly onFailureQueue: Queue;
@@ -78,15 +81,16 @@ export class SessionGuard extends Construct {
    */
   readonly deviceFarmSessions?: Policy;
 
-  constructor(scope: Construct, id: string, props: SessionGuardProps) {
+  constructor(scope: Construct, id: string, props: ReactorsProps) {
     super(scope, id);
     this.mayStop = guardMayStop(props.settings.guard);
 
     const fn = new VigilFunction(this, 'Function', {
-      handlerFile: 'guard-sessions.ts',
-      description: 'Vigil: warns about, and optionally stops, Device Farm remote access sessions that overrun',
+      handlerFile: 'react.ts',
+      description:
+        'Vigil: counts Device Farm minutes against budgets; warns about and optionally stops overrunning sessions',
       memorySize: 256,
-      // Under the schedule period, so two scheduled checks never overlap.
+      // Under the schedule period, so two scheduled passes never overlap.
       timeout: Duration.seconds(50),
       environment: {
         TABLE_NAME: props.history.table.tableName,
@@ -99,10 +103,10 @@ export class SessionGuard extends Construct {
     this.function = fn.function;
     this.logGroup = fn.logGroup;
 
-    // A guard event is written in one transaction (TransactWriteItems) with
-    // the record of what was done, authorised by the actions it contains.
-    props.history.grantItems(fn.role, RECORDER_ACTIONS);
-    // The scheduled check finds running sessions through the sparse `active`
+    // Budget totals, guard actions and their events are written in one
+    // transaction each; handled outbox entries are removed.
+    props.history.grantItems(fn.role, [...RECORDER_ACTIONS, ...OUTBOX_ACTIONS]);
+    // The scheduled pass finds running sessions through the sparse `active`
     // index (latest items of resources that can still change); nothing else
     // on any index.
     props.history.grantIndexQuery(fn.role, ACTIVE_INDEX.name);
@@ -110,8 +114,8 @@ export class SessionGuard extends Construct {
     const stream = consumeTableStream(this, {
       fn,
       history: props.history,
-      filterPattern: SESSION_CHANGE_FILTER_PATTERN,
-      consumer: 'session guard',
+      filterPattern: CHANGE_EVENT_FILTER_PATTERN,
+      consumer: 'reactors',
     });
     this.onFailureQueue = stream.onFailureQueue;
     this.onFailureQueueKey = stream.onFailureQueueKey;
@@ -125,19 +129,19 @@ export class SessionGuard extends Construct {
     this.deviceFarmSessions = this.grantSessions(fn, props.settings.deviceFarm.projects);
 
     this.schedule = new Rule(this, 'Schedule', {
-      description: `Vigil: check running remote access sessions every ${CHECK_MINUTES} minute`,
+      description: `Vigil: check running remote access sessions and sweep the reactors' outbox every ${CHECK_MINUTES} minute`,
       schedule: Schedule.rate(Duration.minutes(CHECK_MINUTES)),
       targets: [new LambdaFunction(this.function, { retryAttempts: 0 })],
     });
   }
 
   /**
-   * GetRemoteAccessSession (to read a session's state right before acting),
-   * plus StopRemoteAccessSession only when the guard may stop (least
-   * privilege: a guard that only warns cannot end anyone's session). Both
-   * are authorised on the `session` resource type (Service Authorization
-   * Reference, "Actions, resources, and condition keys for AWS Device
-   * Farm"), `arn:…:devicefarm:us-west-2:<account>:session:<project ID>/<session ID>/…`,
+   * GetRemoteAccessSession (to confirm a session still runs right before
+   * acting), plus StopRemoteAccessSession only when the guard may stop
+   * (least privilege: a guard that only warns cannot end anyone's session).
+   * Both are authorised on the `session` resource type (Service
+   * Authorization Reference, "Actions, resources, and condition keys for AWS
+   * Device Farm"), `arn:…:devicefarm:us-west-2:<account>:session:<project ID>/<session ID>/…`,
    * so they are limited to the followed projects when all are given by ARN.
    */
   private grantSessions(fn: VigilFunction, projects: readonly string[]): Policy | undefined {

@@ -1,0 +1,117 @@
+/**
+ * The one place that builds the engine's adapters over the history table and
+ * the AWS clients, and the dependencies of each stage. Lambda handlers and
+ * CLI commands read their input (environment, arguments) and call these, so
+ * both hosts run the same stages wired the same way.
+ */
+import type { DeviceFarmClient } from '@aws-sdk/client-device-farm';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Log } from '../core/log';
+import type { Settings } from '../core/settings';
+import type { Notification } from '../deliver/compose';
+import type { NotifierDeps } from '../deliver/notifier';
+import type { Publisher } from '../deliver/sns-publisher';
+import type { AccountantDeps } from '../react/budgets/accountant';
+import type { GuardDeps } from '../react/guard/guard';
+import { statusWith, stopWith } from '../react/guard/stop';
+import type { ReactorDeps } from '../react/reactor';
+import { DynamoBudgetLedger } from '../record/budget-ledger';
+import { DynamoStreamCheckpoints } from '../record/checkpoints';
+import { DynamoDeliveryLedger } from '../record/delivery-ledger';
+import { DynamoHistoryStore } from '../record/dynamo-history-store';
+import { DynamoOutbox } from '../record/dynamo-outbox';
+import { DynamoGuardLedger } from '../record/guard-ledger';
+
+/** Everything the engine keeps in the history table, over one document client. */
+export interface TableAdapters {
+  readonly store: DynamoHistoryStore;
+  readonly deliveries: DynamoDeliveryLedger;
+  readonly outbox: DynamoOutbox;
+  readonly budgets: DynamoBudgetLedger;
+  readonly guard: DynamoGuardLedger;
+  readonly checkpoints: DynamoStreamCheckpoints;
+}
+
+export function tableAdapters(documents: DynamoDBDocumentClient, tableName: string, settings: Settings): TableAdapters {
+  const retentionDays = settings.history.eventRetentionDays;
+  return {
+    store: new DynamoHistoryStore({ client: documents, tableName, retentionDays }),
+    deliveries: new DynamoDeliveryLedger(documents, tableName, retentionDays),
+    outbox: new DynamoOutbox(documents, tableName),
+    budgets: new DynamoBudgetLedger(documents, tableName),
+    guard: new DynamoGuardLedger(documents, tableName),
+    checkpoints: new DynamoStreamCheckpoints(documents, tableName),
+  };
+}
+
+/** The notifier's dependencies: the stream path and the sweeper share them. */
+export function notifierDeps(input: {
+  readonly table: TableAdapters;
+  readonly publisher: Publisher;
+  readonly settings: Settings;
+  readonly log: Log;
+  readonly onPublished?: (notification: Notification, messageId: string) => void;
+  readonly now?: () => Date;
+}): NotifierDeps {
+  return {
+    ledger: input.table.deliveries,
+    outbox: input.table.outbox,
+    publisher: input.publisher,
+    rules: input.settings.rules,
+    log: input.log,
+    leaseMs: input.settings.delivery.claimLeaseSeconds * 1000,
+    ...(input.onPublished === undefined ? {} : { onPublished: input.onPublished }),
+    ...(input.now === undefined ? {} : { now: input.now }),
+  };
+}
+
+/** The session guard over the table and Device Farm. */
+export function guardDeps(input: {
+  readonly table: TableAdapters;
+  readonly deviceFarm: DeviceFarmClient;
+  readonly settings: Settings;
+  readonly log: Log;
+  readonly now?: () => Date;
+}): GuardDeps {
+  const { store } = input.table;
+  return {
+    ledger: input.table.guard,
+    settings: input.settings.guard,
+    current: (session) => store.getLatest(session.scope, session.kind, session.arn),
+    status: statusWith(input.deviceFarm),
+    stop: stopWith(input.deviceFarm),
+    log: input.log,
+    ...(input.now === undefined ? {} : { now: input.now }),
+  };
+}
+
+/** The reactors: the accountant when budgets are configured, the guard when Device Farm is watched. */
+export function reactorDeps(input: {
+  readonly table: TableAdapters;
+  readonly deviceFarm: DeviceFarmClient;
+  readonly settings: Settings;
+  readonly log: Log;
+  readonly onUsage?: AccountantDeps['onUsage'];
+  readonly now?: () => Date;
+}): ReactorDeps {
+  const { settings, log } = input;
+  const now = input.now === undefined ? {} : { now: input.now };
+  return {
+    outbox: input.table.outbox,
+    store: input.table.store,
+    log,
+    ...now,
+    ...(settings.budgets.length === 0
+      ? {}
+      : {
+          accountant: {
+            ledger: input.table.budgets,
+            budgets: settings.budgets,
+            log,
+            ...now,
+            ...(input.onUsage === undefined ? {} : { onUsage: input.onUsage }),
+          },
+        }),
+    ...(settings.deviceFarm.enabled ? { guard: guardDeps(input) } : {}),
+  };
+}
