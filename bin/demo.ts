@@ -18,6 +18,7 @@ import { ArnBuilder, DEFAULT_ACCOUNT_ID, startDeviceFarmEmulator } from '../test
 import { DEMO_IDS, DEMO_STEP_SECONDS, DEMO_STEPS, demoScenario } from '../test/emulators/device-farm/scenarios/demo';
 import { startDynamoDbLocal } from '../test/local/dynamodb-local';
 import { startFauxqs } from '../test/local/fauxqs';
+import { startStrictSns } from '../test/local/strict-sns';
 
 const STORY: readonly string[] = [
   'first poll: Vigil records what exists (an old run, an old render) and sends nothing',
@@ -55,7 +56,10 @@ async function main(): Promise<void> {
   const startTime = new Date(Date.now() - DEMO_STEPS * DEMO_STEP_SECONDS * 1000);
   const emulator = await startDeviceFarmEmulator({ scenario: demoScenario(startTime) });
   const deadline = await startDeadlineEmulator({ scenario: deadlineDemoScenario(startTime) });
-  const stopAll = () => Promise.allSettled([emulator.stop(), deadline.stop(), fauxqs.stop(), dynamo.stop()]);
+  // Vigil publishes through a proxy that refuses what real SNS refuses (fauxqs accepts any subject).
+  const strictSns = await startStrictSns({ upstream: fauxqs.endpoint });
+  const stopAll = () =>
+    Promise.allSettled([strictSns.stop(), emulator.stop(), deadline.stop(), fauxqs.stop(), dynamo.stop()]);
 
   try {
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
       AWS_ENDPOINT_URL_DEADLINE: deadline.endpoint,
       AWS_ENDPOINT_URL_STS: fauxqs.endpoint, // the CLI asks STS for the account Deadline ARNs are built with
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SNS: fauxqs.endpoint,
+      AWS_ENDPOINT_URL_SNS: strictSns.endpoint,
       VIGIL_TABLE: 'vigil-demo',
       VIGIL_TOPIC_ARN: topicArn,
     };

@@ -23,23 +23,25 @@ import {
   describeCounters,
   describeDevice,
   describeMinutes,
-  safeSubject,
+  projectAttribute,
   table,
   worstResult,
 } from './format';
 import { composeBudget, composeGuard } from './reactor-messages';
 import type { ChangeNotice, ChangeNoticeType, Notice, NoticeType } from './rules';
+import { named, type Subject, subject as subjectOf } from './subject';
 
 export type { Severity } from './deadline-messages';
 
 /** A ready-to-publish notification. */
 export interface Notification {
+  /** SNS's Subject: printable ASCII, 1 to 99 characters (the document's `subject` has the real names). */
   readonly subject: string;
   /** Plain text for people (email, the CLI). */
   readonly text: string;
   /** Structured form for programs. */
   readonly document: NotificationDocument;
-  /** SNS message attributes: every value non-empty. */
+  /** SNS message attributes: every value non-empty (SNS refuses an empty one). */
   readonly attributes: {
     readonly service: string;
     readonly kind: string;
@@ -55,6 +57,10 @@ export interface NotificationDocument {
   readonly version: 1;
   readonly eventType: NoticeType;
   readonly severity: Severity;
+  /**
+   * The subject with the real names in UTF-8, on one line, at most 99 UTF-16
+   * code units; SNS's Subject carries its printable-ASCII form.
+   */
   readonly subject: string;
   readonly service: string;
   /** The project (Device Farm) or queue (Deadline) the notice is about. */
@@ -163,7 +169,8 @@ function facts(event: ChangeEvent | undefined, state: Observation | JobBrief): R
 const MESSAGE_MAX_CHARS = 300;
 
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  // Never end on half an emoji: a lone surrogate is not valid UTF-8 for anyone downstream.
+  return text.length <= max ? text : `${text.slice(0, max - 1).replace(/[\ud800-\udbff]$/, '')}…`;
 }
 
 function strip<T extends object>(value: T): T {
@@ -225,7 +232,7 @@ function composeChange(notice: ChangeNotice): Notification {
   const state = event.state;
   const jobs = notice.jobs.slice(0, LISTED_JOBS_LIMIT).map((j) => facts(j, j.state));
   const jobsLeftOut = notice.jobs.length - jobs.length;
-  let subject: string;
+  let subject: Subject;
   let headline: string;
   let severity: Severity;
   const kindWord = KIND_WORDS[event.kind] ?? event.kind;
@@ -247,10 +254,10 @@ function composeChange(notice: ChangeNotice): Notification {
       const result = state.result ?? state.status;
       subject =
         summary === undefined
-          ? `${result}: run ${state.name}`
+          ? subjectOf`${result}: run ${named(state.name)}`
           : notPassed === 0
-            ? `${result}: run ${state.name} (${summary.total} of ${summary.total} jobs passed)`
-            : `${result}: run ${state.name} (${notPassed} of ${summary.total} jobs did not pass)`;
+            ? subjectOf`${result}: run ${named(state.name)} (${summary.total} of ${summary.total} jobs passed)`
+            : subjectOf`${result}: run ${named(state.name)} (${notPassed} of ${summary.total} jobs did not pass)`;
       headline = `Device Farm run ${state.name} finished with result ${result}.`;
       severity = notPassed > 0 && severityOf(state.result) === 'info' ? 'warning' : severityOf(state.result);
       rows.push(
@@ -275,10 +282,11 @@ function composeChange(notice: ChangeNotice): Notification {
       const worst = worstResult(notice.jobs.map((j) => j.to.result)) ?? 'COMPLETED';
       const runName = event.parentName ?? event.parentArn ?? 'unknown run';
       const only = jobs[0];
+      const inRun = named(runName, { before: ' in run ' });
       subject =
         notice.jobs.length === 1 && only !== undefined
-          ? `${worst}: job ${only.name} in run ${runName}`
-          : `${worst}: ${notice.jobs.length} jobs in run ${runName} (${countResults(notice.jobs)})`;
+          ? subjectOf`${worst}: job ${named(only.name)}${inRun}`
+          : subjectOf`${worst}: ${notice.jobs.length} jobs${inRun} (${countResults(notice.jobs)})`;
       headline =
         notice.jobs.length === 1
           ? `A job of Device Farm run ${runName} finished with result ${worst}.`
@@ -298,7 +306,8 @@ function composeChange(notice: ChangeNotice): Notification {
     case 'session-finished': {
       const result = state.result ?? state.status;
       const minutes = state.minutes?.total ?? state.minutes?.metered;
-      subject = `${result}: remote access session ${state.name}${minutes === undefined ? '' : ` (${Math.round(minutes * 10) / 10} min)`}`;
+      const ran = minutes === undefined ? '' : ` (${Math.round(minutes * 10) / 10} min)`;
+      subject = subjectOf`${result}: remote access session ${named(state.name)}${ran}`;
       headline = `Device Farm remote access session ${state.name} finished with result ${result}.`;
       severity = severityOf(state.result);
       rows.push(
@@ -316,7 +325,8 @@ function composeChange(notice: ChangeNotice): Notification {
       break;
     }
     case 'test-grid-session': {
-      subject = `${state.status}: test grid session ${state.name} in ${state.project.name ?? state.project.arn}`;
+      const where = named(state.project.name ?? state.project.arn, { before: ' in ' });
+      subject = subjectOf`${state.status}: test grid session ${named(state.name)}${where}`;
       headline = `Device Farm test grid session ${state.name} is now ${state.status}.`;
       severity = state.status === 'ERRORED' ? 'error' : 'info';
       rows.push(
@@ -334,7 +344,7 @@ function composeChange(notice: ChangeNotice): Notification {
       // Name the value Vigil does not know: the result only when it is the new, unknown one.
       const resultIsNewUnknown = event.from?.result !== event.to.result && !isKnownResult(event.to.result);
       const value = resultIsNewUnknown && event.to.result !== undefined ? event.to.result : state.status;
-      subject = `Unknown ${SERVICE_NAMES[event.service]} value ${value}: ${kindWord} ${state.name}`;
+      subject = subjectOf`Unknown ${SERVICE_NAMES[event.service]} value ${value}: ${kindWord} ${named(state.name)}`;
       headline = `${SERVICE_NAMES[event.service]} reported a value Vigil does not know for ${kindWord} ${state.name}. It is recorded as it is and Vigil keeps following the ${kindWord}.`;
       severity = 'warning';
       rows.push(
@@ -348,7 +358,6 @@ function composeChange(notice: ChangeNotice): Notification {
     }
   }
 
-  const safe = safeSubject(subject);
   const covers = notice.covers.map((e) => e.eventId);
   const text = [
     headline,
@@ -361,14 +370,14 @@ function composeChange(notice: ChangeNotice): Notification {
   ].join('\n');
   const link = consoleLink(event.kind === 'job' && event.parentArn ? event.parentArn : state.arn);
   return {
-    subject: safe,
+    subject: subject.ascii,
     text,
     document: strip({
       source: 'vigil' as const,
       version: 1 as const,
       eventType: notice.type,
       severity,
-      subject: safe,
+      subject: subject.text,
       service: event.service,
       project: state.project,
       resource: facts(event, state),
@@ -384,7 +393,7 @@ function composeChange(notice: ChangeNotice): Notification {
       kind: notice.type === 'jobs-finished' ? 'job' : event.kind,
       eventType: notice.type,
       severity,
-      project: state.project.name ?? state.project.arn,
+      project: projectAttribute(state.project),
     },
   };
 }

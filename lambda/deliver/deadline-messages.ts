@@ -6,12 +6,13 @@
 import type { DeadlineDetail, Observation } from '../core/observation';
 import type { ChangeEvent } from '../record/change-event';
 import type { ChangeNotice } from './rules';
+import { named, type Subject, subject } from './subject';
 
 export type Severity = 'error' | 'warning' | 'info';
 
 /** What a notice's text is made of. */
 export interface MessageParts {
-  readonly subject: string;
+  readonly subject: Subject;
   readonly headline: string;
   readonly severity: Severity;
   readonly rows: [string, string | undefined][];
@@ -27,7 +28,7 @@ const SEVERITY: Readonly<Record<string, Severity>> = {
   SUCCEEDED: 'info',
 };
 
-function named(name: string | undefined, id: string): string {
+function nameAndId(name: string | undefined, id: string): string {
   return name === undefined || name === id ? id : `${name} (${id})`;
 }
 
@@ -88,10 +89,10 @@ function sessionLines(sessions: readonly ChangeEvent[]): string[] {
 function jobRows(job: Observation, event: ChangeEvent): [string, string | undefined][] {
   const d = job.deadline;
   return [
-    ['Job', d === undefined ? job.name : named(job.name, d.jobId)],
+    ['Job', d === undefined ? job.name : nameAndId(job.name, d.jobId)],
     ['ARN', job.arn],
-    ['Queue', d === undefined ? job.project.name : named(d.queueName, d.queueId)],
-    ['Farm', d === undefined ? undefined : named(d.farmName, d.farmId)],
+    ['Queue', d === undefined ? job.project.name : nameAndId(d.queueName, d.queueId)],
+    ['Farm', d === undefined ? undefined : nameAndId(d.farmName, d.farmId)],
     ['Status', transition(event)],
     ['Tasks', describeTasks(d?.taskRunStatusCounts)],
     ['Lifecycle', d?.lifecycleStatus],
@@ -110,7 +111,8 @@ export function deadlineJobMessage(notice: ChangeNotice): MessageParts {
   const extra: string[] = [];
   if (notice.jobs.length > 0) extra.push('', 'Sessions that failed:', ...sessionLines(notice.jobs));
   return {
-    subject: `${status}: Deadline job ${job.name}${taskSummary(status, job.deadline?.taskRunStatusCounts)}`,
+    // A job named only in, say, Japanese is still told apart by its ID in the ASCII subject.
+    subject: subject`${status}: Deadline job ${named(job.name, { fallback: job.deadline?.jobId })}${taskSummary(status, job.deadline?.taskRunStatusCounts)}`,
     headline: `Deadline Cloud job ${job.name} is now ${status}.`,
     severity: SEVERITY[status] ?? 'warning',
     rows: jobRows(job, event),
@@ -127,17 +129,19 @@ export function deadlineSessionsMessage(notice: ChangeNotice): MessageParts {
   const d = first.deadline;
   return {
     subject:
-      n === 1 ? `${worst}: session of Deadline job ${jobName}` : `${worst}: ${n} sessions of Deadline job ${jobName}`,
+      n === 1
+        ? subject`${worst}: session of Deadline job ${named(jobName, { fallback: d?.jobId })}`
+        : subject`${worst}: ${n} sessions of Deadline job ${named(jobName, { fallback: d?.jobId })}`,
     headline:
       n === 1
         ? `A session of Deadline Cloud job ${jobName} ended with an error.`
         : `${n} sessions of Deadline Cloud job ${jobName} ended with errors.`,
     severity: 'error',
     rows: [
-      ['Job', d === undefined ? jobName : named(jobName, d.jobId)],
+      ['Job', d === undefined ? jobName : nameAndId(jobName, d.jobId)],
       ['Job ARN', first.parentArn],
-      ['Queue', d === undefined ? first.project.name : named(d.queueName, d.queueId)],
-      ['Farm', d === undefined ? undefined : named(d.farmName, d.farmId)],
+      ['Queue', d === undefined ? first.project.name : nameAndId(d.queueName, d.queueId)],
+      ['Farm', d === undefined ? undefined : nameAndId(d.farmName, d.farmId)],
       ['AWS CLI', d === undefined ? undefined : cliCommand(d, first.parentArn ? regionOf(first.parentArn) : undefined)],
     ],
     extra: ['', n === 1 ? 'Session:' : 'Sessions:', ...sessionLines(notice.jobs)],

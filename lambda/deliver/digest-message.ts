@@ -1,8 +1,8 @@
 /** The words of the daily digest: one message a person reads over coffee. */
 import type { DigestContent } from '../record/vigil-event';
 import type { Notification } from './compose';
-import { safeSubject } from './format';
 import type { DigestNotice } from './rules';
+import { subject as subjectOf } from './subject';
 
 function byKey(counts: Readonly<Record<string, number>>): string {
   const entries = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
@@ -40,9 +40,8 @@ export function composeDigest(notice: DigestNotice): Notification {
   const d = e.digest;
   const runs = Object.values(d.runsByResult).reduce((n, c) => n + c, 0);
   const notPassed = runs - (d.runsByResult.PASSED ?? 0);
-  const subject = safeSubject(
-    `Vigil digest ${d.date}: ${runs} run${runs === 1 ? '' : 's'}, ${notPassed} not passed${d.overLimit.length > 0 ? `, ${d.overLimit.length} over limit` : ''}`,
-  );
+  // No names: the digest's subject is the same in both forms.
+  const subject = subjectOf`Vigil digest ${d.date}: ${runs} run${runs === 1 ? '' : 's'}, ${notPassed} not passed${d.overLimit.length > 0 ? `, ${d.overLimit.length} over limit` : ''}`;
   const text = [
     ...digestText(d),
     '',
@@ -50,14 +49,14 @@ export function composeDigest(notice: DigestNotice): Notification {
     'To stop the digest, set digest.enabled to false in vigil.config.json.',
   ].join('\n');
   return {
-    subject,
+    subject: subject.ascii,
     text,
     document: {
       source: 'vigil',
       version: 1,
       eventType: 'digest',
       severity: 'info',
-      subject,
+      subject: subject.text,
       service: e.service,
       jobs: [],
       digest: d,

@@ -1,25 +1,9 @@
 /**
  * Small formatting helpers shared by every message: minutes, counters,
- * devices, subjects that SNS accepts, console links.
+ * devices, console links. Subjects have their own module (subject.ts).
  */
 import type { Counters, DeviceRef, Minutes } from '../core/observation';
 import { DEVICE_FARM_REGION } from '../observe/device-farm/region';
-
-/** SNS rejects subjects of 100 characters or more, and any line break or control character. */
-export const SUBJECT_MAX_CHARS = 99;
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-
-/** A subject SNS accepts: control characters become spaces, whitespace is folded, long text ends in "…". */
-export function safeSubject(text: string): string {
-  const folded = text.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
-  // SNS counts UTF-16 code units; cut whole code points until the subject fits.
-  if (folded.length <= SUBJECT_MAX_CHARS) return folded;
-  const chars = [...folded];
-  while (chars.join('').length > SUBJECT_MAX_CHARS - 1) chars.pop();
-  return `${chars.join('').trimEnd()}…`;
-}
 
 /** "18.5 min"; minutes are shown to one decimal, as the console shows them. */
 export function formatMinutes(value: number): string {
@@ -91,4 +75,9 @@ export function table(rows: readonly [string, string | undefined][]): string[] {
   const present = rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
   const width = Math.max(...present.map(([k]) => k.length));
   return present.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+}
+
+/** The project (or queue) as the `project` attribute names it: its name, or its ARN when the name is blank. */
+export function projectAttribute(project: { readonly arn: string; readonly name?: string }): string {
+  return project.name?.trim() ? project.name : project.arn;
 }

@@ -7,8 +7,9 @@ import { SERVICE_NAMES } from '../core/observation';
 import type { BudgetEvent, GuardEvent } from '../record/vigil-event';
 import type { BudgetFacts, Notification, NotificationDocument } from './compose';
 import type { Severity } from './deadline-messages';
-import { describeDevice, formatMinutes, safeSubject, table } from './format';
+import { describeDevice, formatMinutes, projectAttribute, table } from './format';
 import type { BudgetNotice, GuardNotice } from './rules';
+import { named, subject as subjectOf } from './subject';
 
 /** "1,234.5" with a thousands separator: budgets run to thousands of minutes. */
 function minutesNumber(value: number): string {
@@ -63,8 +64,8 @@ export function composeBudget(notice: BudgetNotice): Notification {
   const threshold = e.thresholdPercent ?? 0;
   const severity: Severity = isForecast ? 'warning' : threshold >= 100 ? 'error' : threshold >= 80 ? 'warning' : 'info';
   const subject = isForecast
-    ? `FORECAST: budget ${e.budget.name} projected to pass ${limit} min on ${e.forecast?.at.slice(0, 10)}`
-    : `${threshold}%: budget ${e.budget.name} at ${used} of ${limit} min`;
+    ? subjectOf`FORECAST: budget ${named(e.budget.name)} projected to pass ${limit} min on ${e.forecast?.at.slice(0, 10) ?? ''}`
+    : subjectOf`${threshold}%: budget ${named(e.budget.name)} at ${used} of ${limit} min`;
   const headline = isForecast
     ? `At its rate so far, budget ${e.budget.name} will use its ${limit} ${meter} on ${e.forecast?.at} (period ${e.period.key}), before the period ends.`
     : `Budget ${e.budget.name} crossed ${threshold}% of its limit: ${used} of ${limit} ${meter} used in period ${e.period.key}.`;
@@ -81,13 +82,12 @@ export function composeBudget(notice: BudgetNotice): Notification {
     ],
     ['Last change', `${formatMinutes(e.causedBy.minutes)} from ${e.causedBy.name} (${e.causedBy.arn})`],
   ];
-  const safe = safeSubject(subject);
   const document: NotificationDocument = {
     source: 'vigil',
     version: 1,
     eventType: notice.type,
     severity,
-    subject: safe,
+    subject: subject.text,
     service: e.service,
     jobs: [],
     budget: budgetFacts(e),
@@ -95,7 +95,7 @@ export function composeBudget(notice: BudgetNotice): Notification {
     observedAt: e.at,
   };
   return {
-    subject: safe,
+    subject: subject.ascii,
     text: render(
       { headline, rows },
       { at: e.at, eventId: e.eventId, mute: `change the thresholds of budget ${e.budget.name}` },
@@ -128,7 +128,7 @@ export function composeGuard(notice: GuardNotice): Notification {
     'hard-limit-warning': `has run ${ran}; Device Farm ends every remote access session at 150 min`,
     'stopped-by-user': `was stopped by ${e.by ?? 'a user'} with vigil session stop after ${ran}`,
   };
-  const subject = `${GUARD_SUBJECT[e.action]}: remote access session ${e.name} (${ran}${limit ? ` of ${limit}` : ''})`;
+  const subject = subjectOf`${GUARD_SUBJECT[e.action]}: remote access session ${named(e.name)} (${ran}${limit ? ` of ${limit}` : ''})`;
   const rows: [string, string | undefined][] = [
     ['Session', e.name],
     ['ARN', e.arn],
@@ -140,9 +140,8 @@ export function composeGuard(notice: GuardNotice): Notification {
     ['Limit', limit === undefined ? undefined : `${limit} (${e.limitSource ?? 'configured'})`],
     ['Stop it', e.action === 'stop' || e.action === 'stopped-by-user' ? undefined : `npx vigil session stop ${e.arn}`],
   ];
-  const safe = safeSubject(subject);
   return {
-    subject: safe,
+    subject: subject.ascii,
     text: render(
       { headline: `${SERVICE_NAMES[e.service]} remote access session ${e.name} ${what[e.action]}.`, rows },
       { at: e.at, eventId: e.eventId, mute: 'change the guard section' },
@@ -152,7 +151,7 @@ export function composeGuard(notice: GuardNotice): Notification {
       version: 1,
       eventType: 'guard',
       severity,
-      subject: safe,
+      subject: subject.text,
       service: e.service,
       project: e.project,
       resource: { kind: e.kind, arn: e.arn, name: e.name, status: e.state.status },
@@ -172,7 +171,7 @@ export function composeGuard(notice: GuardNotice): Notification {
       kind: e.kind,
       eventType: 'guard',
       severity,
-      project: e.project.name ?? e.project.arn,
+      project: projectAttribute(e.project),
     },
   };
 }

@@ -1,15 +1,19 @@
 /**
- * Jest globalSetup of the integration project: starts DynamoDB Local and fauxqs once
- * for all integration test files and points every SDK client at them through
- * `AWS_ENDPOINT_URL_*` (workers are spawned afterwards and inherit process.env).
+ * Jest globalSetup of the integration project: starts DynamoDB Local, fauxqs and a
+ * strict SNS in front of fauxqs once for all integration test files, and points every
+ * SDK client at them through `AWS_ENDPOINT_URL_*` (workers are spawned afterwards and
+ * inherit process.env). SNS goes through the strict proxy, so a subject or attribute
+ * real SNS would refuse fails here too; SQS and STS talk to fauxqs directly.
  */
 import { type LocalService, startDynamoDbLocal } from '../local/dynamodb-local';
 import { startFauxqs } from '../local/fauxqs';
+import { startStrictSns } from '../local/strict-sns';
 
 /** Handles kept for global-teardown (jest runs both in the same process and global scope). */
 export interface LocalServices {
   dynamoDb: LocalService;
   fauxqs: LocalService;
+  strictSns: LocalService;
 }
 
 const HANDLE = Symbol.for('vigil.integration.localServices');
@@ -41,12 +45,18 @@ export default async function globalSetup(): Promise<void> {
     const failure = dynamoDb.status === 'rejected' ? dynamoDb.reason : (fauxqs as PromiseRejectedResult).reason;
     throw failure instanceof Error ? failure : new Error(String(failure));
   }
-  keepLocalServices({ dynamoDb: dynamoDb.value, fauxqs: fauxqs.value });
+  const strictSns = await startStrictSns({ upstream: fauxqs.value.endpoint }).catch(async (error: unknown) => {
+    await Promise.all([dynamoDb.value.stop(), fauxqs.value.stop()]);
+    throw error;
+  });
+  keepLocalServices({ dynamoDb: dynamoDb.value, fauxqs: fauxqs.value, strictSns });
 
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamoDb.value.endpoint;
   process.env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS = dynamoDb.value.endpoint;
-  process.env.AWS_ENDPOINT_URL_SNS = fauxqs.value.endpoint;
+  process.env.AWS_ENDPOINT_URL_SNS = strictSns.endpoint;
   process.env.AWS_ENDPOINT_URL_SQS = fauxqs.value.endpoint;
+  // For tests that start their own strict SNS with extra faults in front of the same fauxqs.
+  process.env.VIGIL_FAUXQS_ENDPOINT = fauxqs.value.endpoint;
   // fauxqs also answers STS GetCallerIdentity (the CLI asks who is acting, and for the Deadline account).
   process.env.AWS_ENDPOINT_URL_STS = fauxqs.value.endpoint;
   process.env.AWS_REGION = 'us-east-1';

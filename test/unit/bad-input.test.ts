@@ -5,9 +5,9 @@
  * lose nothing already recorded (their own modules' tests show the rest).
  */
 
-import { safeSubject } from '../../lambda/deliver/format';
 import { validateSlackWebhookUrl } from '../../lambda/deliver/slack/webhook';
 import { readEvents, type StreamRecordInput } from '../../lambda/deliver/stream-events';
+import { safeSubject } from '../../lambda/deliver/subject';
 import { parseConfig } from '../../lib/config';
 
 /** The message `attempt` throws. */
@@ -80,12 +80,12 @@ describe('bad input', () => {
     [
       'a run name too long for a subject (cut, never refused)',
       () => safeSubject(`FAILED: run ${'nightly-'.repeat(20)}`),
-      `FAILED: run ${'nightly-'.repeat(10)}nightl…`,
+      `FAILED: run ${'nightly-'.repeat(10)}nigh...`,
     ],
     [
-      'non-ASCII names (kept as they are)',
-      () => safeSubject('FAILED: run 夜間テスト 🚀 (2 of 4 jobs did not pass)'),
-      'FAILED: run 夜間テスト 🚀 (2 of 4 jobs did not pass)',
+      'non-ASCII names (transliterated to the printable ASCII SNS accepts; the rest dropped)',
+      () => safeSubject('FAILED: run Nächtlicher Lauf — Android 夜間テスト 🚀 (2 of 4 jobs did not pass)'),
+      'FAILED: run Nachtlicher Lauf - Android (2 of 4 jobs did not pass)',
     ],
   ])('answers %s with a message that names it', (_input, attempt, expected) => {
     expect(attempt()).toBe(expected);

@@ -13,12 +13,20 @@
  * Source: "Custom notifications using Amazon Q Developer in chat
  * applications", Event schema and Parameter details
  * (https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html):
- * `version` must be "1.0", `source` must be "custom", `client-markdown` is
- * the only textType (rendered as the chat platform's markdown), and
- * `threadId` groups updates into one thread. Chatbot drops anything else, so
- * only those field names are ever written. The length bounds below are
- * Vigil's own conservative ones (a chat notification is read at a glance);
- * the whole message also stays far below SNS's 256 KB.
+ * `version` must be "1.0", `source` must be "custom", `description` is the
+ * one required content field (so it is never empty here), `client-markdown`
+ * is the only textType (rendered as the chat platform's markdown; title and
+ * description may hold emoji, so names stay in UTF-8), and `threadId` groups
+ * updates into one thread. Chatbot drops anything else, so only those field
+ * names are ever written.
+ *
+ * The page documents no length for any field. The one hard limit is the
+ * transport's: the notification is an SNS message, at most 262,144 bytes
+ * (UTF-8). The bounds below are Vigil's own (a chat notification is read at
+ * a glance) and are what keeps that limit: together they allow 23,532 UTF-16
+ * code units, at most 6 bytes each once JSON-escaped (`\u0000`), so
+ * 141,192 bytes whatever the names hold. A blank value is never written
+ * where a string is expected (keywords, context values).
  */
 import { createHash } from 'node:crypto';
 import { type ChatFacts, type ChatInput, chatFacts, type ListItem } from '../slack/facts';
@@ -74,7 +82,8 @@ function itemLine(item: ListItem): string {
 
 function description(f: ChatFacts): string {
   const lines: string[] = [];
-  const name = escapeClip(oneLine(f.name), 200);
+  // A name of spaces alone would leave "**": the subject says what the message is about instead.
+  const name = escapeClip(oneLine(f.name) || oneLine(f.subject), 200);
   lines.push(f.where === undefined ? `*${name}*` : `*${name}* · ${escapeClip(oneLine(f.where), 300)}`);
   const moves = [f.status && `Status: ${f.status}`, f.result && `Result: ${f.result}`].filter(Boolean).join(' · ');
   if (moves) lines.push(escapeClip(moves, 300));
@@ -126,9 +135,9 @@ function context(input: ChatInput, f: ChatFacts): Record<string, string> {
   ];
   return Object.fromEntries(
     entries
-      .filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
-      .slice(0, CHATBOT_LIMITS.additionalContext)
-      .map(([k, v]) => [k, clip(oneLine(v), CHATBOT_LIMITS.contextValue)]),
+      .map(([k, v]): [string, string] => [k, clip(oneLine(v ?? ''), CHATBOT_LIMITS.contextValue)])
+      .filter(([, v]) => v !== '')
+      .slice(0, CHATBOT_LIMITS.additionalContext),
   );
 }
 
@@ -138,8 +147,8 @@ export function chatbotNotification(input: ChatInput, id?: string): ChatbotNotif
   const doc = input.document;
   const steps = nextSteps(f);
   const keywords = [doc.severity, doc.eventType, f.service, doc.project?.name ?? doc.budget?.name]
-    .filter((k): k is string => k !== undefined && k !== '')
-    .map((k) => clip(oneLine(k), CHATBOT_LIMITS.keyword))
+    .map((k) => clip(oneLine(k ?? ''), CHATBOT_LIMITS.keyword))
+    .filter((k) => k !== '')
     .slice(0, CHATBOT_LIMITS.keywords);
   return {
     version: '1.0',

@@ -12,6 +12,7 @@ import { consoleLink, describeCounters, describeDevice, describeMinutes, formatM
 
 /** What a chat message is built from: the three parts of a Notification a subscriber receives. */
 export interface ChatInput {
+  /** The subject to show: the document's, with the real names in UTF-8 (not SNS's ASCII Subject). */
   readonly subject: string;
   /** The plain-text body (the email). */
   readonly text: string;

@@ -347,17 +347,44 @@ describe('compose', () => {
       expect(document.subject).toBe(subject);
     });
 
-    it('cuts the subject below 100 characters, ending in "…", when the name is long', () => {
+    it('cuts the name to fit 99 characters, ending it in "..." in the subject and "…" in the document, when the name is long', () => {
       // Arrange
       const run = runFinished('FAILED', { name: `release candidate ${'x'.repeat(150)}` });
 
       // Act
-      const { subject } = compose(notice('run-finished', run));
+      const { subject, document } = compose(notice('run-finished', run));
 
       // Assert
-      expect([...subject].length).toBeLessThan(100);
-      expect(subject.endsWith('…')).toBe(true);
-      expect(subject.startsWith('FAILED: run release candidate xxx')).toBe(true);
+      expect(subject).toBe(`FAILED: run release candidate ${'x'.repeat(66)}...`);
+      expect(document.subject).toBe(`FAILED: run release candidate ${'x'.repeat(68)}…`);
+      expect(document.resource?.name).toBe(`release candidate ${'x'.repeat(150)}`);
+    });
+
+    it('transliterates a German run name in the subject and keeps it in the document and the text', () => {
+      // Arrange
+      const name = 'Nächtlicher Lauf — Android 🚀';
+      const run = runFinished('FAILED', { name, jobSummary: TWO_NOT_PASSED });
+
+      // Act
+      const { subject, document, text } = compose(notice('run-finished', run));
+
+      // Assert
+      expect(subject).toBe('FAILED: run Nachtlicher Lauf - Android (2 of 5 jobs did not pass)');
+      expect(document.subject).toBe('FAILED: run Nächtlicher Lauf — Android 🚀 (2 of 5 jobs did not pass)');
+      expect(document.resource?.name).toBe(name);
+      expect(text.split('\n')[0]).toBe(`Device Farm run ${name} finished with result FAILED.`);
+    });
+
+    it('leaves a Japanese run name out of the subject but keeps the counts, when nothing of it is ASCII', () => {
+      // Arrange
+      const run = runFinished('FAILED', { name: '夜間テスト', jobSummary: TWO_NOT_PASSED });
+
+      // Act
+      const { subject, document } = compose(notice('run-finished', run));
+
+      // Assert
+      expect(subject).toBe('FAILED: run (2 of 5 jobs did not pass)');
+      expect(document.subject).toBe('FAILED: run 夜間テスト (2 of 5 jobs did not pass)');
     });
   });
 

@@ -5,41 +5,10 @@ import {
   describeDevice,
   describeMinutes,
   formatMinutes,
-  SUBJECT_MAX_CHARS,
-  safeSubject,
   worstResult,
 } from '../../../lambda/deliver/format';
 import { gridSessionArn, jobArn, projectArn, runArn, sessionArn } from '../support/arns';
 import { counters } from '../support/builders';
-
-describe('safeSubject', () => {
-  it.each([
-    ['keeps a plain subject as it is', 'FAILED: run nightly', 'FAILED: run nightly'],
-    ['turns line breaks and tabs into single spaces', 'FAILED:\trun\r\nnightly\n', 'FAILED: run nightly'],
-    ['removes a bell and other C0 control characters', '\u0007FAILED\u0000: run\u001b nightly', 'FAILED : run nightly'],
-    ['removes C1 control characters and DEL', 'run\u0085night\u007fly', 'run night ly'],
-    ['turns Unicode line and paragraph separators into spaces', 'run\u2028nightly\u2029done', 'run nightly done'],
-    ['folds runs of spaces', 'run    nightly', 'run nightly'],
-    ['keeps a subject of exactly 99 characters', 'x'.repeat(99), 'x'.repeat(99)],
-    ['cuts a subject of 100 characters to 98 and an ellipsis', 'x'.repeat(100), `${'x'.repeat(98)}…`],
-    [
-      'drops the space before the ellipsis when the cut falls after one',
-      `${'x'.repeat(97)} ${'y'.repeat(10)}`,
-      `${'x'.repeat(97)}…`,
-    ],
-  ])('%s', (_case, input, expected) => {
-    // Act
-    const subject = safeSubject(input);
-
-    // Assert
-    expect(subject).toBe(expected);
-    expect([...subject].length).toBeLessThanOrEqual(SUBJECT_MAX_CHARS);
-  });
-
-  it('keeps SNS’s limit below 100 characters', () => {
-    expect(SUBJECT_MAX_CHARS).toBe(99);
-  });
-});
 
 describe('describeMinutes', () => {
   it.each<[string, Minutes | undefined, string | undefined]>([

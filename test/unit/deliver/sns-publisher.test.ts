@@ -1,7 +1,13 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { compose, type Notification } from '../../../lambda/deliver/compose';
-import { SNS_MAX_BYTES, SnsPublisher, snsMessage } from '../../../lambda/deliver/sns-publisher';
+import {
+  ATTRIBUTE_VALUE_MAX_CHARS,
+  messageAttributes,
+  SNS_MAX_BYTES,
+  SnsPublisher,
+  snsMessage,
+} from '../../../lambda/deliver/sns-publisher';
 import type { ChangeEvent } from '../../../lambda/record/change-event';
 import { jobFinished, runFinished } from '../support/builders';
 
@@ -67,6 +73,20 @@ describe('SnsPublisher', () => {
     expect(out).toEqual({ messageId: '' });
   });
 
+  it('publishes a subject SNS accepts when a notification was not composed with one', async () => {
+    // Arrange
+    sns.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    const n = { ...notification(), subject: 'TEST: Vigil notification test for Kanal ü 🚀\n' };
+
+    // Act
+    await new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC).publish(n);
+
+    // Assert
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Subject).toBe(
+      'TEST: Vigil notification test for Kanal u',
+    );
+  });
+
   it('rejects with SNS’s error when the publish fails', async () => {
     // Arrange
     sns.on(PublishCommand).rejects(new Error('Topic does not exist'));
@@ -123,5 +143,53 @@ describe('snsMessage', () => {
 
     // Assert
     expect(Buffer.byteLength(body, 'utf8')).toBeLessThanOrEqual(SNS_MAX_BYTES);
+  });
+});
+
+describe('messageAttributes', () => {
+  const withProject = (project: string): Notification => {
+    const n = notification();
+    return { ...n, attributes: { ...n.attributes, project } };
+  };
+
+  it('keeps a non-ASCII project name in UTF-8 when it is one line', () => {
+    expect(messageAttributes(withProject('Nächtliche Läufe 夜間 🚀')).project).toEqual({
+      DataType: 'String',
+      StringValue: 'Nächtliche Läufe 夜間 🚀',
+    });
+  });
+
+  it('leaves an attribute out when its value is blank, since SNS refuses an empty value', () => {
+    expect(Object.keys(messageAttributes(withProject(' \n\t ')))).toEqual(['service', 'kind', 'eventType', 'severity']);
+  });
+
+  it('turns line breaks and control characters into spaces and mends a broken emoji', () => {
+    expect(messageAttributes(withProject('Shop\nApp\u0000 \ud83d')).project?.StringValue).toBe('Shop App \ufffd');
+  });
+
+  it('cuts a value to 256 characters without splitting an emoji', () => {
+    // Act
+    const value = messageAttributes(withProject(`${'x'.repeat(255)}🚀 more`)).project?.StringValue;
+
+    // Assert
+    expect(value).toBe('x'.repeat(255));
+    expect(ATTRIBUTE_VALUE_MAX_CHARS).toBe(256);
+  });
+
+  it('counts the attributes toward the 262,144-byte limit when the text is huge', () => {
+    // Arrange: the largest project attribute Vigil sends (256 three-byte characters) beside a huge text
+    const n = { ...withProject('夜'.repeat(300)), text: '✓ passé '.repeat(100_000) };
+
+    // Act
+    const body = snsMessage(n);
+
+    // Assert
+    const attributes = Object.entries(messageAttributes(n)).reduce(
+      (sum, [name, a]) =>
+        sum + Buffer.byteLength(name) + Buffer.byteLength('String') + Buffer.byteLength(a.StringValue ?? ''),
+      0,
+    );
+    expect(attributes).toBeGreaterThan(768);
+    expect(Buffer.byteLength(body) + attributes).toBeLessThanOrEqual(SNS_MAX_BYTES);
   });
 });

@@ -7,8 +7,14 @@
  * strings go; and Vigil's own length bounds.
  */
 import type { JobBrief } from '../../../../lambda/core/observation';
-import { chatbotNotification, chatbotPlainNotification } from '../../../../lambda/deliver/chatbot/format';
+import {
+  CHATBOT_LIMITS,
+  chatbotNotification,
+  chatbotPlainNotification,
+} from '../../../../lambda/deliver/chatbot/format';
 import type { Notification } from '../../../../lambda/deliver/compose';
+import { compose } from '../../../../lambda/deliver/compose';
+import { readQueuedMessage } from '../../../../lambda/deliver/slack/queued-message';
 import { jobArn } from '../../support/arns';
 import { counters, runFinished } from '../../support/builders';
 import {
@@ -19,6 +25,7 @@ import {
   notify,
   runFailed,
   sessionOverLimit,
+  sqsBodyOf,
 } from '../slack/scenarios';
 
 const DOCUMENTED = {
@@ -166,6 +173,64 @@ describe('chatbotNotification', () => {
     expect(first.metadata?.threadId).toMatch(/^vigil-[0-9a-f]{32}$/);
     expect(again.metadata?.threadId).toBe(first.metadata?.threadId);
     expect(other.metadata?.threadId).not.toBe(first.metadata?.threadId);
+  });
+
+  it('shows the real names in the title and summary when the notification is read from the queue', () => {
+    // Arrange
+    const run = runFinished('FAILED', {
+      name: 'Nächtlicher Lauf — Android 🚀',
+      project: { arn: 'arn:p', name: '夜間' },
+    });
+    const queued = readQueuedMessage({
+      messageId: 'q-1',
+      body: sqsBodyOf(compose({ type: 'run-finished', subject: run, jobs: [], covers: [run] }), 'sns-1'),
+    });
+    if (queued.kind !== 'vigil') throw new Error(`read back as ${queued.kind}`);
+
+    // Act
+    const n = chatbotNotification(queued.input, queued.key);
+
+    // Assert
+    expect(n.content.title).toBe('🔴 FAILED: run Nächtlicher Lauf — Android 🚀');
+    expect(n.metadata?.summary).toBe('FAILED: run Nächtlicher Lauf — Android 🚀');
+    expect(n.content.keywords).toEqual(['error', 'run-finished', 'Device Farm', '夜間']);
+  });
+
+  it('writes no blank keyword or context value and still a description when the names are only spaces', () => {
+    // Arrange
+    const run = runFinished('FAILED', { name: ' \t ', project: { arn: 'arn:p', name: '   ' } });
+
+    // Act
+    const n = chatbotNotification(compose({ type: 'run-finished', subject: run, jobs: [], covers: [run] }), 'sns-1');
+
+    // Assert
+    expect(schemaViolations(n)).toEqual([]);
+    expect(n.content.keywords).toEqual(['error', 'run-finished', 'Device Farm']);
+    expect(Object.values(n.metadata?.additionalContext ?? {})).not.toContain('');
+    expect(n.content.description.startsWith('*FAILED: run*')).toBe(true);
+  });
+
+  it('keeps every field within bounds that add up to less than 256 KB even when every character is JSON-escaped', () => {
+    // Arrange: the longest each field may be, in UTF-16 code units
+    const L = CHATBOT_LIMITS;
+    const units =
+      L.id +
+      L.title +
+      L.description +
+      L.nextSteps * L.nextStep +
+      L.keywords * L.keyword +
+      L.threadId +
+      L.summary +
+      L.eventType +
+      L.relatedResources * L.relatedResource +
+      L.additionalContext * (L.contextKey + L.contextValue);
+
+    // Act: "\u0000" is the longest JSON escape, 6 bytes for one code unit
+    const worstBytes = units * 6;
+
+    // Assert
+    expect(units).toBe(23_532);
+    expect(worstBytes).toBeLessThanOrEqual(SNS_MAX_BYTES);
   });
 
   it('ends a long list with "… and N more" within the description bound', () => {
