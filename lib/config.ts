@@ -173,7 +173,11 @@ export function loadConfig(options: { path?: string; cwd?: string } = {}): Vigil
 /** The runtime subset of the config that the Lambdas receive as VIGIL_SETTINGS. */
 export function settingsFrom(config: VigilConfig): Settings {
   return {
-    deviceFarm: { enabled: config.deviceFarm.enabled, projects: [...config.deviceFarm.projects] },
+    deviceFarm: {
+      enabled: config.deviceFarm.enabled,
+      projects: [...config.deviceFarm.projects],
+      fullListingMinutes: config.deviceFarm.fullListingMinutes,
+    },
     deadline: {
       enabled: config.deadline.enabled,
       ...(config.deadline.region === undefined ? {} : { region: config.deadline.region }),

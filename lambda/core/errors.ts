@@ -26,3 +26,10 @@ export class StoreError extends VigilError {}
 
 /** Publishing a notification failed. */
 export class DeliveryError extends VigilError {}
+
+/** The `name` of a thrown value (an SDK error's type, such as `NotFoundException`), if it has one. */
+export function errorName(error: unknown): string | undefined {
+  if (error instanceof Error) return error.name;
+  if (typeof error !== 'object' || error === null || !('name' in error)) return undefined;
+  return typeof error.name === 'string' ? error.name : undefined;
+}

@@ -22,6 +22,13 @@ export const deviceFarmSettingsSchema = section({
   enabled: flag().default(true),
   /** Project names or ARNs to follow; empty means every project in the account. @default [] */
   projects: listOf(text('a project name or ARN'), 'project names or ARNs').default([]),
+  /**
+   * Minutes between two full listings of each project's runs, remote access
+   * sessions and test grid sessions: the safety net under the watermark
+   * (the API documents no listing order), which finds a resource listed late
+   * and reports it. At most a day. @default 60
+   */
+  fullListingMinutes: wholeNumber(1, 1440).default(60),
 });
 
 /** An AWS region name such as us-west-2 or eu-central-1. */

@@ -26,6 +26,15 @@ export const METRIC = {
   cycleDurationMs: 'CycleDurationMs',
   /** Scopes a cycle left for the next one because its time ran out: above 0, polling cannot keep up. */
   scopesDeferred: 'ScopesDeferred',
+  /**
+   * Listings (a project's runs or sessions) found not newest first for the
+   * first time: each is read in full every cycle from then on.
+   */
+  listingsOutOfOrder: 'ListingsOutOfOrder',
+  /** Listings read in full this cycle because their order cannot be trusted: each costs every page and one Query. */
+  fullListingScopes: 'FullListingScopes',
+  /** Resources a full listing found below the watermark that were never recorded (recorded then, as news). */
+  foundBelowWatermark: 'FoundBelowWatermark',
   /** SNS messages the notifier published. */
   notificationsPublished: 'NotificationsPublished',
   /** Events whose notification SNS refused for good (alarmed; `vigil undelivered` lists them). */
@@ -75,5 +84,8 @@ export function publishCycleMetrics(
     Date.parse(report.finishedAt) - Date.parse(report.startedAt),
   );
   metrics.addMetric(METRIC.scopesDeferred, MetricUnit.Count, report.deferred);
+  metrics.addMetric(METRIC.listingsOutOfOrder, MetricUnit.Count, report.listingsOutOfOrder);
+  metrics.addMetric(METRIC.fullListingScopes, MetricUnit.Count, report.fullListingScopes);
+  metrics.addMetric(METRIC.foundBelowWatermark, MetricUnit.Count, report.foundBelowWatermark);
   metrics.publishStoredMetrics();
 }

@@ -42,6 +42,9 @@ export async function runCycle(
     stale: report.stale,
     malformed: report.malformed,
     deferred: report.deferred,
+    listingsOutOfOrder: report.listingsOutOfOrder,
+    fullListingScopes: report.fullListingScopes,
+    foundBelowWatermark: report.foundBelowWatermark,
   });
   if (metrics !== undefined) publishCycleMetrics(metrics, report, result.calls);
   return result;

@@ -1,20 +1,24 @@
 /**
  * What every source's poll cycle shares: loading stored state once per cycle
  * (one Query on the sparse `active` index, one for cursors), recording
- * observations, the watermark walk over a listed kind, and running scopes
- * with bounded concurrency so one failing scope never stops the others.
- * The sources (device-farm/, deadline/) decide what to list and how to map it.
+ * observations, confirming deletions, the walk over a listed kind
+ * (listed-walk.ts), and running scopes with bounded concurrency so one
+ * failing scope never stops the others. The sources (device-farm/,
+ * deadline/) decide what to list and how to map it.
  */
 import { mapBounded } from '../core/concurrency';
 import { errorFields, type Log, withFields } from '../core/log';
 import { type Kind, type Observation, SERVICE_NAMES, type Service } from '../core/observation';
-import { GONE_STATUS, isTerminal } from '../core/status';
+import { GONE_STATUS } from '../core/status';
 import type { ChangeEvent, StoredState } from '../record/change-event';
 import type { Cursor, StateStore } from '../record/history-store';
 import { type RecordOutcome, recordObservation } from '../record/recorder';
 import type { BoundSummary } from './adaptive-bound';
-import type { Clock, Page } from './page';
-import { takeUntilKnown } from './watermark';
+import { firstNotFoundMessage, goneObservation } from './gone';
+import { type ListedKind, walkListed } from './listed-walk';
+import type { Clock } from './page';
+
+export type { ListedKind } from './listed-walk';
 
 /** A scope that could not be polled this cycle; the others went on. */
 export interface ScopeFailure {
@@ -43,6 +47,15 @@ export interface CycleReport {
   readonly failures: readonly ScopeFailure[];
   /** Scopes not started because the cycle's time budget ran out; the next cycle starts with them. */
   readonly deferred: number;
+  /**
+   * Listings found not newest first for the first time this cycle: read in
+   * full in this cycle, and flagged on their cursor to be read in full from now on.
+   */
+  readonly listingsOutOfOrder: number;
+  /** Listings (scope and kind) this cycle read in full because their cursor says their order cannot be trusted. */
+  readonly fullListingScopes: number;
+  /** Resources a full listing found at or below the watermark that were never recorded: recorded now, as news. */
+  readonly foundBelowWatermark: number;
   /** How the bound on API calls in flight moved (see adaptive-bound.ts). */
   readonly concurrency?: BoundSummary;
 }
@@ -77,23 +90,6 @@ export interface ScopeRef {
   readonly name?: string;
 }
 
-/** How one listed kind is read and recorded. */
-export interface ListedKind<T> {
-  readonly kind: Kind;
-  readonly pages: AsyncIterable<Page<T>>;
-  /**
-   * `newest-first`: the list is ordered newest first, so reading stops at the
-   * scope's watermark. `complete`: the list is read to its end (it is
-   * filtered by the API, or its order is not known).
-   */
-  readonly listing: 'newest-first' | 'complete';
-  readonly createdOf: (item: T) => string | undefined;
-  readonly toObservation: (item: T, at: string) => Observation | undefined;
-  readonly readOne: (arn: string) => Promise<T | undefined>;
-  /** Records one observation. @default record it as it is */
-  readonly handle?: (stored: StoredState | undefined, observation: Observation, baseline: boolean) => Promise<void>;
-}
-
 /** One unit of polling: a scope and kind, run under the cycle's concurrency bound. */
 export interface ScopeUnit {
   readonly scope: string;
@@ -116,7 +112,18 @@ export class PollCycle {
   readonly startedAt: string;
   readonly events: ChangeEvent[] = [];
   private readonly failures: ScopeFailure[] = [];
-  private readonly counts = { observed: 0, unchanged: 0, stale: 0, malformed: 0, deferred: 0 };
+  private readonly counts = {
+    observed: 0,
+    unchanged: 0,
+    stale: 0,
+    malformed: 0,
+    deferred: 0,
+    listingsOutOfOrder: 0,
+    fullListingScopes: 0,
+    foundBelowWatermark: 0,
+  };
+  /** Each scope's stored states, loaded at most once per cycle (by the first full listing that needs them). */
+  private readonly scopeStates = new Map<string, Promise<StoredState[]>>();
 
   /** Every line it writes carries the cycle id and the service, so one cycle's lines can be found together. */
   readonly log: Log;
@@ -214,13 +221,78 @@ export class PollCycle {
     this.failures.push({ ...where, error: String(fields.error) });
   }
 
-  /** Records one observation and keeps the cycle's counts. */
+  /**
+   * Records one observation and keeps the cycle's counts. A resource read
+   * successfully after a first NotFound loses its `notFoundAt` note: a
+   * recorded change replaces the item, an unchanged one is cleared here.
+   */
   async record(stored: StoredState | undefined, observation: Observation, baseline: boolean): Promise<RecordOutcome> {
     this.counts.observed++;
     const outcome = await recordObservation(this.store, stored, observation, { cycleId: this.cycleId, baseline });
     if (outcome.kind === 'written') this.events.push(outcome.event);
-    else this.counts[outcome.kind]++;
+    else {
+      this.counts[outcome.kind]++;
+      if (outcome.latest.notFoundAt !== undefined && observation.status !== GONE_STATUS) {
+        await this.store.clearNotFound(outcome.latest);
+      }
+    }
     return outcome;
+  }
+
+  /**
+   * A followed resource whose read answered NotFound. Recorded as gone (by
+   * `recordGone`) only when the previous read answered NotFound too; a first
+   * NotFound is noted on the resource and reported as a failed read, so the
+   * next cycle reads it again (see gone.ts).
+   */
+  async notFound(stored: StoredState, recordGone: (gone: Observation) => Promise<unknown>): Promise<void> {
+    const at = this.now().toISOString();
+    if (stored.notFoundAt !== undefined) {
+      await recordGone(goneObservation(stored, at));
+      return;
+    }
+    await this.store.markNotFound(stored, at);
+    const message = firstNotFoundMessage(stored);
+    this.log.warn('A followed resource answered NotFound once; it is read again next cycle', {
+      arn: stored.arn,
+      kind: stored.kind,
+      status: stored.status,
+    });
+    this.failures.push({ scope: stored.project.arn, kind: stored.kind, resource: stored.arn, error: message });
+  }
+
+  /** The stored states of one kind in `scope`, from one strongly consistent Query per scope per cycle. */
+  async storedIn(scope: string, kind: Kind): Promise<Map<string, StoredState>> {
+    let loading = this.scopeStates.get(scope);
+    if (loading === undefined) {
+      loading = this.store.loadScope(scope);
+      this.scopeStates.set(scope, loading);
+    }
+    return new Map((await loading).filter((s) => s.kind === kind).map((s) => [s.arn, s]));
+  }
+
+  /** Counts and logs a listing first found out of order (its cursor is flagged by the walk). */
+  listingOutOfOrder(scope: string, kind: Kind): void {
+    this.counts.listingsOutOfOrder++;
+    this.log.warn(
+      `A ${SERVICE_NAMES[this.service]} listing is not newest first; it is read in full from now on, and was this cycle`,
+      { scope, kind },
+    );
+  }
+
+  /** Counts a listing read in full because its order cannot be trusted. */
+  listingNeedsFullReads(): void {
+    this.counts.fullListingScopes++;
+  }
+
+  /** Counts and logs resources a full listing found below the watermark that were never recorded. */
+  foundBelowWatermark(scope: string, kind: Kind, arns: readonly string[]): void {
+    this.counts.foundBelowWatermark += arns.length;
+    this.log.warn('A full listing found resources below the watermark that were never recorded; recorded now', {
+      scope,
+      kind,
+      arns,
+    });
   }
 
   /**
@@ -287,76 +359,9 @@ export class PollCycle {
     };
   }
 
-  /**
-   * The shared walk for a listed kind: list (down to the watermark when the
-   * list is newest first), record what is new or active, read active ones
-   * the pages did not reach, then advance the watermark if everything listed
-   * was recorded.
-   */
-  async pollListed<T>(scope: ScopeRef, listed: ListedKind<T>): Promise<void> {
-    const { kind } = listed;
-    const handle =
-      listed.handle ??
-      (async (stored: StoredState | undefined, observation: Observation, baseline: boolean) => {
-        await this.record(stored, observation, baseline);
-      });
-    const cursor = this.cursor(scope.arn, kind);
-    const baseline = cursor === undefined;
-    const activeHere = new Map(this.active.get(scopeKey(scope.arn, kind)) ?? []);
-    const stopAt = listed.listing === 'newest-first' ? cursor?.seenThrough : undefined;
-    const taken = await takeUntilKnown(listed.pages, listed.createdOf, stopAt);
-
-    let newest = cursor?.seenThrough;
-    let complete = true;
-    for (const page of taken) {
-      for (const item of page.items) {
-        const observation = listed.toObservation(item, page.at.toISOString());
-        if (observation === undefined) {
-          this.malformed(scope.arn, kind);
-          continue;
-        }
-        let stored = activeHere.get(observation.arn);
-        activeHere.delete(observation.arn);
-        const known =
-          stored === undefined &&
-          cursor?.seenThrough !== undefined &&
-          observation.created !== undefined &&
-          observation.created <= cursor.seenThrough;
-        if (known && isTerminal(kind, observation.status)) continue; // recorded before and finished
-        // Known but not active: the active index lagged, or a finished
-        // resource came back (a requeued Deadline job). Read it consistently.
-        if (known) stored = await this.store.getLatest(scope.arn, kind, observation.arn);
-        try {
-          await handle(stored, observation, baseline);
-          if (observation.created !== undefined && (newest === undefined || observation.created > newest)) {
-            newest = observation.created;
-          }
-        } catch (error) {
-          complete = false;
-          this.failed({ scope: scope.arn, kind, resource: observation.arn }, error);
-        }
-      }
-    }
-
-    // Active resources the pages did not reach (older than the watermark): read each.
-    for (const stored of activeHere.values()) {
-      const item = await listed.readOne(stored.arn);
-      const at = this.now().toISOString();
-      const observation = item === undefined ? goneObservation(stored, at) : listed.toObservation(item, at);
-      if (observation !== undefined) await handle(stored, observation, false);
-    }
-
-    // Baseline is only over once everything it listed is recorded, so no
-    // baseline resource can later be mistaken for news.
-    if (baseline && !complete) return;
-    if (!baseline && (!complete || newest === cursor?.seenThrough)) return;
-    await this.store.saveCursor({
-      service: this.service,
-      scope: scope.arn,
-      kind,
-      ...(newest === undefined ? {} : { seenThrough: newest }),
-      firstPolledAt: cursor?.firstPolledAt ?? this.startedAt,
-    });
+  /** The shared walk for a listed kind (listed-walk.ts). */
+  pollListed<T>(scope: ScopeRef, listed: ListedKind<T>): Promise<void> {
+    return walkListed(this, scope, listed);
   }
 }
 
@@ -364,13 +369,6 @@ export class PollCycle {
 function startingAt(units: readonly ScopeUnit[], key: string | undefined): readonly ScopeUnit[] {
   const index = key === undefined ? -1 : units.findIndex((u) => scopeKey(u.scope, u.kind) === key);
   return index <= 0 ? units : [...units.slice(index), ...units.slice(0, index)];
-}
-
-/** A followed resource the API no longer returns: recorded once as NOT_FOUND, then left alone. */
-export function goneObservation(stored: StoredState, at: string): Observation {
-  const { version: _version, terminal: _terminal, ...last } = stored;
-  const message = `${SERVICE_NAMES[stored.service]} no longer returns this resource`;
-  return { ...last, status: GONE_STATUS, message, observedAt: at };
 }
 
 /** Date → ISO-8601, or undefined for a missing or invalid date. */

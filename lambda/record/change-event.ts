@@ -12,6 +12,12 @@ export interface StoredState extends Observation {
   /** Increments with every recorded change; the optimistic-lock version. */
   readonly version: number;
   readonly terminal: boolean;
+  /**
+   * When a read of this resource first answered NotFound (ISO-8601), set by
+   * the state store's `markNotFound` outside any change; a recorded change
+   * replaces the item and so drops it. Never part of an observation.
+   */
+  readonly notFoundAt?: string;
 }
 
 /** A status/result pair as it appears in a transition. */

@@ -12,7 +12,9 @@ import {
   type QueryCommandInput,
   ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { errorName } from '../core/errors';
 import { KINDS, type Kind, SERVICE_OF, type Service } from '../core/observation';
 import type { ChangeEvent, StoredState } from './change-event';
 import type { DeliveryRecord, ParkedRecord } from './delivery-ledger';
@@ -140,6 +142,50 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
       return 'written';
     } catch (error) {
       if (error instanceof TransactionCanceledException && isConditionFailure(error)) return 'conflict';
+      throw error;
+    }
+  }
+
+  async markNotFound(state: StoredState, at: string): Promise<boolean> {
+    // One small UpdateItem: no new version and no event, so nothing reaches
+    // the stream consumers; kept if already set, so the first NotFound counts.
+    return this.updateLatestAt(state, {
+      UpdateExpression: 'SET #notFoundAt = if_not_exists(#notFoundAt, :at)',
+      ExpressionAttributeNames: { '#notFoundAt': 'notFoundAt' },
+      ExpressionAttributeValues: { ':at': at },
+    });
+  }
+
+  async clearNotFound(state: StoredState): Promise<void> {
+    await this.updateLatestAt(state, {
+      UpdateExpression: 'REMOVE #notFoundAt',
+      ExpressionAttributeNames: { '#notFoundAt': 'notFoundAt' },
+    });
+  }
+
+  /** Updates a latest item only while it is still at `state.version`; false when it moved on. */
+  private async updateLatestAt(
+    state: StoredState,
+    update: {
+      UpdateExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues?: Record<string, unknown>;
+    },
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: latestKey(state.scope, state.kind, state.arn),
+          UpdateExpression: update.UpdateExpression,
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#version': 'version' },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':version': state.version },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (errorName(error) === 'ConditionalCheckFailedException') return false;
       throw error;
     }
   }

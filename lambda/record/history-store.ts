@@ -17,6 +17,14 @@ export interface Cursor {
   readonly seenThrough?: string;
   /** When this scope was first polled: resources recorded then are baseline. */
   readonly firstPolledAt: string;
+  /**
+   * The listing was once found not newest first: it is read in full, and
+   * compared with the scope's stored states, every cycle from then on.
+   * Absent: the order is trusted while every page read confirms it.
+   */
+  readonly fullListings?: boolean;
+  /** When the listing was last read in full as the periodic safety net (ISO-8601). @default firstPolledAt */
+  readonly fullListedAt?: string;
 }
 
 /** Outcome of a conditional change write. */
@@ -37,6 +45,15 @@ export interface StateStore {
    * stored version is still `expectedVersion` (undefined: nothing stored).
    */
   writeChange(latest: StoredState, event: ChangeEvent, expectedVersion: number | undefined): Promise<WriteOutcome>;
+  /**
+   * Notes on `state`'s latest item that the API answered NotFound at `at`
+   * (kept if already noted), without a new version or an event, so the next
+   * cycle can tell a second NotFound from a first. False when the stored
+   * version is no longer `state.version` (another cycle recorded a change).
+   */
+  markNotFound(state: StoredState, at: string): Promise<boolean>;
+  /** Removes that note from `state`'s latest item, if it is still at `state.version`. */
+  clearNotFound(state: StoredState): Promise<void>;
 }
 
 /** One line of a resource's history: an event, and its delivery if any. */

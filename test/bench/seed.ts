@@ -62,6 +62,13 @@ export class CaptureStore implements StateStore {
     }
     return 'written';
   }
+
+  /** A baseline over an empty table follows nothing, so nothing is ever answered NotFound. */
+  async markNotFound(_state: StoredState, _at: string): Promise<boolean> {
+    return false;
+  }
+
+  async clearNotFound(_state: StoredState): Promise<void> {}
 }
 
 /** Writes the captured items into `tableName` (25 per BatchWriteItem); returns how many. */

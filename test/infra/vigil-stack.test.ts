@@ -121,7 +121,7 @@ describe('VigilStack', () => {
       });
       const parsed = parseSettings(settings.asString(), 'VIGIL_SETTINGS');
       expect(parsed).toEqual({
-        deviceFarm: { enabled: true, projects: ['checkout-app'] },
+        deviceFarm: { enabled: true, projects: ['checkout-app'], fullListingMinutes: 60 },
         deadline: { enabled: false, farms: [], excludeFarms: [], queues: [], excludeQueues: [] },
         budgets: [],
         guard: { projects: {}, warnAt: 0.8, autoStop: false, dryRun: false },

@@ -342,6 +342,121 @@ describe('pagination', () => {
   });
 });
 
+/** Five runs and five sessions created at steps 0..4 in one project listed `order`, three per page. */
+function orderedScenario(order: 'newest-first' | 'oldest-first' | 'shuffled', seed?: number): DeviceFarmScenario {
+  const scenario = manyScenario(5);
+  const project = scenario.projects?.[0];
+  if (project === undefined) throw new Error('manyScenario changed shape');
+  project.remoteAccessSessions = (project.remoteAccessSessions ?? []).map((session, i) => ({
+    ...session,
+    timeline: [{ step: i, status: 'RUNNING' }],
+  }));
+  project.listing = { order, pageSize: 3, ...(seed === undefined ? {} : { seed }) };
+  return scenario;
+}
+
+/** Every page of ListRemoteAccessSessions (it has no paginator). */
+async function allSessions(client: DeviceFarmClient, arn: string): Promise<{ names: string[]; pages: number }> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    const page = await client.send(new ListRemoteAccessSessionsCommand({ arn, nextToken }));
+    pages += 1;
+    names.push(...(page.remoteAccessSessions ?? []).map((s) => s.name ?? '?'));
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  return { names, pages };
+}
+
+describe('listing order per project', () => {
+  const projectArn = arns.project('proj-many');
+
+  describe('oldest first, three per page', () => {
+    const { emu, client } = useEmulator(() => ({ scenario: orderedScenario('oldest-first'), pageSize: 50 }));
+
+    it('lists runs and remote access sessions oldest first on pages of the project’s size', async () => {
+      emu().setStep(10);
+      const runs = await collect(paginateListRuns({ client: client() }, { arn: projectArn }), (p) => p.runs);
+      const sessions = await allSessions(client(), projectArn);
+
+      expect(runs.pages).toBe(2);
+      expect(runs.items.map((r) => r.name)).toEqual(['run 0', 'run 1', 'run 2', 'run 3', 'run 4']);
+      expect(sessions).toEqual({
+        names: ['session 0', 'session 1', 'session 2', 'session 3', 'session 4'],
+        pages: 2,
+      });
+    });
+
+    it('keeps the emulator’s page size and newest-first order for ListJobs', async () => {
+      const { items, pages } = await collect(
+        paginateListJobs({ client: client() }, { arn: arns.run('proj-many', 'run-0') }),
+        (p) => p.jobs,
+      );
+      expect(pages).toBe(1);
+      expect(items.map((j) => j.name)).toEqual(['job 4', 'job 3', 'job 2', 'job 1', 'job 0']);
+    });
+  });
+
+  describe('shuffled with a seed', () => {
+    const { emu, client } = useEmulator(() => ({ scenario: orderedScenario('shuffled', 7) }));
+
+    it('lists every run once, in the same order on every listing, and not newest first', async () => {
+      emu().setStep(10);
+      const list = async () =>
+        (await collect(paginateListRuns({ client: client() }, { arn: projectArn }), (p) => p.runs)).items.map(
+          (r) => r.name,
+        );
+
+      const first = await list();
+      const second = await list();
+
+      expect(first).toEqual(second);
+      expect([...first].sort()).toEqual(['run 0', 'run 1', 'run 2', 'run 3', 'run 4']);
+      expect(first).not.toEqual(['run 4', 'run 3', 'run 2', 'run 1', 'run 0']);
+    });
+  });
+});
+
+describe('transient NotFound answers', () => {
+  const { emu, client } = useEmulator(() => ({ scenario: manyScenario(5) }));
+  const projectArn = arns.project('proj-many');
+  const runArn = arns.run('proj-many', 'run-1');
+  const sessionArn = arns.remoteAccessSession('proj-many', 'ras-1');
+
+  it('answers GetRun with NotFoundException the armed number of times, then with the run', async () => {
+    emu().setStep(10);
+    emu().answerNotFound(runArn, 2);
+
+    const first = await rejection(client().send(new GetRunCommand({ arn: runArn })));
+    const second = await rejection(client().send(new GetRunCommand({ arn: runArn })));
+    const third = await client().send(new GetRunCommand({ arn: runArn }));
+
+    expect(first).toBeInstanceOf(NotFoundException);
+    expect(second).toBeInstanceOf(NotFoundException);
+    expect(third.run?.name).toBe('run 1');
+    expect(emu().pendingNotFound).toBe(0);
+  });
+
+  it('answers GetRemoteAccessSession with NotFoundException once while lists and other ARNs answer as usual', async () => {
+    emu().setStep(10);
+    emu().answerNotFound(sessionArn);
+
+    const other = await client().send(
+      new GetRemoteAccessSessionCommand({ arn: arns.remoteAccessSession('proj-many', 'ras-2') }),
+    );
+    const listed = await allSessions(client(), projectArn);
+    const missing = await rejection(client().send(new GetRemoteAccessSessionCommand({ arn: sessionArn })));
+    const again = await client().send(new GetRemoteAccessSessionCommand({ arn: sessionArn }));
+
+    expect(other.remoteAccessSession?.name).toBe('session 2');
+    expect(listed.names).toContain('session 1');
+    expect(missing).toBeInstanceOf(NotFoundException);
+    expect(missing.message).toBe(`Remote access session not found: ${sessionArn}`);
+    expect(again.remoteAccessSession?.name).toBe('session 1');
+  });
+});
+
 describe('timeline semantics and open enums', () => {
   const timeline: StateAt[] = [
     // Deliberately unsorted: the emulator sorts by step.

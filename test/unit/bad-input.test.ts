@@ -39,7 +39,7 @@ describe('bad input', () => {
     [
       'a misspelt setting',
       () => config({ deviceFarm: { projets: [] } }),
-      'vigil.config.json: deviceFarm.projets is not a known setting; expected one of the known settings: enabled, projects, pollMinutes',
+      'vigil.config.json: deviceFarm.projets is not a known setting; expected one of the known settings: enabled, projects, fullListingMinutes, pollMinutes',
     ],
     [
       'an email that is not an address',

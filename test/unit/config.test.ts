@@ -9,7 +9,7 @@ const DEFAULTS: VigilConfig = {
   notifications: { emails: [] },
   channels: [],
   digest: { enabled: true, hourUtc: 7 },
-  deviceFarm: { enabled: true, projects: [], pollMinutes: 1 },
+  deviceFarm: { enabled: true, projects: [], fullListingMinutes: 60, pollMinutes: 1 },
   deadline: { enabled: false, farms: [], excludeFarms: [], queues: [], excludeQueues: [], pollMinutes: 5 },
   budgets: [],
   guard: { projects: {}, warnAt: 0.8, autoStop: false, dryRun: false },
@@ -76,7 +76,12 @@ describe('loadConfig', () => {
 
     const config = loadConfig({ path: 'envs/prod.json', cwd: dir });
 
-    expect(config.deviceFarm).toEqual({ enabled: true, pollMinutes: 5, projects: ['checkout-app'] });
+    expect(config.deviceFarm).toEqual({
+      enabled: true,
+      pollMinutes: 5,
+      projects: ['checkout-app'],
+      fullListingMinutes: 60,
+    });
   });
 
   it('accepts a file that starts with a UTF-8 byte order mark', () => {
@@ -95,6 +100,11 @@ describe('loadConfig', () => {
       'a poll period out of range',
       '{ "deviceFarm": { "pollMinutes": 0 } }',
       'vigil.config.json: deviceFarm.pollMinutes is 0; expected a whole number from 1 to 60',
+    ],
+    [
+      'a full-listing interval longer than a day',
+      '{ "deviceFarm": { "fullListingMinutes": 1441 } }',
+      'vigil.config.json: deviceFarm.fullListingMinutes is 1441; expected a whole number from 1 to 1440',
     ],
     [
       'a poll period that is not whole',
@@ -329,7 +339,7 @@ describe('settingsFrom', () => {
     const config = parseConfig(
       {
         notifications: { emails: ['a@b.co'] },
-        deviceFarm: { projects: ['checkout-app'], pollMinutes: 5 },
+        deviceFarm: { projects: ['checkout-app'], pollMinutes: 5, fullListingMinutes: 120 },
         deadline: { enabled: true, region: 'us-east-1', farms: ['studio'], excludeQueues: ['scratch'], pollMinutes: 2 },
         rules: { jobResults: ['FAILED'], runFinished: false },
         history: { eventRetentionDays: 30, retainOnDelete: false },
@@ -341,7 +351,7 @@ describe('settingsFrom', () => {
     const settings = settingsFrom(config);
 
     expect(settings).toEqual({
-      deviceFarm: { enabled: true, projects: ['checkout-app'] },
+      deviceFarm: { enabled: true, projects: ['checkout-app'], fullListingMinutes: 120 },
       deadline: {
         enabled: true,
         region: 'us-east-1',

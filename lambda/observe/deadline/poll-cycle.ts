@@ -11,19 +11,19 @@
  * - Sessions are listed only for jobs that can still change or changed this
  *   cycle; GetSession is called only for a session that is new or changed.
  */
-import type { DeadlineClient, FarmSummary, QueueSummary } from '@aws-sdk/client-deadline';
+import type { DeadlineClient, FarmSummary, GetJobResponse, JobSummary, QueueSummary } from '@aws-sdk/client-deadline';
 import type { Log } from '../../core/log';
 import type { Observation } from '../../core/observation';
 import type { DeadlineSettings, Settings } from '../../core/settings';
-import { isTerminal } from '../../core/status';
+import { GONE_STATUS, isTerminal } from '../../core/status';
 import type { StoredState } from '../../record/change-event';
 import type { StateStore } from '../../record/history-store';
 import { AdaptiveBound, gateClient } from '../adaptive-bound';
+import { goneObservation } from '../gone';
 import type { Clock } from '../page';
 import {
   type CycleBudget,
   type CycleReport,
-  goneObservation,
   isoOf,
   matchesAny,
   PollCycle,
@@ -113,9 +113,9 @@ export async function pollDeadline(deps: DeadlinePollDeps): Promise<CycleReport>
 async function pollQueue(cycle: PollCycle, deps: DeadlinePollDeps, queue: QueueRef): Promise<void> {
   const { client, location } = deps;
   const handled = new Set<string>();
-  await cycle.pollListed(queue, {
+  await cycle.pollListed<JobSummary | GetJobResponse>(queue, {
     kind: 'deadline-job',
-    pages: jobPages(client, queue.farmId, queue.queueId, cycle.now),
+    pages: () => jobPages(client, queue.farmId, queue.queueId, cycle.now),
     listing: 'complete',
     createdOf: (job) => isoOf(job.createdAt),
     toObservation: (job, at) => deadlineJobObservation(job, queue, location, at),
@@ -147,9 +147,11 @@ async function pollSessionsOfFinishedJobs(
   handled: ReadonlySet<string>,
 ): Promise<void> {
   const since = cycle.now().getTime() - FOLLOW_FINISHED_JOB_SESSIONS_MS;
+  // A job still active was listed or read by the walk (which lists its sessions when it can).
+  const followed = new Set(cycle.activeIn(queue.arn, 'deadline-job').map((job) => job.arn));
   for (const [jobArn, sessions] of cycle.activeChildrenOf(queue.arn, 'deadline-session')) {
     const session = sessions.find((s) => Date.parse(s.observedAt) >= since);
-    if (handled.has(jobArn) || session === undefined) continue;
+    if (handled.has(jobArn) || followed.has(jobArn) || session === undefined) continue;
     try {
       await recordSessions(cycle, client, parentOfSession(session), true, false);
     } catch (error) {
@@ -175,8 +177,22 @@ export async function recordJob(
   const previous = stored ?? (await cycle.store.getLatest(observation.scope, observation.kind, observation.arn));
   const history = baseline && isTerminal('deadline-job', observation.status);
   const finishedBefore = previous?.terminal === true && previous.status === observation.status;
-  if (!history && !finishedBefore) await recordSessions(cycle, client, observation, previous !== undefined, baseline);
+  if (observation.status === GONE_STATUS) await recordSessionsGone(cycle, observation.arn, baseline);
+  else if (!history && !finishedBefore)
+    await recordSessions(cycle, client, observation, previous !== undefined, baseline);
   await cycle.record(previous, observation, baseline);
+}
+
+/**
+ * A job whose deletion two reads confirmed (gone.ts) took its sessions with
+ * it: the ones still active are recorded gone too, without a ListSessions
+ * that could only answer NotFound.
+ */
+async function recordSessionsGone(cycle: PollCycle, jobArn: string, baseline: boolean): Promise<void> {
+  const at = cycle.now().toISOString();
+  for (const session of await cycle.store.loadScope(jobArn)) {
+    if (session.terminal !== true) await cycle.record(session, goneObservation(session, at), baseline);
+  }
 }
 
 /**
@@ -198,10 +214,11 @@ export async function recordSessions(
     ? new Map<string, StoredState>()
     : new Map((await cycle.store.loadScope(job.arn)).map((s) => [s.arn, s]));
   if (page === undefined) {
-    // The job was deleted: its sessions will never be listed again.
-    const at = cycle.now().toISOString();
+    // ListSessions answered NotFound: the job was deleted, or the answer was
+    // transient. Each active session is recorded gone only when the next
+    // cycle's read answers NotFound too (gone.ts).
     for (const session of stored.values()) {
-      if (session.terminal !== true) await cycle.record(session, goneObservation(session, at), baseline);
+      if (session.terminal !== true) await cycle.notFound(session, (gone) => cycle.record(session, gone, baseline));
     }
     return;
   }

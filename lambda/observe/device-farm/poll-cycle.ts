@@ -6,13 +6,24 @@
  * Cost grows with what changes, not with history:
  * - stored state is loaded with one Query on the sparse `active` index
  *   (plus one per active run for its jobs), never per item;
- * - runs and remote access sessions are listed newest first only down to
- *   the scope's watermark; active ones not on those pages are read with Get;
+ * - runs and remote access sessions are listed down to the scope's
+ *   watermark while every page confirms they are listed newest first (the
+ *   API documents no order); active ones not on those pages are read with Get;
  * - test grid sessions are listed with a creation-time filter;
  * - finished runs' jobs are never listed again, and an unfinished run's
  *   jobs only when the run's own listing changed.
+ * Every listing is also read in full every `deviceFarm.fullListingMinutes`
+ * (and every cycle once found out of order), compared with the stored
+ * states, as the safety net under the watermark (listed-walk.ts).
  */
-import type { DeviceFarmClient, Project, RemoteAccessSession, Run, TestGridProject } from '@aws-sdk/client-device-farm';
+import type {
+  DeviceFarmClient,
+  Project,
+  RemoteAccessSession,
+  Run,
+  TestGridProject,
+  TestGridSession,
+} from '@aws-sdk/client-device-farm';
 import { changedFields } from '../../core/change';
 import type { Log } from '../../core/log';
 import type { Observation } from '../../core/observation';
@@ -21,6 +32,7 @@ import { GONE_STATUS, isTerminal } from '../../core/status';
 import type { StoredState } from '../../record/change-event';
 import type { StateStore } from '../../record/history-store';
 import { AdaptiveBound, gateClient } from '../adaptive-bound';
+import type { FullListingPolicy } from '../full-listing';
 import type { Clock } from '../page';
 import {
   type CycleBudget,
@@ -84,27 +96,41 @@ export async function pollDeviceFarm(deps: DeviceFarmPollDeps): Promise<CycleRep
     ...gridProjects,
   ]);
 
+  const full: FullListingPolicy = {
+    everyMs: deps.settings.deviceFarm.fullListingMinutes * 60_000,
+    retentionDays: deps.settings.history.eventRetentionDays,
+  };
   const units: ScopeUnit[] = [];
   for (const project of selected) {
-    units.push({ scope: project.arn, kind: 'run', run: () => pollRuns(cycle, client, project) });
+    units.push({ scope: project.arn, kind: 'run', run: () => pollRuns(cycle, client, project, full) });
     units.push({
       scope: project.arn,
       kind: 'remote-access-session',
-      run: () => pollRemoteAccess(cycle, client, project),
+      run: () => pollRemoteAccess(cycle, client, project, full),
     });
   }
   for (const project of selectedGrid) {
-    units.push({ scope: project.arn, kind: 'test-grid-session', run: () => pollTestGrid(cycle, client, project) });
+    units.push({
+      scope: project.arn,
+      kind: 'test-grid-session',
+      run: () => pollTestGrid(cycle, client, project, full),
+    });
   }
   await cycle.runScopes(units, bound.max, deps.budget, deps.resume);
   return cycle.report(selected.length + selectedGrid.length, bound.summary());
 }
 
-async function pollRuns(cycle: PollCycle, client: DeviceFarmClient, project: ScopeRef & Project): Promise<void> {
+async function pollRuns(
+  cycle: PollCycle,
+  client: DeviceFarmClient,
+  project: ScopeRef & Project,
+  fullListing: FullListingPolicy,
+): Promise<void> {
   await cycle.pollListed<Run>(project, {
     kind: 'run',
-    pages: runPages(client, project.arn, cycle.now),
+    pages: () => runPages(client, project.arn, cycle.now),
     listing: 'newest-first',
+    fullListing,
     createdOf: (run) => isoOf(run.created),
     toObservation: (run, at) => runObservation(run, project, at),
     readOne: (arn) => getRun(client, arn),
@@ -169,11 +195,17 @@ async function pollJobs(
   return { ...run, jobSummary: summarizeJobs(observations) };
 }
 
-async function pollRemoteAccess(cycle: PollCycle, client: DeviceFarmClient, project: ScopeRef): Promise<void> {
+async function pollRemoteAccess(
+  cycle: PollCycle,
+  client: DeviceFarmClient,
+  project: ScopeRef,
+  fullListing: FullListingPolicy,
+): Promise<void> {
   await cycle.pollListed<RemoteAccessSession>(project, {
     kind: 'remote-access-session',
-    pages: remoteAccessPages(client, project.arn, cycle.now),
+    pages: () => remoteAccessPages(client, project.arn, cycle.now),
     listing: 'newest-first',
+    fullListing,
     createdOf: (session) => isoOf(session.created),
     toObservation: (session, at) => remoteAccessObservation(session, project, at),
     readOne: (arn) => getRemoteAccessSession(client, arn),
@@ -184,6 +216,7 @@ async function pollTestGrid(
   cycle: PollCycle,
   client: DeviceFarmClient,
   project: ScopeRef & TestGridProject,
+  fullListing: FullListingPolicy,
 ): Promise<void> {
   const kind = 'test-grid-session';
   const cursor = cycle.cursor(project.arn, kind);
@@ -196,10 +229,12 @@ async function pollTestGrid(
     cursor === undefined || cursor.seenThrough === undefined || candidates.length === 0
       ? undefined
       : new Date(Date.parse(candidates.sort()[0] as string) - FILTER_MARGIN_MS);
-  await cycle.pollListed(project, {
+  await cycle.pollListed<TestGridSession>(project, {
     kind,
-    pages: testGridSessionPages(client, project.arn, from, cycle.now),
+    // A full listing drops the filter: it is what finds a session listed late, below the watermark.
+    pages: (full) => testGridSessionPages(client, project.arn, full ? undefined : from, cycle.now),
     listing: 'complete',
+    fullListing,
     createdOf: (session) => isoOf(session.created),
     toObservation: (session, at) => testGridObservation(session, project, at),
     readOne: (arn) => getTestGridSession(client, arn),

@@ -19,6 +19,7 @@ export type {
   DeviceMinutesSpec,
   ScenarioDevice,
   ScenarioJob,
+  ScenarioListing,
   ScenarioProject,
   ScenarioRemoteAccessSession,
   ScenarioRun,

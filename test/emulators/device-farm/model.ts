@@ -244,6 +244,10 @@ export class DeviceFarmModel {
     }
 
     for (const spec of scenario.projects ?? []) {
+      const listingPageSize = spec.listing?.pageSize;
+      if (listingPageSize !== undefined && (!Number.isInteger(listingPageSize) || listingPageSize < 1)) {
+        throw new Error(`scenario: project ${spec.id} listing.pageSize must be a positive integer`);
+      }
       const project: ProjectNode = {
         spec,
         arn: arns.project(spec.id),

@@ -6,7 +6,9 @@
 import { isDeviceFarmArn } from './arns';
 import { deviceFilter } from './device-filters';
 import { argumentError, notFound } from './errors';
+import { inListingOrder } from './listing-order';
 import type { DeviceFarmModel, TestGridSessionNode } from './model';
+import type { NotFoundAnswers } from './not-found';
 import type { Page, PageTokens } from './pagination';
 
 /** Everything an operation may look at. */
@@ -18,6 +20,8 @@ export interface OperationContext {
   readonly tokens: PageTokens;
   /** The `empty-page` fault is armed for this call. */
   readonly emptyPage: boolean;
+  /** Transient NotFound answers armed per ARN for the Get operations. */
+  readonly notFound: NotFoundAnswers;
 }
 
 /** A request body: awsJson1_1 always sends a JSON object. */
@@ -41,15 +45,15 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     const project = ctx.model.project(arn);
     if (project === undefined) throw notFound('Project', arn);
     // Paged before projecting: only the runs on the page are rendered (a synthetic project may hold thousands).
-    const all = ctx.model.newestFirst(project.runs, ctx.step);
-    const page = listPage(ctx, 'ListRuns', arn, all, input.nextToken, ctx.pageSize);
+    const all = inListingOrder(project.runs, ctx.step, project.spec.listing);
+    const page = listPage(ctx, 'ListRuns', arn, all, input.nextToken, project.spec.listing?.pageSize ?? ctx.pageSize);
     return withToken({ runs: page.items.map((run) => ctx.model.runView(run, ctx.step)) }, page);
   },
 
   GetRun(input, ctx) {
     const arn = requiredArn(input, 'arn');
     const run = ctx.model.run(arn);
-    if (run === undefined || !ctx.model.visible(run, ctx.step)) throw notFound('Run', arn);
+    if (run === undefined || !ctx.model.visible(run, ctx.step) || ctx.notFound.take(arn)) throw notFound('Run', arn);
     return { run: ctx.model.runView(run, ctx.step) };
   },
 
@@ -65,7 +69,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   GetJob(input, ctx) {
     const arn = requiredArn(input, 'arn');
     const job = ctx.model.job(arn);
-    if (job === undefined || !ctx.model.visible(job, ctx.step)) throw notFound('Job', arn);
+    if (job === undefined || !ctx.model.visible(job, ctx.step) || ctx.notFound.take(arn)) throw notFound('Job', arn);
     return { job: ctx.model.jobView(job, ctx.step) };
   },
 
@@ -73,17 +77,20 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     const arn = requiredArn(input, 'arn');
     const project = ctx.model.project(arn);
     if (project === undefined) throw notFound('Project', arn);
-    const all = ctx.model
-      .newestFirst(project.remoteAccessSessions, ctx.step)
-      .map((session) => ctx.model.remoteAccessSessionView(session, ctx.step));
-    const page = listPage(ctx, 'ListRemoteAccessSessions', arn, all, input.nextToken, ctx.pageSize);
+    const all = inListingOrder(project.remoteAccessSessions, ctx.step, project.spec.listing).map((session) =>
+      ctx.model.remoteAccessSessionView(session, ctx.step),
+    );
+    const size = project.spec.listing?.pageSize ?? ctx.pageSize;
+    const page = listPage(ctx, 'ListRemoteAccessSessions', arn, all, input.nextToken, size);
     return withToken({ remoteAccessSessions: page.items }, page);
   },
 
   GetRemoteAccessSession(input, ctx) {
     const arn = requiredArn(input, 'arn');
     const session = ctx.model.remoteAccessSession(arn);
-    if (session === undefined || !ctx.model.visible(session, ctx.step)) throw notFound('Remote access session', arn);
+    if (session === undefined || !ctx.model.visible(session, ctx.step) || ctx.notFound.take(arn)) {
+      throw notFound('Remote access session', arn);
+    }
     return { remoteAccessSession: ctx.model.remoteAccessSessionView(session, ctx.step) };
   },
 
@@ -175,7 +182,9 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     } else {
       throw argumentError('Either sessionArn or both projectArn and sessionId must be given');
     }
-    if (session === undefined || !ctx.model.visible(session, ctx.step)) throw notFound('Test grid session', wanted);
+    if (session === undefined || !ctx.model.visible(session, ctx.step) || ctx.notFound.take(session.arn)) {
+      throw notFound('Test grid session', wanted);
+    }
     return { testGridSession: ctx.model.testGridSessionView(session, ctx.step) };
   },
 };

@@ -18,8 +18,10 @@
  * `DeviceFarmModel`), so those two calls make the emulator stateful.
  */
 import { Timeline as SharedTimeline } from '../shared/timeline';
+import type { ScenarioListing } from './listing-order';
 
 export { ScenarioClock } from '../shared/timeline';
+export type { ScenarioListing } from './listing-order';
 
 /** Result counters, as in the Device Farm `Counters` shape. */
 export interface Counters {
@@ -130,6 +132,8 @@ export interface ScenarioProject {
   created?: string;
   runs?: ScenarioRun[];
   remoteAccessSessions?: ScenarioRemoteAccessSession[];
+  /** Order and page size of ListRuns and ListRemoteAccessSessions. @default newest first, the emulator's page size */
+  listing?: ScenarioListing;
 }
 
 /** A browser (Selenium) session of a test grid project; statuses are ACTIVE | CLOSED | ERRORED (open). */

@@ -9,6 +9,7 @@ import { headerValue, readBody, signingRegionOf } from '../shared/request';
 import { DeviceFarmApiError, limitExceeded } from './errors';
 import type { FaultInjection } from './faults';
 import { DeviceFarmModel, type WireRemoteAccessSession } from './model';
+import { NotFoundAnswers } from './not-found';
 import { OPERATIONS, type RequestBody } from './operations';
 import { PageTokens } from './pagination';
 import type { DeviceFarmScenario } from './scenario';
@@ -46,13 +47,22 @@ export interface DeviceFarmEmulator extends RunningEmulator<CallRecord, FaultInj
    * Wire shape: timestamps are epoch seconds. A fresh copy: changing it changes nothing.
    */
   remoteAccessSession(arn: string): WireRemoteAccessSession | undefined;
+  /**
+   * The next `times` (default 1) GetRun, GetJob, GetRemoteAccessSession or
+   * GetTestGridSession calls naming `arn` answer NotFoundException, though the
+   * resource exists: a transient NotFound. Lists still return the resource.
+   */
+  answerNotFound(arn: string, times?: number): void;
+  /** NotFound answers armed by {@link answerNotFound} and not yet given. */
+  readonly pendingNotFound: number;
 }
 
 /** Starts a Device Farm emulator on 127.0.0.1 and a random free port. */
 export async function startDeviceFarmEmulator(options: DeviceFarmEmulatorOptions): Promise<DeviceFarmEmulator> {
   const model = new DeviceFarmModel(options.scenario);
+  const notFound = new NotFoundAnswers();
   const server = await startEmulatorServer(
-    { protocol: awsJson1_1(model), clock: model.clock, defaultPageSize: 50 },
+    { protocol: awsJson1_1(model, notFound), clock: model.clock, defaultPageSize: 50 },
     options,
   );
   return Object.assign(server, {
@@ -61,11 +71,20 @@ export async function startDeviceFarmEmulator(options: DeviceFarmEmulatorOptions
       if (session === undefined || !model.visible(session, server.step)) return undefined;
       return model.remoteAccessSessionView(session, server.step);
     },
+    answerNotFound(arn: string, times = 1): void {
+      notFound.arm(arn, times);
+    },
+    get pendingNotFound(): number {
+      return notFound.pending;
+    },
   });
 }
 
 /** Device Farm's awsJson1_1: operation from `X-Amz-Target`, input and errors as JSON bodies. */
-function awsJson1_1(model: DeviceFarmModel): EmulatorProtocol<CallRecord, FaultInjection, DeviceFarmApiError> {
+function awsJson1_1(
+  model: DeviceFarmModel,
+  notFound: NotFoundAnswers,
+): EmulatorProtocol<CallRecord, FaultInjection, DeviceFarmApiError> {
   const tokens = new PageTokens();
   return {
     contentType: CONTENT_TYPE,
@@ -92,7 +111,7 @@ function awsJson1_1(model: DeviceFarmModel): EmulatorProtocol<CallRecord, FaultI
         const message = 'Request body is not a JSON object';
         return { call, refusal: new DeviceFarmApiError('SerializationException', 400, message) };
       }
-      return { call, run: (env) => implementation(parsed.body, { model, tokens, ...env }) };
+      return { call, run: (env) => implementation(parsed.body, { model, tokens, notFound, ...env }) };
     },
 
     /** `__type` and `message` in the body, the type also in `x-amzn-errortype`. */

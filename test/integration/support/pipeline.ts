@@ -256,6 +256,9 @@ function mergeReports(reports: readonly CycleReport[]): CycleReport {
     unchanged: reports.reduce((n, r) => n + r.unchanged, 0),
     stale: reports.reduce((n, r) => n + r.stale, 0),
     malformed: reports.reduce((n, r) => n + r.malformed, 0),
+    listingsOutOfOrder: reports.reduce((n, r) => n + r.listingsOutOfOrder, 0),
+    fullListingScopes: reports.reduce((n, r) => n + r.fullListingScopes, 0),
+    foundBelowWatermark: reports.reduce((n, r) => n + r.foundBelowWatermark, 0),
     events: reports.flatMap((r) => r.events),
     failures: reports.flatMap((r) => r.failures),
   };

@@ -21,7 +21,7 @@ describe('parseSettings', () => {
 
     // Assert
     expect(settings).toEqual({
-      deviceFarm: { enabled: true, projects: [] },
+      deviceFarm: { enabled: true, projects: [], fullListingMinutes: 60 },
       deadline: { enabled: false, farms: [], excludeFarms: [], queues: [], excludeQueues: [] },
       budgets: [],
       guard: { projects: {}, warnAt: 0.8, autoStop: false, dryRun: false },
@@ -111,6 +111,11 @@ describe('parseSettings', () => {
       'a blank project name',
       '{"deviceFarm":{"projects":["  "]}}',
       'VIGIL_SETTINGS: deviceFarm.projects[0] is "  "; expected a project name or ARN',
+    ],
+    [
+      'a full-listing interval of zero minutes',
+      '{"deviceFarm":{"fullListingMinutes":0}}',
+      'VIGIL_SETTINGS: deviceFarm.fullListingMinutes is 0; expected a whole number from 1 to 1440',
     ],
     [
       'a digest hour out of range',

@@ -53,6 +53,9 @@ function report(overrides: Partial<CycleReport> = {}): CycleReport {
     stale: 0,
     malformed: 0,
     deferred: 0,
+    listingsOutOfOrder: 0,
+    fullListingScopes: 0,
+    foundBelowWatermark: 0,
     events: [runFinished('FAILED'), jobFinished('00000', 'FAILED')],
     failures: [],
     ...overrides,
@@ -104,6 +107,9 @@ describe('poll cycle metrics', () => {
           Changes: [2, 'Count'],
           CycleDurationMs: [1250, 'Milliseconds'],
           ScopesDeferred: [0, 'Count'],
+          ListingsOutOfOrder: [0, 'Count'],
+          FullListingScopes: [0, 'Count'],
+          FoundBelowWatermark: [0, 'Count'],
         },
       },
     ]);
@@ -130,9 +136,29 @@ describe('poll cycle metrics', () => {
           Changes: [0, 'Count'],
           CycleDurationMs: [40, 'Milliseconds'],
           ScopesDeferred: [0, 'Count'],
+          ListingsOutOfOrder: [0, 'Count'],
+          FullListingScopes: [0, 'Count'],
+          FoundBelowWatermark: [0, 'Count'],
         },
       },
     ]);
+  });
+
+  it('publishes the listing counts when a cycle found a listing out of order and runs below the watermark', async () => {
+    // Arrange
+    metrics = createMetrics('devicefarm');
+    const found = report({ listingsOutOfOrder: 1, fullListingScopes: 2, foundBelowWatermark: 3 });
+
+    // Act
+    const docs = await emitted(() => runCycle(async () => found, new Tally(), new MemoryLog(), metrics));
+
+    // Assert
+    const [values] = docs.map((doc) => metricsOf(doc).values);
+    expect(values).toMatchObject({
+      ListingsOutOfOrder: [1, 'Count'],
+      FullListingScopes: [2, 'Count'],
+      FoundBelowWatermark: [3, 'Count'],
+    });
   });
 
   it('publishes nothing when the cycle throws, so the dead man’s switch sees no completed cycle', async () => {

@@ -14,6 +14,9 @@ const report = (deferred: number): CycleReport => ({
   stale: 0,
   malformed: 0,
   deferred,
+  listingsOutOfOrder: 0,
+  fullListingScopes: 0,
+  foundBelowWatermark: 0,
   events: [],
   failures: [],
 });

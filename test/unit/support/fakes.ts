@@ -34,7 +34,16 @@ export class InMemoryStateStore implements StateStore {
   readonly latest = new Map<string, StoredState>();
   readonly events: ChangeEvent[] = [];
   readonly cursors = new Map<string, Cursor>();
-  readonly calls = { writeChange: 0, saveCursor: 0, loadScope: 0, getLatest: 0, loadActive: 0, loadCursors: 0 };
+  readonly calls = {
+    writeChange: 0,
+    saveCursor: 0,
+    loadScope: 0,
+    getLatest: 0,
+    loadActive: 0,
+    loadCursors: 0,
+    markNotFound: 0,
+    clearNotFound: 0,
+  };
   private forcedConflicts = 0;
 
   /** Makes the next `count` writes answer 'conflict' without writing (as if another poller won). */
@@ -98,6 +107,25 @@ export class InMemoryStateStore implements StateStore {
     this.latest.set(latestKey(latest.scope, latest.kind, latest.arn), latest);
     this.events.push(event);
     return 'written';
+  }
+
+  async markNotFound(state: StoredState, at: string): Promise<boolean> {
+    this.calls.markNotFound++;
+    const current = this.get(state.scope, state.kind, state.arn);
+    if (current === undefined || current.version !== state.version) return false;
+    this.latest.set(latestKey(state.scope, state.kind, state.arn), {
+      ...current,
+      notFoundAt: current.notFoundAt ?? at,
+    });
+    return true;
+  }
+
+  async clearNotFound(state: StoredState): Promise<void> {
+    this.calls.clearNotFound++;
+    const current = this.get(state.scope, state.kind, state.arn);
+    if (current === undefined || current.version !== state.version) return;
+    const { notFoundAt: _cleared, ...kept } = current;
+    this.latest.set(latestKey(state.scope, state.kind, state.arn), kept);
   }
 }
 

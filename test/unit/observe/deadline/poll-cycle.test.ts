@@ -68,43 +68,99 @@ describe('pollDeadline', () => {
     deadline.on(ListQueuesCommand).resolves({ queues: [{ queueId: QUEUE, displayName: 'renders' } as never] });
   });
 
-  it('records a deleted job and its running session as NOT_FOUND once, without a failure', async () => {
-    // Arrange
-    const store = new InMemoryStateStore().seed(storedJob, storedSession);
-    store.seedCursor({
-      service: 'deadline',
-      scope: QUEUE_ARN,
-      kind: 'deadline-job',
-      seenThrough: '2026-11-21T08:00:00.000Z',
-      firstPolledAt: '2026-11-21T07:00:00.000Z',
-    });
+  describe('a running job that GetJob answers NotFound for', () => {
     const gone = () =>
       new ResourceNotFoundException({ message: 'Job not found', $metadata: {}, resourceId: JOB } as never);
-    deadline.on(ListJobsCommand).resolves({ jobs: [] });
-    deadline.on(GetJobCommand).rejects(gone());
-    deadline.on(ListSessionsCommand).rejects(gone());
 
-    // Act
-    const report = await pollDeadline({
-      client,
-      store,
-      settings: ENABLED,
-      log: new MemoryLog(),
-      location: LOCATION,
-      now: () => new Date('2026-11-21T08:10:00.000Z'),
+    /** The job and its session stored running, a cursor, and a queue listing that no longer shows the job. */
+    function arrange(): InMemoryStateStore {
+      const store = new InMemoryStateStore().seed(storedJob, storedSession);
+      store.seedCursor({
+        service: 'deadline',
+        scope: QUEUE_ARN,
+        kind: 'deadline-job',
+        seenThrough: '2026-11-21T08:00:00.000Z',
+        firstPolledAt: '2026-11-21T07:00:00.000Z',
+      });
+      deadline.on(ListJobsCommand).resolves({ jobs: [] });
+      return store;
+    }
+
+    const cycleAt = (store: InMemoryStateStore, now: string) =>
+      pollDeadline({
+        client,
+        store,
+        settings: ENABLED,
+        log: new MemoryLog(),
+        location: LOCATION,
+        now: () => new Date(now),
+      });
+
+    it('records the job and its running session as NOT_FOUND once, when the next cycle’s read answers NotFound too', async () => {
+      // Arrange
+      const store = arrange();
+      deadline.on(GetJobCommand).rejects(gone());
+      deadline.on(ListSessionsCommand).rejects(gone());
+
+      // Act
+      const first = await cycleAt(store, '2026-11-21T08:10:00.000Z');
+      const second = await cycleAt(store, '2026-11-21T08:15:00.000Z');
+      const third = await cycleAt(store, '2026-11-21T08:20:00.000Z');
+
+      // Assert
+      expect(first.events).toEqual([]);
+      expect(first.failures).toEqual([
+        {
+          scope: QUEUE_ARN,
+          kind: 'deadline-job',
+          resource: JOB_ARN,
+          error:
+            'Deadline Cloud answered NotFound for this deadline-job (status RUNNING); it is read again next cycle and recorded as deleted only if that read answers NotFound too',
+        },
+      ]);
+      expect(second.failures).toEqual([]);
+      expect(second.events.map((e) => `${e.kind} ${e.from?.status} → ${e.to.status}`)).toEqual([
+        'deadline-session STARTED → NOT_FOUND',
+        'deadline-job RUNNING → NOT_FOUND',
+      ]);
+      expect(second.events[1]?.state.message).toBe('Deadline Cloud no longer returns this resource');
+      expect(second.events[1]?.state).not.toHaveProperty('notFoundAt');
+      expect(third.events).toEqual([]);
+      expect(third.failures).toEqual([]);
+      expect(await store.loadActive('deadline')).toEqual([]);
+      expect(deadline).not.toHaveReceivedCommand(ListSessionsCommand);
     });
-    const again = await pollDeadline({ client, store, settings: ENABLED, log: new MemoryLog(), location: LOCATION });
 
-    // Assert
-    expect(report.failures).toEqual([]);
-    expect(report.events.map((e) => `${e.kind} ${e.from?.status} → ${e.to.status}`)).toEqual([
-      'deadline-session STARTED → NOT_FOUND',
-      'deadline-job RUNNING → NOT_FOUND',
-    ]);
-    expect(report.events[0]?.state.message).toBe('Deadline Cloud no longer returns this resource');
-    expect(again.events).toEqual([]);
-    expect(again.failures).toEqual([]);
-    expect(await store.loadActive('deadline')).toEqual([]);
+    it('records no NOT_FOUND and clears the note when the next cycle’s read answers with the job', async () => {
+      // Arrange
+      const store = arrange();
+      deadline
+        .on(GetJobCommand)
+        .rejectsOnce(gone())
+        .resolves({
+          jobId: JOB,
+          name: 'shot-020-comp',
+          priority: 50,
+          lifecycleStatus: 'CREATE_COMPLETE',
+          createdAt: new Date('2026-11-21T08:00:00Z'),
+          createdBy: 'artist',
+          taskRunStatus: 'RUNNING',
+        } as never);
+      deadline.on(ListSessionsCommand).resolves({ sessions: [] });
+
+      // Act
+      const first = await cycleAt(store, '2026-11-21T08:10:00.000Z');
+      const noted = store.get(QUEUE_ARN, 'deadline-job', JOB_ARN)?.notFoundAt;
+      const second = await cycleAt(store, '2026-11-21T08:15:00.000Z');
+
+      // Assert
+      expect(first.failures.map((f) => f.resource)).toEqual([JOB_ARN]);
+      expect(noted).toBe('2026-11-21T08:10:00.000Z');
+      expect(second.failures).toEqual([]);
+      expect(second.events.filter((e) => e.to.status === 'NOT_FOUND')).toEqual([]);
+      expect(store.get(QUEUE_ARN, 'deadline-job', JOB_ARN)?.status).toBe('RUNNING');
+      expect(store.get(QUEUE_ARN, 'deadline-job', JOB_ARN)).not.toHaveProperty('notFoundAt');
+    });
   });
 
   describe('a job that finished while one of its sessions was still ending', () => {

@@ -15,6 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../lambda/core/settings';
 import { type CycleReport, pollDeviceFarm } from '../../../../lambda/observe/device-farm/poll-cycle';
 import { gridProjectArn, gridSessionArn, jobArn, projectArn, runArn } from '../../support/arns';
+import { clockFrom, job, run } from '../../support/device-farm-api';
 import { InMemoryStateStore, MemoryLog } from '../../support/fakes';
 
 const deviceFarm = mockClient(DeviceFarmClient);
@@ -22,32 +23,6 @@ const client = new DeviceFarmClient({ region: 'us-west-2' });
 
 const SHOP = { arn: projectArn('p-shop'), name: 'Shop App' };
 const ADMIN = { arn: projectArn('p-admin'), name: 'Admin App' };
-
-/** A clock that starts at `start` and moves one second per reading, so every page has its own instant. */
-function clockFrom(start: string): () => Date {
-  let t = Date.parse(start);
-  return () => {
-    const d = new Date(t);
-    t += 1000;
-    return d;
-  };
-}
-
-const run = (id: string, project: string, overrides: Partial<Run>): Run => ({
-  arn: runArn(id, project),
-  name: id,
-  status: 'RUNNING',
-  result: 'PENDING',
-  ...overrides,
-});
-
-const job = (id: string, runId: string, project: string, overrides: Partial<Job>): Job => ({
-  arn: jobArn(id, runId, project),
-  name: `Device ${id}`,
-  status: 'RUNNING',
-  result: 'PENDING',
-  ...overrides,
-});
 
 interface PollOptions {
   readonly at?: string;
@@ -244,28 +219,71 @@ describe('pollDeviceFarm', () => {
       expect(store.get(SHOP.arn, 'run', runArn('r-active', 'p-shop'))?.terminal).toBe(true);
     });
 
-    it('is recorded as NOT_FOUND, without listing jobs, when GetRun answers NotFoundException', async () => {
+    const notFound = () => new NotFoundException({ message: 'Run was not found', $metadata: { httpStatusCode: 400 } });
+
+    it('is recorded as NOT_FOUND once, without listing jobs, when GetRun answers NotFoundException on two consecutive cycles', async () => {
       // Arrange
       const store = await arrange();
-      deviceFarm
-        .on(GetRunCommand)
-        .rejects(new NotFoundException({ message: 'Run was not found', $metadata: { httpStatusCode: 404 } }));
+      deviceFarm.on(GetRunCommand).rejects(notFound());
 
       // Act
-      const report = await poll(store, { at: '2026-11-21T08:01:00.000Z' });
+      const first = await poll(store, { at: '2026-11-21T08:01:00.000Z' });
+      const second = await poll(store, { at: '2026-11-21T08:02:00.000Z' });
+      const third = await poll(store, { at: '2026-11-21T08:03:00.000Z' });
 
       // Assert
-      expect(report.failures).toEqual([]);
-      expect(report.events).toHaveLength(1);
-      expect(report.events[0]).toMatchObject({
+      expect(first.events).toEqual([]);
+      expect(first.failures).toEqual([
+        {
+          scope: SHOP.arn,
+          kind: 'run',
+          resource: runArn('r-active', 'p-shop'),
+          error:
+            'Device Farm answered NotFound for this run (status RUNNING); it is read again next cycle and recorded as deleted only if that read answers NotFound too',
+        },
+      ]);
+      expect(second.failures).toEqual([]);
+      expect(second.events).toHaveLength(1);
+      expect(second.events[0]).toMatchObject({
         arn: runArn('r-active', 'p-shop'),
         from: { status: 'RUNNING', result: 'PENDING' },
         to: { status: 'NOT_FOUND', result: 'PENDING' },
         changed: ['status'],
       });
-      expect(report.events[0]?.state.message).toBe('Device Farm no longer returns this resource');
+      expect(second.events[0]?.state.message).toBe('Device Farm no longer returns this resource');
+      expect(third.events).toEqual([]);
+      expect(deviceFarm).toHaveReceivedCommandTimes(GetRunCommand, 2);
       expect(deviceFarm).not.toHaveReceivedCommand(ListJobsCommand);
       expect(store.get(SHOP.arn, 'run', runArn('r-active', 'p-shop'))?.terminal).toBe(true);
+    });
+
+    it('is reported as a failed read, then followed as usual with the note cleared, when GetRun answers NotFoundException once', async () => {
+      // Arrange
+      const store = await arrange();
+      const log = new MemoryLog();
+      deviceFarm.on(GetRunCommand).rejectsOnce(notFound()).resolves({ run: active });
+
+      // Act
+      const first = await poll(store, { at: '2026-11-21T08:01:00.000Z', log });
+      const noted = store.get(SHOP.arn, 'run', runArn('r-active', 'p-shop'))?.notFoundAt;
+      const second = await measured(store, { at: '2026-11-21T08:02:00.000Z' });
+
+      // Assert
+      expect(first.events).toEqual([]);
+      expect(first.failures.map((f) => f.resource)).toEqual([runArn('r-active', 'p-shop')]);
+      expect(log.messages('warn')).toEqual(['A followed resource answered NotFound once; it is read again next cycle']);
+      // The instant of the read, on the cycle's clock (one second per reading).
+      expect(noted).toMatch(/^2026-11-21T08:01:0\d\.000Z$/);
+      expect(second.report.failures).toEqual([]);
+      expect(second.report.events).toEqual([]);
+      expect(second.writes).toBe(0);
+      expect(store.calls.clearNotFound).toBe(1);
+      expect(store.get(SHOP.arn, 'run', runArn('r-active', 'p-shop'))).toMatchObject({
+        status: 'RUNNING',
+        terminal: false,
+        version: 1,
+      });
+      expect(store.get(SHOP.arn, 'run', runArn('r-active', 'p-shop'))).not.toHaveProperty('notFoundAt');
     });
   });
 
@@ -418,7 +436,10 @@ describe('pollDeviceFarm', () => {
     // Arrange
     const store = new InMemoryStateStore();
     deviceFarm.on(ListProjectsCommand).resolves({ projects: [SHOP, ADMIN, { arn: projectArn('p-old'), name: 'Old' }] });
-    const settings: Settings = { ...DEFAULT_SETTINGS, deviceFarm: { enabled: true, projects: [wanted] } };
+    const settings: Settings = {
+      ...DEFAULT_SETTINGS,
+      deviceFarm: { ...DEFAULT_SETTINGS.deviceFarm, projects: [wanted] },
+    };
 
     // Act
     const report = await poll(store, { settings });
@@ -437,7 +458,7 @@ describe('pollDeviceFarm', () => {
     const log = new MemoryLog();
     const settings: Settings = {
       ...DEFAULT_SETTINGS,
-      deviceFarm: { enabled: true, projects: ['Shop App', 'Gone App'] },
+      deviceFarm: { ...DEFAULT_SETTINGS.deviceFarm, projects: ['Shop App', 'Gone App'] },
     };
 
     // Act
