@@ -188,7 +188,7 @@ describe('reactors: budget accountant and session guard', () => {
         POWERTOOLS_METRICS_NAMESPACE: 'Vigil',
       });
       expect(parseSettings(variables.VIGIL_SETTINGS, 'VIGIL_SETTINGS').budgets).toEqual([
-        { ...budget, period: 'month', timeZone: 'UTC', projects: [] },
+        { ...budget, period: 'month', timeZone: 'UTC', projects: [], forecast: true },
       ]);
     });
 

@@ -31,6 +31,7 @@ const BUDGET: Settings['budgets'][number] = {
   limitMinutes: 17,
   thresholds: [50, 80, 100],
   projects: [],
+  forecast: true,
 };
 
 /** A project with one remote access session RUNNING from step 1 (5-minute steps). */
