@@ -4,7 +4,7 @@
  */
 import type { Budget } from '../core/settings';
 import { periodOf } from '../react/budgets/period';
-import { forecastBreach } from '../react/budgets/usage';
+import { type Forecast, forecastBreach } from '../react/budgets/usage';
 import type { BudgetLedger } from '../record/budget-ledger';
 import type { CliIo } from './io';
 
@@ -17,7 +17,7 @@ export interface BudgetLine {
   readonly limitMinutes: number;
   readonly percent: number;
   readonly thresholdsReached: readonly number[];
-  readonly forecast?: { readonly at: string; readonly projectedMinutes: number };
+  readonly forecast?: Forecast;
   readonly top: readonly { arn: string; name: string; kind: string; minutes: number }[];
 }
 
@@ -36,13 +36,17 @@ export async function budgetLines(budgets: readonly Budget[], ledger: BudgetLedg
       entry.minutes = Math.round((entry.minutes + s.minutes) * 1000) / 1000;
       byResource.set(s.arn, entry);
     }
-    const forecast = forecastBreach({
-      usedMinutes: used,
-      limitMinutes: budget.limitMinutes,
-      periodStart: period.start,
-      periodEnd: period.end,
-      now: now.toISOString(),
-    });
+    // The alerts' rule: see react/budgets/usage.ts.
+    const forecast = budget.forecast
+      ? forecastBreach({
+          usedMinutes: used,
+          limitMinutes: budget.limitMinutes,
+          periodStart: period.start,
+          periodEnd: period.end,
+          now: now.toISOString(),
+          usageDays: usage?.usageDays?.length ?? 0,
+        })
+      : undefined;
     lines.push({
       name: budget.name,
       meter: budget.meter,

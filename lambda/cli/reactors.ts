@@ -6,6 +6,7 @@
  * before the notifier reads it, so one cycle delivers it.
  */
 import { type AccountantDeps, accountChange } from '../react/budgets/accountant';
+import { announceBaselineCrossings } from '../react/budgets/announce-baseline';
 import { eachChange } from '../react/each-change';
 import { type GuardDeps, guardSessions } from '../react/guard/guard';
 import type { StateStore } from '../record/history-store';
@@ -18,6 +19,7 @@ type Report = { failedSequenceNumbers: readonly string[] };
 export class Reactors {
   private readonly consumers: StreamConsumer<Report>[] = [];
   private guardPass: (() => Promise<number>) | undefined;
+  private announcePass: (() => Promise<unknown>) | undefined;
 
   addAccountant(follower: StreamFollower, deps: AccountantDeps): void {
     this.consumers.push({
@@ -30,6 +32,7 @@ export class Reactors {
           }),
         ),
     });
+    this.announcePass = () => announceBaselineCrossings(deps);
   }
 
   addGuard(follower: StreamFollower, store: StateStore, deps: GuardDeps): void {
@@ -54,12 +57,13 @@ export class Reactors {
     };
   }
 
-  /** Runs every consumer on what the stream has, then the guard's pass. */
+  /** Runs every consumer on what the stream has, then the budgets' baseline announcement and the guard's pass. */
   async react(): Promise<{ failed: number }> {
     let failed = 0;
     for (const consumer of this.consumers) {
       for (const report of await consumeStream(consumer)) failed += report.failedSequenceNumbers.length;
     }
+    await this.announcePass?.();
     await this.guardPass?.();
     return { failed };
   }

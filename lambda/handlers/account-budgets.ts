@@ -1,7 +1,9 @@
 /**
- * The accountant Lambda, fed by the table's stream (Device Farm change
- * events): counts metered minutes toward each budget and writes threshold
- * and forecast events, which the notifier then publishes. Each budget's
+ * The accountant Lambda. Two triggers: the table's stream (Device Farm change
+ * events: counts metered minutes toward each budget and writes threshold and
+ * forecast events, which the notifier then publishes) and a one-minute
+ * schedule (announces, once, a threshold the budget was already past when
+ * Vigil first looked: react/budgets/announce-baseline.ts). Each budget's
  * usage is published as the CloudWatch metric Vigil/BudgetUsedMinutes (EMF).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -13,12 +15,20 @@ import { powertoolsLog } from '../core/powertools-log';
 import { parseSettings } from '../core/settings';
 import type { StreamRecordInput } from '../deliver/stream-events';
 import { type AccountantDeps, accountChange } from '../react/budgets/accountant';
+import { announceBaselineCrossings } from '../react/budgets/announce-baseline';
 import { eachChange } from '../react/each-change';
 import { DynamoBudgetLedger } from '../record/budget-ledger';
 
+/** A stream batch, or the EventBridge schedule's event (`source: 'aws.events'`). */
+type AccountantInput = DynamoDBStreamEvent | { source?: string; 'detail-type'?: string };
+
 export function makeHandler(deps: AccountantDeps, metrics?: Metrics) {
-  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const response = await eachChange(event.Records as StreamRecordInput[], deps.log, async (change) => {
+  return async (input: AccountantInput): Promise<DynamoDBBatchResponse | { announced: number }> => {
+    if (!('Records' in input)) {
+      const announced = await announceBaselineCrossings(deps);
+      return { announced: announced.length };
+    }
+    const response = await eachChange(input.Records as StreamRecordInput[], deps.log, async (change) => {
       await accountChange(change, deps);
     });
     metrics?.publishStoredMetrics();
@@ -45,10 +55,10 @@ function defaultDeps(): { deps: AccountantDeps; metrics: Metrics } {
 
 let ready: ReturnType<typeof makeHandler> | undefined;
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = async (input: AccountantInput) => {
   if (ready === undefined) {
     const { deps, metrics } = defaultDeps();
     ready = makeHandler(deps, metrics);
   }
-  return ready(event);
+  return ready(input);
 };

@@ -27,8 +27,13 @@ describe('budgetLines', () => {
     ledger = new InMemoryBudgetLedger();
   });
 
-  /** Counts shares into November of `name`, the way the accountant writes them (one apply per change). */
-  async function seed(name: string, limitMinutes: number, shares: Omit<BudgetShare, 'at'>[]): Promise<void> {
+  /** Counts shares into November of `name`, the way the accountant writes them (one apply per change); `usageDays` as the usage item keeps them. */
+  async function seed(
+    name: string,
+    limitMinutes: number,
+    shares: Omit<BudgetShare, 'at'>[],
+    usageDays: string[] = [],
+  ): Promise<void> {
     let used = 0;
     for (const [i, s] of shares.entries()) {
       used = Math.round((used + s.minutes) * 1000) / 1000;
@@ -41,6 +46,8 @@ describe('budgetLines', () => {
         limitMinutes,
         fired: [],
         forecastSent: false,
+        crossedAtBaseline: [],
+        usageDays,
         version: i + 1,
       };
       expect(await ledger.apply(usage, { ...s, at: '2026-11-20T10:00:00.000Z' }, [], i)).toBe('applied');
@@ -115,14 +122,44 @@ describe('budgetLines', () => {
     });
   });
 
-  it('forecasts when the rate so far passes the limit before the period ends', async () => {
-    // 800 minutes in 20⅓ days of 30: 1,180.3 by the end; 1,000 after 25 days 10 hours (5/4 of the time so far).
-    await seed('monthly-metered', 1000, [share('1', jobArn('1'), 'Job 1', 'job', 800)]);
+  it('forecasts when the evidence rule holds and the rate so far passes the limit before the period ends', async () => {
+    // 800 minutes in 20⅓ days of 30, on three days: 1,180.3 by the end; 1,000 after 25 days 10 hours (5/4 of the time so far).
+    await seed(
+      'monthly-metered',
+      1000,
+      [share('1', jobArn('1'), 'Job 1', 'job', 800)],
+      ['2026-11-02', '2026-11-09', '2026-11-20'],
+    );
 
     const [line] = await budgetLines([budget()], ledger, NOW);
 
-    expect(line?.forecast).toEqual({ at: '2026-11-26T10:00:00.000Z', projectedMinutes: 1180.3 });
+    expect(line?.forecast).toEqual({
+      at: '2026-11-26T10:00:00.000Z',
+      projectedMinutes: 1180.3,
+      basedOn: { usedMinutes: 800, elapsedDays: 20.3, usageDays: 3 },
+    });
     expect(line?.percent).toBe(80);
+  });
+
+  it('forecasts nothing with usage on fewer than three days', async () => {
+    await seed('monthly-metered', 1000, [share('1', jobArn('1'), 'Job 1', 'job', 800)], ['2026-11-20']);
+
+    const [line] = await budgetLines([budget()], ledger, NOW);
+
+    expect(line?.forecast).toBeUndefined();
+  });
+
+  it('forecasts nothing when the budget’s forecast is false', async () => {
+    await seed(
+      'monthly-metered',
+      1000,
+      [share('1', jobArn('1'), 'Job 1', 'job', 800)],
+      ['2026-11-02', '2026-11-09', '2026-11-20'],
+    );
+
+    const [line] = await budgetLines([budget({ forecast: false })], ledger, NOW);
+
+    expect(line?.forecast).toBeUndefined();
   });
 
   it('reads each budget in its own current period and time zone', async () => {
