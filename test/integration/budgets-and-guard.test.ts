@@ -357,5 +357,29 @@ describe('budgets and the session guard', () => {
         ['vigil:budget/hundred/2026-11#threshold-80', true],
       ]);
     });
+
+    it('shows last month with vigil budget --period, though it never alerted', async () => {
+      harness = await startHarness({ scenario: installScenario([40]) });
+      await firstPoll(harness);
+      const dir = mkdtempSync(join(tmpdir(), 'vigil-budget-'));
+      writeFileSync(join(dir, 'vigil.config.json'), JSON.stringify({ budgets: [HUNDRED] }));
+      const out: string[] = [];
+      const io = {
+        env: { ...process.env, VIGIL_TABLE: harness.tableName },
+        cwd: dir,
+        out: (t: string) => out.push(t),
+        err: (t: string) => out.push(`ERR ${t}`),
+      };
+
+      const code = await main(['budget', '--period', '2026-10'], io);
+
+      expect(code).toBe(0);
+      expect(out.slice(0, 3)).toEqual([
+        'hundred  2026-10 (UTC)  [████████████████████] 500%  500 of 100 min  (deviceMinutes.metered)',
+        '  thresholds reached: 50%, 80%, 100%',
+        '  forecast: none, the period is over',
+      ]);
+      expect(out[3]).toMatch(/^ {7}500 min {2}run last-month {2}arn:aws:devicefarm:us-west-2:123456789012:run:/);
+    });
   });
 });
