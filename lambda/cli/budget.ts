@@ -1,12 +1,33 @@
 /**
- * `vigil budget [--json]`: each budget's current period, minutes used
- * against the limit, a bar, the forecast, and the resources that used most.
+ * `vigil budget [--period <key>] [--json]`: each budget's current period (or
+ * the period a key names, past or present), minutes used against the limit,
+ * a bar, the forecast, and the resources that used most.
  */
+import { UsageError } from '../core/errors';
 import type { Budget } from '../core/settings';
-import { periodOf } from '../react/budgets/period';
-import { forecastBreach } from '../react/budgets/usage';
+import { type Period, type PeriodKind, parsePeriodKey, periodOf, periodOfKey } from '../react/budgets/period';
+import {
+  FORECAST_MIN_ELAPSED,
+  FORECAST_MIN_USAGE_DAYS,
+  type Forecast,
+  forecastBreach,
+  forecastEvidence,
+} from '../react/budgets/usage';
 import type { BudgetLedger } from '../record/budget-ledger';
 import type { CliIo } from './io';
+
+/** Why a line has no forecast, when none is shown. */
+export type NoForecast =
+  /** The budget's `forecast` is false. */
+  | 'off'
+  /** The period has ended or not begun: nothing to project. */
+  | 'not-current'
+  /** The limit is already reached. */
+  | 'limit-passed'
+  /** Less than a quarter of the period elapsed, or usage on fewer than three days. */
+  | 'too-little-evidence'
+  /** The rate so far stays within the limit (nothing used yet counts as that). */
+  | 'within-limit';
 
 /** One budget as `vigil budget` reports it. */
 export interface BudgetLine {
@@ -16,33 +37,87 @@ export interface BudgetLine {
   readonly usedMinutes: number;
   readonly limitMinutes: number;
   readonly percent: number;
+  /** The budget's thresholds its usage has reached (whether or not they alerted: a past period's never do). */
   readonly thresholdsReached: readonly number[];
-  readonly forecast?: { readonly at: string; readonly projectedMinutes: number };
+  readonly forecast?: Forecast;
+  readonly noForecast?: NoForecast;
+  /** Distinct days of the period with usage (the forecast's evidence). */
+  readonly usageDays: number;
   readonly top: readonly { arn: string; name: string; kind: string; minutes: number }[];
 }
 
 const TOP = 5;
 const BAR_WIDTH = 20;
 
-export async function budgetLines(budgets: readonly Budget[], ledger: BudgetLedger, now: Date): Promise<BudgetLine[]> {
+const KEY_FORMATS = '2026-10 (a month), week-2026-11-16 (the week starting that Monday) or 2026-11-22 (a day)';
+
+/** The kind of period `--period <key>` names; a UsageError listing the accepted formats when it names none. */
+export function periodKind(periodKey: string): PeriodKind {
+  const parts = parsePeriodKey(periodKey);
+  if (parts === undefined) {
+    throw new UsageError(`--period ${JSON.stringify(periodKey)} is not a period; expected ${KEY_FORMATS}`);
+  }
+  return parts.kind;
+}
+
+/**
+ * The budgets `--period <key>` applies to, or every budget without a key.
+ * Throws a UsageError when the key is not a period key, or no budget has
+ * periods of its kind.
+ */
+export function budgetsFor(budgets: readonly Budget[], periodKey: string | undefined): readonly Budget[] {
+  if (periodKey === undefined) return budgets;
+  const kind = periodKind(periodKey);
+  const matching = budgets.filter((b) => b.period === kind);
+  if (matching.length === 0) {
+    const kinds = budgets.map((b) => `${b.name}: ${b.period}`).join(', ');
+    throw new UsageError(`--period ${periodKey} names a ${kind}; no budget has ${kind} periods (${kinds})`);
+  }
+  return matching;
+}
+
+export async function budgetLines(
+  budgets: readonly Budget[],
+  ledger: BudgetLedger,
+  now: Date,
+  periodKey?: string,
+): Promise<BudgetLine[]> {
   const lines: BudgetLine[] = [];
-  for (const budget of budgets) {
-    const period = periodOf(now.toISOString(), budget.period, budget.timeZone);
+  for (const budget of budgetsFor(budgets, periodKey)) {
+    const current = periodOf(now.toISOString(), budget.period, budget.timeZone);
+    // budgetsFor has checked the key: it names a period of this budget's kind.
+    const period = periodKey === undefined ? current : (periodOfKey(periodKey, budget.timeZone) as Period);
     const { usage, shares } = await ledger.period(budget.name, period.key);
     const used = usage?.usedMinutes ?? 0;
+    const usageDays = usage?.usageDays?.length ?? 0;
     const byResource = new Map<string, { arn: string; name: string; kind: string; minutes: number }>();
     for (const s of shares) {
       const entry = byResource.get(s.arn) ?? { arn: s.arn, name: s.name, kind: s.kind, minutes: 0 };
       entry.minutes = Math.round((entry.minutes + s.minutes) * 1000) / 1000;
       byResource.set(s.arn, entry);
     }
-    const forecast = forecastBreach({
+    const judged = {
       usedMinutes: used,
       limitMinutes: budget.limitMinutes,
       periodStart: period.start,
       periodEnd: period.end,
       now: now.toISOString(),
-    });
+      usageDays,
+    };
+    const forecast =
+      budget.forecast && period.key === current.key && used < budget.limitMinutes ? forecastBreach(judged) : undefined;
+    const noForecast: NoForecast | undefined =
+      forecast !== undefined
+        ? undefined
+        : !budget.forecast
+          ? 'off'
+          : period.key !== current.key
+            ? 'not-current'
+            : used >= budget.limitMinutes
+              ? 'limit-passed'
+              : used > 0 && !forecastEvidence(judged).enough
+                ? 'too-little-evidence'
+                : 'within-limit';
     lines.push({
       name: budget.name,
       meter: budget.meter,
@@ -50,8 +125,12 @@ export async function budgetLines(budgets: readonly Budget[], ledger: BudgetLedg
       usedMinutes: used,
       limitMinutes: budget.limitMinutes,
       percent: Math.round((used / budget.limitMinutes) * 1000) / 10,
-      thresholdsReached: usage?.fired ?? [],
+      thresholdsReached: [...new Set(budget.thresholds)]
+        .filter((t) => used >= (budget.limitMinutes * t) / 100)
+        .sort((a, b) => a - b),
       ...(forecast === undefined ? {} : { forecast }),
+      ...(noForecast === undefined ? {} : { noForecast }),
+      usageDays,
       top: [...byResource.values()].sort((a, b) => b.minutes - a.minutes).slice(0, TOP),
     });
   }
@@ -64,20 +143,56 @@ export function bar(percent: number): string {
   return `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}]`;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The forecast line of one budget. */
+export function forecastText(line: BudgetLine, now: Date): string {
+  if (line.forecast !== undefined) {
+    const { basedOn } = line.forecast;
+    const from =
+      basedOn === undefined ? '' : `, from ${basedOn.usedMinutes} min in ${plural(basedOn.elapsedDays, 'day')}`;
+    return `forecast: reaches the limit on ${line.forecast.at} (${line.forecast.projectedMinutes} min by period end${from})`;
+  }
+  switch (line.noForecast) {
+    case 'off':
+      return 'forecast: off for this budget ("forecast": false)';
+    case 'not-current':
+      return now.toISOString() >= line.period.end
+        ? 'forecast: none, the period is over'
+        : 'forecast: none, the period has not begun';
+    case 'limit-passed':
+      return 'forecast: the limit is already passed';
+    case 'too-little-evidence': {
+      const { elapsedShare } = forecastEvidence({
+        periodStart: line.period.start,
+        periodEnd: line.period.end,
+        now: now.toISOString(),
+        usageDays: line.usageDays,
+      });
+      const elapsed = Math.floor(elapsedShare * 100);
+      return `forecast: not yet; it needs ${FORECAST_MIN_ELAPSED * 100}% of the period elapsed and usage on ${FORECAST_MIN_USAGE_DAYS} days (so far ${elapsed}% and ${plural(line.usageDays, 'day')})`;
+    }
+    default:
+      return 'forecast: within the limit at the current rate';
+  }
+}
+
 export async function budgetCommand(
-  json: boolean,
+  options: { readonly json: boolean; readonly period?: string },
   budgets: readonly Budget[],
   ledger: BudgetLedger,
   io: CliIo,
   now = new Date(),
 ): Promise<number> {
+  // A bad key is a usage error even before any budget is configured.
+  if (options.period !== undefined) periodKind(options.period);
   if (budgets.length === 0) {
     io.out('No budgets are configured. Add one to vigil.config.json, for example:');
     io.out('  "budgets": [{ "name": "monthly-metered", "meter": "deviceMinutes.metered", "limitMinutes": 1000 }]');
     return 0;
   }
-  const lines = await budgetLines(budgets, ledger, now);
-  if (json) {
+  const lines = await budgetLines(budgets, ledger, now, options.period);
+  if (options.json) {
     io.out(JSON.stringify(lines, null, 2));
     return 0;
   }
@@ -87,13 +202,7 @@ export async function budgetCommand(
     );
     if (line.thresholdsReached.length > 0)
       io.out(`  thresholds reached: ${line.thresholdsReached.map((t) => `${t}%`).join(', ')}`);
-    io.out(
-      line.usedMinutes >= line.limitMinutes
-        ? '  forecast: the limit is already passed'
-        : line.forecast === undefined
-          ? '  forecast: within the limit at the current rate'
-          : `  forecast: reaches the limit on ${line.forecast.at} (${line.forecast.projectedMinutes} min by period end)`,
-    );
+    io.out(`  ${forecastText(line, now)}`);
     for (const r of line.top) io.out(`  ${String(r.minutes).padStart(8)} min  ${r.kind} ${r.name}  ${r.arn}`);
   }
   return 0;

@@ -42,8 +42,9 @@ Usage:
       Every change in a time window.
   vigil status [--json]
       What is running now, with minutes so far.
-  vigil budget [--json] [--config vigil.config.json]
-      Each budget's period, minutes used, limit, forecast and top resources.
+  vigil budget [--period 2026-10|week-2026-11-16|2026-11-22] [--json] [--config vigil.config.json]
+      Each budget's period (the current one, or the one --period names), minutes used,
+      limit, forecast and top resources.
   vigil session start --project <name|arn> --device <name|arn> --max-minutes N
                       [--name NAME] [--interaction-mode INTERACTIVE|NO_VIDEO|VIDEO_ONLY] [--billing METERED|UNMETERED]
       Start a remote access session whose limit the guard enforces.
@@ -78,6 +79,7 @@ const OPTIONS = {
   channel: { type: 'string' },
   date: { type: 'string' },
   retry: { type: 'boolean' },
+  period: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -86,7 +88,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   run: ['once', 'interval', 'config', 'table', 'topic-arn', 'verbose'],
   history: ['since', 'json', 'table'],
   status: ['json', 'table'],
-  budget: ['json', 'table', 'config'],
+  budget: ['json', 'period', 'table', 'config'],
   session: ['project', 'device', 'max-minutes', 'name', 'interaction-mode', 'billing', 'table', 'config'],
   notify: ['channel', 'topic-arn', 'config'],
   digest: ['date', 'table', 'config'],
@@ -142,7 +144,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const table = tableName(values.table, io);
     if (command === 'budget') {
       const settings = settingsFrom(loadConfig({ path: values.config, cwd: io.cwd }));
-      return await budgetCommand(values.json === true, settings.budgets, new DynamoBudgetLedger(documents, table), io);
+      return await budgetCommand(
+        { json: values.json === true, period: values.period },
+        settings.budgets,
+        new DynamoBudgetLedger(documents, table),
+        io,
+      );
     }
     if (command === 'session') return await sessionCommand(rest, values, io, documents, table);
     if (command === 'notify') {

@@ -34,7 +34,7 @@ import { notifierDeps, reactorDeps, tableAdapters } from '../engine/wiring';
 import { pollDeadline } from '../observe/deadline/poll-cycle';
 import { pollDeviceFarm } from '../observe/device-farm/poll-cycle';
 import type { CycleReport } from '../observe/poll-cycle-base';
-import { guardPass, sweepReactions } from '../react/reactor';
+import { announcePass, guardPass, sweepReactions } from '../react/reactor';
 import { consoleLog } from './console-log';
 import {
   type DeliveryTotals,
@@ -178,6 +178,7 @@ async function build(options: RunOptions, io: CliIo, settings: Settings, log: Lo
         ? await reactFromStream(reactorFollower, reactors)
         : { handled: 0, retrying: 0, failedBatches: 0 };
       const guardActions = await guardPass(reactors);
+      await announcePass(reactors);
       return {
         handled: streamed.handled + swept.handled,
         retrying: streamed.retrying + swept.retrying,

@@ -90,6 +90,12 @@ export const budgetSchema = section({
   thresholds: listOf(wholeNumber(1, 1000), 'percentages').default([50, 80, 100]),
   /** Project names or ARNs; empty counts every project. @default [] */
   projects: listOf(text('a project name or ARN'), 'project names or ARNs').default([]),
+  /**
+   * Send one forecast per period when the usage so far projects past the
+   * limit (only with enough evidence: a quarter of the period elapsed and
+   * usage on three days; see the README's Budgets section). @default true
+   */
+  forecast: flag().default(true),
 });
 
 const budgetsSchema = listOf(budgetSchema, 'budgets').superRefine((budgets, ctx) => {

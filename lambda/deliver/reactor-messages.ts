@@ -53,7 +53,17 @@ function budgetFacts(e: BudgetEvent): BudgetFacts {
   };
 }
 
-/** A budget crossed a threshold, or is forecast to pass its limit. */
+/** "28.4 min in 9 days": what a forecast's projection rests on (minutes used, days of the period elapsed). */
+function forecastBasis(basedOn: NonNullable<BudgetEvent['forecast']>['basedOn']): string | undefined {
+  if (basedOn === undefined) return undefined;
+  const days = basedOn.elapsedDays;
+  return `${minutesNumber(basedOn.usedMinutes)} min in ${minutesNumber(days)} day${days === 1 ? '' : 's'}`;
+}
+
+/**
+ * A budget crossed a threshold (or was already past it when Vigil first
+ * looked: a baseline announcement), or is forecast to pass its limit.
+ */
 export function composeBudget(notice: BudgetNotice): Notification {
   const e = notice.subject;
   const meter = METER_WORDS[e.budget.meter] ?? e.budget.meter;
@@ -61,24 +71,35 @@ export function composeBudget(notice: BudgetNotice): Notification {
   const limit = minutesNumber(e.budget.limitMinutes);
   const percent = percentOf(e.usedMinutes, e.budget.limitMinutes);
   const isForecast = notice.type === 'budget-forecast';
+  const atFirstLook = !isForecast && e.baseline === true;
   const threshold = e.thresholdPercent ?? 0;
   const severity: Severity = isForecast ? 'warning' : threshold >= 100 ? 'error' : threshold >= 80 ? 'warning' : 'info';
+  const basis = forecastBasis(e.forecast?.basedOn);
   const subject = isForecast
     ? subjectOf`FORECAST: budget ${named(e.budget.name)} projected to pass ${limit} min on ${e.forecast?.at.slice(0, 10) ?? ''}`
-    : subjectOf`${threshold}%: budget ${named(e.budget.name)} at ${used} of ${limit} min`;
+    : atFirstLook
+      ? subjectOf`${threshold}%: budget ${named(e.budget.name)} already at ${used} of ${limit} min when Vigil first looked`
+      : subjectOf`${threshold}%: budget ${named(e.budget.name)} at ${used} of ${limit} min`;
   const headline = isForecast
-    ? `At its rate so far, budget ${e.budget.name} will use its ${limit} ${meter} on ${e.forecast?.at} (period ${e.period.key}), before the period ends.`
-    : `Budget ${e.budget.name} crossed ${threshold}% of its limit: ${used} of ${limit} ${meter} used in period ${e.period.key}.`;
+    ? `At its rate so far${basis === undefined ? '' : ` (${basis})`}, budget ${e.budget.name} will use its ${limit} ${meter} on ${e.forecast?.at} (period ${e.period.key}), before the period ends.`
+    : atFirstLook
+      ? `Budget ${e.budget.name} was already at ${percent}% of its limit when Vigil first looked, past its ${threshold}% threshold: ${used} of ${limit} ${meter} used in period ${e.period.key}.`
+      : `Budget ${e.budget.name} crossed ${threshold}% of its limit: ${used} of ${limit} ${meter} used in period ${e.period.key}.`;
   const rows: [string, string | undefined][] = [
     ['Budget', e.budget.name],
     ['Meter', `${e.budget.meter} (${meter})`],
     ['Period', `${e.period.key} (${e.period.start} to ${e.period.end}, ${e.budget.timeZone})`],
     ['Used', `${used} min (${percent}%)`],
     ['Limit', `${limit} min`],
-    ['Threshold', isForecast ? undefined : `${threshold}%`],
+    [
+      'Threshold',
+      isForecast ? undefined : atFirstLook ? `${threshold}% (already passed at Vigil's first poll)` : `${threshold}%`,
+    ],
     [
       'Forecast',
-      e.forecast === undefined ? undefined : `${minutesNumber(e.forecast.projectedMinutes)} min by period end`,
+      e.forecast === undefined
+        ? undefined
+        : `${minutesNumber(e.forecast.projectedMinutes)} min by period end${basis === undefined ? '' : `, projected from ${basis}`}`,
     ],
     ['Last change', `${formatMinutes(e.causedBy.minutes)} from ${e.causedBy.name} (${e.causedBy.arn})`],
   ];

@@ -14,6 +14,7 @@ import type { ChangeEvent } from '../record/change-event';
 import type { StateStore } from '../record/history-store';
 import { changeEventsOf, nextRetry, type Outbox, type OutboxEntry } from '../record/outbox';
 import { type AccountantDeps, accountChange } from './budgets/accountant';
+import { announceBaselineCrossings } from './budgets/announce-baseline';
 import { type GuardDeps, guardChange, guardSessions } from './guard/guard';
 
 export interface ReactorDeps {
@@ -118,20 +119,35 @@ export interface ScheduledReport extends ReactionReport {
   readonly swept: number;
   /** Guard actions taken on sessions that ran on without changing. */
   readonly guardActions: number;
+  /** Budget alerts for thresholds the first poll found already crossed. */
+  readonly announced: number;
 }
 
 /**
  * What the reactors do on a schedule (every minute in AWS; every cycle of
- * `vigil run`): sweep the `react` queue, then let the guard look at every
- * session that can still run, since a session passes its limit while
- * nothing about it changes.
+ * `vigil run`): sweep the `react` queue, let the guard look at every
+ * session that can still run (a session passes its limit while nothing
+ * about it changes), and announce what the first poll found past a budget
+ * threshold.
  */
 export async function reactOnSchedule(
   deps: ReactorDeps,
   options: { readonly staleAfterMs: number; readonly limit: number },
 ): Promise<ScheduledReport> {
   const swept = await sweepReactions(deps, options);
-  return { ...swept, guardActions: await guardPass(deps) };
+  const guardActions = await guardPass(deps);
+  const announced = await announcePass(deps);
+  return { ...swept, guardActions, announced };
+}
+
+/**
+ * The budgets' one alert for what the first poll found already past a
+ * threshold (react/budgets/announce-baseline.ts), once the changes that
+ * counted it have been handled; the number of alerts written.
+ */
+export async function announcePass(deps: ReactorDeps): Promise<number> {
+  if (deps.accountant === undefined) return 0;
+  return (await announceBaselineCrossings(deps.accountant)).length;
 }
 
 /** The guard's look at every session that can still run; the number of actions it took. */

@@ -7,7 +7,9 @@
  * Counting a change is one transaction: the marker (only if absent), the new
  * usage (only if its version is unchanged) and any threshold or forecast
  * events. A retried stream batch finds its marker and adds nothing twice; a
- * crash between steps leaves nothing half done.
+ * crash between steps leaves nothing half done. Announcing the thresholds
+ * that baseline changes crossed is one transaction too: the usage (only if
+ * its version is unchanged) with `fired` updated, and the one event.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -23,9 +25,23 @@ export interface BudgetUsage {
   readonly end: string;
   readonly usedMinutes: number;
   readonly limitMinutes: number;
-  /** Thresholds (percent) already announced this period. */
+  /** Thresholds (percent) settled this period: announced, or passed over by a higher announcement. */
   readonly fired: readonly number[];
   readonly forecastSent: boolean;
+  /**
+   * Thresholds crossed by baseline changes (usage that existed before Vigil
+   * first looked), counted without an alert; the announcement pass announces
+   * the highest one not in `fired`. Absent on items written before it existed. @default []
+   */
+  readonly crossedAtBaseline?: readonly number[];
+  /** The baseline change that crossed the highest of `crossedAtBaseline` (the announcement names it). */
+  readonly baselineCause?: BudgetEvent['causedBy'];
+  /**
+   * Distinct local days (`YYYY-MM-DD` in the budget's time zone) on which
+   * counted usage started: the forecast's evidence. Absent on items written
+   * before it existed. @default []
+   */
+  readonly usageDays?: readonly string[];
   readonly version: number;
 }
 
@@ -37,6 +53,9 @@ export interface BudgetShare extends UsageShare {
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'conflict';
 
+/** 'conflict': the usage's version moved, or one of the events already exists; nothing was written. */
+export type AnnounceOutcome = 'applied' | 'conflict';
+
 export interface BudgetLedger {
   usage(budget: string, periodKey: string): Promise<BudgetUsage | undefined>;
   /** Adds one change's share, writes the new usage and its events, atomically. */
@@ -46,6 +65,8 @@ export interface BudgetLedger {
     events: readonly BudgetEvent[],
     expectedVersion: number,
   ): Promise<ApplyOutcome>;
+  /** Writes the new usage and its events (no share: nothing is counted), atomically. */
+  announce(usage: BudgetUsage, events: readonly BudgetEvent[], expectedVersion: number): Promise<AnnounceOutcome>;
   /** Usage, shares and events of one budget period (for `vigil budget`). */
   period(
     budget: string,
@@ -124,6 +145,47 @@ export class DynamoBudgetLedger implements BudgetLedger {
       const reasons = error.CancellationReasons ?? [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
       if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return 'conflict';
+      throw error;
+    }
+  }
+
+  async announce(
+    usage: BudgetUsage,
+    events: readonly BudgetEvent[],
+    expectedVersion: number,
+  ): Promise<AnnounceOutcome> {
+    const pk = budgetPk(budgetArn(usage.budget, usage.periodKey));
+    const expiresAt = expiryAfter(usage.end, KEEP_AFTER_PERIOD_DAYS);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk, sk: 'USAGE', entity: 'budget-usage', ...usage, expiresAt },
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              },
+            },
+            ...events.map((event) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: derivedEventItem(event, eventKeyOf(event), 'budget', expiresAt),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            })),
+            ...events.flatMap((event) =>
+              outboxItemsFor(event, expiresAt).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+            ),
+          ],
+        }),
+      );
+      return 'applied';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      if ((error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) return 'conflict';
       throw error;
     }
   }

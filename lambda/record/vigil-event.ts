@@ -39,8 +39,21 @@ export interface BudgetEvent {
   readonly usedMinutes: number;
   /** For thresholds: the percentage crossed. */
   readonly thresholdPercent?: number;
-  /** For forecasts: when the limit would be reached, and the period's projected total. */
-  readonly forecast?: { readonly at: string; readonly projectedMinutes: number };
+  /**
+   * For thresholds: true when the budget was already past it when Vigil first
+   * looked (crossed by baseline changes, announced once by the announcement pass).
+   */
+  readonly baseline?: boolean;
+  /**
+   * For forecasts: when the limit would be reached, the period's projected
+   * total, and what the projection rests on (minutes used, days of the period
+   * elapsed, days with usage; absent on events written before it existed).
+   */
+  readonly forecast?: {
+    readonly at: string;
+    readonly projectedMinutes: number;
+    readonly basedOn?: { readonly usedMinutes: number; readonly elapsedDays: number; readonly usageDays: number };
+  };
   /** The change that brought the budget here. */
   readonly causedBy: {
     readonly eventId: string;

@@ -215,7 +215,7 @@ describe('reactors: budget accountant and session guard in one stream consumer',
         POWERTOOLS_LOG_LEVEL: 'INFO',
       });
       const settings = parseSettings(variables.VIGIL_SETTINGS, 'VIGIL_SETTINGS');
-      expect(settings.budgets).toEqual([{ ...budget, period: 'month', timeZone: 'UTC', projects: [] }]);
+      expect(settings.budgets).toEqual([{ ...budget, period: 'month', timeZone: 'UTC', projects: [], forecast: true }]);
       expect(settings.guard).toEqual({ maxMinutes: 60, projects: {}, warnAt: 0.8, autoStop: true, dryRun: false });
     });
 

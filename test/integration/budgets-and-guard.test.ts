@@ -6,14 +6,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { reactFromStream } from '../../lambda/cli/deliver-from-stream';
 import { main } from '../../lambda/cli/main';
 import { createDeviceFarmClient } from '../../lambda/clients/aws-clients';
 import { silentLog } from '../../lambda/core/log';
 import { DEFAULT_SETTINGS, type Settings } from '../../lambda/core/settings';
 import { readEvents, type StreamRecordInput } from '../../lambda/deliver/stream-events';
-import { guardDeps } from '../../lambda/engine/wiring';
+import { guardDeps, reactorDeps } from '../../lambda/engine/wiring';
 import { accountChange } from '../../lambda/react/budgets/accountant';
 import { guardSessions } from '../../lambda/react/guard/guard';
+import { announcePass } from '../../lambda/react/reactor';
 import { DynamoBudgetLedger } from '../../lambda/record/budget-ledger';
 import type { DeviceFarmScenario } from '../emulators/device-farm';
 import { fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
@@ -29,6 +31,7 @@ const BUDGET: Settings['budgets'][number] = {
   limitMinutes: 17,
   thresholds: [50, 80, 100],
   projects: [],
+  forecast: true,
 };
 
 /** A project with one remote access session RUNNING from step 1 (5-minute steps). */
@@ -69,6 +72,51 @@ function oneSessionScenario(billing: 'METERED' | 'UNMETERED', endsAt?: number): 
       },
     ],
     devices: [device],
+  };
+}
+
+/** 100 metered minutes a month, thresholds 50, 80 and 100: the issue's budget. */
+const HUNDRED: Settings['budgets'][number] = { ...BUDGET, name: 'hundred', limitMinutes: 100 };
+
+/** Steps of 5 minutes from START (21 November 2026, 02:00 UTC): one day is 288 steps. */
+const DAY_STEPS = 288;
+
+/**
+ * An account as a new install's first poll finds it: run `last-month` (started on
+ * 14 October, 500 metered minutes) and one finished run per entry of `thisMonth`
+ * (started on successive days from 18 November, with that many metered minutes).
+ */
+function installScenario(thisMonth: readonly number[]): DeviceFarmScenario {
+  const finished = (id: string, name: string, startStep: number, metered: number) => ({
+    id,
+    name,
+    billingMethod: 'METERED',
+    timeline: [
+      { step: startStep, status: 'RUNNING', result: 'PENDING' },
+      {
+        step: startStep + 12,
+        status: 'COMPLETED',
+        result: 'PASSED',
+        deviceMinutes: { total: metered, metered, unmetered: 0 },
+      },
+    ],
+  });
+  return {
+    startTime: START.toISOString(),
+    stepSeconds: 300,
+    projects: [
+      {
+        id: 'b2c3d4e5-0000-4000-8000-000000000001',
+        name: 'shop-app',
+        created: '2026-09-01T00:00:00.000Z',
+        runs: [
+          finished('b2c3d4e5-0000-4000-8000-0000000000f0', 'last-month', -38 * DAY_STEPS, 500),
+          ...thisMonth.map((minutes, i) =>
+            finished(`b2c3d4e5-0000-4000-8000-00000000000${i}`, `run-${i + 1}`, (i - 3) * DAY_STEPS, minutes),
+          ),
+        ],
+      },
+    ],
   };
 }
 
@@ -113,11 +161,8 @@ describe('budgets and the session guard', () => {
     expect(subjects).toEqual([
       [],
       [],
-      [
-        '50%: budget nightly-metered at 10 of 17 min',
-        '80%: budget nightly-metered at 14.8 of 17 min',
-        'FORECAST: budget nightly-metered projected to pass 17 min on 2026-11-24',
-      ],
+      // No forecast: all of it ran on one day, too little evidence for a rate.
+      ['50%: budget nightly-metered at 10 of 17 min', '80%: budget nightly-metered at 14.8 of 17 min'],
       ['100%: budget nightly-metered at 17.3 of 17 min'],
     ]);
     const period = await new DynamoBudgetLedger(harness.documents, harness.tableName).period(
@@ -253,5 +298,90 @@ describe('budgets and the session guard', () => {
       '--max-minutes "0" is not a number of minutes above 0 and at most 150 (Device Farm ends every remote access session at 150)',
     ]);
     expect(harness.emulator.callLog).toEqual([]);
+  });
+
+  describe('on the first poll of a new install', () => {
+    /**
+     * Polls once (every change is baseline), lets the reactors run as `vigil run`
+     * runs them (stream consumers, then the baseline announcement) twice, as the
+     * next cycle would, and returns the budget messages delivered.
+     */
+    async function firstPoll(h: Harness): Promise<string[]> {
+      const reactors = reactorDeps({
+        table: h.table,
+        deviceFarm: createDeviceFarmClient(),
+        settings: { ...DEFAULT_SETTINGS, budgets: [HUNDRED] },
+        log: silentLog,
+        now: () => new Date('2026-11-21T02:00:30.000Z'),
+      });
+      const follower = h.newFollower();
+      h.emulator.setStep(0);
+      await h.poll();
+      for (const _ of [1, 2]) {
+        expect(await reactFromStream(follower, reactors)).toMatchObject({ retrying: 0, failedBatches: 0 });
+        await announcePass(reactors);
+      }
+      await h.deliver();
+      return (await h.received()).map((m) => m.subject).filter((s) => s.includes('budget'));
+    }
+
+    it('alerts for neither month when last month holds 500 minutes and this month 40 of 100', async () => {
+      harness = await startHarness({ scenario: installScenario([40]) });
+
+      const subjects = await firstPoll(harness);
+
+      expect(subjects).toEqual([]);
+      const ledger = new DynamoBudgetLedger(harness.documents, harness.tableName);
+      const october = await ledger.period('hundred', '2026-10');
+      expect([october.usage?.usedMinutes, october.usage?.fired, october.events]).toEqual([500, [], []]);
+      expect(october.shares.map((share) => [share.name, share.minutes])).toEqual([['last-month', 500]]);
+      expect((await ledger.usage('hundred', '2026-11'))?.usedMinutes).toBe(40);
+    });
+
+    it('sends exactly one 50% alert when this month already holds 60 of 100', async () => {
+      harness = await startHarness({ scenario: installScenario([60]) });
+
+      const subjects = await firstPoll(harness);
+
+      expect(subjects).toEqual(['50%: budget hundred already at 60 of 100 min when Vigil first looked']);
+    });
+
+    it('sends exactly one alert, 80%, when three runs this month already hold 90 of 100', async () => {
+      harness = await startHarness({ scenario: installScenario([30, 30, 30]) });
+
+      const subjects = await firstPoll(harness);
+
+      expect(subjects).toEqual(['80%: budget hundred already at 90 of 100 min when Vigil first looked']);
+      const period = await new DynamoBudgetLedger(harness.documents, harness.tableName).period('hundred', '2026-11');
+      expect(period.usage?.fired).toEqual([50, 80]);
+      expect(period.usage?.usageDays).toEqual(['2026-11-18', '2026-11-19', '2026-11-20']);
+      expect(period.events.map((e) => [e.eventId, e.baseline])).toEqual([
+        ['vigil:budget/hundred/2026-11#threshold-80', true],
+      ]);
+    });
+
+    it('shows last month with vigil budget --period, though it never alerted', async () => {
+      harness = await startHarness({ scenario: installScenario([40]) });
+      await firstPoll(harness);
+      const dir = mkdtempSync(join(tmpdir(), 'vigil-budget-'));
+      writeFileSync(join(dir, 'vigil.config.json'), JSON.stringify({ budgets: [HUNDRED] }));
+      const out: string[] = [];
+      const io = {
+        env: { ...process.env, VIGIL_TABLE: harness.tableName },
+        cwd: dir,
+        out: (t: string) => out.push(t),
+        err: (t: string) => out.push(`ERR ${t}`),
+      };
+
+      const code = await main(['budget', '--period', '2026-10'], io);
+
+      expect(code).toBe(0);
+      expect(out.slice(0, 3)).toEqual([
+        'hundred  2026-10 (UTC)  [████████████████████] 500%  500 of 100 min  (deviceMinutes.metered)',
+        '  thresholds reached: 50%, 80%, 100%',
+        '  forecast: none, the period is over',
+      ]);
+      expect(out[3]).toMatch(/^ {7}500 min {2}run last-month {2}arn:aws:devicefarm:us-west-2:123456789012:run:/);
+    });
   });
 });

@@ -262,6 +262,16 @@ describe('loadConfig', () => {
       'vigil.config.json: digest.hourUtc is -1; expected a whole number from 0 to 23',
     ],
     [
+      'a budget forecast switch that is not true or false',
+      '{ "budgets": [{ "name": "monthly", "meter": "deviceMinutes.metered", "limitMinutes": 100, "forecast": "no" }] }',
+      'vigil.config.json: budgets[0].forecast is "no"; expected true or false',
+    ],
+    [
+      'a budget setting Vigil does not know (forecasts off is "forecast": false)',
+      '{ "budgets": [{ "name": "monthly", "meter": "deviceMinutes.metered", "limitMinutes": 100, "forecasts": false }] }',
+      'vigil.config.json: budgets[0].forecasts is not a known setting; expected one of the known settings: name, meter, period, timeZone, limitMinutes, thresholds, projects, forecast',
+    ],
+    [
       'a digest switch that is not true or false',
       '{ "digest": { "enabled": "yes" } }',
       'vigil.config.json: digest.enabled is "yes"; expected true or false',
@@ -493,6 +503,7 @@ describe('vigil.config.example.json', () => {
           limitMinutes: 1000,
           thresholds: [50, 80, 100],
           projects: [],
+          forecast: true,
         },
       ],
     });

@@ -1,9 +1,21 @@
 /**
  * The accountant: adds each change's metered minutes to every budget it
- * counts for, in the period in which the resource started, and announces
- * each threshold once per period and budget, plus one forecast per period
- * when the usage rate projects past the limit. Idempotent under retried
- * batches and atomic per change (see record/budget-ledger.ts).
+ * counts for, in the period in which the resource started, and alerts only
+ * about the period that is current (in the budget's time zone) when the
+ * change is counted:
+ *
+ * - a change to a period that has ended (or, with a skewed clock, not begun)
+ *   is counted silently: history and `vigil budget --period` show it, no
+ *   threshold or forecast event is written;
+ * - a baseline change (found by the first poll) to the current period is
+ *   counted silently too, but the thresholds it crosses are remembered in
+ *   the usage item, in the same transaction, for the announcement pass
+ *   (./announce-baseline.ts) to announce the highest of them once;
+ * - any other change announces each threshold it crosses, once per period
+ *   and budget, and may send the period's one forecast (rule: ./usage.ts).
+ *
+ * Idempotent under retried batches and atomic per change (see
+ * record/budget-ledger.ts).
  */
 import { StoreError } from '../../core/errors';
 import type { Log } from '../../core/log';
@@ -21,35 +33,75 @@ export interface AccountantDeps {
   readonly log: Log;
   /** @default () => new Date() */
   readonly now?: () => Date;
-  /** Called after each applied change, with the budget's new total (the handler publishes it as a metric). */
+  /**
+   * Called after each change counted toward a budget's current period, with
+   * the budget's new total (the handler publishes it as a metric; a late
+   * change to a past period would make that metric jump back, so it is not reported).
+   */
   readonly onUsage?: (budget: Budget, usage: BudgetUsage) => void;
 }
 
 /** How many times a version conflict on a usage item is re-read and retried. */
-const MAX_ATTEMPTS = 5;
+export const MAX_ATTEMPTS = 5;
 
 const round = (minutes: number) => Math.round(minutes * 1000) / 1000;
+const ascending = (values: Iterable<number>) => [...new Set(values)].sort((a, b) => a - b);
+
+/** How a change is counted toward one budget period (see the module comment). */
+type Mode = 'alert' | 'baseline' | 'silent';
+
+/** The budget as its events report it. */
+export function budgetRef(budget: Budget): BudgetEvent['budget'] {
+  return {
+    name: budget.name,
+    meter: budget.meter,
+    period: budget.period,
+    timeZone: budget.timeZone,
+    limitMinutes: budget.limitMinutes,
+  };
+}
+
+/** A period's usage before anything was counted in it. */
+export function emptyUsage(budget: Budget, period: Period): BudgetUsage {
+  return {
+    budget: budget.name,
+    periodKey: period.key,
+    start: period.start,
+    end: period.end,
+    usedMinutes: 0,
+    limitMinutes: budget.limitMinutes,
+    fired: [],
+    forecastSent: false,
+    crossedAtBaseline: [],
+    usageDays: [],
+    version: 0,
+  };
+}
 
 /** Counts one change toward every budget it belongs to. Returns the events it created. */
 export async function accountChange(event: ChangeEvent, deps: AccountantDeps): Promise<BudgetEvent[]> {
+  const now = (deps.now ?? (() => new Date()))().toISOString();
   const created: BudgetEvent[] = [];
   for (const budget of deps.budgets) {
     const { minutes, startedAt } = meteredMinutes(event, budget);
     if (minutes <= 0) continue;
     const period = periodOf(startedAt, budget.period, budget.timeZone);
-    created.push(...(await applyToBudget(event, minutes, budget, period, deps)));
+    const current = period.key === periodOf(now, budget.period, budget.timeZone).key;
+    const mode: Mode = !current ? 'silent' : event.baseline ? 'baseline' : 'alert';
+    const day = periodOf(startedAt, 'day', budget.timeZone).key;
+    created.push(...(await applyToBudget(event, { minutes, day, mode, now }, budget, period, deps)));
   }
   return created;
 }
 
 async function applyToBudget(
   event: ChangeEvent,
-  minutes: number,
+  count: { readonly minutes: number; readonly day: string; readonly mode: Mode; readonly now: string },
   budget: Budget,
   period: Period,
   deps: AccountantDeps,
 ): Promise<BudgetEvent[]> {
-  const now = (deps.now ?? (() => new Date()))().toISOString();
+  const { minutes, mode, now } = count;
   const share: BudgetShare = {
     eventId: event.eventId,
     arn: event.arn,
@@ -58,32 +110,25 @@ async function applyToBudget(
     minutes,
     at: event.at,
   };
+  const causedBy = { eventId: event.eventId, arn: event.arn, name: event.name, minutes };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const before = (await deps.ledger.usage(budget.name, period.key)) ?? {
-      budget: budget.name,
-      periodKey: period.key,
-      start: period.start,
-      end: period.end,
-      usedMinutes: 0,
-      limitMinutes: budget.limitMinutes,
-      fired: [],
-      forecastSent: false,
-      version: 0,
-    };
+    const before = (await deps.ledger.usage(budget.name, period.key)) ?? emptyUsage(budget, period);
     const usedMinutes = round(before.usedMinutes + minutes);
     const crossed = crossedThresholds(before.usedMinutes, usedMinutes, budget.limitMinutes, budget.thresholds).filter(
       (t) => !before.fired.includes(t),
     );
-    // Forecasts are about the period in progress: a late change to a past period is only counted.
-    const inProgress = now >= period.start && now < period.end;
+    const announced = mode === 'alert' ? crossed : [];
+    const heldForPass = mode === 'baseline' ? crossed : [];
+    const usageDays = [...new Set([...(before.usageDays ?? []), count.day])].sort();
     const forecast =
-      inProgress && !before.forecastSent
+      mode === 'alert' && budget.forecast && !before.forecastSent
         ? forecastBreach({
             usedMinutes,
             limitMinutes: budget.limitMinutes,
             periodStart: period.start,
             periodEnd: period.end,
             now,
+            usageDays: usageDays.length,
           })
         : undefined;
     const base = {
@@ -91,18 +136,12 @@ async function applyToBudget(
       arn: budgetArn(budget.name, period.key),
       name: budget.name,
       at: now,
-      budget: {
-        name: budget.name,
-        meter: budget.meter,
-        period: budget.period,
-        timeZone: budget.timeZone,
-        limitMinutes: budget.limitMinutes,
-      },
+      budget: budgetRef(budget),
       period,
       usedMinutes,
-      causedBy: { eventId: event.eventId, arn: event.arn, name: event.name, minutes },
+      causedBy,
     };
-    const events: BudgetEvent[] = crossed.map((t) => ({
+    const events: BudgetEvent[] = announced.map((t) => ({
       ...base,
       eventId: `${base.arn}#threshold-${t}`,
       eventType: 'budget-threshold',
@@ -115,14 +154,17 @@ async function applyToBudget(
       ...before,
       usedMinutes,
       limitMinutes: budget.limitMinutes,
-      fired: [...before.fired, ...crossed].sort((a, b) => a - b),
+      fired: ascending([...before.fired, ...announced]),
       forecastSent: before.forecastSent || forecast !== undefined,
+      crossedAtBaseline: ascending([...(before.crossedAtBaseline ?? []), ...heldForPass]),
+      ...(heldForPass.length > 0 ? { baselineCause: causedBy } : {}),
+      usageDays,
       version: before.version + 1,
     };
     const outcome = await deps.ledger.apply(after, share, events, before.version);
     if (outcome === 'duplicate') return [];
     if (outcome === 'applied') {
-      deps.onUsage?.(budget, after);
+      if (mode !== 'silent') deps.onUsage?.(budget, after);
       return events;
     }
   }

@@ -48,3 +48,54 @@ export function periodOf(instant: string, kind: PeriodKind, timeZone: string): P
       };
   }
 }
+
+/** What a period key names: its kind and the local date it starts on. */
+export interface PeriodKeyParts {
+  readonly kind: PeriodKind;
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+}
+
+/** A real calendar date (no 31 November, no 29 February 2027). */
+function isDate(year: number, month: number, day: number): boolean {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+/**
+ * Reads a period key as {@link periodOf} writes it: `2026-10` (a month),
+ * `week-2026-11-16` (the week starting that Monday), `2026-11-22` (a day).
+ * Undefined when `key` is none of these, names no real date, or a week key
+ * names a day other than a Monday.
+ */
+export function parsePeriodKey(key: string): PeriodKeyParts | undefined {
+  const month = /^(\d{4})-(\d{2})$/.exec(key);
+  if (month !== null) {
+    const parts = { kind: 'month' as const, year: Number(month[1]), month: Number(month[2]), day: 1 };
+    return isDate(parts.year, parts.month, parts.day) ? parts : undefined;
+  }
+  const day = /^(week-)?(\d{4})-(\d{2})-(\d{2})$/.exec(key);
+  if (day === null) return undefined;
+  const parts = {
+    kind: day[1] === undefined ? ('day' as const) : ('week' as const),
+    year: Number(day[2]),
+    month: Number(day[3]),
+    day: Number(day[4]),
+  };
+  if (!isDate(parts.year, parts.month, parts.day)) return undefined;
+  // Weeks start on Monday (getUTCDay: 1); a key naming another day names no week.
+  if (parts.kind === 'week' && new Date(Date.UTC(parts.year, parts.month - 1, parts.day)).getUTCDay() !== 1) {
+    return undefined;
+  }
+  return parts;
+}
+
+/** The period a key names, with its bounds in `timeZone`; undefined when the key is not valid ({@link parsePeriodKey}). */
+export function periodOfKey(key: string, timeZone: string): Period | undefined {
+  const parts = parsePeriodKey(key);
+  if (parts === undefined) return undefined;
+  // Noon of the first day is inside the period whatever DST does to its midnight.
+  const noon = localMidnight(parts.year, parts.month, parts.day, timeZone) + 12 * 3_600_000;
+  return periodOf(iso(noon), parts.kind, timeZone);
+}

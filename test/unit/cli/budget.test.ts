@@ -1,4 +1,5 @@
-import { bar, budgetLines } from '../../../lambda/cli/budget';
+import { bar, budgetCommand, budgetLines, budgetsFor } from '../../../lambda/cli/budget';
+import { UsageError } from '../../../lambda/core/errors';
 import type { BudgetShare, BudgetUsage } from '../../../lambda/record/budget-ledger';
 import { jobArn, sessionArn } from '../support/arns';
 import { InMemoryBudgetLedger } from '../support/ledgers';
@@ -27,20 +28,31 @@ describe('budgetLines', () => {
     ledger = new InMemoryBudgetLedger();
   });
 
-  /** Counts shares into November of `name`, the way the accountant writes them (one apply per change). */
-  async function seed(name: string, limitMinutes: number, shares: Omit<BudgetShare, 'at'>[]): Promise<void> {
+  /**
+   * Counts shares into a period of `name` (November unless given), the way
+   * the accountant writes them (one apply per change); `usageDays` is the
+   * usage item's list of days with usage.
+   */
+  async function seed(
+    name: string,
+    limitMinutes: number,
+    shares: Omit<BudgetShare, 'at'>[],
+    { period = NOVEMBER, usageDays = [] as string[] } = {},
+  ): Promise<void> {
     let used = 0;
     for (const [i, s] of shares.entries()) {
       used = Math.round((used + s.minutes) * 1000) / 1000;
       const usage: BudgetUsage = {
         budget: name,
-        periodKey: NOVEMBER.key,
-        start: NOVEMBER.start,
-        end: NOVEMBER.end,
+        periodKey: period.key,
+        start: period.start,
+        end: period.end,
         usedMinutes: used,
         limitMinutes,
         fired: [],
         forecastSent: false,
+        crossedAtBaseline: [],
+        usageDays,
         version: i + 1,
       };
       expect(await ledger.apply(usage, { ...s, at: '2026-11-20T10:00:00.000Z' }, [], i)).toBe('applied');
@@ -77,6 +89,8 @@ describe('budgetLines', () => {
       limitMinutes: 300,
       percent: 33.3,
       thresholdsReached: [],
+      noForecast: 'too-little-evidence',
+      usageDays: 0,
       top: [
         { arn: jobArn('1'), name: 'Google Pixel 8', kind: 'job', minutes: 45 },
         { arn: sessionArn(), name: 'debug checkout', kind: 'remote-access-session', minutes: 30.3 },
@@ -111,18 +125,50 @@ describe('budgetLines', () => {
       limitMinutes: 1000,
       percent: 0,
       thresholdsReached: [],
+      noForecast: 'within-limit',
+      usageDays: 0,
       top: [],
     });
   });
 
-  it('forecasts when the rate so far passes the limit before the period ends', async () => {
-    // 800 minutes in 20⅓ days of 30: 1,180.3 by the end; 1,000 after 25 days 10 hours (5/4 of the time so far).
-    await seed('monthly-metered', 1000, [share('1', jobArn('1'), 'Job 1', 'job', 800)]);
+  it('forecasts when the evidence rule holds and the rate so far passes the limit before the period ends', async () => {
+    // 800 minutes in 20⅓ days of 30, on three days: 1,180.3 by the end; 1,000 after 25 days 10 hours (5/4 of the time so far).
+    await seed('monthly-metered', 1000, [share('1', jobArn('1'), 'Job 1', 'job', 800)], {
+      usageDays: ['2026-11-02', '2026-11-09', '2026-11-20'],
+    });
 
     const [line] = await budgetLines([budget()], ledger, NOW);
 
-    expect(line?.forecast).toEqual({ at: '2026-11-26T10:00:00.000Z', projectedMinutes: 1180.3 });
+    expect(line?.forecast).toEqual({
+      at: '2026-11-26T10:00:00.000Z',
+      projectedMinutes: 1180.3,
+      basedOn: { usedMinutes: 800, elapsedDays: 20.3, usageDays: 3 },
+    });
+    expect(line?.noForecast).toBeUndefined();
     expect(line?.percent).toBe(80);
+    expect(line?.thresholdsReached).toEqual([50, 80]);
+  });
+
+  it('forecasts nothing, and says why, with usage on fewer than three days', async () => {
+    await seed('monthly-metered', 1000, [share('1', jobArn('1'), 'Job 1', 'job', 800)], {
+      usageDays: ['2026-11-20'],
+    });
+
+    const [line] = await budgetLines([budget()], ledger, NOW);
+
+    expect(line?.forecast).toBeUndefined();
+    expect(line?.noForecast).toBe('too-little-evidence');
+  });
+
+  it('forecasts nothing when the budget’s forecast is false', async () => {
+    await seed('monthly-metered', 1000, [share('1', jobArn('1'), 'Job 1', 'job', 800)], {
+      usageDays: ['2026-11-02', '2026-11-09', '2026-11-20'],
+    });
+
+    const [line] = await budgetLines([budget({ forecast: false })], ledger, NOW);
+
+    expect(line?.forecast).toBeUndefined();
+    expect(line?.noForecast).toBe('off');
   });
 
   it('reads each budget in its own current period and time zone', async () => {
@@ -139,5 +185,125 @@ describe('budgetLines', () => {
       end: '2026-11-21T18:30:00.000Z',
       timeZone: 'Asia/Kolkata',
     });
+  });
+});
+
+describe('budgetsFor', () => {
+  const monthly = budget({ name: 'monthly' });
+  const weekly = budget({ name: 'weekly', period: 'week' });
+
+  it('keeps every budget without --period, and those of the kind the key names with it', () => {
+    expect(budgetsFor([monthly, weekly], undefined)).toEqual([monthly, weekly]);
+    expect(budgetsFor([monthly, weekly], 'week-2026-11-16')).toEqual([weekly]);
+    expect(budgetsFor([monthly, weekly], '2026-10')).toEqual([monthly]);
+  });
+
+  it.each([
+    ['a month that does not exist', '2026-13'],
+    ['a week key naming a Tuesday', 'week-2026-11-17'],
+    ['a date in another format', '22/11/2026'],
+  ])('refuses %s with a usage error listing the accepted formats', (_case, key) => {
+    expect(() => budgetsFor([monthly], key)).toThrow(UsageError);
+    expect(() => budgetsFor([monthly], key)).toThrow(
+      `--period ${JSON.stringify(key)} is not a period; expected 2026-10 (a month), week-2026-11-16 (the week starting that Monday) or 2026-11-22 (a day)`,
+    );
+  });
+
+  it('refuses a key of a kind no budget has, naming each budget’s kind', () => {
+    expect(() => budgetsFor([monthly, weekly], '2026-11-22')).toThrow(
+      '--period 2026-11-22 names a day; no budget has day periods (monthly: month, weekly: week)',
+    );
+  });
+});
+
+describe('budgetCommand', () => {
+  let ledger: InMemoryBudgetLedger;
+  let out: string[];
+  const io = () => ({ env: {}, cwd: '.', out: (t: string) => out.push(t), err: (t: string) => out.push(`ERR ${t}`) });
+
+  beforeEach(() => {
+    ledger = new InMemoryBudgetLedger();
+    out = [];
+  });
+
+  /** What the accountant wrote for October: 500 minutes counted silently (no threshold fired) after the month ended. */
+  async function octoberCountedLate(): Promise<void> {
+    const usage: BudgetUsage = {
+      budget: 'hundred',
+      periodKey: '2026-10',
+      start: '2026-10-01T00:00:00.000Z',
+      end: '2026-11-01T00:00:00.000Z',
+      usedMinutes: 500,
+      limitMinutes: 100,
+      fired: [],
+      forecastSent: false,
+      crossedAtBaseline: [],
+      usageDays: ['2026-10-14'],
+      version: 1,
+    };
+    const share = { eventId: `${jobArn('old')}@1`, arn: jobArn('old'), name: 'regression', kind: 'run', minutes: 500 };
+    expect(await ledger.apply(usage, { ...share, at: '2026-11-21T07:00:00.000Z' }, [], 0)).toBe('applied');
+  }
+
+  it('shows a past period named by --period: its usage, the thresholds it reached, and no forecast', async () => {
+    // Arrange
+    await octoberCountedLate();
+
+    // Act
+    const code = await budgetCommand(
+      { json: false, period: '2026-10' },
+      [budget({ name: 'hundred', limitMinutes: 100 })],
+      ledger,
+      io(),
+      NOW,
+    );
+
+    // Assert
+    expect(code).toBe(0);
+    expect(out).toEqual([
+      'hundred  2026-10 (UTC)  [████████████████████] 500%  500 of 100 min  (deviceMinutes.metered)',
+      '  thresholds reached: 50%, 80%, 100%',
+      '  forecast: none, the period is over',
+      `       500 min  run regression  ${jobArn('old')}`,
+    ]);
+  });
+
+  it('shows the current period without --period, as before', async () => {
+    await octoberCountedLate();
+
+    await budgetCommand({ json: false }, [budget({ name: 'hundred', limitMinutes: 100 })], ledger, io(), NOW);
+
+    expect(out).toEqual([
+      'hundred  2026-11 (UTC)  [░░░░░░░░░░░░░░░░░░░░] 0%  0 of 100 min  (deviceMinutes.metered)',
+      '  forecast: within the limit at the current rate',
+    ]);
+  });
+
+  it('says what a forecast still needs when the evidence is too little', async () => {
+    // 21 November 08:00 is 67% of the month; usage on one day.
+    await ledger.apply(
+      {
+        budget: 'hundred',
+        periodKey: NOVEMBER.key,
+        start: NOVEMBER.start,
+        end: NOVEMBER.end,
+        usedMinutes: 90,
+        limitMinutes: 100,
+        fired: [50, 80],
+        forecastSent: false,
+        crossedAtBaseline: [],
+        usageDays: ['2026-11-20'],
+        version: 1,
+      },
+      { eventId: `${jobArn('1')}@1`, arn: jobArn('1'), name: 'Job 1', kind: 'job', minutes: 90, at: NOW.toISOString() },
+      [],
+      0,
+    );
+
+    await budgetCommand({ json: false }, [budget({ name: 'hundred', limitMinutes: 100 })], ledger, io(), NOW);
+
+    expect(out[2]).toBe(
+      '  forecast: not yet; it needs 25% of the period elapsed and usage on 3 days (so far 67% and 1 day)',
+    );
   });
 });

@@ -60,6 +60,16 @@ describe('main', () => {
       ['history', '--since', 'yesterday'],
       '--since "yesterday" is neither a duration (30m, 2h, 1d) nor a date (2026-11-21 or 2026-11-21T08:00:00Z)',
     ],
+    [
+      'a flag budget does not take',
+      ['budget', '--since', '1d'],
+      'vigil budget does not take --since; it takes --json, --period, --table, --config',
+    ],
+    [
+      'budget with a --period that names no period',
+      ['budget', '--period', '2026-13'],
+      '--period "2026-13" is not a period; expected 2026-10 (a month), week-2026-11-16 (the week starting that Monday) or 2026-11-22 (a day)',
+    ],
     ['an extra argument', ['status', 'now'], 'vigil status: unexpected argument "now"'],
     ['a second history target', ['history', 'a', 'b'], 'vigil history: unexpected argument "b"'],
     [

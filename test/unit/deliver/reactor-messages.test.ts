@@ -21,13 +21,29 @@ function notify(event: VigilEvent): Notification {
 const threshold = (percent: number, usedMinutes: number): BudgetEvent =>
   budgetEvent({ eventId: `${ID}#threshold-${percent}`, thresholdPercent: percent, usedMinutes });
 
+/** 28.4 min in 9 days of a 90-minute November: 94.7 by the end, 90 reached after 28.5 days. */
 const forecast = (): BudgetEvent =>
   budgetEvent({
     eventId: `${ID}#forecast`,
     eventType: 'budget-forecast',
     thresholdPercent: undefined,
-    usedMinutes: 300,
-    forecast: { at: '2026-11-17T16:00:00.000Z', projectedMinutes: 1800 },
+    budget: { ...budgetEvent().budget, limitMinutes: 90 },
+    usedMinutes: 28.4,
+    forecast: {
+      at: '2026-11-29T12:30:25.352Z',
+      projectedMinutes: 94.7,
+      basedOn: { usedMinutes: 28.4, elapsedDays: 9, usageDays: 3 },
+    },
+  });
+
+/** The first poll found 90 of 100 minutes used: the announcement of the highest threshold passed, 80%. */
+const atFirstLook = (): BudgetEvent =>
+  budgetEvent({
+    budget: { ...budgetEvent().budget, limitMinutes: 100 },
+    usedMinutes: 90,
+    thresholdPercent: 80,
+    baseline: true,
+    causedBy: { eventId: `${ARN}@1`, arn: ARN, name: 'debug checkout', minutes: 30 },
   });
 
 describe('budget messages', () => {
@@ -55,23 +71,59 @@ describe('budget messages', () => {
     );
   });
 
-  it('writes the full text of a forecast alert with the projected date', () => {
+  it('writes the full text of a forecast alert with the projected date and what it is based on', () => {
     const { subject, text } = notify(forecast());
 
-    expect(subject).toBe('FORECAST: budget monthly-metered projected to pass 1,000 min on 2026-11-17');
+    expect(subject).toBe('FORECAST: budget monthly-metered projected to pass 90 min on 2026-11-29');
     expect(text).toBe(
       [
-        'At its rate so far, budget monthly-metered will use its 1,000 metered device minutes on 2026-11-17T16:00:00.000Z (period 2026-11), before the period ends.',
+        'At its rate so far (28.4 min in 9 days), budget monthly-metered will use its 90 metered device minutes on 2026-11-29T12:30:25.352Z (period 2026-11), before the period ends.',
         '',
         'Budget       monthly-metered',
         'Meter        deviceMinutes.metered (metered device minutes)',
         'Period       2026-11 (2026-11-01T00:00:00.000Z to 2026-12-01T00:00:00.000Z, UTC)',
-        'Used         300 min (30%)',
-        'Limit        1,000 min',
-        'Forecast     1,800 min by period end',
+        'Used         28.4 min (31.6%)',
+        'Limit        90 min',
+        'Forecast     94.7 min by period end, projected from 28.4 min in 9 days',
         `Last change  42.4 min from debug checkout (${ARN})`,
         '',
         `Observed 2026-11-21T08:00:00.000Z by Vigil (event ${ID}#forecast).`,
+        'To stop messages like this one, change the thresholds of budget monthly-metered in vigil.config.json.',
+      ].join('\n'),
+    );
+  });
+
+  it('writes a forecast recorded before its basis was kept without one', () => {
+    const old = budgetEvent({
+      ...forecast(),
+      forecast: { at: '2026-11-29T12:30:25.352Z', projectedMinutes: 94.7 },
+    });
+
+    const { text } = notify(old);
+
+    expect(text.split('\n')[0]).toBe(
+      'At its rate so far, budget monthly-metered will use its 90 metered device minutes on 2026-11-29T12:30:25.352Z (period 2026-11), before the period ends.',
+    );
+    expect(text).toContain('\nForecast     94.7 min by period end\n');
+  });
+
+  it('says the budget was already past the threshold when Vigil first looked, for a baseline announcement', () => {
+    const { subject, text } = notify(atFirstLook());
+
+    expect(subject).toBe('80%: budget monthly-metered already at 90 of 100 min when Vigil first looked');
+    expect(text).toBe(
+      [
+        'Budget monthly-metered was already at 90% of its limit when Vigil first looked, past its 80% threshold: 90 of 100 metered device minutes used in period 2026-11.',
+        '',
+        'Budget       monthly-metered',
+        'Meter        deviceMinutes.metered (metered device minutes)',
+        'Period       2026-11 (2026-11-01T00:00:00.000Z to 2026-12-01T00:00:00.000Z, UTC)',
+        'Used         90 min (90%)',
+        'Limit        100 min',
+        "Threshold    80% (already passed at Vigil's first poll)",
+        `Last change  30 min from debug checkout (${ARN})`,
+        '',
+        `Observed 2026-11-21T08:00:00.000Z by Vigil (event ${ID}#threshold-80).`,
         'To stop messages like this one, change the thresholds of budget monthly-metered in vigil.config.json.',
       ].join('\n'),
     );
@@ -81,7 +133,13 @@ describe('budget messages', () => {
     ['50%', threshold(50, 512), '50%: budget monthly-metered at 512 of 1,000 min', 'info'],
     ['80%', threshold(80, 812.5), '80%: budget monthly-metered at 812.5 of 1,000 min', 'warning'],
     ['100%', threshold(100, 1003.45), '100%: budget monthly-metered at 1,003.5 of 1,000 min', 'error'],
-    ['a forecast', forecast(), 'FORECAST: budget monthly-metered projected to pass 1,000 min on 2026-11-17', 'warning'],
+    ['a forecast', forecast(), 'FORECAST: budget monthly-metered projected to pass 90 min on 2026-11-29', 'warning'],
+    [
+      'a baseline announcement',
+      atFirstLook(),
+      '80%: budget monthly-metered already at 90 of 100 min when Vigil first looked',
+      'warning',
+    ],
   ])('gives %s the exact subject and attributes', (_case, event, subject, severity) => {
     // Act
     const message = notify(event);

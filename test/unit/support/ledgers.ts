@@ -6,7 +6,13 @@
  * guard action only if it is not yet in `done`. Calls are counted so tests
  * can assert what was attempted.
  */
-import type { ApplyOutcome, BudgetLedger, BudgetShare, BudgetUsage } from '../../../lambda/record/budget-ledger';
+import type {
+  AnnounceOutcome,
+  ApplyOutcome,
+  BudgetLedger,
+  BudgetShare,
+  BudgetUsage,
+} from '../../../lambda/record/budget-ledger';
 import type { GuardLedger, GuardState } from '../../../lambda/record/guard-ledger';
 import {
   type BudgetEvent,
@@ -33,8 +39,8 @@ function budgetEventSk(event: BudgetEvent): string {
 /** A BudgetLedger over Maps, with the DynamoDB ledger's marker and version checks. */
 export class InMemoryBudgetLedger implements BudgetLedger {
   readonly partitions = new Map<string, BudgetPartition>();
-  readonly calls = { usage: 0, apply: 0, period: 0 };
-  /** Every apply outcome, in order. */
+  readonly calls = { usage: 0, apply: 0, announce: 0, period: 0 };
+  /** Every apply and announce outcome, in order. */
   readonly outcomes: ApplyOutcome[] = [];
   private forcedConflicts = 0;
   private beforeApply: (() => Promise<void>) | undefined;
@@ -76,6 +82,20 @@ export class InMemoryBudgetLedger implements BudgetLedger {
     return outcome;
   }
 
+  async announce(
+    usage: BudgetUsage,
+    events: readonly BudgetEvent[],
+    expectedVersion: number,
+  ): Promise<AnnounceOutcome> {
+    this.calls.announce++;
+    const interleaved = this.beforeApply;
+    this.beforeApply = undefined;
+    if (interleaved !== undefined) await interleaved();
+    const outcome = this.settle(usage, events, expectedVersion);
+    this.outcomes.push(outcome);
+    return outcome;
+  }
+
   async period(budget: string, periodKey: string) {
     this.calls.period++;
     const p = this.partitionOf(budget, periodKey);
@@ -96,22 +116,46 @@ export class InMemoryBudgetLedger implements BudgetLedger {
     events: readonly BudgetEvent[],
     expectedVersion: number,
   ): ApplyOutcome {
-    if (this.forcedConflicts > 0) {
-      this.forcedConflicts--;
-      return 'conflict';
-    }
-    const pk = budgetPk(budgetArn(usage.budget, usage.periodKey));
-    const partition: BudgetPartition = this.partitions.get(pk) ?? { shares: new Map(), events: new Map() };
+    if (this.takeForcedConflict()) return 'conflict';
+    const partition = this.partitionFor(usage);
     // The transaction's first item is the marker: when it fails, the change was already counted.
     if (partition.shares.has(share.eventId)) return 'duplicate';
+    const outcome = this.commit(partition, usage, events, expectedVersion);
+    if (outcome === 'applied') partition.shares.set(share.eventId, share);
+    return outcome;
+  }
+
+  private settle(usage: BudgetUsage, events: readonly BudgetEvent[], expectedVersion: number): AnnounceOutcome {
+    if (this.takeForcedConflict()) return 'conflict';
+    return this.commit(this.partitionFor(usage), usage, events, expectedVersion);
+  }
+
+  private takeForcedConflict(): boolean {
+    if (this.forcedConflicts === 0) return false;
+    this.forcedConflicts--;
+    return true;
+  }
+
+  private partitionFor(usage: BudgetUsage): BudgetPartition {
+    const pk = budgetPk(budgetArn(usage.budget, usage.periodKey));
+    const partition = this.partitions.get(pk) ?? { shares: new Map(), events: new Map() };
+    this.partitions.set(pk, partition);
+    return partition;
+  }
+
+  /** The usage (only if its version is unchanged) and its events (each only if absent), all or nothing. */
+  private commit(
+    partition: BudgetPartition,
+    usage: BudgetUsage,
+    events: readonly BudgetEvent[],
+    expectedVersion: number,
+  ): 'applied' | 'conflict' {
     const versionHolds =
       expectedVersion === 0 ? partition.usage === undefined : partition.usage?.version === expectedVersion;
     if (!versionHolds) return 'conflict';
     if (events.some((e) => partition.events.has(budgetEventSk(e)))) return 'conflict';
-    partition.shares.set(share.eventId, share);
     partition.usage = usage;
     for (const e of events) partition.events.set(budgetEventSk(e), e);
-    this.partitions.set(pk, partition);
     return 'applied';
   }
 }

@@ -4,6 +4,7 @@ import type { Budget } from '../../../../lambda/core/settings';
 import { type AccountantDeps, accountChange } from '../../../../lambda/react/budgets/accountant';
 import type { BudgetUsage } from '../../../../lambda/record/budget-ledger';
 import type { ChangeEvent } from '../../../../lambda/record/change-event';
+import type { BudgetEvent } from '../../../../lambda/record/vigil-event';
 import { gridSessionArn, jobArn, sessionArn } from '../../support/arns';
 import { InMemoryBudgetLedger } from '../../support/ledgers';
 import { budget, minutesChange } from '../../support/reactor-builders';
@@ -67,6 +68,8 @@ describe('accountChange', () => {
         limitMinutes: 1000,
         fired: [50, 80, 100],
         forecastSent: false,
+        crossedAtBaseline: [],
+        usageDays: ['2026-11-20'],
         version: 6,
       });
     });
@@ -220,8 +223,8 @@ describe('accountChange', () => {
   });
 
   describe('periods', () => {
-    it('counts a change started last month toward last month, not this one', async () => {
-      // Arrange: observed on 2 December, started at 23:50 UTC on 30 November.
+    it('counts a change started last month toward last month, silently, when it is counted this month', async () => {
+      // Arrange: observed on 2 December, started at 23:50 UTC on 30 November: 60% of November's limit.
       const change = minutesChange('remote-access-session', {
         after: { total: 600, metered: 600, unmetered: 0 },
         state: { started: '2026-11-30T23:50:00.000Z', observedAt: '2026-12-02T10:00:00.000Z' },
@@ -230,10 +233,34 @@ describe('accountChange', () => {
       // Act
       const created = await accountChange(change, deps({ now: () => new Date('2026-12-02T10:00:00.000Z') }));
 
-      // Assert
-      expect(created.map((e) => e.eventId)).toEqual([`${ID}#threshold-50`]);
-      expect((await ledger.usage('monthly-metered', '2026-11'))?.usedMinutes).toBe(600);
+      // Assert: November's usage holds the minutes; no alert about a month that is over.
+      expect(created).toEqual([]);
+      expect(ledger.allEvents()).toEqual([]);
+      expect(await ledger.usage('monthly-metered', '2026-11')).toMatchObject({
+        usedMinutes: 600,
+        fired: [],
+        forecastSent: false,
+        crossedAtBaseline: [],
+      });
       expect(await ledger.usage('monthly-metered', '2026-12')).toBeUndefined();
+      expect(onUsage).not.toHaveBeenCalled();
+    });
+
+    it('alerts for nothing when a run from two months ago is counted, however far past the limit', async () => {
+      // Arrange: the issue's case: 500 metered minutes started in October, counted in December, limit 100.
+      const hundred = budget({ name: 'hundred', limitMinutes: 100 });
+      const october = job('old', 500, '2026-10-14T09:00:00.000Z');
+
+      // Act
+      const created = await accountChange(
+        october,
+        deps({ budgets: [hundred], now: () => new Date('2026-12-10T08:00:00.000Z') }),
+      );
+
+      // Assert
+      expect(created).toEqual([]);
+      expect((await ledger.period('hundred', '2026-10')).usage?.usedMinutes).toBe(500);
+      expect((await ledger.period('hundred', '2026-10')).events).toEqual([]);
     });
 
     it('finds the period in the budget’s time zone (23:50 UTC on 30 November is December in Paris)', async () => {
@@ -258,39 +285,161 @@ describe('accountChange', () => {
   });
 
   describe('forecast', () => {
-    const EARLY_NOVEMBER = () => new Date('2026-11-06T00:00:00.000Z');
+    /** A fake clock the test moves, as a real month passes. */
+    let clock: Date;
+    const at = (iso: string) => {
+      clock = new Date(iso);
+    };
+    const hundred = (overrides: Partial<Budget> = {}) => budget({ name: 'hundred', limitMinutes: 100, ...overrides });
+    const HUNDRED_ID = 'vigil:budget/hundred/2026-11';
+    /** A job started (and counted) at `started`: the clock is there when it is counted. */
+    function jobAt(id: string, metered: number, started: string, baseline = false): ChangeEvent {
+      return minutesChange('job', {
+        after: { total: metered, metered, unmetered: 0 },
+        baseline,
+        state: { arn: jobArn(id), name: `Job ${id}`, started, observedAt: started },
+      });
+    }
+    /** Counts `change` with the clock at its start, as a poll soon after would. */
+    async function countAt(change: ChangeEvent, d: AccountantDeps): Promise<BudgetEvent[]> {
+      at(change.state.started ?? '');
+      return accountChange(change, d);
+    }
+    const ids = (events: BudgetEvent[]) => events.map((e) => e.eventId);
 
-    it('announces once per period when the rate so far projects past the limit', async () => {
-      // Arrange: 300 minutes in 5 days projects 1,800 by the end of November.
-      const d = deps({ now: EARLY_NOVEMBER });
-
-      // Act
-      const first = await accountChange(job('1', 300, '2026-11-03T00:00:00.000Z'), d);
-      const second = await accountChange(job('2', 100, '2026-11-04T00:00:00.000Z'), d);
-
-      // Assert
-      expect(first).toEqual([
-        expect.objectContaining({
-          eventId: `${ID}#forecast`,
-          eventType: 'budget-forecast',
-          usedMinutes: 300,
-          forecast: { at: '2026-11-17T16:00:00.000Z', projectedMinutes: 1800 },
-        }),
-      ]);
-      expect(first[0]?.thresholdPercent).toBeUndefined();
-      expect(second).toEqual([]);
-      expect((await ledger.usage('monthly-metered', '2026-11'))?.forecastSent).toBe(true);
-      expect(ledger.allEvents().filter((e) => e.eventType === 'budget-forecast')).toHaveLength(1);
+    beforeEach(() => {
+      at('2026-11-01T00:00:00.000Z');
     });
 
-    it('forecasts nothing in the first 10% of the period', async () => {
-      const created = await accountChange(
-        job('1', 300, '2026-11-01T06:00:00.000Z'),
-        deps({ now: () => new Date('2026-11-02T00:00:00.000Z') }),
-      );
+    it('sends nothing on the first poll (baseline changes), even when the evidence would allow one', async () => {
+      // Arrange: on 12 November the first poll finds 15 minutes on each of the 2nd, 5th and 9th: 45 in 11 days of 30 projects 122.7.
+      const d = deps({ budgets: [hundred()], now: () => clock });
+      at('2026-11-12T00:00:00.000Z');
+
+      // Act
+      const created: BudgetEvent[] = [];
+      for (const [id, day] of [
+        ['1', '02'],
+        ['2', '05'],
+        ['3', '09'],
+      ] as const) {
+        created.push(...(await accountChange(jobAt(id, 15, `2026-11-${day}T10:00:00.000Z`, true), d)));
+      }
+
+      // Assert
+      expect(created).toEqual([]);
+      expect(await ledger.usage('hundred', '2026-11')).toMatchObject({
+        usedMinutes: 45,
+        forecastSent: false,
+        usageDays: ['2026-11-02', '2026-11-05', '2026-11-09'],
+      });
+    });
+
+    it('sends nothing before a quarter of the period has elapsed, even with usage on three days', async () => {
+      // Four days into November: 15 minutes on each of three days projects 337.5, far past 100.
+      const d = deps({ budgets: [hundred()], now: () => clock });
+
+      const created = [
+        ...(await countAt(jobAt('1', 15, '2026-11-02T10:00:00.000Z'), d)),
+        ...(await countAt(jobAt('2', 15, '2026-11-03T10:00:00.000Z'), d)),
+        ...(await countAt(jobAt('3', 15, '2026-11-04T10:00:00.000Z'), d)),
+      ];
 
       expect(created).toEqual([]);
-      expect((await ledger.usage('monthly-metered', '2026-11'))?.forecastSent).toBe(false);
+      expect((await ledger.usage('hundred', '2026-11'))?.forecastSent).toBe(false);
+    });
+
+    it('sends nothing with usage on fewer than three days, however late in the period', async () => {
+      // 45 minutes on 2 November, then 15 and 15 on the 20th: 75 in 19.4 days projects 115.9, past 100, but on two days.
+      const d = deps({ budgets: [hundred()], now: () => clock });
+
+      const created = [
+        ...(await countAt(jobAt('1', 45, '2026-11-02T10:00:00.000Z'), d)),
+        ...(await countAt(jobAt('2', 15, '2026-11-20T09:00:00.000Z'), d)),
+        ...(await countAt(jobAt('3', 15, '2026-11-20T10:00:00.000Z'), d)),
+      ];
+
+      expect(ids(created)).toEqual([`${HUNDRED_ID}#threshold-50`]);
+      expect(await ledger.usage('hundred', '2026-11')).toMatchObject({
+        usedMinutes: 75,
+        forecastSent: false,
+        usageDays: ['2026-11-02', '2026-11-20'],
+      });
+    });
+
+    /** 10, 10 and 8.4 minutes on the 2nd, 5th and 10th of November, 13.6 on the 11th and 10 on the 12th (each at noon or earlier). */
+    const NOVEMBER_JOBS = () => [
+      jobAt('1', 10, '2026-11-02T10:00:00.000Z'),
+      jobAt('2', 10, '2026-11-05T10:00:00.000Z'),
+      jobAt('3', 8.4, '2026-11-10T12:00:00.000Z'),
+      jobAt('4', 13.6, '2026-11-11T12:00:00.000Z'),
+      jobAt('5', 10, '2026-11-12T12:00:00.000Z'),
+    ];
+
+    it('sends one forecast when a quarter has elapsed, usage is on three days and the rate passes the limit', async () => {
+      // Arrange
+      const d = deps({ budgets: [hundred()], now: () => clock });
+      const [first, second, third, fourth, fifth] = NOVEMBER_JOBS();
+
+      // Act
+      const created: BudgetEvent[][] = [];
+      for (const change of [first, second, third, fourth, fifth]) {
+        if (change !== undefined) created.push(await countAt(change, d));
+      }
+
+      // Assert: the 3rd makes 28.4 min in 9.5 days (projects 89.7, within 100); the 4th 42 in 10.5 days
+      // (projects 120: 100 reached after 25 days); the 5th passes 50% at that rate, with the forecast already sent.
+      expect(created.map(ids)).toEqual([[], [], [], [`${HUNDRED_ID}#forecast`], [`${HUNDRED_ID}#threshold-50`]]);
+      expect(created[3]).toEqual([
+        {
+          eventId: `${HUNDRED_ID}#forecast`,
+          eventType: 'budget-forecast',
+          service: 'devicefarm',
+          arn: HUNDRED_ID,
+          name: 'hundred',
+          at: '2026-11-11T12:00:00.000Z',
+          budget: {
+            name: 'hundred',
+            meter: 'deviceMinutes.metered',
+            period: 'month',
+            timeZone: 'UTC',
+            limitMinutes: 100,
+          },
+          period: NOVEMBER,
+          usedMinutes: 42,
+          forecast: {
+            at: '2026-11-26T00:00:00.000Z',
+            projectedMinutes: 120,
+            basedOn: { usedMinutes: 42, elapsedDays: 10.5, usageDays: 4 },
+          },
+          causedBy: { eventId: `${jobArn('4')}@1`, arn: jobArn('4'), name: 'Job 4', minutes: 13.6 },
+        },
+      ]);
+      expect(ledger.allEvents().filter((e) => e.eventType === 'budget-forecast')).toHaveLength(1);
+      expect((await ledger.usage('hundred', '2026-11'))?.forecastSent).toBe(true);
+    });
+
+    it('sends no forecast when the budget’s forecast is false', async () => {
+      // The same usage as above, which forecasts with the default.
+      const d = deps({ budgets: [hundred({ forecast: false })], now: () => clock });
+
+      const created: BudgetEvent[] = [];
+      for (const change of NOVEMBER_JOBS()) created.push(...(await countAt(change, d)));
+
+      expect(ids(created)).toEqual([`${HUNDRED_ID}#threshold-50`]);
+      expect((await ledger.usage('hundred', '2026-11'))?.forecastSent).toBe(false);
+    });
+
+    it('counts usage days in the budget’s time zone', async () => {
+      // 23:30 UTC on 2 November and 00:30 UTC on 3 November are both 3 November in Tokyo (UTC+9).
+      const tokyo = hundred({ timeZone: 'Asia/Tokyo' });
+      const d = deps({ budgets: [tokyo], now: () => clock });
+
+      await countAt(jobAt('1', 5, '2026-11-02T23:30:00.000Z'), d);
+      await countAt(jobAt('2', 5, '2026-11-03T00:30:00.000Z'), d);
+      await countAt(jobAt('3', 5, '2026-11-03T16:00:00.000Z'), d);
+
+      expect((await ledger.usage('hundred', '2026-11'))?.usageDays).toEqual(['2026-11-03', '2026-11-04']);
     });
 
     it('forecasts nothing for a period that is already over', async () => {
@@ -301,6 +450,58 @@ describe('accountChange', () => {
       );
 
       expect(created).toEqual([]);
+    });
+  });
+
+  describe('baseline changes', () => {
+    const hundred = budget({ name: 'hundred', limitMinutes: 100 });
+    const d = () => deps({ budgets: [hundred], now: () => new Date(LATE_NOVEMBER) });
+    const run = (id: string, metered: number, baseline = true) =>
+      minutesChange('job', {
+        after: { total: metered, metered, unmetered: 0 },
+        baseline,
+        state: { arn: jobArn(id), name: `Run ${id}`, started: '2026-11-20T10:00:00.000Z' },
+      });
+
+    it('counts them silently and remembers, with the count, the thresholds they crossed', async () => {
+      // Act: three baseline runs of 30 minutes: 30, 60 (past 50%), 90 (past 80%).
+      const created = [
+        ...(await accountChange(run('a', 30), d())),
+        ...(await accountChange(run('b', 30), d())),
+        ...(await accountChange(run('c', 30), d())),
+      ];
+
+      // Assert
+      expect(created).toEqual([]);
+      expect(await ledger.usage('hundred', '2026-11')).toEqual({
+        budget: 'hundred',
+        periodKey: '2026-11',
+        start: NOVEMBER.start,
+        end: NOVEMBER.end,
+        usedMinutes: 90,
+        limitMinutes: 100,
+        fired: [],
+        forecastSent: false,
+        crossedAtBaseline: [50, 80],
+        baselineCause: { eventId: `${jobArn('c')}@1`, arn: jobArn('c'), name: 'Run c', minutes: 30 },
+        usageDays: ['2026-11-20'],
+        version: 3,
+      });
+      expect(onUsage).toHaveBeenCalledTimes(3);
+    });
+
+    it('alerts as usual when a later change that is not baseline crosses a higher threshold', async () => {
+      // Arrange: baseline at 60 (past 50%, not announced yet).
+      await accountChange(run('a', 60), d());
+
+      // Act: a new run adds 25: 85, past 80%.
+      const created = await accountChange(run('b', 25, false), d());
+
+      // Assert
+      expect(created.map((e) => [e.eventId, e.usedMinutes, e.baseline])).toEqual([
+        ['vigil:budget/hundred/2026-11#threshold-80', 85, undefined],
+      ]);
+      expect(await ledger.usage('hundred', '2026-11')).toMatchObject({ fired: [80], crossedAtBaseline: [50] });
     });
   });
 
@@ -323,6 +524,8 @@ describe('accountChange', () => {
         limitMinutes: 1000,
         fired: [],
         forecastSent: false,
+        crossedAtBaseline: [],
+        usageDays: ['2026-11-20'],
         version: 1,
       });
     });
@@ -354,7 +557,7 @@ describe('accountChange', () => {
       const created = await accountChange(unmetered, deps());
 
       expect(created).toEqual([]);
-      expect(ledger.calls).toEqual({ usage: 0, apply: 0, period: 0 });
+      expect(ledger.calls).toEqual({ usage: 0, apply: 0, announce: 0, period: 0 });
       expect(onUsage).not.toHaveBeenCalled();
     });
   });

@@ -1,4 +1,4 @@
-import { type PeriodKind, periodOf } from '../../../../lambda/react/budgets/period';
+import { type PeriodKind, parsePeriodKey, periodOf, periodOfKey } from '../../../../lambda/react/budgets/period';
 
 const HOUR_MS = 3_600_000;
 const hours = (p: { start: string; end: string }) => (Date.parse(p.end) - Date.parse(p.start)) / HOUR_MS;
@@ -441,5 +441,49 @@ describe('periodOf', () => {
         end: '2026-03-09T04:00:00.000Z',
       });
     });
+  });
+});
+
+describe('parsePeriodKey', () => {
+  it.each([
+    ['2026-10', { kind: 'month', year: 2026, month: 10, day: 1 }],
+    ['week-2026-11-16', { kind: 'week', year: 2026, month: 11, day: 16 }],
+    ['2026-11-22', { kind: 'day', year: 2026, month: 11, day: 22 }],
+    ['2028-02-29', { kind: 'day', year: 2028, month: 2, day: 29 }],
+  ])('reads %s', (key, parts) => {
+    expect(parsePeriodKey(key)).toEqual(parts);
+  });
+
+  it.each([
+    ['a month that does not exist', '2026-13'],
+    ['a day that does not exist', '2026-11-31'],
+    ['29 February of a common year', '2027-02-29'],
+    ['a week key naming a Tuesday', 'week-2026-11-17'],
+    ['a one-digit month', '2026-1'],
+    ['a week key without its day', 'week-2026-11'],
+    ['a name', 'october'],
+    ['nothing', ''],
+  ])('refuses %s (%s)', (_case, key) => {
+    expect(parsePeriodKey(key)).toBeUndefined();
+  });
+});
+
+describe('periodOfKey', () => {
+  it.each<[string, string, string, string]>([
+    ['2026-10', 'UTC', '2026-10-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z'],
+    ['week-2026-11-16', 'UTC', '2026-11-16T00:00:00.000Z', '2026-11-23T00:00:00.000Z'],
+    ['2026-11-22', 'Asia/Kolkata', '2026-11-21T18:30:00.000Z', '2026-11-22T18:30:00.000Z'],
+    // The month in which Paris leaves summer time: 31 days and one hour.
+    ['2026-10', 'Europe/Paris', '2026-09-30T22:00:00.000Z', '2026-10-31T23:00:00.000Z'],
+  ])('gives %s in %s the bounds periodOf gives it', (key, zone, start, end) => {
+    expect(periodOfKey(key, zone)).toEqual({ key, start, end });
+  });
+
+  it('finds the day whose local midnight DST skips (America/Havana, 8 March 2026)', () => {
+    expect(periodOfKey('2026-03-08', 'America/Havana')?.key).toBe('2026-03-08');
+  });
+
+  it('gives nothing for a key that is not valid', () => {
+    expect(periodOfKey('week-2026-11-17', 'UTC')).toBeUndefined();
   });
 });

@@ -1,4 +1,10 @@
-import { crossedThresholds, FORECAST_MIN_ELAPSED, forecastBreach } from '../../../../lambda/react/budgets/usage';
+import {
+  crossedThresholds,
+  FORECAST_MIN_ELAPSED,
+  FORECAST_MIN_USAGE_DAYS,
+  forecastBreach,
+  forecastEvidence,
+} from '../../../../lambda/react/budgets/usage';
 
 describe('crossedThresholds', () => {
   it.each([
@@ -23,52 +29,106 @@ describe('crossedThresholds', () => {
 describe('forecastBreach', () => {
   /** November 2026 in UTC: 30 days. */
   const NOVEMBER = { periodStart: '2026-11-01T00:00:00.000Z', periodEnd: '2026-12-01T00:00:00.000Z' };
+  /** Usage on three days: the least evidence a forecast accepts. */
+  const THREE_DAYS = { usageDays: 3 };
 
-  it('projects the date the limit is reached when the rate so far passes it before the period ends', () => {
-    // 300 minutes in 5 days is 60 a day: 1,800 by the end; 1,000 after 16⅔ days.
+  it('projects the date the limit is reached, and says what it is based on, when the rate so far passes it', () => {
+    // 300 minutes in 10 days is 30 a day: 900 by the end of a 800-minute period; 800 after 26⅔ days.
     const result = forecastBreach({
       ...NOVEMBER,
+      ...THREE_DAYS,
       usedMinutes: 300,
-      limitMinutes: 1000,
-      now: '2026-11-06T00:00:00.000Z',
+      limitMinutes: 800,
+      now: '2026-11-11T00:00:00.000Z',
     });
 
-    expect(result).toEqual({ at: '2026-11-17T16:00:00.000Z', projectedMinutes: 1800 });
+    expect(result).toEqual({
+      at: '2026-11-27T16:00:00.000Z',
+      projectedMinutes: 900,
+      basedOn: { usedMinutes: 300, elapsedDays: 10, usageDays: 3 },
+    });
   });
 
-  it('rounds the projected total to one decimal', () => {
-    // 100 minutes in 7 of 30 days: 428.571… by the end.
+  it('rounds the projected total to 0.1 min and the days elapsed to 0.1 day', () => {
+    // 100 minutes in 8.25 days of 30: 363.636… by the end; 360 after 29.7 days.
     const result = forecastBreach({
       ...NOVEMBER,
+      usageDays: 4,
       usedMinutes: 100,
-      limitMinutes: 400,
-      now: '2026-11-08T00:00:00.000Z',
+      limitMinutes: 360,
+      now: '2026-11-09T06:00:00.000Z',
     });
 
-    expect(result).toEqual({ at: '2026-11-29T00:00:00.000Z', projectedMinutes: 428.6 });
+    expect(result).toEqual({
+      at: '2026-11-30T16:48:00.000Z',
+      projectedMinutes: 363.6,
+      basedOn: { usedMinutes: 100, elapsedDays: 8.3, usageDays: 4 },
+    });
   });
 
-  it('forecasts nothing before 10% of the period has passed', () => {
-    // 3 days of 30 is exactly 10%: a millisecond earlier is too soon.
-    expect(FORECAST_MIN_ELAPSED).toBe(0.1);
+  it('forecasts nothing before a quarter of the period has elapsed', () => {
+    // 7.5 days of 30 is exactly a quarter: a millisecond earlier is too soon.
+    expect(FORECAST_MIN_ELAPSED).toBe(0.25);
     expect(
-      forecastBreach({ ...NOVEMBER, usedMinutes: 500, limitMinutes: 1000, now: '2026-11-03T23:59:59.999Z' }),
+      forecastBreach({
+        ...NOVEMBER,
+        ...THREE_DAYS,
+        usedMinutes: 500,
+        limitMinutes: 1000,
+        now: '2026-11-08T11:59:59.999Z',
+      }),
     ).toBeUndefined();
     expect(
-      forecastBreach({ ...NOVEMBER, usedMinutes: 500, limitMinutes: 1000, now: '2026-11-04T00:00:00.000Z' }),
-    ).toEqual({ at: '2026-11-07T00:00:00.000Z', projectedMinutes: 5000 });
+      forecastBreach({
+        ...NOVEMBER,
+        ...THREE_DAYS,
+        usedMinutes: 500,
+        limitMinutes: 1000,
+        now: '2026-11-08T12:00:00.000Z',
+      }),
+    ).toEqual({
+      at: '2026-11-16T00:00:00.000Z',
+      projectedMinutes: 2000,
+      basedOn: { usedMinutes: 500, elapsedDays: 7.5, usageDays: 3 },
+    });
+  });
+
+  it('forecasts nothing when usage started on fewer than three days of the period', () => {
+    // Half the period gone, at a rate that passes the limit twice over, but all of it on two days.
+    expect(FORECAST_MIN_USAGE_DAYS).toBe(3);
+    expect(
+      forecastBreach({
+        ...NOVEMBER,
+        usageDays: 2,
+        usedMinutes: 900,
+        limitMinutes: 1000,
+        now: '2026-11-16T00:00:00.000Z',
+      }),
+    ).toBeUndefined();
   });
 
   it('forecasts nothing when the rate keeps usage under the limit', () => {
     // 300 minutes in 10 days: 900 by the end of a 1,000-minute period.
     expect(
-      forecastBreach({ ...NOVEMBER, usedMinutes: 300, limitMinutes: 1000, now: '2026-11-11T00:00:00.000Z' }),
+      forecastBreach({
+        ...NOVEMBER,
+        ...THREE_DAYS,
+        usedMinutes: 300,
+        limitMinutes: 1000,
+        now: '2026-11-11T00:00:00.000Z',
+      }),
     ).toBeUndefined();
   });
 
   it('forecasts nothing when the rate lands exactly on the limit', () => {
     expect(
-      forecastBreach({ ...NOVEMBER, usedMinutes: 500, limitMinutes: 1000, now: '2026-11-16T00:00:00.000Z' }),
+      forecastBreach({
+        ...NOVEMBER,
+        ...THREE_DAYS,
+        usedMinutes: 500,
+        limitMinutes: 1000,
+        now: '2026-11-16T00:00:00.000Z',
+      }),
     ).toBeUndefined();
   });
 
@@ -77,14 +137,39 @@ describe('forecastBreach', () => {
     ['the limit is already passed', 1200],
     ['nothing is used yet', 0],
   ])('forecasts nothing when %s', (_case, usedMinutes) => {
-    expect(forecastBreach({ ...NOVEMBER, usedMinutes, limitMinutes: 1000, now: '2026-11-06T00:00:00.000Z' })).toBe(
-      undefined,
-    );
+    expect(
+      forecastBreach({ ...NOVEMBER, ...THREE_DAYS, usedMinutes, limitMinutes: 1000, now: '2026-11-16T00:00:00.000Z' }),
+    ).toBeUndefined();
   });
 
   it('forecasts nothing when now is past the end of the period (the total is what was used)', () => {
     expect(
-      forecastBreach({ ...NOVEMBER, usedMinutes: 900, limitMinutes: 1000, now: '2026-12-15T00:00:00.000Z' }),
+      forecastBreach({
+        ...NOVEMBER,
+        ...THREE_DAYS,
+        usedMinutes: 900,
+        limitMinutes: 1000,
+        now: '2026-12-15T00:00:00.000Z',
+      }),
     ).toBeUndefined();
+  });
+});
+
+describe('forecastEvidence', () => {
+  const WEEK = { periodStart: '2026-11-16T00:00:00.000Z', periodEnd: '2026-11-23T00:00:00.000Z' };
+
+  it.each([
+    ['a quarter of a week has elapsed and usage is on three days', '2026-11-17T18:00:00.000Z', 3, 0.25, true],
+    ['a quarter of a week has elapsed but usage is on two days', '2026-11-17T18:00:00.000Z', 2, 0.25, false],
+    [
+      'usage is on seven days but less than a quarter has elapsed',
+      '2026-11-17T17:59:59.999Z',
+      7,
+      0.25 - 1 / 604_800_000,
+      false,
+    ],
+    ['the period is over (elapsed counts up to its end)', '2026-12-01T00:00:00.000Z', 3, 1, true],
+  ])('judges the evidence when %s', (_case, now, usageDays, elapsedShare, enough) => {
+    expect(forecastEvidence({ ...WEEK, now, usageDays })).toEqual({ elapsedShare, enough });
   });
 });
