@@ -18,9 +18,11 @@ import { randomUUID } from 'node:crypto';
 import { errorFields, type Log } from '../core/log';
 import type { Rules } from '../core/settings';
 import type { DeliveryLedger } from '../record/delivery-ledger';
+import type { GuardStops } from '../record/guard-ledger';
 import { nextRetry, type Outbox, type OutboxEntry } from '../record/outbox';
 import type { VigilEvent } from '../record/vigil-event';
 import { compose, type Notification } from './compose';
+import { foldStops } from './guard-stops';
 import { publishSafely } from './publish-safely';
 import { type Notice, planNotices } from './rules';
 import type { Publisher } from './sns-publisher';
@@ -37,6 +39,8 @@ export const DEFAULT_SWEEP_LIMIT = 500;
 
 export interface NotifierDeps {
   readonly ledger: DeliveryLedger;
+  /** Where stops of remote access sessions are found, to announce each stop once (guard-stops.ts). */
+  readonly guardStops?: GuardStops;
   readonly outbox: Outbox;
   readonly publisher: Publisher;
   readonly rules: Rules;
@@ -127,7 +131,16 @@ export async function deliverEvents(
   }
 
   const counts = { published: 0, parked: 0, retrying: 0, nothingToSend: 0, held };
-  const queue: Notice[] = [];
+  const folding = await foldStops(pending, deps, now, owner);
+  counts.held += folding.waiting.length;
+  for (const { completion, delivery } of folding.announced) {
+    // The stop's message told it already: this completion is delivered by that message.
+    const { eventId: _stop, ...record } = delivery;
+    await deps.ledger.recordDelivery([completion], record);
+    const entry = entryOf(completion);
+    if (entry !== undefined) settle.push(entry);
+  }
+  const queue: Notice[] = [...folding.notices];
   const plan = (candidates: readonly VigilEvent[]) => {
     const notices = planNotices(candidates, deps.rules);
     const covered = new Set(notices.flatMap((n) => n.covers.map((e) => e.eventId)));
@@ -139,7 +152,7 @@ export async function deliverEvents(
     }
     queue.push(...notices);
   };
-  plan(pending);
+  plan(folding.rest);
 
   for (let notice = queue.shift(); notice !== undefined; notice = queue.shift()) {
     const covers: readonly VigilEvent[] = notice.covers;
@@ -149,9 +162,15 @@ export async function deliverEvents(
       now,
     );
     if (lost.size > 0) {
-      // Another notifier holds some of them: plan again without those.
+      // Another notifier holds some of them: plan again without those. A
+      // completion whose stop another notifier is announcing waits for it.
       counts.held += lost.size;
-      plan(covers.filter((e) => !lost.has(e.eventId)));
+      const rest = covers.filter((e) => !lost.has(e.eventId));
+      if (notice.type === 'guard' && notice.finished !== undefined && lost.has(notice.subject.eventId)) {
+        counts.held += rest.length;
+        continue;
+      }
+      plan(rest);
       continue;
     }
     await publishNotice(notice, covers, deps, owner, now, counts, entryOf, settle);
@@ -160,7 +179,7 @@ export async function deliverEvents(
   return {
     ...EMPTY_REPORT,
     events: events.length,
-    alreadyHandled: events.length - owed.length + counts.held,
+    alreadyHandled: events.length - owed.length + counts.held + folding.announced.length,
     published: counts.published,
     parked: counts.parked,
     retrying: counts.retrying,

@@ -7,7 +7,7 @@ import { SERVICE_NAMES } from '../core/observation';
 import type { BudgetEvent, GuardEvent } from '../record/vigil-event';
 import type { BudgetFacts, Notification, NotificationDocument } from './compose';
 import type { Severity } from './deadline-messages';
-import { describeDevice, formatMinutes, projectAttribute, table } from './format';
+import { describeDevice, describeMinutes, formatMinutes, projectAttribute, table } from './format';
 import type { BudgetNotice, GuardNotice } from './rules';
 import { named, subject as subjectOf } from './subject';
 
@@ -138,33 +138,41 @@ const GUARD_SUBJECT: Record<GuardEvent['action'], string> = {
 /** What the guard did to (or about) a remote access session. */
 export function composeGuard(notice: GuardNotice): Notification {
   const e = notice.subject;
-  const ran = formatMinutes(e.minutes);
+  // With the session's completion (one message per stop): its final status and minutes, when Device Farm gave them.
+  const finished = notice.finished;
+  const finalMinutes = finished?.state.minutes?.total;
+  const ran = formatMinutes(finalMinutes ?? e.minutes);
   const limit = e.limitMinutes === undefined ? undefined : formatMinutes(e.limitMinutes);
   const severity: Severity = e.action === 'warning' || e.action === 'hard-limit-warning' ? 'warning' : 'error';
   const what: Record<GuardEvent['action'], string> = {
     warning: `has run ${ran} of its ${limit} limit`,
-    stop: `reached its ${limit} limit after ${ran}; Vigil stopped it`,
+    stop: `reached its ${limit} limit after ${formatMinutes(e.minutes)}; Vigil stopped it`,
     'would-stop': `reached its ${limit} limit after ${ran}; Vigil would stop it (dry run: nothing was stopped)`,
     'over-limit': `has run ${ran}, past its ${limit} limit (autoStop is off: it keeps running and billing)`,
     'hard-limit-warning': `has run ${ran}; Device Farm ends every remote access session at 150 min`,
-    'stopped-by-user': `was stopped by ${e.by ?? 'a user'} with vigil session stop after ${ran}`,
+    'stopped-by-user': `was stopped by ${e.by ?? 'a user'} with vigil session stop after ${formatMinutes(e.minutes)}`,
   };
+  const ended =
+    finished === undefined
+      ? ''
+      : ` Device Farm reports it ${finished.to.status}${finished.to.result === undefined ? '' : ` (result ${finished.to.result})`}${finalMinutes === undefined ? '' : ` after ${formatMinutes(finalMinutes)} in all`}.`;
   const subject = subjectOf`${GUARD_SUBJECT[e.action]}: remote access session ${named(e.name)} (${ran}${limit ? ` of ${limit}` : ''})`;
   const rows: [string, string | undefined][] = [
     ['Session', e.name],
     ['ARN', e.arn],
     ['Project', e.project.name === undefined ? e.project.arn : `${e.project.name} (${e.project.arn})`],
     ['Device', describeDevice(e.state.device)],
-    ['Status', e.state.status],
+    ['Status', finished === undefined ? e.state.status : finished.to.status],
+    ['Result', finished?.to.result],
     ['Started', e.state.started],
-    ['Ran', ran],
+    ['Ran', finished === undefined ? ran : (describeMinutes(finished.state.minutes) ?? ran)],
     ['Limit', limit === undefined ? undefined : `${limit} (${e.limitSource ?? 'configured'})`],
     ['Stop it', e.action === 'stop' || e.action === 'stopped-by-user' ? undefined : `npx vigil session stop ${e.arn}`],
   ];
   return {
     subject: subject.ascii,
     text: render(
-      { headline: `${SERVICE_NAMES[e.service]} remote access session ${e.name} ${what[e.action]}.`, rows },
+      { headline: `${SERVICE_NAMES[e.service]} remote access session ${e.name} ${what[e.action]}.${ended}`, rows },
       { at: e.at, eventId: e.eventId, mute: 'change the guard section' },
     ),
     document: {
@@ -175,7 +183,14 @@ export function composeGuard(notice: GuardNotice): Notification {
       subject: subject.text,
       service: e.service,
       project: e.project,
-      resource: { kind: e.kind, arn: e.arn, name: e.name, status: e.state.status },
+      resource: {
+        kind: e.kind,
+        arn: e.arn,
+        name: e.name,
+        status: finished?.to.status ?? e.state.status,
+        ...(finished?.to.result === undefined ? {} : { result: finished.to.result }),
+        ...(finished?.state.minutes === undefined ? {} : { minutes: finished.state.minutes }),
+      },
       jobs: [],
       guard: {
         action: e.action,
@@ -184,8 +199,8 @@ export function composeGuard(notice: GuardNotice): Notification {
         ...(e.limitSource === undefined ? {} : { limitSource: e.limitSource }),
         ...(e.by === undefined ? {} : { by: e.by }),
       },
-      eventIds: [e.eventId],
-      observedAt: e.at,
+      eventIds: notice.covers.map((c) => c.eventId),
+      observedAt: finished?.at ?? e.at,
     },
     attributes: {
       service: e.service,

@@ -67,7 +67,12 @@ export interface GuardNotice {
   readonly type: 'guard';
   readonly subject: GuardEvent;
   readonly jobs: readonly [];
-  readonly covers: readonly [GuardEvent];
+  /**
+   * The session's own completion, when it is announced in the same message
+   * as the stop that ended it (deliver/guard-stops.ts): one message per stop.
+   */
+  readonly finished?: ChangeEvent;
+  readonly covers: readonly [GuardEvent] | readonly [GuardEvent, ChangeEvent];
 }
 
 /** The daily digest. */

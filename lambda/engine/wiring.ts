@@ -56,6 +56,7 @@ export function notifierDeps(input: {
   return {
     ledger: input.table.deliveries,
     outbox: input.table.outbox,
+    guardStops: input.table.guard,
     publisher: input.publisher,
     rules: input.settings.rules,
     log: input.log,

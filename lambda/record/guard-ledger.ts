@@ -14,7 +14,8 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { derivedEventItem, eventKeyOf, expiryAfter } from './keys';
+import { batchGet } from './batch';
+import { derivedEventItem, eventKeyOf, expiryAfter, stripItem } from './keys';
 import { outboxItemsFor } from './outbox';
 import type { GuardEvent, GuardEventAction } from './vigil-event';
 
@@ -38,11 +39,20 @@ export interface GuardLedger {
   setSessionLimit(arn: string, limitMinutes: number, startedBy: string): Promise<void>;
 }
 
+/** The actions that end a session: its completion is announced with them, not again. */
+export const STOP_ACTIONS = ['stop', 'stopped-by-user'] as const satisfies readonly GuardEventAction[];
+
+/** Where the notifier finds the stop that ended a session (deliver/guard-stops.ts). */
+export interface GuardStops {
+  /** The stop event (the guard's or a user's) of each session that has one. */
+  stopEvents(arns: readonly string[]): Promise<Map<string, GuardEvent>>;
+}
+
 /** Guard state and events are kept this many days after they are written. */
 const KEEP_DAYS = 90;
 const BATCH_GET_LIMIT = 100;
 
-export class DynamoGuardLedger implements GuardLedger {
+export class DynamoGuardLedger implements GuardLedger, GuardStops {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -115,6 +125,16 @@ export class DynamoGuardLedger implements GuardLedger {
       }
       throw error;
     }
+  }
+
+  async stopEvents(arns: readonly string[]): Promise<Map<string, GuardEvent>> {
+    const keys = arns.flatMap((arn) => STOP_ACTIONS.map((action) => ({ pk: `R#${arn}`, sk: `E#guard#${action}` })));
+    const found = new Map<string, GuardEvent>();
+    for (const item of await batchGet(this.client, this.tableName, keys, { consistent: true })) {
+      const event = stripItem<GuardEvent>(item);
+      found.set(event.arn, event);
+    }
+    return found;
   }
 
   async markStopCalled(arn: string, at: string): Promise<void> {

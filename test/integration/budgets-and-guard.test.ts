@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reactFromStream } from '../../lambda/cli/deliver-from-stream';
+import { deliverFromStream, reactFromStream } from '../../lambda/cli/deliver-from-stream';
 import { main } from '../../lambda/cli/main';
 import { createDeviceFarmClient } from '../../lambda/clients/aws-clients';
 import { silentLog } from '../../lambda/core/log';
@@ -190,7 +190,7 @@ describe('budgets and the session guard', () => {
     expect(period).toEqual({ shares: [], events: [] });
   });
 
-  it('stops a session that runs past its limit exactly once, and says so', async () => {
+  it('stops a session that runs past its limit exactly once, and says so in one message', async () => {
     harness = await startHarness({ scenario: oneSessionScenario('METERED') });
     const emulator = harness.emulator;
     const guard = guardDeps({
@@ -216,6 +216,8 @@ describe('budgets and the session guard', () => {
     }
 
     expect(emulator.calls.StopRemoteAccessSession).toBe(1);
+    expect(emulator.calls.GetRemoteAccessSession).toBe(1); // the stop, confirmed right before it was made
+    // The session's own STOPPED, a poll later, is the same news: it is covered by the stop's message.
     expect(subjects).toEqual([
       [],
       [],
@@ -223,8 +225,48 @@ describe('budgets and the session guard', () => {
       ['LIMIT SOON: remote access session exploratory (10 min of 12 min)'],
       ['STOPPED: remote access session exploratory (15 min of 12 min)'],
       [],
-      ['STOPPED: remote access session exploratory (15 min)'],
+      [],
     ]);
+    const [session] = await harness.store.find('exploratory');
+    const timeline = await harness.store.timeline(session?.arn ?? '');
+    const finished = timeline.find((t) => t.event.eventType === 'change' && t.event.to.status === 'COMPLETED');
+    const stopped = timeline.find((t) => t.event.eventType === 'guard' && t.event.action === 'stop');
+    expect(finished?.delivery?.messageId).toBeDefined();
+    expect(finished?.delivery?.messageId).toBe(stopped?.delivery?.messageId);
+  });
+
+  it('sends one message, the stop with its final minutes, when the stop and the completion are delivered together', async () => {
+    harness = await startHarness({ scenario: oneSessionScenario('METERED') });
+    const emulator = harness.emulator;
+    const guard = guardDeps({
+      table: harness.table,
+      deviceFarm: createDeviceFarmClient(),
+      settings: { ...DEFAULT_SETTINGS, guard: { ...DEFAULT_SETTINGS.guard, maxMinutes: 12, autoStop: true } },
+      log: silentLog,
+      now: () => emulator.now(),
+    });
+    for (const step of [0, 1, 2, 3, 4]) {
+      emulator.setStep(step);
+      await harness.poll();
+      await guardSessions(await harness.store.loadActive('devicefarm'), guard);
+      // The notifier is down from the stop on: it catches up once the session has ended.
+      if (step < 4) await harness.deliver();
+    }
+    emulator.setStep(5);
+    await harness.poll();
+    // The stream path: the stop's record and the completion's arrive in one batch.
+    await deliverFromStream(harness.follower, harness.notifier);
+
+    const received = await harness.received();
+    expect(received.map((m) => m.subject)).toEqual([
+      'LIMIT SOON: remote access session exploratory (10 min of 12 min)',
+      'STOPPED: remote access session exploratory (15 min of 12 min)',
+    ]);
+    const stop = received[1];
+    expect(stop?.email).toContain(
+      'reached its 12 min limit after 15 min; Vigil stopped it. Device Farm reports it COMPLETED',
+    );
+    expect(stop?.document.eventIds).toHaveLength(2);
   });
 
   it('stops a session started with vigil session start at its own limit', async () => {
