@@ -20,17 +20,18 @@ import { DEFAULT_SETTINGS, type Settings } from '../../lambda/core/settings';
 import { isTerminal } from '../../lambda/core/status';
 import { Tally } from '../../lambda/core/tally';
 import { planNotices } from '../../lambda/deliver/rules';
+import { tableAdapters } from '../../lambda/engine/wiring';
 import type { BoundSummary } from '../../lambda/observe/adaptive-bound';
 import { pollDeadline } from '../../lambda/observe/deadline/poll-cycle';
 import { pollDeviceFarm } from '../../lambda/observe/device-farm/poll-cycle';
 import type { CycleReport } from '../../lambda/observe/poll-cycle-base';
 import type { ChangeEvent } from '../../lambda/record/change-event';
-import { DynamoHistoryStore } from '../../lambda/record/dynamo-history-store';
 import type { StateStore } from '../../lambda/record/history-store';
 import { eventItem, latestItem } from '../../lambda/record/keys';
 import { DEFAULT_DEADLINE_ACCOUNT_ID, startDeadlineEmulator } from '../emulators/deadline';
 import { startDeviceFarmEmulator } from '../emulators/device-farm';
 import type { RunningEmulator } from '../emulators/shared/http-server';
+import { type DeliveryCost, measureDelivery } from './delivery';
 import { deadlineScenario, deviceFarmScenario, type Fleet } from './fleets';
 import { type LowerBound, lowerBound } from './lower-bound';
 import { countCapacity, itemBytes, itemWrites, MemorySampler, operationsOf, sum } from './measure';
@@ -75,6 +76,8 @@ export interface CycleResult {
   readonly bound: BoundSummary | undefined;
   /** Average sizes of the items the cycle's changes wrote (bytes, as DynamoDB counts them). */
   readonly itemSizes?: { readonly latest: number; readonly event: number; readonly modelUnits: number };
+  /** The reactors and the notifier on the cycle's events, and one sweep of each outbox queue (delivery.ts). */
+  readonly delivery: DeliveryCost;
 }
 
 export interface NaiveResult {
@@ -191,11 +194,8 @@ export async function benchFleet(fleet: Fleet, options: BenchOptions = {}): Prom
   const documents = createDocumentClient(dynamo);
   const tableName = `bench-${fleet.name}`;
   await ensureTable(dynamo, tableName);
-  const store = new DynamoHistoryStore({
-    client: documents,
-    tableName,
-    retentionDays: settings.history.eventRetentionDays,
-  });
+  const table = tableAdapters(documents, tableName, settings);
+  const { store } = table;
   const deviceFarm: DeviceFarmClient | undefined =
     fleet.service === 'devicefarm' ? createDeviceFarmClient(tally) : undefined;
   const deadline: DeadlineClient | undefined =
@@ -243,6 +243,7 @@ export async function benchFleet(fleet: Fleet, options: BenchOptions = {}): Prom
     const api = operationsOf(calls, poller.service);
     const dynamoOps = operationsOf(calls, 'dynamodb');
     const notices = planNotices(report.events, settings.rules);
+    const delivery = await measureDelivery(report.events, table, settings, tally, deviceFarm);
     const noticeTypes: Record<string, number> = {};
     for (const n of notices) noticeTypes[n.type] = (noticeTypes[n.type] ?? 0) + 1;
     const result: CycleResult = {
@@ -269,6 +270,7 @@ export async function benchFleet(fleet: Fleet, options: BenchOptions = {}): Prom
       memory: peaks,
       lowerBound: lowerBound(fleet, lastPolled, step),
       ...(report.events.length === 0 ? {} : { itemSizes: averageItemSizes(report.events, settings) }),
+      delivery,
     };
     if (log.errors.length > 0) say(`  ! ${log.errors.length} errors, first: ${log.errors[0]}`);
     lastPolled = step;

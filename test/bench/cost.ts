@@ -21,7 +21,7 @@ export const PRICES = {
   logsIngestionGb: 0.5,
 } as const;
 
-/** Memory of the functions, from lib/constructs (poller 512 MB; notifier, accountant, guard 256 MB). */
+/** Memory of the functions, from lib/constructs (poller 512 MB; notifier and reactors 256 MB). */
 const POLLER_GB = 0.5;
 const REACTOR_GB = 0.25;
 /** Stream batches hold at most 100 records (lib/constructs/table-stream-consumer.ts). */
@@ -59,27 +59,30 @@ export function monthlyCost(cycle: CycleResult, deviceFarm: boolean): MonthlyCos
   const n = CYCLES_PER_MONTH;
   const changes = cycle.changes;
   const batches = Math.ceil(changes / STREAM_BATCH);
-  // Notifier for every event; the accountant for Device Farm change events (no budgets configured: it writes nothing).
-  const reactorInvocations = batches * (deviceFarm ? 2 : 1);
+  // Stream batches: the notifier for every event, the reactors for Device Farm changes; plus the two
+  // schedules of a minute (the notifier's outbox sweep, the reactors' sweep and guard pass).
+  const streamInvocations = batches * (deviceFarm ? 2 : 1);
+  const scheduledInvocations = deviceFarm ? 2 : 1;
+  const reactorInvocations = streamInvocations + scheduledInvocations;
   const reactorSeconds = reactorInvocations * REACTOR_BASE_SECONDS + cycle.notices * NOTICE_SECONDS;
   const pollerSeconds = cycle.wallMs / 1000;
-  // Notifier: one consistent BatchGet key per event (a missing item still costs a read unit), a delivery record per covered event.
-  const notifierReads = changes;
-  const notifierWrites = cycle.covered;
+  // Delivery is measured (delivery.ts): outbox checks, delivery slots, claims, delivery records, settled
+  // entries. A sweep that finds nothing reads nothing, but DynamoDB bills a Query at least 0.5 read units.
+  const sweepReads = Math.max(cycle.delivery.sweep.rcu, cycle.delivery.sweep.queries * 0.5);
   const lines: CostLine[] = [
     {
-      item: 'Lambda (poller, notifier, accountant): requests and GB-seconds',
+      item: 'Lambda (poller, notifier, reactors): requests and GB-seconds',
       usd:
         n * (1 + reactorInvocations) * PRICES.lambdaRequest +
         n * (pollerSeconds * POLLER_GB + reactorSeconds * REACTOR_GB) * PRICES.lambdaArmGbSecond,
     },
     {
-      item: 'DynamoDB on-demand writes (poller measured; notifier delivery records)',
-      usd: n * (cycle.wcu + notifierWrites) * PRICES.dynamoWriteUnit,
+      item: 'DynamoDB on-demand writes (poller with outbox entries; reactors and notifier, measured)',
+      usd: n * (cycle.wcu + cycle.delivery.wcu) * PRICES.dynamoWriteUnit,
     },
     {
-      item: 'DynamoDB on-demand reads (poller measured; notifier delivery checks)',
-      usd: n * (cycle.rcu + cycle.rcuMissing + notifierReads) * PRICES.dynamoReadUnit,
+      item: 'DynamoDB on-demand reads (poller; reactors and notifier; the outbox sweeps), measured',
+      usd: n * (cycle.rcu + cycle.rcuMissing + cycle.delivery.rcu + sweepReads) * PRICES.dynamoReadUnit,
     },
     {
       item: `DynamoDB storage (events kept ${RETENTION_DAYS} days)`,

@@ -51,6 +51,19 @@ export function countCapacity<I extends object, O extends MetadataBearer>(
     if (operation === 'GetItem' && (result.output as { Item?: unknown }).Item === undefined) {
       tally.add('dynamodb.rcuMissing', (args.input as { ConsistentRead?: boolean }).ConsistentRead ? 1 : 0.5);
     }
+    // The same for each key of a BatchGetItem that found no item (the notifier asks for delivery slots that are mostly absent).
+    if (operation === 'BatchGetItem') {
+      const requested = (
+        args.input as { RequestItems?: Record<string, { Keys?: unknown[]; ConsistentRead?: boolean }> }
+      ).RequestItems;
+      const answered = (result.output as { Responses?: Record<string, unknown[]> }).Responses ?? {};
+      const unprocessed = (result.output as { UnprocessedKeys?: Record<string, { Keys?: unknown[] }> }).UnprocessedKeys;
+      for (const [table, request] of Object.entries(requested ?? {})) {
+        const missing =
+          (request.Keys?.length ?? 0) - (answered[table]?.length ?? 0) - (unprocessed?.[table]?.Keys?.length ?? 0);
+        if (missing > 0) tally.add('dynamodb.rcuMissing', missing * (request.ConsistentRead ? 1 : 0.5));
+      }
+    }
     return result;
   };
   client.middlewareStack.add(middleware, { step: 'initialize', name: 'benchCapacityCounter' });

@@ -257,12 +257,15 @@ export function prose(input: ReportInput): Record<string, string> {
 
     costNotes: [
       'How each line is computed, per cycle × 43,200: the poller (512 MB) billed for the measured cycle time under the',
-      `simulated ${LIMITS.latencyMs} ms latency and ${rate} calls/s limit; the notifier and the accountant (256 MB) invoked`,
-      'once per 100 events each (their stream batch size), modelled at 0.1 s plus 0.05 s per notice (an SNS publish and a',
-      "delivery record): a model, not a measurement; DynamoDB units as measured for the poller, plus the notifier's one",
-      'consistent read per event (the delivery check) and one write per event a notice covers; event items of the',
-      'measured size kept 90 days; one email subscriber; about 1.2 KB of logs per invocation and 0.4 KB per notice. No budgets are',
-      'configured (the accountant then writes nothing). Not included: fixed monthly costs that do not depend on the',
+      `simulated ${LIMITS.latencyMs} ms latency and ${rate} calls/s limit; the notifier and the reactors (256 MB) invoked`,
+      'once per 100 events each (their stream batch size) and once a minute each on their schedules (the outbox sweeps,',
+      "the guard's pass), modelled at 0.1 s plus 0.05 s per notice: a model, not a measurement. DynamoDB units: as",
+      "measured, for the poller (its change transactions include the events' outbox entries), and for the reactors and",
+      "the notifier run on the cycle's events (outbox checks, delivery slots, claims, delivery records, settled entries:",
+      'the table "Delivery" of each fleet), plus two outbox sweeps a minute billed at least 0.5 read units per Query;',
+      'event items of the measured size kept 90 days; one email subscriber; about 1.2 KB of logs per invocation and 0.4 KB',
+      'per notice. No budgets are configured (the accountant then writes nothing). Not included: fixed monthly costs that',
+      'do not depend on the',
       'fleet (CloudWatch alarms, the KMS keys of the on-failure queues, a Secrets Manager secret for Slack).',
       largeSteady !== undefined && largeSteady.wallMs > 50_000
         ? `The large fleet's steady cycle (${secs(largeSteady.wallMs)}) is longer than the poller's 50 s timeout at a ` +

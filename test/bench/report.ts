@@ -174,11 +174,31 @@ function cycleTables(f: FleetResult): string {
       `${c.memory.heapMb} MB (+${c.memory.heapGrowthMb}), ${c.memory.rssMb} MB`,
     ]),
   );
+  const delivery = table(
+    [
+      'cycle',
+      'reactors + notifier: DynamoDB requests',
+      'read units',
+      'write units',
+      'published',
+      'one sweep of each outbox queue',
+    ],
+    f.cycles.map((c) => [
+      c.label,
+      ops(c.delivery.dynamo) || '—',
+      c.delivery.rcu.toFixed(1),
+      c.delivery.wcu.toFixed(0),
+      n(c.delivery.published),
+      `${c.delivery.sweep.queries} Queries, ${c.delivery.sweep.rcu.toFixed(1)} read units (DynamoDB bills at least ${(c.delivery.sweep.queries * 0.5).toFixed(1)})`,
+    ]),
+  );
   const failures = f.cycles.reduce((a, c) => a + c.failures, 0);
   return [
     api,
     '',
     store,
+    '',
+    delivery,
     failures > 0 ? `\n**${failures} scope failures or logged errors in these cycles.**` : '',
   ].join('\n');
 }
