@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { settingsFrom, type VigilConfig } from './config';
+import { settingsFrom, type VigilConfig } from '../lambda/config/config-file';
 import { AlertTopic } from './constructs/alert-topic';
 import { MAX_RECEIVE_COUNT } from './constructs/channel-queue';
 import { Channels, outputSuffix } from './constructs/channels';

@@ -3,8 +3,9 @@
  * the period a key names, past or present), minutes used against the limit,
  * a bar, the forecast, and the resources that used most.
  */
+
+import type { Budget } from '../config/settings';
 import { UsageError } from '../core/errors';
-import type { Budget } from '../core/settings';
 import { type Period, type PeriodKind, parsePeriodKey, periodOf, periodOfKey } from '../react/budgets/period';
 import {
   FORECAST_MIN_ELAPSED,

@@ -6,7 +6,7 @@
  * table itself failed) is read again from its first record next time, as
  * Lambda does with batch item failures; the records before it stay handled.
  */
-import type { StreamRecordInput } from '../deliver/stream-events';
+import type { StreamRecordInput } from '../record/stream-events';
 import type { StreamRecordLike } from '../record/stream-filter';
 import type { ShardRecord, StreamFollower } from './stream-follower';
 

@@ -4,7 +4,6 @@
  */
 import { parseArgs } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { loadConfig, settingsFrom } from '../../lib/config';
 import {
   callerIdentity,
   createDeviceFarmClient,
@@ -12,14 +11,11 @@ import {
   createDynamoClient,
   createSnsClient,
 } from '../clients/aws-clients';
+import { loadConfig, settingsFrom } from '../config/config-file';
+import { DEFAULT_SETTINGS } from '../config/settings';
 import { ConfigError, UsageError } from '../core/errors';
-import { SnsPublisher } from '../deliver/sns-publisher';
-import { notifierDeps, tableAdapters } from '../engine/wiring';
-import { digestDepsOver } from '../react/digest/deps';
+import { digestDeps, notifierDeps, snsPublisher, tableAdapters } from '../engine/wiring';
 import { writeDigest } from '../react/digest/write';
-import { DynamoBudgetLedger } from '../record/budget-ledger';
-import { DynamoHistoryStore } from '../record/dynamo-history-store';
-import { DynamoGuardLedger } from '../record/guard-ledger';
 import { budgetCommand } from './budget';
 import { consoleLog } from './console-log';
 import { historyCommand } from './history';
@@ -147,7 +143,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return await budgetCommand(
         { json: values.json === true, period: values.period },
         settings.budgets,
-        new DynamoBudgetLedger(documents, table),
+        tableAdapters(documents, table, settings).budgets,
         io,
       );
     }
@@ -165,7 +161,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       if (values.date !== undefined && !/^\d{4}-\d\d-\d\d$/.test(values.date)) {
         throw new UsageError(`--date ${JSON.stringify(values.date)} is not a day; expected YYYY-MM-DD`);
       }
-      const event = await writeDigest(digestDepsOver(documents, table, settings, consoleLog(io.err)), values.date);
+      const event = await writeDigest(
+        digestDeps({ table: tableAdapters(documents, table, settings), settings, log: consoleLog(io.err) }),
+        values.date,
+      );
       io.out(
         event === undefined
           ? 'The digest for that day was already written.'
@@ -193,7 +192,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             }
             return notifierDeps({
               table,
-              publisher: new SnsPublisher(createSnsClient(), topicArn),
+              publisher: snsPublisher(createSnsClient(), topicArn),
               settings,
               log: consoleLog(io.err),
             });
@@ -202,11 +201,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         io,
       );
     }
-    const reader = new DynamoHistoryStore({
-      client: documents,
-      tableName: table,
-      retentionDays: 1, // read-only: retention applies to writes
-    });
+    // Read-only: the retention in the settings applies to writes.
+    const reader = tableAdapters(documents, table, DEFAULT_SETTINGS).store;
     if (command === 'history')
       return await historyCommand({ target: rest[0], since: values.since, json: values.json === true }, reader, io);
     return await statusCommand(values.json === true, reader, io);
@@ -258,7 +254,7 @@ async function sessionCommand(
       request,
       {
         client,
-        ledger: new DynamoGuardLedger(documents, table),
+        ledger: tableAdapters(documents, table, settings).guard,
         guard: settings.guard,
         startedBy: await who(io),
       },
@@ -272,7 +268,11 @@ async function sessionCommand(
     }
     return await stopSession(
       target,
-      { client: createDeviceFarmClient(), ledger: new DynamoGuardLedger(documents, table), stoppedBy: await who(io) },
+      {
+        client: createDeviceFarmClient(),
+        ledger: tableAdapters(documents, table, DEFAULT_SETTINGS).guard,
+        stoppedBy: await who(io),
+      },
       io,
     );
   }

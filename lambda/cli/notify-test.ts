@@ -6,7 +6,7 @@
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { UsageError } from '../core/errors';
-import type { Notification, Severity } from '../deliver/compose';
+import type { Notification, Severity } from '../deliver/notification';
 import { SnsPublisher } from '../deliver/sns-publisher';
 import type { CliIo } from './io';
 

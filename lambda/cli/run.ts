@@ -10,9 +10,7 @@
  * backoff, and what was recorded is still delivered. Only configuration
  * errors end the process.
  */
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
-import { loadConfig, settingsFrom } from '../../lib/config';
 import {
   callerAccount,
   createDeadlineClient,
@@ -20,17 +18,16 @@ import {
   createDocumentClient,
   createDynamoClient,
   createSnsClient,
-  httpOptions,
+  createStreamsClient,
 } from '../clients/aws-clients';
-import { countCalls } from '../clients/call-counter';
+import { loadConfig, settingsFrom } from '../config/config-file';
+import type { Settings } from '../config/settings';
 import { ConfigError, UsageError } from '../core/errors';
 import { errorFields, type Log } from '../core/log';
-import type { Settings } from '../core/settings';
 import { Tally } from '../core/tally';
-import type { Notification } from '../deliver/compose';
+import type { Notification } from '../deliver/notification';
 import { DEFAULT_SWEEP_LIMIT, sweepNotifications } from '../deliver/notifier';
-import { SnsPublisher } from '../deliver/sns-publisher';
-import { notifierDeps, reactorDeps, tableAdapters } from '../engine/wiring';
+import { notifierDeps, reactorDeps, snsPublisher, tableAdapters } from '../engine/wiring';
 import { pollDeadline } from '../observe/deadline/poll-cycle';
 import { pollDeviceFarm } from '../observe/device-farm/poll-cycle';
 import type { CycleReport } from '../observe/poll-cycle-base';
@@ -57,14 +54,6 @@ export interface RunOptions {
   readonly verbose?: boolean;
   /** Print each notification's full text, not only its subject. @default true */
   readonly showText?: boolean;
-}
-
-/** DynamoDB Streams lives at DynamoDB's endpoint unless told otherwise (DynamoDB Local serves both). */
-function streamsClient(io: CliIo, tally: Tally): DynamoDBStreamsClient {
-  const endpoint = io.env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS ?? io.env.AWS_ENDPOINT_URL_DYNAMODB;
-  const client = new DynamoDBStreamsClient({ ...(endpoint === undefined ? {} : { endpoint }), ...httpOptions(io.env) });
-  countCalls(client, tally, 'streams');
-  return client;
 }
 
 function printNotification(io: CliIo, showText: boolean) {
@@ -128,7 +117,7 @@ async function build(options: RunOptions, io: CliIo, settings: Settings, log: Lo
     options.topicArn ?? io.env.VIGIL_TOPIC_ARN ?? (await sns.send(new CreateTopicCommand({ Name: 'vigil' }))).TopicArn;
   if (topicArn === undefined) throw new Error('SNS did not return a topic ARN for topic "vigil"');
   const adapters = tableAdapters(createDocumentClient(dynamo), table, settings);
-  const streams = streamsClient(io, tally);
+  const streams = createStreamsClient(tally, io.env);
   const follower = (consumer: string) =>
     new StreamFollower(streams, streamArn, { store: adapters.checkpoints, consumer });
 
@@ -163,7 +152,7 @@ async function build(options: RunOptions, io: CliIo, settings: Settings, log: Lo
   const reactorFollower = follower('reactors');
   const notifier = notifierDeps({
     table: adapters,
-    publisher: new SnsPublisher(sns, topicArn),
+    publisher: snsPublisher(sns, topicArn),
     settings,
     log,
     onPublished: printNotification(io, options.showText ?? true),

@@ -10,8 +10,8 @@ import {
   paginateListDevices,
   StopRemoteAccessSessionCommand,
 } from '@aws-sdk/client-device-farm';
+import type { GuardSettings } from '../config/settings';
 import { UsageError } from '../core/errors';
-import type { GuardSettings } from '../core/settings';
 import { consoleLink } from '../deliver/format';
 import { remoteAccessObservation } from '../observe/device-farm/map';
 import { listProjects } from '../observe/device-farm/pages';

@@ -8,11 +8,12 @@
 import { DeadlineClient } from '@aws-sdk/client-deadline';
 import { DeviceFarmClient } from '@aws-sdk/client-device-farm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEVICE_FARM_REGION } from '../core/regions';
 import type { Tally } from '../core/tally';
-import { DEVICE_FARM_REGION } from '../observe/device-farm/region';
 import { countCalls } from './call-counter';
 import { httpOptions } from './http-options';
 
@@ -78,6 +79,22 @@ export function createDocumentClient(dynamo: DynamoDBClient): DynamoDBDocumentCl
   return DynamoDBDocumentClient.from(dynamo, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
+}
+
+/**
+ * DynamoDB Streams (the CLI follows the table's stream itself). It lives at
+ * DynamoDB's endpoint unless told otherwise: DynamoDB Local serves both.
+ */
+export function createStreamsClient(tally?: Tally, env: NodeJS.ProcessEnv = process.env): DynamoDBStreamsClient {
+  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS ?? env.AWS_ENDPOINT_URL_DYNAMODB;
+  const client = new DynamoDBStreamsClient({
+    ...(endpoint === undefined ? {} : { endpoint }),
+    retryMode: 'adaptive',
+    maxAttempts: MAX_ATTEMPTS,
+    ...httpOptions(env),
+  });
+  if (tally !== undefined) countCalls(client, tally, 'streams');
+  return client;
 }
 
 export function createSnsClient(tally?: Tally): SNSClient {

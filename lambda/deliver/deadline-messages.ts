@@ -5,19 +5,11 @@
  */
 import type { DeadlineDetail, Observation } from '../core/observation';
 import type { ChangeEvent } from '../record/change-event';
+import type { MessageParts, Severity } from './notification';
 import type { ChangeNotice } from './rules';
-import { named, type Subject, subject } from './subject';
+import { named, subject } from './subject';
 
-export type Severity = 'error' | 'warning' | 'info';
-
-/** What a notice's text is made of. */
-export interface MessageParts {
-  readonly subject: Subject;
-  readonly headline: string;
-  readonly severity: Severity;
-  readonly rows: [string, string | undefined][];
-  readonly extra: string[];
-}
+export type { Severity } from './notification';
 
 const SEVERITY: Readonly<Record<string, Severity>> = {
   FAILED: 'error',

@@ -1,6 +1,6 @@
 /** The words of the daily digest: one message a person reads over coffee. */
 import type { DigestContent } from '../record/vigil-event';
-import type { Notification } from './compose';
+import type { Notification } from './notification';
 import type { DigestNotice } from './rules';
 import { subject as subjectOf } from './subject';
 

@@ -3,7 +3,7 @@
  * devices, console links. Subjects have their own module (subject.ts).
  */
 import type { Counters, DeviceRef, Minutes } from '../core/observation';
-import { DEVICE_FARM_REGION } from '../observe/device-farm/region';
+import { DEVICE_FARM_REGION } from '../core/regions';
 
 /** "18.5 min"; minutes are shown to one decimal, as the console shows them. */
 export function formatMinutes(value: number): string {

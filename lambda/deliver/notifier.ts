@@ -15,18 +15,18 @@
  *    never holds back another.
  */
 import { randomUUID } from 'node:crypto';
+import type { Rules } from '../config/settings';
 import { errorFields, type Log } from '../core/log';
-import type { Rules } from '../core/settings';
 import type { DeliveryLedger } from '../record/delivery-ledger';
 import type { GuardStops } from '../record/guard-ledger';
 import { nextRetry, type Outbox, type OutboxEntry } from '../record/outbox';
+import { readEvents, type StreamRecordInput } from '../record/stream-events';
 import type { VigilEvent } from '../record/vigil-event';
 import { compose, type Notification } from './compose';
 import { foldStops } from './guard-stops';
 import { publishSafely } from './publish-safely';
 import { type Notice, planNotices } from './rules';
 import type { Publisher } from './sns-publisher';
-import { readEvents, type StreamRecordInput } from './stream-events';
 
 /** How long a claim holds before another notifier may take the events over. */
 export const DEFAULT_LEASE_MS = 180_000;

@@ -8,7 +8,7 @@
  * (throttling, 5xx, the network, a missing permission) is transient: the
  * caller tries again later with backoff.
  */
-import type { Notification } from './compose';
+import type { Notification } from './notification';
 import type { Publisher } from './sns-publisher';
 
 /** Error names SNS answers when the message itself is at fault. */

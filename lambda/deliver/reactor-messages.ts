@@ -5,9 +5,8 @@
  */
 import { SERVICE_NAMES } from '../core/observation';
 import type { BudgetEvent, GuardEvent } from '../record/vigil-event';
-import type { BudgetFacts, Notification, NotificationDocument } from './compose';
-import type { Severity } from './deadline-messages';
 import { describeDevice, describeMinutes, formatMinutes, projectAttribute, table } from './format';
+import type { BudgetFacts, Notification, NotificationDocument, Severity } from './notification';
 import type { BudgetNotice, GuardNotice } from './rules';
 import { named, subject as subjectOf } from './subject';
 

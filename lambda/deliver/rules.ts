@@ -19,7 +19,7 @@
  *   each session guard action, one notice each.
  * Baseline events (first poll of a project) and everything else notify nothing.
  */
-import type { Rules } from '../core/settings';
+import type { Rules } from '../config/settings';
 import type { ChangeEvent } from '../record/change-event';
 import { isFailedSession, isFinishing, isNewUnknown } from '../record/notable';
 import {

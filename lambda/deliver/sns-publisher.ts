@@ -6,7 +6,7 @@
  * oversized text is cut, never rejected.
  */
 import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Notification } from './compose';
+import type { Notification } from './notification';
 import { oneLine, safeSubject } from './subject';
 
 /** The delivery port: anything that can send a notification once. */

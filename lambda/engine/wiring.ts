@@ -5,13 +5,15 @@
  * both hosts run the same stages wired the same way.
  */
 import type { DeviceFarmClient } from '@aws-sdk/client-device-farm';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Settings } from '../config/settings';
 import type { Log } from '../core/log';
-import type { Settings } from '../core/settings';
-import type { Notification } from '../deliver/compose';
+import type { Notification } from '../deliver/notification';
 import type { NotifierDeps } from '../deliver/notifier';
-import type { Publisher } from '../deliver/sns-publisher';
+import { type Publisher, SnsPublisher } from '../deliver/sns-publisher';
 import type { AccountantDeps } from '../react/budgets/accountant';
+import type { DigestDeps } from '../react/digest/write';
 import type { GuardDeps } from '../react/guard/guard';
 import { statusWith, stopWith } from '../react/guard/stop';
 import type { ReactorDeps } from '../react/reactor';
@@ -41,6 +43,29 @@ export function tableAdapters(documents: DynamoDBDocumentClient, tableName: stri
     budgets: new DynamoBudgetLedger(documents, tableName),
     guard: new DynamoGuardLedger(documents, tableName),
     checkpoints: new DynamoStreamCheckpoints(documents, tableName),
+  };
+}
+
+/** The delivery port over the alert topic. */
+export function snsPublisher(sns: SNSClient, topicArn: string): Publisher {
+  return new SnsPublisher(sns, topicArn);
+}
+
+/** The daily digest over the table (the scheduled Lambda and `vigil digest`). */
+export function digestDeps(input: {
+  readonly table: TableAdapters;
+  readonly settings: Settings;
+  readonly log: Log;
+}): DigestDeps {
+  const { table, settings } = input;
+  return {
+    reader: table.store,
+    writer: table.store,
+    budgetLedger: table.budgets,
+    guardLedger: table.guard,
+    budgets: settings.budgets,
+    guard: settings.guard,
+    log: input.log,
   };
 }
 

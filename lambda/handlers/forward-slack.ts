@@ -12,16 +12,14 @@
  * - CHANNEL_NAME (optional): the channel's name in Vigil's config, which
  *   names its post markers; defaults to the secret's ARN.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDocumentClient, createDynamoClient } from '../clients/aws-clients';
-import { requireEnv } from '../core/env';
 import type { Log } from '../core/log';
-import { powertoolsLog } from '../core/powertools-log';
 import { forwardToSlack, type SlackForwarderDeps } from '../deliver/slack/forwarder';
 import { DynamoPostMarkers } from '../deliver/slack/post-markers';
 import { SlackPoster, validateSlackWebhookUrl, type WebhookUrlValidator } from '../deliver/slack/webhook';
 import { CachedWebhookUrl, type SecretReader, secretsManagerReader } from '../deliver/slack/webhook-secret';
+import { lambdaHost } from '../engine/lambda-host';
 
 export function makeHandler(deps: SlackForwarderDeps) {
   return async (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
@@ -79,12 +77,13 @@ export function forwarderDeps(parts: ForwarderParts): SlackForwarderDeps {
 }
 
 function defaultDeps(): SlackForwarderDeps {
+  const host = lambdaHost();
   const channel = process.env.CHANNEL_NAME;
   return forwarderDeps({
-    secretArn: requireEnv('SLACK_SECRET_ARN'),
-    tableName: requireEnv('TABLE_NAME'),
+    secretArn: host.need('SLACK_SECRET_ARN'),
+    tableName: host.need('TABLE_NAME'),
     ...(channel === undefined ? {} : { channel }),
-    log: powertoolsLog(new Logger({ serviceName: 'vigil' })),
+    log: host.log,
   });
 }
 

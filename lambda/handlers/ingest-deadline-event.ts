@@ -4,13 +4,9 @@
  * help; the next poll covers it); a failure to record is thrown, so
  * EventBridge retries and finally sends the event to the rule's dead-letter queue.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { createDeadlineClient } from '../clients/aws-clients';
-import { requireEnv } from '../core/env';
-import { powertoolsLog } from '../core/powertools-log';
-import { parseSettings } from '../core/settings';
+import { lambdaHost } from '../engine/lambda-host';
 import { type IngestDeps, type IngestOutcome, ingestDeadlineEvent } from '../observe/deadline/ingest';
-import { historyStoreFromEnv } from './history-store-from-env';
 
 export function makeHandler(deps: IngestDeps) {
   return async (event: unknown): Promise<{ outcome: IngestOutcome['outcome']; changes: number }> => {
@@ -26,13 +22,13 @@ export function makeHandler(deps: IngestDeps) {
 }
 
 function defaultDeps(): IngestDeps {
-  const settings = parseSettings(requireEnv('VIGIL_SETTINGS'), 'VIGIL_SETTINGS');
+  const host = lambdaHost();
   return {
-    settings,
-    log: powertoolsLog(new Logger({ serviceName: 'vigil' })),
-    client: createDeadlineClient(requireEnv('DEADLINE_REGION')),
+    settings: host.settings,
+    log: host.log,
+    client: createDeadlineClient(host.need('DEADLINE_REGION')),
     names: new Map(),
-    store: historyStoreFromEnv(settings),
+    store: host.table().store,
   };
 }
 

@@ -5,13 +5,9 @@
  * retries that are due. Only a failure of the table itself fails a stream
  * batch; a publish that fails waits in the outbox instead of blocking it.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { createDocumentClient, createDynamoClient, createSnsClient } from '../clients/aws-clients';
-import { requireEnv } from '../core/env';
-import { powertoolsLog } from '../core/powertools-log';
-import { parseSettings } from '../core/settings';
+import { createSnsClient } from '../clients/aws-clients';
 import {
   DEFAULT_SWEEP_LIMIT,
   type DeliveryReport,
@@ -19,10 +15,10 @@ import {
   notifyBatch,
   sweepNotifications,
 } from '../deliver/notifier';
-import { SnsPublisher } from '../deliver/sns-publisher';
-import type { StreamRecordInput } from '../deliver/stream-events';
-import { notifierDeps, tableAdapters } from '../engine/wiring';
-import { createMetrics, METRIC, NOTIFIER_SERVICE } from './cycle-metrics';
+import { lambdaHost } from '../engine/lambda-host';
+import { createMetrics, METRIC, NOTIFIER_SERVICE } from '../engine/metrics';
+import { notifierDeps, snsPublisher } from '../engine/wiring';
+import type { StreamRecordInput } from '../record/stream-events';
 
 type NotifierInput = DynamoDBStreamEvent | { readonly source?: string; readonly 'detail-type'?: string };
 
@@ -55,13 +51,13 @@ export function makeHandler(deps: NotifierDeps, sweep: { staleAfterMs: number },
 }
 
 function defaultHandler() {
-  const settings = parseSettings(requireEnv('VIGIL_SETTINGS'), 'VIGIL_SETTINGS');
-  const table = tableAdapters(createDocumentClient(createDynamoClient()), requireEnv('TABLE_NAME'), settings);
+  const host = lambdaHost();
+  const { settings } = host;
   const deps = notifierDeps({
-    table,
-    publisher: new SnsPublisher(createSnsClient(), requireEnv('TOPIC_ARN')),
+    table: host.table(),
+    publisher: snsPublisher(createSnsClient(), host.need('TOPIC_ARN')),
     settings,
-    log: powertoolsLog(new Logger({ serviceName: 'vigil' })),
+    log: host.log,
   });
   return makeHandler(
     deps,

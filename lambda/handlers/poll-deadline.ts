@@ -2,18 +2,14 @@
  * Scheduled Deadline Cloud poller Lambda: one poll cycle per invocation over
  * the selected farms and queues. It records changes and sends nothing.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createDeadlineClient } from '../clients/aws-clients';
-import { requireEnv } from '../core/env';
-import { powertoolsLog } from '../core/powertools-log';
-import { parseSettings } from '../core/settings';
 import { Tally } from '../core/tally';
+import { lambdaHost } from '../engine/lambda-host';
+import { createMetrics } from '../engine/metrics';
+import { type PollHandler, type PollResult, pollHandler } from '../engine/poll-handler';
 import { type DeadlinePollDeps, pollDeadline } from '../observe/deadline/poll-cycle';
-import { createMetrics } from './cycle-metrics';
-import { historyStoreFromEnv } from './history-store-from-env';
-import { type PollHandler, type PollResult, pollHandler } from './poll-result';
 
 /** What the handler runs on; without `metrics` it publishes none (tests, the CLI). */
 export type PollHandlerDeps = DeadlinePollDeps & { readonly tally: Tally; readonly metrics?: Metrics };
@@ -24,17 +20,17 @@ export function makeHandler(deps: PollHandlerDeps): PollHandler {
 }
 
 function defaultDeps(): PollHandlerDeps {
-  const settings = parseSettings(requireEnv('VIGIL_SETTINGS'), 'VIGIL_SETTINGS');
-  const region = requireEnv('DEADLINE_REGION');
+  const host = lambdaHost();
+  const region = host.need('DEADLINE_REGION');
   const tally = new Tally();
   return {
     tally,
     metrics: createMetrics('deadline'),
-    settings,
-    log: powertoolsLog(new Logger({ serviceName: 'vigil' })),
-    location: { region, accountId: requireEnv('ACCOUNT_ID') },
+    settings: host.settings,
+    log: host.log,
+    location: { region, accountId: host.need('ACCOUNT_ID') },
     client: createDeadlineClient(region, tally),
-    store: historyStoreFromEnv(settings, tally),
+    store: host.table(tally).store,
   };
 }
 

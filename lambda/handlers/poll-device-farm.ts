@@ -2,18 +2,14 @@
  * Scheduled poller Lambda: one Device Farm poll cycle per invocation. It
  * records changes and sends nothing; the notifier publishes from the stream.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createDeviceFarmClient } from '../clients/aws-clients';
-import { requireEnv } from '../core/env';
-import { powertoolsLog } from '../core/powertools-log';
-import { parseSettings } from '../core/settings';
 import { Tally } from '../core/tally';
+import { lambdaHost } from '../engine/lambda-host';
+import { createMetrics } from '../engine/metrics';
+import { type PollHandler, type PollResult, pollHandler } from '../engine/poll-handler';
 import { type DeviceFarmPollDeps, pollDeviceFarm } from '../observe/device-farm/poll-cycle';
-import { createMetrics } from './cycle-metrics';
-import { historyStoreFromEnv } from './history-store-from-env';
-import { type PollHandler, type PollResult, pollHandler } from './poll-result';
 
 /** What the handler runs on; without `metrics` it publishes none (tests, the CLI). */
 export type PollHandlerDeps = DeviceFarmPollDeps & { readonly tally: Tally; readonly metrics?: Metrics };
@@ -24,16 +20,15 @@ export function makeHandler(deps: PollHandlerDeps): PollHandler {
 }
 
 function defaultDeps(): PollHandlerDeps {
-  const settings = parseSettings(requireEnv('VIGIL_SETTINGS'), 'VIGIL_SETTINGS');
+  const host = lambdaHost();
   const tally = new Tally();
-  const logger = new Logger({ serviceName: 'vigil' });
   return {
     tally,
     metrics: createMetrics('devicefarm'),
-    settings,
-    log: powertoolsLog(logger),
+    settings: host.settings,
+    log: host.log,
     client: createDeviceFarmClient(tally),
-    store: historyStoreFromEnv(settings, tally),
+    store: host.table(tally).store,
   };
 }
 

@@ -8,18 +8,15 @@
  * Each budget's usage goes out as the metrics Vigil/BudgetUsedMinutes and
  * BudgetUsedPercent (EMF).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { createDeviceFarmClient, createDocumentClient, createDynamoClient } from '../clients/aws-clients';
-import { requireEnv } from '../core/env';
-import { powertoolsLog } from '../core/powertools-log';
-import { parseSettings } from '../core/settings';
+import { createDeviceFarmClient } from '../clients/aws-clients';
 import { DEFAULT_SWEEP_LIMIT } from '../deliver/notifier';
-import type { StreamRecordInput } from '../deliver/stream-events';
-import { reactorDeps, tableAdapters } from '../engine/wiring';
+import { lambdaHost } from '../engine/lambda-host';
+import { createMetrics, METRIC, NOTIFIER_SERVICE } from '../engine/metrics';
+import { reactorDeps } from '../engine/wiring';
 import { type ReactorDeps, reactBatch, reactOnSchedule, type ScheduledReport } from '../react/reactor';
-import { createMetrics, METRIC, NOTIFIER_SERVICE } from './cycle-metrics';
+import type { StreamRecordInput } from '../record/stream-events';
 
 type ReactorInput = DynamoDBStreamEvent | { readonly source?: string; readonly 'detail-type'?: string };
 
@@ -41,18 +38,19 @@ export function makeHandler(deps: ReactorDeps, sweep: { staleAfterMs: number }, 
 }
 
 function defaultHandler() {
-  const settings = parseSettings(requireEnv('VIGIL_SETTINGS'), 'VIGIL_SETTINGS');
+  const host = lambdaHost();
+  const { settings } = host;
   const metrics = createMetrics(NOTIFIER_SERVICE);
   const deps = reactorDeps({
-    table: tableAdapters(createDocumentClient(createDynamoClient()), requireEnv('TABLE_NAME'), settings),
+    table: host.table(),
     deviceFarm: createDeviceFarmClient(),
     settings,
-    log: powertoolsLog(new Logger({ serviceName: 'vigil' })),
+    log: host.log,
     onUsage: (budget, usage) => {
       const single = metrics.singleMetric();
       single.addDimension('Budget', budget.name);
-      single.addMetric('BudgetUsedMinutes', MetricUnit.Count, usage.usedMinutes);
-      single.addMetric('BudgetUsedPercent', MetricUnit.Percent, (usage.usedMinutes / usage.limitMinutes) * 100);
+      single.addMetric(METRIC.budgetUsedMinutes, MetricUnit.Count, usage.usedMinutes);
+      single.addMetric(METRIC.budgetUsedPercent, MetricUnit.Percent, (usage.usedMinutes / usage.limitMinutes) * 100);
     },
   });
   return makeHandler(deps, { staleAfterMs: settings.delivery.sweepAfterMinutes * 60_000 }, metrics);

@@ -7,12 +7,10 @@
  * Environment: CHATBOT_TOPIC_ARN, the SNS topic the Chatbot channel
  * configuration subscribes to.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createSnsClient } from '../clients/aws-clients';
-import { requireEnv } from '../core/env';
-import { powertoolsLog } from '../core/powertools-log';
 import { type ChatbotRelayDeps, ChatbotTopicPublisher, relayToChatbot } from '../deliver/chatbot/relay';
+import { lambdaHost } from '../engine/lambda-host';
 
 export function makeHandler(deps: ChatbotRelayDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -23,9 +21,10 @@ export function makeHandler(deps: ChatbotRelayDeps) {
 }
 
 function defaultDeps(): ChatbotRelayDeps {
+  const host = lambdaHost();
   return {
-    publisher: new ChatbotTopicPublisher(createSnsClient(), requireEnv('CHATBOT_TOPIC_ARN')),
-    log: powertoolsLog(new Logger({ serviceName: 'vigil' })),
+    publisher: new ChatbotTopicPublisher(createSnsClient(), host.need('CHATBOT_TOPIC_ARN')),
+    log: host.log,
   };
 }
 

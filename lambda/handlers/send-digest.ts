@@ -2,12 +2,8 @@
  * The daily digest Lambda (EventBridge cron): makes yesterday's digest and
  * writes it as one event; the notifier publishes it from the stream, once.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient, createDynamoClient } from '../clients/aws-clients';
-import { requireEnv } from '../core/env';
-import { powertoolsLog } from '../core/powertools-log';
-import { parseSettings } from '../core/settings';
-import { digestDepsOver } from '../react/digest/deps';
+import { lambdaHost } from '../engine/lambda-host';
+import { digestDeps } from '../engine/wiring';
 import { type DigestDeps, writeDigest } from '../react/digest/write';
 
 export function makeHandler(deps: DigestDeps) {
@@ -18,14 +14,8 @@ export function makeHandler(deps: DigestDeps) {
 }
 
 function defaultDeps(): DigestDeps {
-  const settings = parseSettings(requireEnv('VIGIL_SETTINGS'), 'VIGIL_SETTINGS');
-  const documents = createDocumentClient(createDynamoClient());
-  return digestDepsOver(
-    documents,
-    requireEnv('TABLE_NAME'),
-    settings,
-    powertoolsLog(new Logger({ serviceName: 'vigil' })),
-  );
+  const host = lambdaHost();
+  return digestDeps({ table: host.table(), settings: host.settings, log: host.log });
 }
 
 let ready: ReturnType<typeof makeHandler> | undefined;

@@ -15,13 +15,41 @@
  * so it re-records nothing; a resource it finds at or below the watermark
  * that was never recorded is news, reported, unless it is history.
  */
-import type { Observation } from '../core/observation';
+import type { Kind, Observation, Service } from '../core/observation';
 import { isTerminal } from '../core/status';
 import type { StoredState } from '../record/change-event';
-import type { Cursor } from '../record/history-store';
+import type { Cursor, StateStore } from '../record/history-store';
+import type { RecordOutcome } from '../record/recorder';
 import { type FullListingPolicy, fullListingDue, isHistory } from './full-listing';
-import type { Page } from './page';
-import type { PollCycle, ScopeRef } from './poll-cycle-base';
+import type { Clock, Page } from './page';
+
+/** A container whose resources are polled together (a project, a queue). */
+export interface ScopeRef {
+  readonly arn: string;
+  readonly name?: string;
+}
+
+/**
+ * What the walk needs from the cycle it runs in (PollCycle implements it):
+ * the cycle's stored state and cursors, recording, and its counts.
+ */
+export interface ListingCycle {
+  readonly service: Service;
+  readonly startedAt: string;
+  readonly store: StateStore;
+  readonly now: Clock;
+  activeIn(scope: string, kind: Kind): StoredState[];
+  cursor(scope: string, kind: Kind): Cursor | undefined;
+  storedIn(scope: string, kind: Kind): Promise<Map<string, StoredState>>;
+  record(stored: StoredState | undefined, observation: Observation, baseline: boolean): Promise<RecordOutcome>;
+  notFound(stored: StoredState, recordGone: (gone: Observation) => Promise<unknown>): Promise<void>;
+  malformed(scope: string, kind: Kind): void;
+  failed(where: { scope: string; kind: Kind; resource: string }, error: unknown): void;
+  listingOutOfOrder(scope: string, kind: Kind): void;
+  listingNeedsFullReads(): void;
+  foundBelowWatermark(scope: string, kind: Kind, arns: readonly string[]): void;
+}
+
 import { readListing } from './watermark';
 
 /** How one listed kind is read and recorded. */
@@ -49,7 +77,7 @@ export interface ListedKind<T> {
 type Handle = (stored: StoredState | undefined, observation: Observation, baseline: boolean) => Promise<void>;
 
 /** Runs the walk for one scope and kind within `cycle`. */
-export async function walkListed<T>(cycle: PollCycle, scope: ScopeRef, listed: ListedKind<T>): Promise<void> {
+export async function walkListed<T>(cycle: ListingCycle, scope: ScopeRef, listed: ListedKind<T>): Promise<void> {
   const { kind } = listed;
   const handle: Handle =
     listed.handle ??
@@ -139,7 +167,7 @@ export async function walkListed<T>(cycle: PollCycle, scope: ScopeRef, listed: L
 }
 
 /** Reads one followed resource the listing did not return and records what the read says. */
-async function follow<T>(cycle: PollCycle, listed: ListedKind<T>, followed: StoredState, handle: Handle) {
+async function follow<T>(cycle: ListingCycle, listed: ListedKind<T>, followed: StoredState, handle: Handle) {
   try {
     const item = await listed.readOne(followed.arn);
     if (item === undefined) {

@@ -15,10 +15,10 @@ import type { Cursor, StateStore } from '../record/history-store';
 import { type RecordOutcome, recordObservation } from '../record/recorder';
 import type { BoundSummary } from './adaptive-bound';
 import { firstNotFoundMessage, goneObservation } from './gone';
-import { type ListedKind, walkListed } from './listed-walk';
+import { type ListedKind, type ListingCycle, type ScopeRef, walkListed } from './listed-walk';
 import type { Clock } from './page';
 
-export type { ListedKind } from './listed-walk';
+export type { ListedKind, ScopeRef } from './listed-walk';
 
 /** A scope that could not be polled this cycle; the others went on. */
 export interface ScopeFailure {
@@ -84,12 +84,6 @@ export interface ResumePoint {
 /** Default of {@link CycleBudget.reserveMs}: a scope under throttling can take several seconds. */
 export const DEFAULT_RESERVE_MS = 10_000;
 
-/** A container whose resources are polled together (a project, a queue). */
-export interface ScopeRef {
-  readonly arn: string;
-  readonly name?: string;
-}
-
 /** One unit of polling: a scope and kind, run under the cycle's concurrency bound. */
 export interface ScopeUnit {
   readonly scope: string;
@@ -107,7 +101,7 @@ function newCycleId(at: Date): string {
   return `${at.toISOString()}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-export class PollCycle {
+export class PollCycle implements ListingCycle {
   readonly cycleId: string;
   readonly startedAt: string;
   readonly events: ChangeEvent[] = [];

@@ -9,10 +9,10 @@
  * guard never delays a notification.
  */
 import { errorFields, type Log } from '../core/log';
-import { readEvents, type StreamRecordInput } from '../deliver/stream-events';
 import type { ChangeEvent } from '../record/change-event';
 import type { StateStore } from '../record/history-store';
 import { changeEventsOf, nextRetry, type Outbox, type OutboxEntry } from '../record/outbox';
+import { readEvents, type StreamRecordInput } from '../record/stream-events';
 import { type AccountantDeps, accountChange } from './budgets/accountant';
 import { announceBaselineCrossings } from './budgets/announce-baseline';
 import { type GuardDeps, guardChange, guardSessions } from './guard/guard';

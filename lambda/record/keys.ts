@@ -4,7 +4,6 @@
  */
 import type { Kind, Service } from '../core/observation';
 import type { ChangeEvent, StoredState } from './change-event';
-import type { Cursor } from './history-store';
 import { eventPk, type VigilEvent } from './vigil-event';
 
 const DAY_SECONDS = 86_400;
@@ -213,7 +212,10 @@ export function derivedEventItem(
   return { ...key, entity: 'event', ...event, tpk: derivedTimePk(kind), tsk: timeSk(event), expiresAt };
 }
 
-export function cursorItem(cursor: Cursor): Record<string, unknown> {
+/** A cursor (history-store.ts `Cursor`) as its item: keyed by service, scope and kind. */
+export function cursorItem<C extends { readonly service: Service; readonly scope: string; readonly kind: Kind }>(
+  cursor: C,
+): Record<string, unknown> {
   return { ...cursorKey(cursor.service, cursor.scope, cursor.kind), entity: 'cursor', ...cursor };
 }
 

@@ -5,7 +5,7 @@ import { CfnSubscription, type Subscription } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FilterPolicy } from '../../lambda/deliver/routing';
+import type { FilterPolicy } from '../../lambda/config/channel-routing';
 import type { AlertTopic } from './alert-topic';
 import type { VigilFunction } from './vigil-function';
 

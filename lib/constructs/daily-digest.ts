@@ -4,7 +4,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Settings } from '../../lambda/core/settings';
+import type { Settings } from '../../lambda/config/settings';
 import { GLOBAL_INDEXES } from '../../lambda/record/table-schema';
 import type { HistoryTable } from './history-table';
 import { acknowledgeKeyActionFamilies } from './key-grants';

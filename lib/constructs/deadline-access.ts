@@ -1,7 +1,7 @@
 import { Aws, Validations } from 'aws-cdk-lib';
 import { type IRole, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { DeadlineSettings } from '../../lambda/core/settings';
+import type { DeadlineSettings } from '../../lambda/config/settings';
 
 /** A Deadline Cloud farm ID (API pattern `farm-[0-9a-f]{32}`). */
 const FARM_ID = /^farm-[0-9a-f]{32}$/;

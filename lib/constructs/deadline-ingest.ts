@@ -7,7 +7,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { DeadlineSettings, Settings } from '../../lambda/core/settings';
+import type { DeadlineSettings, Settings } from '../../lambda/config/settings';
 import {
   DEADLINE_EVENT_SOURCE,
   DEADLINE_JOB_EVENT_TYPES,

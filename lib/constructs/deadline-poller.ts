@@ -2,7 +2,7 @@ import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Settings } from '../../lambda/core/settings';
+import type { Settings } from '../../lambda/config/settings';
 import { type DeadlineReadAction, DeadlineReadPolicy, deadlineEnvironment } from './deadline-access';
 import { type HistoryTable, RECORDER_ACTIONS } from './history-table';
 import { acknowledgeKeyActionFamilies } from './key-grants';

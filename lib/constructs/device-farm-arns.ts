@@ -1,5 +1,5 @@
 import { Aws } from 'aws-cdk-lib';
-import { DEVICE_FARM_REGION } from '../../lambda/observe/device-farm/region';
+import { DEVICE_FARM_REGION } from '../../lambda/core/regions';
 
 /**
  * A Device Farm ARN pattern of this account: `resource` (default `*`) of

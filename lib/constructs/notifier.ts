@@ -7,7 +7,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Settings } from '../../lambda/core/settings';
+import type { Settings } from '../../lambda/config/settings';
 import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import type { AlertTopic } from './alert-topic';
 import { type HistoryTable, OUTBOX_ACTIONS } from './history-table';

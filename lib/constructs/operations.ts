@@ -17,7 +17,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SERVICE_NAMES, type Service } from '../../lambda/core/observation';
-import { METRIC, METRICS_NAMESPACE, NOTIFIER_SERVICE } from '../../lambda/handlers/cycle-metrics';
+import { METRIC, METRICS_NAMESPACE, NOTIFIER_SERVICE } from '../../lambda/core/metrics';
 
 /** The window of the error, throttle, queue and topic alarms. */
 const WINDOW = Duration.minutes(5);
@@ -68,7 +68,7 @@ export interface OperationsProps {
  * - the table: read or write throttle events ≥ 1 in 5 minutes;
  * - per topic: a failed delivery in 5 minutes;
  * - per poller, a dead man's switch: no `CyclesCompleted` metric (published
- *   by lambda/handlers/cycle-metrics.ts) for 3 schedule periods, missing
+ *   by lambda/core/metrics.ts) for 3 schedule periods, missing
  *   data counted as breaching, so a poller that stops running alarms too.
  *
  * Every alarm except the dead man's switch treats missing data as OK:
@@ -171,7 +171,7 @@ export class Operations extends Construct {
     this.dashboard = this.buildDashboard(props, pollers);
   }
 
-  /** A metric of lambda/handlers/cycle-metrics.ts; `label` only for graphs (an alarm on a labelled metric renders as a math query). */
+  /** A metric of lambda/core/metrics.ts; `label` only for graphs (an alarm on a labelled metric renders as a math query). */
   private cycleMetric(
     metricName: string,
     service: string,
@@ -244,7 +244,7 @@ export class Operations extends Construct {
       (budget) =>
         new Metric({
           namespace: METRICS_NAMESPACE,
-          metricName: 'BudgetUsedPercent',
+          metricName: METRIC.budgetUsedPercent,
           dimensionsMap: { service: NOTIFIER_SERVICE, Budget: budget },
           statistic: Stats.MAXIMUM,
           period: Duration.hours(1),

@@ -16,7 +16,7 @@ import {
   createDynamoClient,
 } from '../../lambda/clients/aws-clients';
 import { type Log, silentLog } from '../../lambda/core/log';
-import { DEFAULT_SETTINGS, type Settings } from '../../lambda/core/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../../lambda/config/settings';
 import { isTerminal } from '../../lambda/core/status';
 import { Tally } from '../../lambda/core/tally';
 import { planNotices } from '../../lambda/deliver/rules';

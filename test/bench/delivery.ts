@@ -7,7 +7,7 @@
  */
 import type { DeviceFarmClient } from '@aws-sdk/client-device-farm';
 import { silentLog } from '../../lambda/core/log';
-import type { Settings } from '../../lambda/core/settings';
+import type { Settings } from '../../lambda/config/settings';
 import type { Tally } from '../../lambda/core/tally';
 import type { Notification } from '../../lambda/deliver/compose';
 import { DEFAULT_SWEEP_LIMIT, deliverEvents, sweepNotifications } from '../../lambda/deliver/notifier';

@@ -1,6 +1,6 @@
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { parseSettings } from '../../lambda/core/settings';
+import { parseSettings } from '../../lambda/config/settings';
 import {
   DEADLINE_EVENT_SOURCE,
   DEADLINE_JOB_EVENT_TYPES,

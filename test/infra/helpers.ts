@@ -4,7 +4,7 @@ import { App, type CfnElement, type Environment, Stack, Validations } from 'aws-
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { parseConfig } from '../../lib/config';
+import { parseConfig } from '../../lambda/config/config-file';
 import { VigilStack } from '../../lib/vigil-stack';
 
 /** The same context `cdk synth` gets from cdk.json. */

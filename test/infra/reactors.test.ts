@@ -1,8 +1,8 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { parseSettings } from '../../lambda/core/settings';
-import { DEVICE_FARM_REGION } from '../../lambda/observe/device-farm/region';
+import { parseSettings } from '../../lambda/config/settings';
+import { DEVICE_FARM_REGION } from '../../lambda/core/regions';
 import { CHANGE_EVENT_FILTER_PATTERN, NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import { ACTIVE_INDEX } from '../../lambda/record/table-schema';
 import type { Reactors } from '../../lib/constructs/reactors';

@@ -10,8 +10,8 @@ import { deliverFromStream, reactFromStream } from '../../lambda/cli/deliver-fro
 import { main } from '../../lambda/cli/main';
 import { createDeviceFarmClient } from '../../lambda/clients/aws-clients';
 import { silentLog } from '../../lambda/core/log';
-import { DEFAULT_SETTINGS, type Settings } from '../../lambda/core/settings';
-import { readEvents, type StreamRecordInput } from '../../lambda/deliver/stream-events';
+import { DEFAULT_SETTINGS, type Settings } from '../../lambda/config/settings';
+import { readEvents, type StreamRecordInput } from '../../lambda/record/stream-events';
 import { guardDeps, reactorDeps } from '../../lambda/engine/wiring';
 import { accountChange } from '../../lambda/react/budgets/accountant';
 import { guardSessions } from '../../lambda/react/guard/guard';

@@ -10,7 +10,7 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { DEFAULT_SETTINGS } from '../../lambda/core/settings';
+import { DEFAULT_SETTINGS } from '../../lambda/config/settings';
 import { eventsBetween } from '../emulators/deadline';
 import { twoSessionJobScenario } from '../emulators/deadline/scenarios';
 import { fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';

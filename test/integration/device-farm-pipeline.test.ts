@@ -5,7 +5,7 @@
  */
 
 import { notifyBatch } from '../../lambda/deliver/notifier';
-import type { StreamRecordInput } from '../../lambda/deliver/stream-events';
+import type { StreamRecordInput } from '../../lambda/record/stream-events';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
 import { FOUR_JOB_IDS, fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
 import { changesOf } from './support/changes';

@@ -11,7 +11,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { deliverFromStream } from '../../lambda/cli/deliver-from-stream';
 import { SnsPublisher } from '../../lambda/deliver/sns-publisher';
-import { readEvents, type StreamRecordInput } from '../../lambda/deliver/stream-events';
+import { readEvents, type StreamRecordInput } from '../../lambda/record/stream-events';
 import type { VigilEvent } from '../../lambda/record/vigil-event';
 import type { FaultInjection as DeadlineFault } from '../emulators/deadline';
 import { deadlineDemoScenario } from '../emulators/deadline/scenarios';

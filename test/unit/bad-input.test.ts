@@ -6,9 +6,9 @@
  */
 
 import { validateSlackWebhookUrl } from '../../lambda/deliver/slack/webhook';
-import { readEvents, type StreamRecordInput } from '../../lambda/deliver/stream-events';
+import { readEvents, type StreamRecordInput } from '../../lambda/record/stream-events';
 import { safeSubject } from '../../lambda/deliver/subject';
-import { parseConfig } from '../../lib/config';
+import { parseConfig } from '../../lambda/config/config-file';
 
 /** The message `attempt` throws. */
 function errorOf(attempt: () => unknown): string {

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../lambda/core/errors';
-import { parseSettings } from '../../lambda/core/settings';
-import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig, settingsFrom, type VigilConfig } from '../../lib/config';
+import { parseSettings } from '../../lambda/config/settings';
+import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig, settingsFrom, type VigilConfig } from '../../lambda/config/config-file';
 
 const DEFAULTS: VigilConfig = {
   notifications: { emails: [] },

@@ -6,9 +6,9 @@
  * facts each in their own way.
  */
 import { type JobBrief, SERVICE_NAMES, type Service } from '../../core/observation';
-import type { NotificationDocument, ResourceFacts } from '../compose';
 import { describeTasks, type Severity } from '../deadline-messages';
 import { consoleLink, describeCounters, describeDevice, describeMinutes, formatMinutes } from '../format';
+import type { NotificationDocument, ResourceFacts } from '../notification';
 
 /** What a chat message is built from: the three parts of a Notification a subscriber receives. */
 export interface ChatInput {

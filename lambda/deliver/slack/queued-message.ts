@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { NotificationDocument } from '../compose';
+import type { NotificationDocument } from '../notification';
 import type { ChatInput } from './facts';
 
 /** One queued message, read. `key` identifies it across redeliveries (the idempotency key). */

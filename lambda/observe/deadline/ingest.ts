@@ -8,8 +8,8 @@
  */
 import type { DeadlineClient } from '@aws-sdk/client-deadline';
 import * as z from 'zod';
+import type { Settings } from '../../config/settings';
 import { errorFields, type Log } from '../../core/log';
-import type { Settings } from '../../core/settings';
 import type { ChangeEvent } from '../../record/change-event';
 import type { StateStore } from '../../record/history-store';
 import type { Clock } from '../page';

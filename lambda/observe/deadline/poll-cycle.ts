@@ -12,9 +12,9 @@
  *   cycle; GetSession is called only for a session that is new or changed.
  */
 import type { DeadlineClient, FarmSummary, GetJobResponse, JobSummary, QueueSummary } from '@aws-sdk/client-deadline';
+import type { DeadlineSettings, Settings } from '../../config/settings';
 import type { Log } from '../../core/log';
 import type { Observation } from '../../core/observation';
-import type { DeadlineSettings, Settings } from '../../core/settings';
 import { GONE_STATUS, isTerminal } from '../../core/status';
 import type { StoredState } from '../../record/change-event';
 import type { StateStore } from '../../record/history-store';

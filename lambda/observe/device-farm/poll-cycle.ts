@@ -24,10 +24,10 @@ import type {
   TestGridProject,
   TestGridSession,
 } from '@aws-sdk/client-device-farm';
+import type { Settings } from '../../config/settings';
 import { changedFields } from '../../core/change';
 import type { Log } from '../../core/log';
 import type { Observation } from '../../core/observation';
-import type { Settings } from '../../core/settings';
 import { GONE_STATUS, isTerminal } from '../../core/status';
 import type { StoredState } from '../../record/change-event';
 import type { StateStore } from '../../record/history-store';

@@ -17,9 +17,10 @@
  * Idempotent under retried batches and atomic per change (see
  * record/budget-ledger.ts).
  */
+
+import type { Budget } from '../../config/settings';
 import { StoreError } from '../../core/errors';
 import type { Log } from '../../core/log';
-import type { Budget } from '../../core/settings';
 import type { BudgetLedger, BudgetShare, BudgetUsage } from '../../record/budget-ledger';
 import type { ChangeEvent } from '../../record/change-event';
 import { type BudgetEvent, budgetArn } from '../../record/vigil-event';

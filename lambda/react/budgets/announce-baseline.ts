@@ -26,8 +26,9 @@
  * period current now is looked at; a period that ended before the pass ran
  * is history.
  */
+
+import type { Budget } from '../../config/settings';
 import { StoreError } from '../../core/errors';
-import type { Budget } from '../../core/settings';
 import type { BudgetUsage } from '../../record/budget-ledger';
 import { type BudgetEvent, budgetArn } from '../../record/vigil-event';
 import { type AccountantDeps, budgetRef, MAX_ATTEMPTS } from './accountant';

@@ -6,7 +6,7 @@
  * minutes, so a run counts only when its jobs were never listed (a run
  * already finished when the first poll found it).
  */
-import type { METERS } from '../../core/settings';
+import type { METERS } from '../../config/settings';
 import type { ChangeEvent } from '../../record/change-event';
 
 export type Meter = (typeof METERS)[number];

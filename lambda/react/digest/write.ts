@@ -3,8 +3,9 @@
  * event (at most once per day: a second run finds it and writes nothing).
  * The notifier then publishes it like any other event, exactly once.
  */
+
+import type { Budget, GuardSettings } from '../../config/settings';
 import type { Log } from '../../core/log';
-import type { Budget, GuardSettings } from '../../core/settings';
 import type { BudgetLedger } from '../../record/budget-ledger';
 import type { GuardLedger } from '../../record/guard-ledger';
 import type { DigestWriter, HistoryReader } from '../../record/history-store';

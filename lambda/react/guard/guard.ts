@@ -12,9 +12,10 @@
  * active index is read again before anything is done, and a stop is
  * confirmed with GetRemoteAccessSession right before it is made.
  */
+
+import type { GuardSettings } from '../../config/settings';
 import { errorFields, type Log } from '../../core/log';
 import type { Observation } from '../../core/observation';
-import type { GuardSettings } from '../../core/settings';
 import type { ChangeEvent, StoredState } from '../../record/change-event';
 import type { GuardLedger, GuardState } from '../../record/guard-ledger';
 import type { GuardEvent } from '../../record/vigil-event';

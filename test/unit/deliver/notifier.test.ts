@@ -1,6 +1,6 @@
-import { DEFAULT_SETTINGS } from '../../../lambda/core/settings';
+import { DEFAULT_SETTINGS } from '../../../lambda/config/settings';
 import { deliverEvents, type NotifierDeps, notifyBatch, sweepNotifications } from '../../../lambda/deliver/notifier';
-import type { StreamRecordInput } from '../../../lambda/deliver/stream-events';
+import type { StreamRecordInput } from '../../../lambda/record/stream-events';
 import type { ChangeEvent } from '../../../lambda/record/change-event';
 import { changeEvent, jobFinished, runFinished, streamRecord } from '../support/builders';
 import { InMemoryDeliveryLedger, InMemoryOutbox, MemoryLog, RecordingPublisher } from '../support/fakes';

@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS } from '../../../lambda/core/settings';
+import { DEFAULT_SETTINGS } from '../../../lambda/config/settings';
 import { compose, type Notification } from '../../../lambda/deliver/compose';
 import { planNotices } from '../../../lambda/deliver/rules';
 import type { BudgetEvent, GuardEvent, VigilEvent } from '../../../lambda/record/vigil-event';

@@ -6,7 +6,7 @@ import {
   type ChannelEventType,
   type ChannelFilter,
   NOTICE_TYPES,
-} from '../../../lambda/core/settings';
+} from '../../../lambda/config/settings';
 import {
   type FilterPolicy,
   filterPolicyFor,
@@ -14,7 +14,7 @@ import {
   policyCombinations,
   SNS_MAX_ATTRIBUTE_NAMES,
   severitiesFrom,
-} from '../../../lambda/deliver/routing';
+} from '../../../lambda/config/channel-routing';
 import type { NoticeType } from '../../../lambda/deliver/rules';
 
 /** True when A and B have the same members (checked by the compiler, `npx tsc --noEmit`). */

@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, type Rules } from '../../../lambda/core/settings';
+import { DEFAULT_SETTINGS, type Rules } from '../../../lambda/config/settings';
 import { isFinishing, type Notice, planNotices } from '../../../lambda/deliver/rules';
 import { runArn } from '../support/arns';
 import { changeEvent, jobFinished, runFinished } from '../support/builders';

@@ -1,10 +1,10 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { DEFAULT_SETTINGS } from '../../../lambda/core/settings';
+import { DEFAULT_SETTINGS } from '../../../lambda/config/settings';
 import { Tally } from '../../../lambda/core/tally';
-import { createMetrics } from '../../../lambda/handlers/cycle-metrics';
+import { createMetrics } from '../../../lambda/engine/metrics';
 import { makeHandler as makeNotifier } from '../../../lambda/handlers/notify';
-import { runCycle } from '../../../lambda/handlers/poll-result';
+import { runCycle } from '../../../lambda/engine/poll-handler';
 import type { CycleReport } from '../../../lambda/observe/poll-cycle-base';
 import { jobFinished, runFinished, streamRecord } from '../support/builders';
 import { InMemoryDeliveryLedger, InMemoryOutbox, MemoryLog, RecordingPublisher } from '../support/fakes';

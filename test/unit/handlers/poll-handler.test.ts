@@ -1,5 +1,5 @@
 import { Tally } from '../../../lambda/core/tally';
-import { pollHandler } from '../../../lambda/handlers/poll-result';
+import { pollHandler } from '../../../lambda/engine/poll-handler';
 import type { CycleBudget, CycleReport, ResumePoint } from '../../../lambda/observe/poll-cycle-base';
 import { MemoryLog } from '../support/fakes';
 

@@ -5,7 +5,7 @@
  * write them.
  */
 import type { DeviceFarmKind, Minutes, Observation } from '../../../lambda/core/observation';
-import { type Budget, budgetSchema, type GuardSettings, guardSchema } from '../../../lambda/core/settings';
+import { type Budget, budgetSchema, type GuardSettings, guardSchema } from '../../../lambda/config/settings';
 import { buildChange, type ChangeEvent } from '../../../lambda/record/change-event';
 import type { BudgetEvent, GuardEvent } from '../../../lambda/record/vigil-event';
 import { sessionArn } from './arns';

@@ -7,7 +7,7 @@
  */
 import { changedFields } from '../../../../lambda/core/change';
 import type { JobSummary, Observation } from '../../../../lambda/core/observation';
-import { DEFAULT_SETTINGS } from '../../../../lambda/core/settings';
+import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
 import { compose, type Notification } from '../../../../lambda/deliver/compose';
 import { planNotices } from '../../../../lambda/deliver/rules';
 import { snsMessage } from '../../../../lambda/deliver/sns-publisher';

@@ -8,7 +8,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-deadline';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEFAULT_SETTINGS, type Settings } from '../../../../lambda/core/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../../../../lambda/config/settings';
 import { jobArn } from '../../../../lambda/observe/deadline/arns';
 import { ingestDeadlineEvent } from '../../../../lambda/observe/deadline/ingest';
 import { InMemoryStateStore, MemoryLog } from '../../support/fakes';

@@ -9,7 +9,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-deadline';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEFAULT_SETTINGS, type Settings } from '../../../../lambda/core/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../../../../lambda/config/settings';
 import { jobArn, queueArn, sessionKey } from '../../../../lambda/observe/deadline/arns';
 import { pollDeadline } from '../../../../lambda/observe/deadline/poll-cycle';
 import type { StoredState } from '../../../../lambda/record/change-event';

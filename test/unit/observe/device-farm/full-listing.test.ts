@@ -8,7 +8,7 @@ import {
   type Run,
 } from '@aws-sdk/client-device-farm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEFAULT_SETTINGS } from '../../../../lambda/core/settings';
+import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
 import { planNotices } from '../../../../lambda/deliver/rules';
 import { pollDeviceFarm } from '../../../../lambda/observe/device-farm/poll-cycle';
 import { projectArn, runArn } from '../../support/arns';

@@ -12,7 +12,7 @@ import {
   type Run,
 } from '@aws-sdk/client-device-farm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEFAULT_SETTINGS, type Settings } from '../../../../lambda/core/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../../../../lambda/config/settings';
 import { type CycleReport, pollDeviceFarm } from '../../../../lambda/observe/device-farm/poll-cycle';
 import { gridProjectArn, gridSessionArn, jobArn, projectArn, runArn } from '../../support/arns';
 import { clockFrom, job, run } from '../../support/device-farm-api';

@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS } from '../../../../lambda/core/settings';
+import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
 import { compose } from '../../../../lambda/deliver/compose';
 import { planNotices } from '../../../../lambda/deliver/rules';
 import { buildDigest } from '../../../../lambda/react/digest/build';

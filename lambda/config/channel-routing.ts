@@ -20,7 +20,7 @@
  * branches; the digest branch has one value, so the count is never below
  * the product over the whole policy either way SNS reads it.
  */
-import { type Channel, type ChannelFilter, SEVERITIES, type Severity } from '../core/settings';
+import { type Channel, type ChannelFilter, SEVERITIES, type Severity } from './settings';
 
 /** One accepted value, or every value but some. */
 export type FilterCondition = string | { readonly 'anything-but': readonly string[] } | { readonly exists: boolean };

@@ -1,5 +1,5 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { readEvents, repairEmptyMaps, type StreamRecordInput } from '../../../lambda/deliver/stream-events';
+import { readEvents, repairEmptyMaps, type StreamRecordInput } from '../../../lambda/record/stream-events';
 import type { ChangeEvent } from '../../../lambda/record/change-event';
 import { eventItem } from '../../../lambda/record/keys';
 import { changeEvent, runFinished, streamRecord } from '../support/builders';

@@ -5,10 +5,10 @@
  * JSON environment variable VIGIL_SETTINGS; the CLI reads them from the config file.
  */
 import * as z from 'zod';
-import { ConfigError } from './errors';
-import type { Kind, Service } from './observation';
-import { DEADLINE_TASK_RUN_STATUSES } from './status';
-import { isTimeZone } from './time-zone';
+import { ConfigError } from '../core/errors';
+import type { Kind, Service } from '../core/observation';
+import { DEADLINE_TASK_RUN_STATUSES } from '../core/status';
+import { isTimeZone } from '../core/time-zone';
 import { emailAddress, flag, listOf, oneOf, parseOrThrow, section, text, wholeNumber } from './validation';
 
 /** Job results a team may want to hear about, in AWS spelling. */

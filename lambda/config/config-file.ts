@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
-import { ConfigError } from '../lambda/core/errors';
+import { ConfigError } from '../core/errors';
+import { filterPolicyFor, policyCombinations, SNS_MAX_COMBINATIONS } from './channel-routing';
 import {
   channelsSchema,
   deadlineSettingsSchema,
@@ -18,9 +19,8 @@ import {
   rulesSchema,
   type Settings,
   settingsSchema,
-} from '../lambda/core/settings';
-import { emailAddress, flag, listOf, parseOrThrow, section, wholeNumber } from '../lambda/core/validation';
-import { filterPolicyFor, policyCombinations, SNS_MAX_COMBINATIONS } from '../lambda/deliver/routing';
+} from './settings';
+import { emailAddress, flag, listOf, parseOrThrow, section, wholeNumber } from './validation';
 
 /** The file read when no path is given, relative to the working directory. */
 export const DEFAULT_CONFIG_FILE = 'vigil.config.json';

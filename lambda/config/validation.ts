@@ -5,7 +5,7 @@
  * and in the CLI), the Lambda settings and untrusted event payloads.
  */
 import * as z from 'zod';
-import { ConfigError } from './errors';
+import { ConfigError } from '../core/errors';
 
 /** A whole number in [min, max]; every failure says exactly that. */
 export function wholeNumber(min: number, max: number) {

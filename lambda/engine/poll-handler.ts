@@ -5,7 +5,7 @@ import type { Log } from '../core/log';
 import { SERVICE_NAMES } from '../core/observation';
 import type { Tally } from '../core/tally';
 import type { CycleBudget, CycleReport, ResumePoint } from '../observe/poll-cycle-base';
-import { publishCycleMetrics } from './cycle-metrics';
+import { publishCycleMetrics } from './metrics';
 
 export interface PollResult {
   readonly cycleId: string;

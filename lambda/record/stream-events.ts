@@ -1,5 +1,5 @@
 /**
- * The notifier's input boundary: DynamoDB stream records → change events.
+ * The stream consumers' input boundary (notifier, reactors): DynamoDB stream records → events.
  * Records are validated, not trusted: one malformed record is reported with
  * its key and sequence number and skipped (retrying cannot fix it), and the
  * rest of the batch goes on.
@@ -8,9 +8,9 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 import { KINDS, type Kind } from '../core/observation';
-import { eventFromItem } from '../record/keys';
-import { isNewEventRecord } from '../record/stream-filter';
-import type { VigilEvent } from '../record/vigil-event';
+import { eventFromItem } from './keys';
+import { isNewEventRecord } from './stream-filter';
+import type { VigilEvent } from './vigil-event';
 
 /** The parts of a stream record the notifier reads (Lambda's and GetRecords' shapes both fit). */
 export interface StreamRecordInput {
