@@ -13,7 +13,7 @@ import {
 } from '../clients/aws-clients';
 import { loadConfig, settingsFrom } from '../config/config-file';
 import { DEFAULT_SETTINGS } from '../config/settings';
-import { ConfigError, UsageError } from '../core/errors';
+import { ConfigError, errorMessage, errorName, UsageError } from '../core/errors';
 import { digestDeps, notifierDeps, snsPublisher, tableAdapters } from '../engine/wiring';
 import { writeDigest } from '../react/digest/write';
 import { budgetCommand } from './budget';
@@ -95,7 +95,7 @@ function parse(argv: readonly string[]) {
   try {
     return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+    throw new UsageError(`${errorMessage(error)}\n\n${USAGE}`);
   }
 }
 
@@ -211,18 +211,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.err(error.message);
       return 2;
     }
-    const name = (error as { name?: string }).name;
+    const name = errorName(error);
     if (name === 'ResourceNotFoundException') {
       io.err(
-        `The table was not found: ${(error as Error).message}. Run \`vigil run --once\` to create it, or set VIGIL_TABLE to the stack's TableName output.`,
+        `The table was not found: ${errorMessage(error)}. Run \`vigil run --once\` to create it, or set VIGIL_TABLE to the stack's TableName output.`,
       );
       return 1;
     }
-    if ((error as Error).message?.includes('Region is missing')) {
+    if (errorMessage(error).includes('Region is missing')) {
       io.err('No AWS region is set: set AWS_REGION (for example AWS_REGION=us-east-1).');
       return 1;
     }
-    io.err(`vigil failed: ${(error as Error).message ?? String(error)}`);
+    io.err(`vigil failed: ${errorMessage(error)}`);
     return 1;
   }
 }

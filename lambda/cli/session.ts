@@ -11,7 +11,7 @@ import {
   StopRemoteAccessSessionCommand,
 } from '@aws-sdk/client-device-farm';
 import type { GuardSettings } from '../config/settings';
-import { UsageError } from '../core/errors';
+import { errorMessage, errorName, UsageError } from '../core/errors';
 import { consoleLink } from '../deliver/format';
 import { remoteAccessObservation } from '../observe/device-farm/map';
 import { listProjects } from '../observe/device-farm/pages';
@@ -158,11 +158,8 @@ export async function stopSession(
   try {
     await deps.client.send(new StopRemoteAccessSessionCommand({ arn }));
   } catch (error) {
-    if (
-      (error as { name?: string }).name === 'ArgumentException' ||
-      (error as { name?: string }).name === 'NotFoundException'
-    ) {
-      io.err(`Device Farm did not stop ${arn}: ${(error as Error).message}`);
+    if (errorName(error) === 'ArgumentException' || errorName(error) === 'NotFoundException') {
+      io.err(`Device Farm did not stop ${arn}: ${errorMessage(error)}`);
       return 1;
     }
     throw error;

@@ -3,7 +3,9 @@
  * every attempt including retries (`<service>.attempts`) and every throttled
  * attempt (`<service>.throttled`), into a Tally.
  */
+
 import type { DeserializeMiddleware, InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import { errorName } from '../core/errors';
 import type { Tally } from '../core/tally';
 
 const THROTTLE_CODES = new Set([
@@ -32,7 +34,7 @@ export function countCalls<I extends object, O extends MetadataBearer>(
     try {
       return await next(args);
     } catch (error) {
-      if (THROTTLE_CODES.has((error as { name?: string }).name ?? '')) tally.add(`${service}.throttled`);
+      if (THROTTLE_CODES.has(errorName(error) ?? '')) tally.add(`${service}.throttled`);
       throw error;
     }
   };

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
-import { ConfigError } from '../core/errors';
+import { ConfigError, errorMessage } from '../core/errors';
 import { filterPolicyFor, policyCombinations, SNS_MAX_COMBINATIONS } from './channel-routing';
 import {
   channelsSchema,
@@ -217,7 +217,7 @@ function parseJson(text: string, source: string): unknown {
   } catch (error) {
     const found = findJsonError(body);
     const where = found ? ` at line ${found.line}, column ${found.column}` : '';
-    const expected = found ? found.expected : (error as Error).message;
+    const expected = found ? found.expected : errorMessage(error);
     throw new ConfigError(`${source}: is not valid JSON${where}; expected ${expected}`, { cause: error });
   }
 }

@@ -5,7 +5,7 @@
  * JSON environment variable VIGIL_SETTINGS; the CLI reads them from the config file.
  */
 import * as z from 'zod';
-import { ConfigError } from '../core/errors';
+import { ConfigError, errorMessage } from '../core/errors';
 import type { Kind, Service } from '../core/observation';
 import { DEADLINE_TASK_RUN_STATUSES } from '../core/status';
 import { isTimeZone } from '../core/time-zone';
@@ -435,7 +435,7 @@ export function parseSettings(json: string, source: string): Settings {
   try {
     input = JSON.parse(json);
   } catch (error) {
-    throw new ConfigError(`${source}: is not valid JSON (${(error as Error).message}); expected a JSON object`, {
+    throw new ConfigError(`${source}: is not valid JSON (${errorMessage(error)}); expected a JSON object`, {
       cause: error,
     });
   }

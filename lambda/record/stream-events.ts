@@ -7,6 +7,7 @@
 
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
+import { errorMessage } from '../core/errors';
 import { KINDS, type Kind } from '../core/observation';
 import { eventFromItem } from './keys';
 import { isNewEventRecord } from './stream-filter';
@@ -154,7 +155,7 @@ export function readEvents(records: readonly StreamRecordInput[]): {
           reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
         });
     } catch (error) {
-      rejected.push({ sequenceNumber, reason: (error as Error).message });
+      rejected.push({ sequenceNumber, reason: errorMessage(error) });
     }
   }
   return { events, rejected };

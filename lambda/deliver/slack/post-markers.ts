@@ -12,7 +12,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { StoreError } from '../../core/errors';
+import { errorName, StoreError } from '../../core/errors';
 import { TTL_ATTRIBUTE } from '../../record/table-schema';
 
 /** What a marker records about the post. */
@@ -87,10 +87,7 @@ export class DynamoPostMarkers implements PostMarkers {
       );
       return 'written';
     } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as Error).name === 'ConditionalCheckFailedException'
-      ) {
+      if (error instanceof ConditionalCheckFailedException || errorName(error) === 'ConditionalCheckFailedException') {
         return 'exists';
       }
       throw new StoreError(`Writing the Slack post marker of message ${key} failed`, { cause: error });

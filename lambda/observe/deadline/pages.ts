@@ -3,6 +3,7 @@
  * Sessions can only be listed per job; GetSession adds the worker, host and
  * log errors the summary lacks.
  */
+
 import {
   type DeadlineClient,
   type FarmSummary,
@@ -20,6 +21,7 @@ import {
   type QueueSummary,
   type SessionSummary,
 } from '@aws-sdk/client-deadline';
+import { errorName } from '../../core/errors';
 import type { Clock, Page } from '../page';
 
 /** ListJobs and ListSessions take at most 100 per page. */
@@ -68,7 +70,7 @@ async function orMissing<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
     return await read();
   } catch (error) {
-    if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+    if (errorName(error) === 'ResourceNotFoundException') return undefined;
     throw error;
   }
 }

@@ -3,6 +3,7 @@
  * the page arrived, which becomes the observation time of its items.
  * ListRemoteAccessSessions has no SDK paginator, so it loops on nextToken.
  */
+
 import {
   type DeviceFarmClient,
   GetRemoteAccessSessionCommand,
@@ -21,6 +22,7 @@ import {
   type TestGridProject,
   type TestGridSession,
 } from '@aws-sdk/client-device-farm';
+import { errorName } from '../../core/errors';
 
 import type { Clock, Page } from '../page';
 
@@ -83,7 +85,7 @@ async function orMissing<T>(read: () => Promise<T | undefined>): Promise<T | und
   try {
     return await read();
   } catch (error) {
-    if ((error as { name?: string }).name === 'NotFoundException') return undefined;
+    if (errorName(error) === 'NotFoundException') return undefined;
     throw error;
   }
 }

@@ -14,6 +14,7 @@
  */
 
 import type { GuardSettings } from '../../config/settings';
+import { errorName } from '../../core/errors';
 import { errorFields, type Log } from '../../core/log';
 import type { Observation } from '../../core/observation';
 import type { ChangeEvent, StoredState } from '../../record/change-event';
@@ -173,7 +174,7 @@ async function stopOnce(arn: string, deps: GuardDeps, now: Date): Promise<void> 
   } catch (error) {
     // Device Farm refuses to stop a session that is already stopping or over:
     // nothing is left to do, so that counts as stopped.
-    if ((error as { name?: string }).name !== 'ArgumentException') throw error;
+    if (errorName(error) !== 'ArgumentException') throw error;
     deps.log.info('The session was already stopping or over when the guard stopped it', { arn, ...errorFields(error) });
   }
   await deps.ledger.markStopCalled(arn, now.toISOString());

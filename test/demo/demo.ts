@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startDeadlineEmulator } from '../test/emulators/deadline';
-import { DEADLINE_DEMO_IDS, deadlineDemoScenario } from '../test/emulators/deadline/scenarios';
-import { ArnBuilder, DEFAULT_ACCOUNT_ID, startDeviceFarmEmulator } from '../test/emulators/device-farm';
-import { DEMO_IDS, DEMO_STEP_SECONDS, DEMO_STEPS, demoScenario } from '../test/emulators/device-farm/scenarios/demo';
-import { startDynamoDbLocal } from '../test/local/dynamodb-local';
-import { startFauxqs } from '../test/local/fauxqs';
-import { startStrictSns } from '../test/local/strict-sns';
+import { startDeadlineEmulator } from '../emulators/deadline';
+import { DEADLINE_DEMO_IDS, deadlineDemoScenario } from '../emulators/deadline/scenarios';
+import { ArnBuilder, DEFAULT_ACCOUNT_ID, startDeviceFarmEmulator } from '../emulators/device-farm';
+import { DEMO_IDS, DEMO_STEP_SECONDS, DEMO_STEPS, demoScenario } from '../emulators/device-farm/scenarios/demo';
+import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { startFauxqs } from '../local/fauxqs';
+import { startStrictSns } from '../local/strict-sns';
 
 const STORY: readonly string[] = [
   'first poll: Vigil records what exists (an old run, an old render) and sends nothing',
@@ -28,7 +28,7 @@ const STORY: readonly string[] = [
   'debug-login-crash ends and the budget passes 100%; the second browser session ERRORS',
 ];
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const say = (text = '') => process.stdout.write(`${text}\n`);
 const rule = (title: string) => say(`\n━━ ${title} ${'━'.repeat(Math.max(4, 70 - title.length))}`);
 
