@@ -13,8 +13,8 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { derivedEventItem, eventKeyOf, expiryAfter, stripItem } from './keys';
-import { outboxItemsFor } from './outbox';
+import { expiryAfter, stripItem } from './keys';
+import { derivedEventPuts } from './outbox';
 import { type BudgetEvent, budgetArn, budgetPk, type UsageShare } from './vigil-event';
 
 /** A budget period's running total. */
@@ -113,29 +113,8 @@ export class DynamoBudgetLedger implements BudgetLedger {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk, sk: 'USAGE', entity: 'budget-usage', ...usage, expiresAt },
-                ...(expectedVersion === 0
-                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                  : {
-                      ConditionExpression: '#version = :expected',
-                      ExpressionAttributeNames: { '#version': 'version' },
-                      ExpressionAttributeValues: { ':expected': expectedVersion },
-                    }),
-              },
-            },
-            ...events.map((event) => ({
-              Put: {
-                TableName: this.tableName,
-                Item: derivedEventItem(event, eventKeyOf(event), 'budget', expiresAt),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            })),
-            ...events.flatMap((event) =>
-              outboxItemsFor(event, expiresAt).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
-            ),
+            this.usagePut(pk, usage, expectedVersion, expiresAt),
+            ...events.flatMap((event) => derivedEventPuts(this.tableName, event, 'budget', expiresAt)),
           ],
         }),
       );
@@ -149,6 +128,23 @@ export class DynamoBudgetLedger implements BudgetLedger {
     }
   }
 
+  /** The usage item's Put, only while its version is still `expectedVersion` (0: not written yet). */
+  private usagePut(pk: string, usage: BudgetUsage, expectedVersion: number, expiresAt: number) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { pk, sk: 'USAGE', entity: 'budget-usage', ...usage, expiresAt },
+        ...(expectedVersion === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: '#version = :expected',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            }),
+      },
+    };
+  }
+
   async announce(
     usage: BudgetUsage,
     events: readonly BudgetEvent[],
@@ -160,25 +156,8 @@ export class DynamoBudgetLedger implements BudgetLedger {
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk, sk: 'USAGE', entity: 'budget-usage', ...usage, expiresAt },
-                ConditionExpression: '#version = :expected',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':expected': expectedVersion },
-              },
-            },
-            ...events.map((event) => ({
-              Put: {
-                TableName: this.tableName,
-                Item: derivedEventItem(event, eventKeyOf(event), 'budget', expiresAt),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            })),
-            ...events.flatMap((event) =>
-              outboxItemsFor(event, expiresAt).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
-            ),
+            this.usagePut(pk, usage, expectedVersion, expiresAt),
+            ...events.flatMap((event) => derivedEventPuts(this.tableName, event, 'budget', expiresAt)),
           ],
         }),
       );

@@ -22,11 +22,9 @@ import type { Cursor, DigestWriter, HistoryReader, StateStore, TimelineEntry, Wr
 import {
   activePk,
   cursorItem,
-  derivedEventItem,
   derivedTimePk,
   eventFromItem,
   eventItem,
-  eventKeyOf,
   expiryAfter,
   latestFromItem,
   latestItem,
@@ -36,7 +34,7 @@ import {
   stripItem,
   timePk,
 } from './keys';
-import { outboxItemsFor } from './outbox';
+import { derivedEventPuts, outboxItemsFor } from './outbox';
 import { ACTIVE_INDEX, BY_TIME_INDEX } from './table-schema';
 import type { DigestEvent, VigilEvent } from './vigil-event';
 
@@ -197,16 +195,7 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
     try {
       await this.client.send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: derivedEventItem(event, eventKeyOf(event), 'digest', expiresAt),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            ...outboxItemsFor(event, expiresAt).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
-          ],
+          TransactItems: [...derivedEventPuts(this.tableName, event, 'digest', expiresAt)],
         }),
       );
       return true;

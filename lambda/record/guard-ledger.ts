@@ -15,8 +15,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from './batch';
-import { derivedEventItem, eventKeyOf, expiryAfter, stripItem } from './keys';
-import { outboxItemsFor } from './outbox';
+import { expiryAfter, stripItem } from './keys';
+import { derivedEventPuts } from './outbox';
 import type { GuardEvent, GuardEventAction } from './vigil-event';
 
 export interface GuardState {
@@ -107,14 +107,7 @@ export class DynamoGuardLedger implements GuardLedger, GuardStops {
                 },
               },
             },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: derivedEventItem(event, eventKeyOf(event), 'guard', expiresAt),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            ...outboxItemsFor(event, expiresAt).map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+            ...derivedEventPuts(this.tableName, event, 'guard', expiresAt),
           ],
         }),
       );

@@ -18,7 +18,14 @@
  *   other and without being picked up by a stream replay.
  */
 import type { ChangeEvent } from './change-event';
-import { type ItemKey, type OutboxQueue, outboxItem } from './keys';
+import {
+  type DerivedEventKind,
+  derivedEventItem,
+  eventKeyOf,
+  type ItemKey,
+  type OutboxQueue,
+  outboxItem,
+} from './keys';
 import { mayNotify, needsReaction } from './notable';
 import type { VigilEvent } from './vigil-event';
 
@@ -98,3 +105,35 @@ export function nextRetry(entry: OutboxEntry | undefined, error: string, now: Da
 /** Narrows to change events (the reactors' input). */
 export const changeEventsOf = (events: readonly VigilEvent[]): ChangeEvent[] =>
   events.filter((e): e is ChangeEvent => e.eventType === 'change');
+
+/** One Put of a TransactWriteItems request. */
+export interface TransactPut {
+  readonly Put: {
+    readonly TableName: string;
+    readonly Item: Record<string, unknown>;
+    readonly ConditionExpression?: string;
+  };
+}
+
+/**
+ * The transaction items that write an event a reactor derives (a budget
+ * threshold, a guard action, the digest): the event, only if it is not there
+ * yet, and its outbox entries, so it is owed from the moment it exists.
+ */
+export function derivedEventPuts(
+  tableName: string,
+  event: VigilEvent,
+  kind: DerivedEventKind,
+  expiresAt: number,
+): TransactPut[] {
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: derivedEventItem(event, eventKeyOf(event), kind, expiresAt),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    ...outboxItemsFor(event, expiresAt).map((Item) => ({ Put: { TableName: tableName, Item } })),
+  ];
+}
