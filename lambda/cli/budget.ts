@@ -187,8 +187,14 @@ export async function budgetCommand(
 ): Promise<number> {
   // A bad key is a usage error even before any budget is configured.
   if (options.period !== undefined) periodKind(options.period);
+  // Without budgets in a config file here, the ones the table has counted (as last configured).
+  const counted = budgets.length === 0 ? await ledger.catalog() : [];
+  if (budgets.length === 0 && counted.length > 0) {
+    io.err('No budgets in a vigil.config.json here: showing the budgets the table has counted, as last configured.');
+    return budgetCommand(options, counted, ledger, io, now);
+  }
   if (budgets.length === 0) {
-    io.out('No budgets are configured. Add one to vigil.config.json, for example:');
+    io.out('No budgets are configured, and the table has counted none. Add one to vigil.config.json, for example:');
     io.out('  "budgets": [{ "name": "monthly-metered", "meter": "deviceMinutes.metered", "limitMinutes": 1000 }]');
     return 0;
   }

@@ -7,13 +7,64 @@ import { describeMinutes } from '../deliver/format';
 import type { ChangeEvent } from '../record/change-event';
 import type { HistoryReader, TimelineEntry } from '../record/history-store';
 import { type GuardEvent, isChangeEvent, type VigilEvent } from '../record/vigil-event';
-import { parseSince } from './duration';
+import { parseInstant, parseSince } from './duration';
 import type { CliIo } from './io';
+import { shortId } from './short-id';
 
 export interface HistoryOptions {
   readonly target?: string;
   readonly since?: string;
+  readonly until?: string;
+  /** Only events of these kinds (resource kinds, `budget`, `guard`, `digest`). */
+  readonly kind?: string;
+  /** Only events of this project or queue (name or ARN). */
+  readonly project?: string;
+  /** At most this many events, the newest. */
+  readonly limit?: string;
+  /** Whole ARNs instead of ids. */
+  readonly wide?: boolean;
   readonly json: boolean;
+}
+
+/** What `--kind` accepts: resource kinds and the kinds of events the reactors write. */
+export const HISTORY_KINDS = [
+  'run',
+  'job',
+  'remote-access-session',
+  'test-grid-session',
+  'deadline-job',
+  'deadline-session',
+  'budget',
+  'guard',
+  'digest',
+] as const;
+
+/** An event's kind as `--kind` names it. */
+function kindOf(event: VigilEvent): string {
+  if (event.eventType === 'change') return event.kind;
+  if (event.eventType === 'guard' || event.eventType === 'digest') return event.eventType;
+  return 'budget';
+}
+
+function projectOf(event: VigilEvent): { arn: string; name?: string } | undefined {
+  return event.eventType === 'change' || event.eventType === 'guard' ? event.project : undefined;
+}
+
+function parseLimit(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) {
+    throw new UsageError(`--limit ${JSON.stringify(text)} is not a count; expected a whole number from 1 to 100000`);
+  }
+  return n;
+}
+
+function parseKind(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!(HISTORY_KINDS as readonly string[]).includes(text)) {
+    throw new UsageError(`--kind ${JSON.stringify(text)} is not a kind; expected one of ${HISTORY_KINDS.join(', ')}`);
+  }
+  return text;
 }
 
 const KIND_LABEL: Record<string, string> = {
@@ -105,20 +156,37 @@ export async function historyCommand(
   now = new Date(),
 ): Promise<number> {
   const since = options.since === undefined ? undefined : parseSince(options.since, now);
+  const until = options.until === undefined ? now.toISOString() : parseInstant(options.until, '--until', now);
+  const kind = parseKind(options.kind);
+  const limit = parseLimit(options.limit);
   if (options.target === undefined) {
     if (since === undefined)
       throw new UsageError('vigil history needs a resource (ARN, id or name) or --since <duration|date>');
-    const events = await reader.window(since, now.toISOString());
+    if (until < since) throw new UsageError(`--until ${options.until} is before --since ${options.since}`);
+    const matching = (await reader.window(since, until)).filter((e) => {
+      if (kind !== undefined && kindOf(e) !== kind) return false;
+      const project = projectOf(e);
+      return options.project === undefined || project?.arn === options.project || project?.name === options.project;
+    });
+    const events = limit === undefined ? matching : matching.slice(-limit);
     if (options.json) {
       io.out(JSON.stringify(events, null, 2));
       return 0;
     }
-    io.out(`${events.length} event${events.length === 1 ? '' : 's'} since ${since}`);
+    const left = matching.length - events.length;
+    io.out(
+      `${events.length} event${events.length === 1 ? '' : 's'} since ${since}${left > 0 ? ` (the newest; ${left} older left out by --limit)` : ''}`,
+    );
     for (const e of events) {
-      io.out(`  ${e.at}  ${labelOf(e).padEnd(16)} ${e.name}: ${describeEvent(e)}`);
-      io.out(`  ${' '.repeat(e.at.length)}  ${e.arn}`);
+      const id = options.wide === true ? e.arn : shortId(e.arn);
+      io.out(`  ${e.at}  ${labelOf(e).padEnd(16)} ${e.name} (${id}): ${describeEvent(e)}`);
     }
     return 0;
+  }
+  if (options.until !== undefined || kind !== undefined || options.project !== undefined || limit !== undefined) {
+    throw new UsageError(
+      'vigil history <resource> takes --since and --json; --until, --kind, --project and --limit go with --since alone',
+    );
   }
 
   let arn = options.target;

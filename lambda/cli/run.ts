@@ -227,7 +227,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
       log,
     );
     if (pipeline !== undefined) {
-      await runCycle(pipeline, io, tally, problems, log);
+      await runCycle(pipeline, io, tally, problems, log, options.verbose === true);
     } else {
       io.out(`could not start: ${problems.join('; ')}`);
     }
@@ -243,7 +243,14 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
   }
 }
 
-async function runCycle(pipeline: Pipeline, io: CliIo, tally: Tally, problems: Problems, log: Log): Promise<void> {
+async function runCycle(
+  pipeline: Pipeline,
+  io: CliIo,
+  tally: Tally,
+  problems: Problems,
+  log: Log,
+  verbose: boolean,
+): Promise<void> {
   const before = tally.snapshot();
   const reports: CycleReport[] = [];
   for (const poller of pipeline.pollers) {
@@ -277,7 +284,8 @@ async function runCycle(pipeline: Pipeline, io: CliIo, tally: Tally, problems: P
     `cycle ${cycleId}: ${plural(changes, 'change')} recorded, ${plural(delivery.published, 'notification')} published` +
       (problems.length > 0 ? `; ${problems.join('; ')}` : ''),
   );
-  io.out(`  poll: ${describeCalls(pollCalls)} (${writeCount(pollCalls)} DynamoDB item writes)`);
+  // One line a cycle; what the poll called only when asked (an idle loop stays quiet).
+  if (verbose) io.out(`  poll: ${describeCalls(pollCalls)} (${writeCount(pollCalls)} DynamoDB item writes)`);
 }
 
 /** Waits, or returns true early when `signal` aborts. */

@@ -2,6 +2,7 @@
 import type { StoredState } from '../record/change-event';
 import type { HistoryReader } from '../record/history-store';
 import type { CliIo } from './io';
+import { shortId } from './short-id';
 
 /** One active resource as `status` reports it. */
 export interface ActiveLine {
@@ -38,7 +39,7 @@ export function activeLine(state: StoredState, now: Date): ActiveLine {
 }
 
 export async function statusCommand(
-  json: boolean,
+  options: { readonly json: boolean; readonly wide: boolean },
   reader: HistoryReader,
   io: CliIo,
   now = new Date(),
@@ -48,7 +49,7 @@ export async function statusCommand(
   active.sort(
     (a, b) => a.project.localeCompare(b.project) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
   );
-  if (json) {
+  if (options.json) {
     io.out(JSON.stringify(active, null, 2));
     return 0;
   }
@@ -64,9 +65,9 @@ export async function statusCommand(
     a.name,
     a.status,
     a.minutes === undefined ? '-' : `${a.minutes} min${a.minutesSource === 'elapsed' ? ' (elapsed)' : ''}`,
-    a.arn,
+    options.wide ? a.arn : shortId(a.arn),
   ]);
-  const header = ['PROJECT', 'KIND', 'NAME', 'STATUS', 'MINUTES', 'ARN'];
+  const header = ['PROJECT', 'KIND', 'NAME', 'STATUS', 'MINUTES', options.wide ? 'ARN' : 'ID'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
   io.out(fmt(header));

@@ -160,14 +160,31 @@ export function loadConfig(options: { path?: string; cwd?: string } = {}): Vigil
 
   let text: string;
   try {
-    text = readFileSync(resolve(cwd, path), 'utf8');
+    const bytes = readFileSync(resolve(cwd, path));
+    refuseUtf16(bytes, path);
+    text = bytes.toString('utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = errorCode(error);
     if (code === 'ENOENT' && !explicit) return parseConfig({}, path);
     if (code === 'ENOENT') throw new ConfigError(`Config file ${path} not found`, { cause: error });
     throw new ConfigError(`Config file ${path} could not be read (${code ?? String(error)})`, { cause: error });
   }
   return parseConfig(parseJson(text, path), path);
+}
+
+/**
+ * A config saved as UTF-16 (what some Windows editors write) reads as noise
+ * to a JSON parser; say what it is instead of "not valid JSON at line 1".
+ */
+function refuseUtf16(bytes: Buffer, path: string): void {
+  const bom = bytes.subarray(0, 2).toString('hex');
+  const utf16 = bom === 'fffe' || bom === 'feff' || bytes.subarray(0, 64).includes(0);
+  if (utf16) {
+    throw new ConfigError(
+      `Config file ${path} looks UTF-16 encoded${bom === 'fffe' || bom === 'feff' ? ` (it starts with the byte order mark ${bom.toUpperCase()})` : ' (it holds zero bytes)'}; save it as UTF-8`,
+    );
+  }
 }
 
 /** The runtime subset of the config that the Lambdas receive as VIGIL_SETTINGS. */

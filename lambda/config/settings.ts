@@ -9,7 +9,18 @@ import { ConfigError, errorMessage } from '../core/errors';
 import type { Kind, Service } from '../core/observation';
 import { DEADLINE_TASK_RUN_STATUSES } from '../core/status';
 import { isTimeZone } from '../core/time-zone';
-import { emailAddress, flag, listOf, oneOf, parseOrThrow, section, text, wholeNumber } from './validation';
+import {
+  emailAddress,
+  flag,
+  label,
+  listOf,
+  nameOrArn,
+  oneOf,
+  parseOrThrow,
+  section,
+  text,
+  wholeNumber,
+} from './validation';
 
 /** Job results a team may want to hear about, in AWS spelling. */
 export const JOB_RESULTS = ['PASSED', 'WARNED', 'FAILED', 'SKIPPED', 'ERRORED', 'STOPPED'] as const;
@@ -21,7 +32,7 @@ export const deviceFarmSettingsSchema = section({
   /** Poll Device Farm at all. @default true */
   enabled: flag().default(true),
   /** Project names or ARNs to follow; empty means every project in the account. @default [] */
-  projects: listOf(text('a project name or ARN'), 'project names or ARNs').default([]),
+  projects: listOf(nameOrArn('a project name or ARN'), 'project names or ARNs').default([]),
   /**
    * Minutes between two full listings of each project's runs, remote access
    * sessions and test grid sessions: the safety net under the watermark
@@ -78,7 +89,7 @@ export const METERS = ['deviceMinutes.metered', 'billingMinutes'] as const;
 
 export const budgetSchema = section({
   /** How the budget is named in alerts and in `vigil budget`. */
-  name: text('a budget name'),
+  name: label('a budget name'),
   /** `deviceMinutes.metered` (jobs and remote access sessions) or `billingMinutes` (test grid sessions). */
   meter: oneOf(METERS),
   /** @default month */
@@ -89,7 +100,7 @@ export const budgetSchema = section({
   /** Percentages of the limit that alert, each once per period. @default 50, 80, 100 */
   thresholds: listOf(wholeNumber(1, 1000), 'percentages').default([50, 80, 100]),
   /** Project names or ARNs; empty counts every project. @default [] */
-  projects: listOf(text('a project name or ARN'), 'project names or ARNs').default([]),
+  projects: listOf(nameOrArn('a project name or ARN'), 'project names or ARNs').default([]),
   /**
    * Send one forecast per period when the usage so far projects past the
    * limit (only with enough evidence: a quarter of the period elapsed and

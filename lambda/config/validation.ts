@@ -32,6 +32,24 @@ export function text(what: string) {
   return z.string({ error: what }).refine((s) => s.trim().length > 0, { error: what });
 }
 
+/**
+ * A name or ARN of something in AWS (a project, a farm): non-empty, and not
+ * a URL, which is what a webhook pasted into the wrong field looks like.
+ */
+export function nameOrArn(what: string) {
+  return text(what).refine((s) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(s.trim()), { error: `${what}, not a URL` });
+}
+
+/**
+ * A label people and CloudWatch read (a budget's name is a metric dimension
+ * and part of its alerts): printable ASCII, 1 to 100 characters, no space at
+ * either end, so two names never differ only by a space nobody sees.
+ */
+export function label(what: string) {
+  const accepted = `${what} of 1 to 100 printable ASCII characters, not starting or ending with a space`;
+  return z.string({ error: accepted }).regex(/^[\x21-\x7e](?:[\x20-\x7e]{0,98}[\x21-\x7e])?$/, { error: accepted });
+}
+
 /** An email address. */
 export function emailAddress() {
   return z.email({ error: 'an email address like team@example.com' });

@@ -13,6 +13,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Budget } from '../config/settings';
 import { expiryAfter, stripItem } from './keys';
 import { derivedEventPuts } from './outbox';
 import { type BudgetEvent, budgetArn, budgetPk, type UsageShare } from './vigil-event';
@@ -58,13 +59,20 @@ export type AnnounceOutcome = 'applied' | 'conflict';
 
 export interface BudgetLedger {
   usage(budget: string, periodKey: string): Promise<BudgetUsage | undefined>;
-  /** Adds one change's share, writes the new usage and its events, atomically. */
+  /**
+   * Adds one change's share, writes the new usage and its events, atomically.
+   * With `budget`, a period's first write also records the budget's
+   * definition in the catalog (what `vigil budget` shows without a config file).
+   */
   apply(
     usage: BudgetUsage,
     share: BudgetShare,
     events: readonly BudgetEvent[],
     expectedVersion: number,
+    budget?: Budget,
   ): Promise<ApplyOutcome>;
+  /** The budgets that have counted anything, as last configured (one Query). */
+  catalog(): Promise<Budget[]>;
   /** Writes the new usage and its events (no share: nothing is counted), atomically. */
   announce(usage: BudgetUsage, events: readonly BudgetEvent[], expectedVersion: number): Promise<AnnounceOutcome>;
   /** Usage, shares and events of one budget period (for `vigil budget`). */
@@ -73,6 +81,9 @@ export interface BudgetLedger {
     periodKey: string,
   ): Promise<{ usage?: BudgetUsage; shares: BudgetShare[]; events: BudgetEvent[] }>;
 }
+
+/** The partition of the budget catalog: one item per budget that has counted anything. */
+const CATALOG_PK = 'BUDGETS';
 
 /** Markers and events outlive their period by this many days (then TTL removes them). */
 const KEEP_AFTER_PERIOD_DAYS = 90;
@@ -99,9 +110,15 @@ export class DynamoBudgetLedger implements BudgetLedger {
     share: BudgetShare,
     events: readonly BudgetEvent[],
     expectedVersion: number,
+    budget?: Budget,
   ): Promise<ApplyOutcome> {
     const pk = budgetPk(budgetArn(usage.budget, usage.periodKey));
     const expiresAt = expiryAfter(usage.end, KEEP_AFTER_PERIOD_DAYS);
+    // Once per budget and period (the usage item's first write): the budget as configured then.
+    const catalog =
+      budget !== undefined && expectedVersion === 0
+        ? [{ Put: { TableName: this.tableName, Item: { pk: CATALOG_PK, sk: budget.name, entity: 'budget', budget } } }]
+        : [];
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -115,6 +132,7 @@ export class DynamoBudgetLedger implements BudgetLedger {
             },
             this.usagePut(pk, usage, expectedVersion, expiresAt),
             ...events.flatMap((event) => derivedEventPuts(this.tableName, event, 'budget', expiresAt)),
+            ...catalog,
           ],
         }),
       );
@@ -167,6 +185,21 @@ export class DynamoBudgetLedger implements BudgetLedger {
       if ((error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) return 'conflict';
       throw error;
     }
+  }
+
+  async catalog(): Promise<Budget[]> {
+    const budgets: Budget[] = [];
+    for await (const page of paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': CATALOG_PK },
+      },
+    )) {
+      for (const item of page.Items ?? []) budgets.push(item.budget as Budget);
+    }
+    return budgets;
   }
 
   async period(budget: string, periodKey: string) {

@@ -378,6 +378,8 @@ describe('budgets and the session guard', () => {
       expect([october.usage?.usedMinutes, october.usage?.fired, october.events]).toEqual([500, [], []]);
       expect(october.shares.map((share) => [share.name, share.minutes])).toEqual([['last-month', 500]]);
       expect((await ledger.usage('hundred', '2026-11'))?.usedMinutes).toBe(40);
+      // The budget's definition, for `vigil budget` without a config file.
+      expect((await ledger.catalog()).map((b) => [b.name, b.limitMinutes])).toEqual([['hundred', 100]]);
     });
 
     it('sends exactly one 50% alert when this month already holds 60 of 100', async () => {

@@ -5,10 +5,10 @@
  * lose nothing already recorded (their own modules' tests show the rest).
  */
 
-import { validateSlackWebhookUrl } from '../../lambda/deliver/slack/webhook';
-import { readEvents, type StreamRecordInput } from '../../lambda/record/stream-events';
-import { safeSubject } from '../../lambda/deliver/subject';
 import { parseConfig } from '../../lambda/config/config-file';
+import { validateSlackWebhookUrl } from '../../lambda/deliver/slack/webhook';
+import { safeSubject } from '../../lambda/deliver/subject';
+import { readEvents, type StreamRecordInput } from '../../lambda/record/stream-events';
 
 /** The message `attempt` throws. */
 function errorOf(attempt: () => unknown): string {
@@ -55,6 +55,22 @@ describe('bad input', () => {
           ],
         }),
       'vigil.config.json: channels[0].secretName is "https://hooks.slack.com/****"; expected the name of an existing Secrets Manager secret holding the webhook URL, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL itself)',
+    ],
+    [
+      'a webhook URL pasted into the projects (accepted before, and printed unmasked in a warning)',
+      () => config({ deviceFarm: { projects: ['https://hooks.slack.com/services/T0AAA/B0BBB/token'] } }),
+      'vigil.config.json: deviceFarm.projects[0] is "https://hooks.slack.com/****"; expected a project name or ARN, not a URL',
+    ],
+    [
+      'two budgets whose names differ only by a trailing space',
+      () =>
+        config({
+          budgets: [
+            { name: 'b', meter: 'deviceMinutes.metered', limitMinutes: 10 },
+            { name: 'b ', meter: 'deviceMinutes.metered', limitMinutes: 20 },
+          ],
+        }),
+      'vigil.config.json: budgets[1].name is "b "; expected a budget name of 1 to 100 printable ASCII characters, not starting or ending with a space',
     ],
     [
       'a webhook URL that is not Slack’s',

@@ -1,9 +1,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../lambda/core/errors';
+import {
+  DEFAULT_CONFIG_FILE,
+  loadConfig,
+  parseConfig,
+  settingsFrom,
+  type VigilConfig,
+} from '../../lambda/config/config-file';
 import { parseSettings } from '../../lambda/config/settings';
-import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig, settingsFrom, type VigilConfig } from '../../lambda/config/config-file';
+import { ConfigError } from '../../lambda/core/errors';
 
 const DEFAULTS: VigilConfig = {
   notifications: { emails: [] },
@@ -56,6 +62,19 @@ function loadError(options: { path?: string } = {}): string {
 }
 
 describe('loadConfig', () => {
+  it.each([
+    [
+      'with a byte order mark',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"digest":{}}', 'utf16le')]),
+      ' (it starts with the byte order mark FFFE)',
+    ],
+    ['without one', Buffer.from('{"digest":{}}', 'utf16le'), ' (it holds zero bytes)'],
+  ])('says the file is UTF-16 and to save it as UTF-8 when it is UTF-16 %s', (_case, bytes, why) => {
+    writeFileSync(join(dir, DEFAULT_CONFIG_FILE), bytes);
+
+    expect(loadError()).toBe(`Config file vigil.config.json looks UTF-16 encoded${why}; save it as UTF-8`);
+  });
+
   it('returns every default, with no email subscribers, when no config file exists', () => {
     const config = loadConfig({ cwd: dir });
 

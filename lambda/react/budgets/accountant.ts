@@ -162,7 +162,7 @@ async function applyToBudget(
       usageDays,
       version: before.version + 1,
     };
-    const outcome = await deps.ledger.apply(after, share, events, before.version);
+    const outcome = await deps.ledger.apply(after, share, events, before.version, budget);
     if (outcome === 'duplicate') return [];
     if (outcome === 'applied') {
       if (mode !== 'silent') deps.onUsage?.(budget, after);

@@ -245,6 +245,51 @@ describe('budgetCommand', () => {
     expect(await ledger.apply(usage, { ...share, at: '2026-11-21T07:00:00.000Z' }, [], 0)).toBe('applied');
   }
 
+  it('shows the budgets the table has counted, and says so, when no config file names any', async () => {
+    // Arrange: the accountant wrote October's usage with the budget's definition.
+    const usage: BudgetUsage = {
+      budget: 'hundred',
+      periodKey: '2026-10',
+      start: '2026-10-01T00:00:00.000Z',
+      end: '2026-11-01T00:00:00.000Z',
+      usedMinutes: 60,
+      limitMinutes: 100,
+      fired: [50],
+      forecastSent: false,
+      crossedAtBaseline: [],
+      usageDays: ['2026-10-14'],
+      version: 1,
+    };
+    const share = { eventId: `${jobArn('a')}@1`, arn: jobArn('a'), name: 'nightly', kind: 'job', minutes: 60 };
+    await ledger.apply(
+      usage,
+      { ...share, at: '2026-10-14T07:00:00.000Z' },
+      [],
+      0,
+      budget({ name: 'hundred', limitMinutes: 100 }),
+    );
+
+    // Act
+    const code = await budgetCommand({ json: false, period: '2026-10' }, [], ledger, io(), NOW);
+
+    // Assert
+    expect(code).toBe(0);
+    expect(out[0]).toBe(
+      'ERR No budgets in a vigil.config.json here: showing the budgets the table has counted, as last configured.',
+    );
+    expect(out[1]).toMatch(/^hundred {2}2026-10 \(UTC\) {2}\[█{12}░{8}\] 60% {2}60 of 100 min/);
+  });
+
+  it('says no budget is configured, or counted, when neither the config nor the table has one', async () => {
+    // Act
+    await budgetCommand({ json: false }, [], ledger, io(), NOW);
+
+    // Assert
+    expect(out[0]).toBe(
+      'No budgets are configured, and the table has counted none. Add one to vigil.config.json, for example:',
+    );
+  });
+
   it('shows a past period named by --period: its usage, the thresholds it reached, and no forecast', async () => {
     // Arrange
     await octoberCountedLate();

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { commandUsage, findCommand, globalUsage } from '../../../lambda/cli/commands';
 import type { CliIo } from '../../../lambda/cli/io';
-import { main, USAGE } from '../../../lambda/cli/main';
+import { explainFailure, main, VERSION } from '../../../lambda/cli/main';
 
 /** An io that keeps what the command printed. */
 function captureIo(cwd: string): CliIo & { readonly outText: string[]; readonly errText: string[] } {
@@ -30,25 +31,46 @@ afterEach(() => {
 
 describe('main', () => {
   it.each<[string, string[], string]>([
+    ['an unknown command', ['frobnicate'], 'vigil: unknown command "frobnicate"\nRun vigil --help for the commands.'],
     [
-      'an unknown command',
-      ['frobnicate'],
-      `Unknown command "frobnicate"; expected run, history, status, budget, session, notify, digest or undelivered\n\n${USAGE}`,
+      'a misspelt command',
+      ['histroy', '--since', '1d'],
+      'vigil: unknown command "histroy"; did you mean history?\nRun vigil --help for the commands.',
+    ],
+    [
+      'an unknown command asking for help',
+      ['frobnicate', '--help'],
+      'vigil: unknown command "frobnicate"\nRun vigil --help for the commands.',
+    ],
+    [
+      'help about an unknown command',
+      ['help', 'stauts'],
+      'vigil: unknown command "stauts"; did you mean status?\nRun vigil --help for the commands.',
     ],
     [
       'a flag status does not take',
       ['status', '--once'],
-      'vigil status does not take --once; it takes --json, --table',
+      'vigil status does not take --once; it takes --wide, --json, --table',
     ],
     [
       'a flag history does not take',
       ['history', '--interval', '5m'],
-      'vigil history does not take --interval; it takes --since, --json, --table',
+      'vigil history does not take --interval; it takes --since, --until, --kind, --project, --limit, --wide, --json, --table',
     ],
     [
       'a flag run does not take',
       ['run', '--json'],
-      'vigil run does not take --json; it takes --once, --interval, --config, --table, --topic-arn, --verbose',
+      'vigil run does not take --json; it takes --once, --interval, --config, --topic-arn, --verbose, --table',
+    ],
+    [
+      'a flag vigil does not know, misspelt',
+      ['status', '--jsno'],
+      'vigil status: unknown flag --jsno; did you mean --json?\nIt takes --wide, --json, --table, --help.',
+    ],
+    [
+      'a flag vigil does not know at all',
+      ['status', '--bogus'],
+      'vigil status: unknown flag --bogus\nIt takes --wide, --json, --table, --help.',
     ],
     [
       'history without a target or --since',
@@ -61,9 +83,49 @@ describe('main', () => {
       '--since "yesterday" is neither a duration (30m, 2h, 1d) nor a date (2026-11-21 or 2026-11-21T08:00:00Z)',
     ],
     [
+      'history with a number and no unit as --since',
+      ['history', '--since', '1'],
+      '--since "1" is neither a duration (30m, 2h, 1d) nor a date (2026-11-21 or 2026-11-21T08:00:00Z)',
+    ],
+    [
+      'history with a duration longer than any history',
+      ['history', '--since', '99999999999d'],
+      '--since "99999999999d" is longer than 3650d; expected at most ten years',
+    ],
+    [
+      'history with a date that does not exist',
+      ['history', '--since', '2026-02-30'],
+      '--since "2026-02-30" is not a day; expected a calendar date as YYYY-MM-DD, like 2026-11-21',
+    ],
+    [
+      'history with an unknown --kind',
+      ['history', '--since', '1d', '--kind', 'runs'],
+      '--kind "runs" is not a kind; expected one of run, job, remote-access-session, test-grid-session, deadline-job, deadline-session, budget, guard, digest',
+    ],
+    [
+      'history with a --limit that is not a count',
+      ['history', '--since', '1d', '--limit', 'ten'],
+      '--limit "ten" is not a count; expected a whole number from 1 to 100000',
+    ],
+    [
+      'digest with a month 13',
+      ['digest', '--date', '2026-13-45'],
+      '--date "2026-13-45" is not a day; expected a calendar date as YYYY-MM-DD, like 2026-11-21',
+    ],
+    [
+      'digest with 30 February',
+      ['digest', '--date', '2026-02-30'],
+      '--date "2026-02-30" is not a day; expected a calendar date as YYYY-MM-DD, like 2026-11-21',
+    ],
+    [
+      'run with --once and --interval together',
+      ['run', '--once', '--interval', '5s'],
+      'vigil run takes --once or --interval, not both (--once runs one cycle and exits)',
+    ],
+    [
       'a flag budget does not take',
       ['budget', '--since', '1d'],
-      'vigil budget does not take --since; it takes --json, --period, --table, --config',
+      'vigil budget does not take --since; it takes --period, --json, --config, --table',
     ],
     [
       'budget with a --period that names no period',
@@ -90,21 +152,7 @@ describe('main', () => {
     expect(io.outText).toEqual([]);
   });
 
-  it('exits 2 and names the option when given a flag vigil does not know', async () => {
-    // Arrange
-    const io = captureIo(dir);
-
-    // Act
-    const code = await main(['status', '--bogus'], io);
-
-    // Assert
-    expect(code).toBe(2);
-    expect(io.errText).toHaveLength(1);
-    expect(io.errText[0]?.startsWith("Unknown option '--bogus'.")).toBe(true);
-    expect(io.errText[0]?.endsWith(`\n\n${USAGE}`)).toBe(true);
-  });
-
-  it('prints the usage and exits 2 when given no command', async () => {
+  it('prints the usage on stderr and exits 2 when given no command', async () => {
     // Arrange
     const io = captureIo(dir);
 
@@ -113,11 +161,25 @@ describe('main', () => {
 
     // Assert
     expect(code).toBe(2);
-    expect(io.outText).toEqual([USAGE]);
+    expect(io.errText).toEqual([globalUsage()]);
+    expect(io.outText).toEqual([]);
   });
 
-  it.each([[['--help']], [['-h']], [['help']], [['status', '--help']]])(
-    'prints the usage and exits 0 when given %j',
+  it.each([[['--help']], [['-h']], [['help']]])('prints the usage and exits 0 when given %j', async (argv) => {
+    // Arrange
+    const io = captureIo(dir);
+
+    // Act
+    const code = await main(argv, io);
+
+    // Assert
+    expect(code).toBe(0);
+    expect(io.outText).toEqual([globalUsage()]);
+    expect(io.errText).toEqual([]);
+  });
+
+  it.each([[['status', '--help']], [['status', '-h']], [['help', 'status']]])(
+    "prints the command's own help and exits 0 when given %j",
     async (argv) => {
       // Arrange
       const io = captureIo(dir);
@@ -127,8 +189,70 @@ describe('main', () => {
 
       // Assert
       expect(code).toBe(0);
-      expect(io.outText).toEqual([USAGE]);
-      expect(io.errText).toEqual([]);
+      expect(io.outText).toEqual([commandUsage(findCommand('status') ?? fail('no status command'))]);
+      expect(io.outText[0]?.split('\n').slice(0, 4)).toEqual([
+        'vigil status: what is running now, with minutes so far',
+        '',
+        'Usage:',
+        '  vigil status [--wide] [--json]',
+      ]);
     },
   );
+
+  it.each([[['--version']], [['-V']], [['status', '--version']]])(
+    'prints the version and exits 0 when given %j',
+    async (argv) => {
+      // Arrange
+      const io = captureIo(dir);
+
+      // Act
+      const code = await main(argv, io);
+
+      // Assert
+      expect(code).toBe(0);
+      expect(io.outText).toEqual([`vigil ${VERSION}`]);
+      expect(VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    },
+  );
+
+  it('lists every command in the usage with one line each', () => {
+    expect(
+      globalUsage()
+        .split('\n')
+        .filter((l) => /^ {2}[a-z]+ {2,}/.test(l)),
+    ).toHaveLength(8);
+  });
+});
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+describe('explainFailure', () => {
+  const endpoints = { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_SNS: 'http://127.0.0.1:4566' };
+
+  it.each<[string, Error, string]>([
+    [
+      'a refused connection, naming the setting that points there',
+      new Error('connect ECONNREFUSED 127.0.0.1:9'),
+      'vigil failed: could not reach 127.0.0.1:9 (ECONNREFUSED). It is set by AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:9: check that the service runs there.',
+    ],
+    [
+      'a host that does not resolve, with no setting pointing there',
+      new Error('getaddrinfo ENOTFOUND dynamodb.nowhere.example'),
+      'vigil failed: could not reach dynamodb.nowhere.example (ENOTFOUND). Check the endpoint settings (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SNS, AWS_ENDPOINT_URL_DEVICE_FARM, AWS_ENDPOINT_URL_DEADLINE) and the network.',
+    ],
+    [
+      'a table name DynamoDB refuses',
+      Object.assign(
+        new Error('Invalid table/index name.  Table/index names must be between 3 and 255 characters long'),
+        {
+          name: 'ValidationException',
+        },
+      ),
+      "DynamoDB refused the table name: Invalid table/index name.  Table/index names must be between 3 and 255 characters long. Set VIGIL_TABLE (or --table) to the stack's TableName output.",
+    ],
+  ])('says what to check when given %s', (_case, error, expected) => {
+    expect(explainFailure(error, endpoints)).toBe(expected);
+  });
 });

@@ -6,6 +6,7 @@
  * guard action only if it is not yet in `done`. Calls are counted so tests
  * can assert what was attempted.
  */
+import type { Budget } from '../../../lambda/config/settings';
 import type {
   AnnounceOutcome,
   ApplyOutcome,
@@ -67,13 +68,22 @@ export class InMemoryBudgetLedger implements BudgetLedger {
     return this.partitionOf(budget, periodKey)?.usage;
   }
 
+  /** Budgets as the catalog holds them (written with a period's first usage). */
+  readonly budgets = new Map<string, Budget>();
+
+  async catalog(): Promise<Budget[]> {
+    return [...this.budgets.values()];
+  }
+
   async apply(
     usage: BudgetUsage,
     share: BudgetShare,
     events: readonly BudgetEvent[],
     expectedVersion: number,
+    budget?: Budget,
   ): Promise<ApplyOutcome> {
     this.calls.apply++;
+    if (budget !== undefined && expectedVersion === 0) this.budgets.set(budget.name, budget);
     const interleaved = this.beforeApply;
     this.beforeApply = undefined;
     if (interleaved !== undefined) await interleaved();
