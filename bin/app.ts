@@ -25,10 +25,9 @@ function configPath(app: App): string | undefined {
 
 const app = new App();
 try {
-  new VigilStack(app, 'Vigil', {
-    config: loadConfig({ path: configPath(app) }),
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  });
+  // Environment-agnostic: the template names its account and region with AWS::AccountId and
+  // AWS::Region, so a template synthesized in CI deploys correctly to any account and region.
+  new VigilStack(app, 'Vigil', { config: loadConfig({ path: configPath(app) }) });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(

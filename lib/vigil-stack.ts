@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnCondition, CfnOutput, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { settingsFrom, type VigilConfig } from '../lambda/config/config-file';
@@ -112,6 +112,8 @@ export class VigilStack extends Stack {
     }
 
     this.operations = this.watch(config);
+    this.warnAboutSilence(config);
+    this.deadlineFastPath(config);
 
     new CfnOutput(this, 'TableName', {
       description: 'The history table (query it with the vigil CLI or any DynamoDB tool)',
@@ -182,6 +184,50 @@ export class VigilStack extends Stack {
     new CfnOutput(this, 'DashboardName', {
       description: 'The CloudWatch dashboard: poll cycles, API calls, throttles, changes, notifications, errors',
       value: this.operations.dashboard.dashboardName,
+    });
+  }
+
+  /**
+   * A stack that notifies nobody deploys fine and then stays quiet: say so
+   * at synth (a warning, so `cdk synth --strict` can refuse it).
+   */
+  private warnAboutSilence(config: VigilConfig): void {
+    if (config.notifications.emails.length > 0 || config.channels.length > 0) return;
+    Annotations.of(this).addWarningV2(
+      'vigil:no-recipients',
+      'Nobody is notified: notifications.emails and channels are both empty, so alerts and alarms reach only subscribers you add to the TopicArn output yourself. Add an address to notifications.emails or a channel in vigil.config.json.',
+    );
+  }
+
+  /**
+   * Deadline Cloud's events reach EventBridge in the region Deadline runs in.
+   * When `deadline.region` names another region than the stack's, the event
+   * rules never fire and the poller alone covers Deadline: a synth warning
+   * when both regions are known, and an output that says which it is once
+   * deployed (the stack's region is only known then when the template is
+   * environment-agnostic).
+   */
+  private deadlineFastPath(config: VigilConfig): void {
+    const region = config.deadline.region;
+    if (!config.deadline.enabled || region === undefined) return;
+    const poll = `the poller alone, every ${config.deadline.pollMinutes} min`;
+    if (!Token.isUnresolved(this.region) && this.region !== region) {
+      Annotations.of(this).addWarningV2(
+        'vigil:deadline-region',
+        `deadline.region is ${region} but the stack deploys to ${this.region}: Deadline Cloud's EventBridge events stay in ${region}, so the event fast path never fires and ${poll} records Deadline changes. Deploy the stack to ${region}, or accept the poll's delay.`,
+      );
+    }
+    const sameRegion = new CfnCondition(this, 'DeadlineEventsInStackRegion', {
+      expression: Fn.conditionEquals(Aws.REGION, region),
+    });
+    new CfnOutput(this, 'DeadlineEventsFastPath', {
+      description:
+        "Whether Deadline Cloud's EventBridge events reach this stack (they stay in the region Deadline runs in)",
+      value: Fn.conditionIf(
+        sameRegion.logicalId,
+        `on: events from ${region} are recorded as they happen`,
+        `off: Deadline runs in ${region}, this stack is elsewhere; ${poll} records its changes`,
+      ).toString(),
     });
   }
 

@@ -17,6 +17,7 @@ import { createDocumentClient, createDynamoClient } from '../clients/aws-clients
 import type { Log } from '../core/log';
 import { forwardToSlack, type SlackForwarderDeps } from '../deliver/slack/forwarder';
 import { DynamoPostMarkers } from '../deliver/slack/post-markers';
+import { sharedPace } from '../deliver/slack/shared-pace';
 import { SlackPoster, validateSlackWebhookUrl, type WebhookUrlValidator } from '../deliver/slack/webhook';
 import { CachedWebhookUrl, type SecretReader, secretsManagerReader } from '../deliver/slack/webhook-secret';
 import { lambdaHost } from '../engine/lambda-host';
@@ -57,8 +58,10 @@ export interface ForwarderParts {
 /** Builds the forwarder's dependencies from their parts. */
 export function forwarderDeps(parts: ForwarderParts): SlackForwarderDeps {
   const now = parts.now ?? Date.now;
+  const channel = parts.channel?.trim() || parts.secretArn;
+  const client = parts.documentClient ?? createDocumentClient(createDynamoClient());
   return {
-    channel: parts.channel?.trim() || parts.secretArn,
+    channel,
     webhook: new CachedWebhookUrl({ secretId: parts.secretArn, read: parts.readSecret ?? secretsManagerReader(), now }),
     validateUrl: parts.validateUrl ?? validateSlackWebhookUrl,
     poster: new SlackPoster({
@@ -66,11 +69,10 @@ export function forwarderDeps(parts: ForwarderParts): SlackForwarderDeps {
       ...(parts.sleep === undefined ? {} : { sleep: parts.sleep }),
       now,
       log: parts.log,
+      // Two forwarders of the channel can run at once (SQS's smallest maximum concurrency): one pace for both.
+      reserveSlot: sharedPace(client, parts.tableName, channel, now),
     }),
-    markers: new DynamoPostMarkers({
-      client: parts.documentClient ?? createDocumentClient(createDynamoClient()),
-      tableName: parts.tableName,
-    }),
+    markers: new DynamoPostMarkers({ client, tableName: parts.tableName }),
     log: parts.log,
     now: () => new Date(now()),
   };

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type Grant, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -38,14 +38,18 @@ export class AlertTopic extends Construct {
     // CloudWatch alarms publish as the service itself, not through an IAM
     // role, so only the key policy can let them use the key; limited to
     // alarms of this account and region (confused-deputy protection).
+    // The account and region the template is deployed to (tokens), never the ones of the machine
+    // that synthesized it: a template built in CI for another account would leave alarms unable to publish.
     const fromAlarmsOfThisAccount = {
-      StringEquals: { 'aws:SourceAccount': stack.account },
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
       ArnLike: {
         'aws:SourceArn': stack.formatArn({
           service: 'cloudwatch',
           resource: 'alarm',
           resourceName: '*',
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          region: Aws.REGION,
+          account: Aws.ACCOUNT_ID,
         }),
       },
     };

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -16,8 +16,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SERVICE_NAMES, type Service } from '../../lambda/core/observation';
 import { METRIC, METRICS_NAMESPACE, NOTIFIER_SERVICE } from '../../lambda/core/metrics';
+import { SERVICE_NAMES, type Service } from '../../lambda/core/observation';
 
 /** The window of the error, throttle, queue and topic alarms. */
 const WINDOW = Duration.minutes(5);
@@ -220,8 +220,9 @@ export class Operations extends Construct {
       pollers.map(({ service }) => this.cycleMetric(metricName, service, window, statistic, SERVICE_NAMES[service]));
     const graph = (title: string, left: IMetric[]) => new GraphWidget({ title, left, width: 12 });
 
+    // Dashboards are account-wide: the region keeps two stacks of one name in two regions apart.
     const dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: `${Stack.of(this).stackName}-operations`,
+      dashboardName: `${Stack.of(this).stackName}-${Aws.REGION}-operations`,
     });
     dashboard.addWidgets(
       graph('Poll cycles completed', perPoller(METRIC.cyclesCompleted)),

@@ -296,9 +296,11 @@ describe('operations: alarms and dashboard', () => {
     const body = (template: Template) =>
       JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties.DashboardBody);
 
-    it('is named after the stack and exported as DashboardName', () => {
+    it('is named after the stack and its region and exported as DashboardName', () => {
       built.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-      built.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Vigil-operations' });
+      built.template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+        DashboardName: { 'Fn::Join': ['', ['Vigil-', { Ref: 'AWS::Region' }, '-operations']] },
+      });
       built.template.hasOutput('DashboardName', { Value: ref(built.stack.operations.dashboard) });
     });
 

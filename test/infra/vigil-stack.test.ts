@@ -1,12 +1,12 @@
-import { Capture, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Capture, Match } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ConfigError } from '../../lambda/core/errors';
+import { LOG_RETENTION_DAYS, parseConfig, settingsFrom } from '../../lambda/config/config-file';
 import { parseSettings } from '../../lambda/config/settings';
+import { ConfigError } from '../../lambda/core/errors';
 import { DEVICE_FARM_REGION } from '../../lambda/core/regions';
 import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../../lambda/record/table-schema';
-import { LOG_RETENTION_DAYS, parseConfig, settingsFrom } from '../../lambda/config/config-file';
 import type { DeviceFarmPoller } from '../../lib/constructs/device-farm-poller';
 import {
   acknowledgements,
@@ -503,5 +503,89 @@ describe('VigilStack', () => {
 
   it('matches the snapshot (asset hashes masked)', () => {
     expect(maskAssets(built.template.toJSON())).toMatchSnapshot();
+  });
+});
+
+describe('deploy traps', () => {
+  it('names the dashboard with the stack and its region, so a second stack in another region does not collide', () => {
+    const { stack, template } = build({ notifications: { emails: ['team@example.com'] } });
+
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: { 'Fn::Join': ['', [`${stack.stackName}-`, { Ref: 'AWS::Region' }, '-operations']] },
+    });
+  });
+
+  it('lets alarms publish by the account and region the template is deployed to, even when synthesized for another', () => {
+    // Synthesized with a concrete account and region, as a CI job's credentials would make it.
+    const { template } = build({}, { account: '111111111111', region: 'us-east-1' });
+
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowCloudWatchAlarmsToPublish',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      ':cloudwatch:',
+                      { Ref: 'AWS::Region' },
+                      ':',
+                      { Ref: 'AWS::AccountId' },
+                      ':alarm:*',
+                    ],
+                  ],
+                },
+              },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('warns at synth that nobody is notified when there is no email and no channel', () => {
+    const silent = build({});
+    const heard = build({ notifications: { emails: ['team@example.com'] } });
+
+    Annotations.fromStack(silent.stack).hasWarning(
+      '/Vigil',
+      Match.stringLikeRegexp('^Nobody is notified: notifications.emails and channels are both empty'),
+    );
+    expect(Annotations.fromStack(heard.stack).findWarning('*', Match.stringLikeRegexp('Nobody is notified'))).toEqual(
+      [],
+    );
+  });
+
+  it('warns at synth when deadline.region is not the stack region, and says in an output whether events arrive', () => {
+    const config = { notifications: { emails: ['t@example.com'] }, deadline: { enabled: true, region: 'us-west-2' } };
+    const elsewhere = build(config, { account: '123456789012', region: 'eu-west-1' });
+
+    const warnings = Annotations.fromStack(elsewhere.stack).findWarning(
+      '/Vigil',
+      Match.stringLikeRegexp('deadline.region'),
+    );
+    expect(warnings.map((w) => w.entry.data)).toEqual([
+      "deadline.region is us-west-2 but the stack deploys to eu-west-1: Deadline Cloud's EventBridge events stay in us-west-2, so the event fast path never fires and the poller alone, every 5 min records Deadline changes. Deploy the stack to us-west-2, or accept the poll's delay. [ack: vigil:deadline-region]",
+    ]);
+    elsewhere.template.hasCondition('DeadlineEventsInStackRegion', {
+      'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-west-2'],
+    });
+    elsewhere.template.hasOutput('DeadlineEventsFastPath', {
+      Value: {
+        'Fn::If': [
+          'DeadlineEventsInStackRegion',
+          'on: events from us-west-2 are recorded as they happen',
+          'off: Deadline runs in us-west-2, this stack is elsewhere; the poller alone, every 5 min records its changes',
+        ],
+      },
+    });
+    const same = build(config, { account: '123456789012', region: 'us-west-2' });
+    expect(Annotations.fromStack(same.stack).findWarning('*', Match.stringLikeRegexp('deadline.region'))).toEqual([]);
   });
 });

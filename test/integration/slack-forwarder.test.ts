@@ -224,4 +224,51 @@ describe('Slack forwarder', () => {
     );
     expect(log.lines.filter((line) => JSON.stringify(line).includes('topsecrettoken'))).toEqual([]);
   });
+  it('keeps two forwarders of one channel, running at once, to one post a second between them', async () => {
+    // Arrange: two containers (their own poster and pace in memory), one channel, one clock.
+    const posted: number[] = [];
+    let clock = Date.parse('2026-11-21T08:00:00.000Z');
+    const server = createServer((_req, res) => {
+      posted.push(clock);
+      res.writeHead(200).end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T0PACE001/B0PACE001/pacesecret`;
+    const container = () =>
+      makeHandler(
+        forwarderDeps({
+          secretArn: SECRET_ARN,
+          tableName,
+          channel: '#paced',
+          log: new MemoryLog(),
+          documentClient: documents,
+          readSecret: async () => url,
+          validateUrl: () => {},
+          now: () => clock,
+          // Waiting moves the shared clock: what a real wait would do.
+          sleep: async (ms) => {
+            clock += ms;
+          },
+        }),
+      );
+    const [a, b] = [container(), container()];
+
+    // Act
+    try {
+      await Promise.all([
+        a(sqsEvent([1, 2, 3].map((i) => [`a-${i}`, sqsBodyOf(jobFailed(), `sns-pace-a-${i}`)]))),
+        b(sqsEvent([1, 2, 3].map((i) => [`b-${i}`, sqsBodyOf(jobFailed(), `sns-pace-b-${i}`)]))),
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+
+    // Assert: six posts, each at least a second after the one before, whichever container sent it.
+    expect(posted).toHaveLength(6);
+    const gaps = [...posted]
+      .sort((x, y) => x - y)
+      .slice(1)
+      .map((t, i) => t - ([...posted].sort((x, y) => x - y)[i] ?? 0));
+    expect(gaps.every((gap) => gap >= 1000)).toBe(true);
+  });
 });

@@ -7,8 +7,10 @@
  * A webhook URL is a credential: it is never logged and never put in an
  * error message; errors show it with its secret part masked.
  */
+
 import { DeliveryError } from '../../core/errors';
 import { errorFields, type Log, silentLog } from '../../core/log';
+import type { ReserveSlot } from './shared-pace';
 
 /** A delivery to Slack failed; `retryable` says whether trying again later can help. */
 export class SlackWebhookError extends DeliveryError {
@@ -129,6 +131,11 @@ export interface SlackPosterOptions {
   readonly now?: () => number;
   /** A number in [0, 1) for backoff jitter. @default Math.random */
   readonly random?: () => number;
+  /**
+   * Reserves each post's slot with every other forwarder of the channel
+   * (shared-pace.ts). Without it the pace is this container's only.
+   */
+  readonly reserveSlot?: ReserveSlot;
   /** Least time between two posts to one webhook, ms. Slack allows about one a second. @default 1000 */
   readonly minIntervalMs?: number;
   /** HTTP requests per post, retries included. @default 5 */
@@ -179,6 +186,7 @@ export class SlackPoster implements SlackPost {
   private readonly maxRetryAfterMs: number;
   private readonly timeoutMs: number;
   private readonly log: Log;
+  private readonly reserveSlot: ReserveSlot | undefined;
   /** Per webhook: when the next request may go, and the tail of the queue of posts waiting for it. */
   private readonly lanes = new Map<string, { nextAt: number; tail: Promise<unknown> }>();
 
@@ -194,6 +202,7 @@ export class SlackPoster implements SlackPost {
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.log = options.log ?? silentLog;
+    this.reserveSlot = options.reserveSlot;
   }
 
   /** Posts `payload` as JSON; resolves once Slack answered 2xx, throws SlackWebhookError otherwise. */
@@ -207,7 +216,9 @@ export class SlackPoster implements SlackPost {
   }
 
   private async waitTurn(lane: { nextAt: number }): Promise<void> {
-    const wait = lane.nextAt - this.now();
+    const at =
+      this.reserveSlot === undefined ? lane.nextAt : Math.max(lane.nextAt, await this.reserveSlot(this.minIntervalMs));
+    const wait = at - this.now();
     if (wait > 0) await this.sleep(wait);
     lane.nextAt = this.now() + this.minIntervalMs;
   }

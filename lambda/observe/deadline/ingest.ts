@@ -18,7 +18,7 @@ import { queueArn } from './arns';
 import { DEADLINE_EVENT_SOURCE, DEADLINE_JOB_EVENT_TYPES, DEADLINE_TASK_EVENT_TYPES } from './event-types';
 import { deadlineJobObservation, type QueueRef } from './map';
 import { getFarmName, getJob, getQueueName } from './pages';
-import { recordJob } from './poll-cycle';
+import { recordJob, type SessionReads } from './poll-cycle';
 
 const eventSchema = z.looseObject({
   id: z.string(),
@@ -42,7 +42,16 @@ export interface IngestDeps {
   readonly now?: Clock;
   /** Farm and queue names by ID, kept for the life of the container. */
   readonly names?: Map<string, string | undefined>;
+  /**
+   * GetSession calls one event may make (a large job's event must finish in
+   * the function's 30 s; the next poll reads the sessions it leaves).
+   * @default DEFAULT_EVENT_SESSION_READS
+   */
+  readonly maxSessionReads?: number;
 }
+
+/** GetSession calls per event: a few seconds of calls, well inside the ingest function's 30 s. */
+export const DEFAULT_EVENT_SESSION_READS = 20;
 
 /** What one event led to. */
 export type IngestOutcome =
@@ -101,11 +110,18 @@ export async function ingestDeadlineEvent(input: unknown, deps: IngestDeps): Pro
   const cycle = PollCycle.forEvent('deadline', deps.store, deps.log, deps.now);
   const observation = deadlineJobObservation(job, ref, location, cycle.now().toISOString());
   if (observation === undefined) return { outcome: 'rejected', reason: 'GetJob returned no jobId' };
+  const reads: SessionReads = { left: deps.maxSessionReads ?? DEFAULT_EVENT_SESSION_READS, skipped: 0 };
   try {
-    await recordJob(cycle, deps.client, undefined, observation, false);
+    await recordJob(cycle, deps.client, undefined, observation, false, reads);
   } catch (error) {
     deps.log.error('Recording a Deadline Cloud event failed', { eventId: event.id, jobId, ...errorFields(error) });
     throw error;
+  }
+  if (reads.skipped > 0) {
+    deps.log.info('A large job: the sessions this event did not read are left for the next poll', {
+      jobId,
+      left: reads.skipped,
+    });
   }
   return { outcome: 'recorded', events: cycle.events };
 }

@@ -171,6 +171,7 @@ export async function recordJob(
   stored: StoredState | undefined,
   observation: Observation,
   baseline: boolean,
+  sessionReads?: SessionReads,
 ): Promise<void> {
   // A job not in the active index may still be stored (recorded by an event,
   // or by a cycle that failed before its cursor moved): read it once.
@@ -179,8 +180,19 @@ export async function recordJob(
   const finishedBefore = previous?.terminal === true && previous.status === observation.status;
   if (observation.status === GONE_STATUS) await recordSessionsGone(cycle, observation.arn, baseline);
   else if (!history && !finishedBefore)
-    await recordSessions(cycle, client, observation, previous !== undefined, baseline);
+    await recordSessions(cycle, client, observation, previous !== undefined, baseline, sessionReads);
   await cycle.record(previous, observation, baseline);
+}
+
+/**
+ * How many sessions one recording may read with GetSession (one call each).
+ * The event path sets it: a large job's event must finish within its
+ * Lambda's time, and the sessions it leaves the next poll reads.
+ */
+export interface SessionReads {
+  left: number;
+  /** Sessions that changed but were left for the next poll. */
+  skipped: number;
 }
 
 /**
@@ -206,6 +218,7 @@ export async function recordSessions(
   job: SessionParent,
   jobKnown: boolean,
   baseline: boolean,
+  reads?: SessionReads,
 ): Promise<void> {
   const ids = job.deadline;
   if (ids === undefined) return;
@@ -230,6 +243,14 @@ export async function recordSessions(
     }
     const previous = stored.get(brief.arn);
     if (previous !== undefined && previous.status === brief.status && previous.stopped === brief.stopped) continue;
+    if (reads !== undefined) {
+      // Unchanged in the table, so the next poll finds it changed and reads it then.
+      if (reads.left <= 0) {
+        reads.skipped++;
+        continue;
+      }
+      reads.left--;
+    }
     const full =
       summary.sessionId === undefined
         ? undefined

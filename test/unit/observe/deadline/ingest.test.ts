@@ -95,6 +95,40 @@ describe('ingestDeadlineEvent', () => {
     expect(store.events[0]?.state.deadline?.logError).toBe('Failed to create log stream');
   });
 
+  it('reads at most maxSessionReads sessions of a large job and leaves the rest, unrecorded, to the next poll', async () => {
+    // Arrange: a job with 50 new sessions.
+    const sessions = Array.from({ length: 50 }, (_, i) => ({
+      sessionId: `session-${String(i).padStart(32, '0')}`,
+      fleetId: 'fleet-1',
+      workerId: `worker-${i}`,
+      startedAt: new Date('2026-11-21T08:01:00Z'),
+      lifecycleStatus: 'ENDED' as const,
+    }));
+    deadline.on(ListSessionsCommand).resolves({ sessions });
+    deadline.on(GetSessionCommand).callsFake((input: { sessionId: string }) => ({
+      ...sessions.find((x) => x.sessionId === input.sessionId),
+    }));
+    const store = new InMemoryStateStore();
+    const log = new MemoryLog();
+
+    // Act
+    const result = await ingestDeadlineEvent(jobRunEvent('FAILED'), {
+      ...deps(store, ENABLED, log),
+      maxSessionReads: 20,
+    });
+
+    // Assert
+    expect(result.outcome).toBe('recorded');
+    expect(deadline.commandCalls(GetSessionCommand)).toHaveLength(20);
+    expect(store.events.filter((e) => e.kind === 'deadline-session')).toHaveLength(20);
+    expect(store.events.filter((e) => e.kind === 'deadline-job')).toHaveLength(1);
+    expect(log.lines).toContainEqual({
+      level: 'info',
+      message: 'A large job: the sessions this event did not read are left for the next poll',
+      extra: { jobId: JOB, left: 30 },
+    });
+  });
+
   it('records nothing the second time the same event arrives (nor when the poll sees it next)', async () => {
     const store = new InMemoryStateStore();
     await ingestDeadlineEvent(jobRunEvent('FAILED'), deps(store));
