@@ -80,6 +80,7 @@ export class VigilStack extends Stack {
         history: this.history,
         settings,
         pollMinutes: config.deadline.pollMinutes,
+        eventsArrive: this.deadlineFastPath(config),
         logRetention,
       });
       this.deadlineIngest = new DeadlineIngest(this, 'DeadlineIngest', {
@@ -113,7 +114,6 @@ export class VigilStack extends Stack {
 
     this.operations = this.watch(config);
     this.warnAboutSilence(config);
-    this.deadlineFastPath(config);
 
     new CfnOutput(this, 'TableName', {
       description: 'The history table (query it with the vigil CLI or any DynamoDB tool)',
@@ -207,9 +207,10 @@ export class VigilStack extends Stack {
    * deployed (the stack's region is only known then when the template is
    * environment-agnostic).
    */
-  private deadlineFastPath(config: VigilConfig): void {
+  private deadlineFastPath(config: VigilConfig): string {
     const region = config.deadline.region;
-    if (!config.deadline.enabled || region === undefined) return;
+    // Unset, Deadline is read in the stack's own region: its events arrive.
+    if (region === undefined) return 'on';
     const poll = `the poller alone, every ${config.deadline.pollMinutes} min`;
     if (!Token.isUnresolved(this.region) && this.region !== region) {
       Annotations.of(this).addWarningV2(
@@ -229,6 +230,8 @@ export class VigilStack extends Stack {
         `off: Deadline runs in ${region}, this stack is elsewhere; ${poll} records its changes`,
       ).toString(),
     });
+    // What the poller is told: without events it lists every queue in full each cycle.
+    return Fn.conditionIf(sameRegion.logicalId, 'on', 'off').toString();
   }
 
   /**

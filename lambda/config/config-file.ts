@@ -202,6 +202,7 @@ export function settingsFrom(config: VigilConfig): Settings {
       excludeFarms: [...config.deadline.excludeFarms],
       queues: [...config.deadline.queues],
       excludeQueues: [...config.deadline.excludeQueues],
+      fullListingMinutes: config.deadline.fullListingMinutes,
     },
     budgets: config.budgets.map((b) => ({ ...b, thresholds: [...b.thresholds], projects: [...b.projects] })),
     guard: { ...config.guard, projects: { ...config.guard.projects } },

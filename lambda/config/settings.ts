@@ -66,6 +66,14 @@ export const deadlineSettingsSchema = section({
   queues: namesOrIds('queue'),
   /** Queues never followed. @default [] */
   excludeQueues: namesOrIds('queue'),
+  /**
+   * Minutes between two full listings of a queue's jobs when Deadline's
+   * EventBridge events reach Vigil (they announce new jobs); in between, a
+   * poll reads only the jobs that can still change. Without events (the
+   * CLI, or a stack outside Deadline's region) every poll lists in full.
+   * @default 60
+   */
+  fullListingMinutes: wholeNumber(5, 1440).default(60),
 });
 
 /** A positive number of minutes (fractions allowed: Device Farm counts in fractional minutes). */

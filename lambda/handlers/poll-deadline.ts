@@ -31,6 +31,8 @@ function defaultDeps(): PollHandlerDeps {
     location: { region, accountId: host.need('ACCOUNT_ID') },
     client: createDeadlineClient(region, tally),
     store: host.table(tally).store,
+    // Set by the stack: whether Deadline's events reach it (it is in Deadline's region).
+    eventsArrive: process.env.DEADLINE_EVENTS === 'on',
   };
 }
 

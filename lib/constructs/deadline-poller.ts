@@ -39,6 +39,12 @@ export interface DeadlinePollerProps {
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
+  /**
+   * Whether Deadline Cloud's EventBridge events reach this stack: `on`,
+   * `off`, or a token that CloudFormation resolves to one of them.
+   * @default 'off' (every poll lists each queue's jobs in full)
+   */
+  readonly eventsArrive?: string;
 }
 
 /**
@@ -58,6 +64,7 @@ export class DeadlinePoller extends Construct {
   constructor(scope: Construct, id: string, props: DeadlinePollerProps) {
     super(scope, id);
     const pollMinutes = props.pollMinutes ?? 5;
+    const eventsArrive = props.eventsArrive ?? 'off';
 
     const fn = new VigilFunction(this, 'Function', {
       handlerFile: 'poll-deadline.ts',
@@ -68,6 +75,8 @@ export class DeadlinePoller extends Construct {
         TABLE_NAME: props.history.table.tableName,
         VIGIL_SETTINGS: JSON.stringify(props.settings),
         ...deadlineEnvironment(props.settings.deadline),
+        // 'on': new jobs arrive as events, so queues are listed in full only every deadline.fullListingMinutes.
+        DEADLINE_EVENTS: eventsArrive,
       },
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
       retryAttempts: 0,

@@ -7,6 +7,7 @@ import type { CycleResult, FleetResult } from './bench-fleet';
 import { LIMITS } from './bench-fleet';
 import { type BundleReport, kb } from './bundles';
 import { type MonthlyCost, monthlyCost, usd } from './cost';
+import type { DeadlineHistoryResult } from './deadline-history';
 import { describeFleet } from './fleets';
 
 export interface Before {
@@ -24,6 +25,7 @@ export interface ReportInput {
   readonly fleets: readonly FleetResult[];
   readonly bundles?: BundleReport;
   readonly before?: Before;
+  readonly deadlineHistory?: DeadlineHistoryResult;
   readonly seconds: number;
 }
 
@@ -255,6 +257,27 @@ function bundleSection(b: BundleReport, before: Before | undefined): string {
   ].join('\n');
 }
 
+function deadlineHistorySection(h: DeadlineHistoryResult): string {
+  const rows = h.cycles.map((c) => [c.label, n(c.apiCalls), ops(c.api), ops(c.dynamo), n(c.rcu), n(c.changes)]);
+  const quiet = h.cycles.find((c) => c.label.startsWith('quiet, listing'));
+  const events = h.cycles.find((c) => c.label === 'quiet, events arrive');
+  const full = h.cycles.find((c) => c.label.startsWith('an hour later'));
+  const perHour =
+    quiet === undefined || events === undefined || full === undefined
+      ? ''
+      : ` Over an hour of one-minute cycles that is ${n(60 * quiet.apiCalls)} Deadline calls listing every cycle, ` +
+        `${n(59 * events.apiCalls + full.apiCalls)} with events arriving (${times(60 * quiet.apiCalls, 59 * events.apiCalls + full.apiCalls)} fewer).`;
+  return [
+    `One queue of ${n(h.fleet.jobsPerQueue)} jobs, ${h.fleet.activeJobsPerQueue} of them active, nothing changing; ` +
+      `\`deadline.fullListingMinutes\` ${h.fullListingMinutes}. ListJobs has no status filter, ` +
+      "so a listing reads every job the queue keeps. When the stack is in Deadline's region its events announce new " +
+      'jobs, and a cycle reads only the jobs that can still change (one GetJob each); it lists in full at the baseline ' +
+      `and once per interval, which also catches an event EventBridge never delivered.${perHour}`,
+    '',
+    table(['cycle', 'Deadline calls', 'by operation', 'DynamoDB requests', 'read units', 'changes'], rows),
+  ].join('\n');
+}
+
 function beforeAfter(input: ReportInput): string {
   const before = input.before;
   if (before === undefined) return '';
@@ -327,6 +350,8 @@ export function renderReport(input: ReportInput, prose: Record<string, string>):
     prose.time ?? '',
     '',
   ];
+  if (input.deadlineHistory !== undefined)
+    sections.push('## Deadline queues with long history', '', deadlineHistorySection(input.deadlineHistory), '');
   if (input.before !== undefined)
     sections.push('## Engine changes: before and after', '', prose.engine ?? '', '', beforeAfter(input), '');
   if (input.bundles !== undefined) {

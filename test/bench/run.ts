@@ -3,7 +3,7 @@
  * the project's emulators (in this process) and DynamoDB Local, the Lambda
  * bundles, and the monthly cost, and writes BENCHMARKS.md.
  *
- * Options: `--fleets small,medium` (default: all), `--no-bundles`,
+ * Options: `--fleets small,medium,deadline-history` (default: all), `--no-bundles`,
  * `--out <file>` (default BENCHMARKS.md), `--json <file>` (raw results).
  */
 import { writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { BEFORE } from './before';
 import { benchFleet, type FleetResult } from './bench-fleet';
 import { type BundleReport, measureBundles } from './bundles';
+import { benchDeadlineHistory, type DeadlineHistoryResult, HISTORY_QUEUE } from './deadline-history';
 import { FLEETS } from './fleets';
 import { prose } from './prose';
 import { renderReport } from './report';
@@ -59,6 +60,17 @@ async function main(): Promise<void> {
       await dynamo.stop();
     }
   }
+  let deadlineHistory: DeadlineHistoryResult | undefined;
+  if (wanted === undefined || wanted.includes(HISTORY_QUEUE.name)) {
+    console.log(`fleet ${HISTORY_QUEUE.name}`);
+    const dynamo = await startDynamoDbLocal();
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    try {
+      deadlineHistory = await benchDeadlineHistory((line) => console.log(line));
+    } finally {
+      await dynamo.stop();
+    }
+  }
   startBundles();
   const bundles = await bundling;
   if (bundles !== undefined) {
@@ -67,7 +79,7 @@ async function main(): Promise<void> {
   }
   const json = arg('--json');
   if (json !== undefined) writeFileSync(json, JSON.stringify({ fleets, bundles }, null, 2));
-  const input = { fleets, bundles, before: BEFORE, seconds: (performance.now() - began) / 1000 };
+  const input = { fleets, bundles, before: BEFORE, deadlineHistory, seconds: (performance.now() - began) / 1000 };
   writeFileSync(out, renderReport(input, prose(input)));
   console.log(`wrote ${out} (${((performance.now() - began) / 1000).toFixed(0)} s)`);
 }

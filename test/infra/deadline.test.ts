@@ -305,6 +305,7 @@ describe('Deadline Cloud in the stack', () => {
         excludeFarms: [],
         queues: [],
         excludeQueues: [],
+        fullListingMinutes: 60,
       });
     });
 
@@ -543,5 +544,28 @@ describe('Deadline Cloud in the stack', () => {
 
   it('matches the snapshot with Deadline enabled (asset hashes masked)', () => {
     expect(maskAssets(built.template.toJSON())).toMatchSnapshot();
+  });
+});
+
+describe('Deadline Cloud polling cost', () => {
+  it('tells the poller its events arrive when Deadline runs in the stack region, so it lists queues in full only hourly', () => {
+    const { stack, template } = build({ notifications: { emails: ['t@example.com'] }, deadline: { enabled: true } });
+
+    const poller = present(stack.deadlinePoller, 'the Deadline poller');
+    const variables = template.toJSON().Resources[logicalId(poller.function)].Properties.Environment.Variables;
+
+    expect(variables.DEADLINE_EVENTS).toBe('on');
+  });
+
+  it('lets CloudFormation decide, by the region it deploys to, when deadline.region is set', () => {
+    const { stack, template } = build({
+      notifications: { emails: ['t@example.com'] },
+      deadline: { enabled: true, region: 'us-west-2' },
+    });
+
+    const poller = present(stack.deadlinePoller, 'the Deadline poller');
+    const variables = template.toJSON().Resources[logicalId(poller.function)].Properties.Environment.Variables;
+
+    expect(variables.DEADLINE_EVENTS).toEqual({ 'Fn::If': ['DeadlineEventsInStackRegion', 'on', 'off'] });
   });
 });

@@ -122,7 +122,14 @@ describe('VigilStack', () => {
       const parsed = parseSettings(settings.asString(), 'VIGIL_SETTINGS');
       expect(parsed).toEqual({
         deviceFarm: { enabled: true, projects: ['checkout-app'], fullListingMinutes: 60 },
-        deadline: { enabled: false, farms: [], excludeFarms: [], queues: [], excludeQueues: [] },
+        deadline: {
+          enabled: false,
+          farms: [],
+          excludeFarms: [],
+          queues: [],
+          excludeQueues: [],
+          fullListingMinutes: 60,
+        },
         budgets: [],
         guard: { projects: {}, warnAt: 0.8, autoStop: false, dryRun: false },
         rules: {

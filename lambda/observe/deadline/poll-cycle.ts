@@ -20,7 +20,7 @@ import type { StoredState } from '../../record/change-event';
 import type { StateStore } from '../../record/history-store';
 import { AdaptiveBound, gateClient } from '../adaptive-bound';
 import { goneObservation } from '../gone';
-import type { Clock } from '../page';
+import type { Clock, Page } from '../page';
 import {
   type CycleBudget,
   type CycleReport,
@@ -61,6 +61,12 @@ export interface DeadlinePollDeps {
   readonly budget?: CycleBudget;
   /** Where this cycle starts and the next one resumes, when the budget runs out. */
   readonly resume?: ResumePoint;
+  /**
+   * Deadline's EventBridge events reach this poller's table (the stack is in
+   * Deadline's region): new jobs arrive through them, so a queue is listed in
+   * full only every `deadline.fullListingMinutes`. @default false (list every cycle)
+   */
+  readonly eventsArrive?: boolean;
 }
 
 /** How long sessions still active when their job finished are followed after their last change. */
@@ -113,10 +119,22 @@ export async function pollDeadline(deps: DeadlinePollDeps): Promise<CycleReport>
 async function pollQueue(cycle: PollCycle, deps: DeadlinePollDeps, queue: QueueRef): Promise<void> {
   const { client, location } = deps;
   const handled = new Set<string>();
+  // ListJobs has no status filter and no documented order: listing a queue reads every job it
+  // keeps (finished ones up to 120 days). With events announcing new jobs, a poll reads only the
+  // jobs that can still change (one GetJob each) and lists in full at baseline and at the interval.
+  const listEveryCycle = deps.eventsArrive !== true || cycle.cursor(queue.arn, 'deadline-job') === undefined;
   await cycle.pollListed<JobSummary | GetJobResponse>(queue, {
     kind: 'deadline-job',
-    pages: () => jobPages(client, queue.farmId, queue.queueId, cycle.now),
+    pages: (full) => (listEveryCycle || full ? jobPages(client, queue.farmId, queue.queueId, cycle.now) : noPages()),
     listing: 'complete',
+    ...(listEveryCycle
+      ? {}
+      : {
+          fullListing: {
+            everyMs: deps.settings.deadline.fullListingMinutes * 60_000,
+            retentionDays: deps.settings.history.eventRetentionDays,
+          },
+        }),
     createdOf: (job) => isoOf(job.createdAt),
     toObservation: (job, at) => deadlineJobObservation(job, queue, location, at),
     readOne: async (arn) => {
@@ -130,6 +148,9 @@ async function pollQueue(cycle: PollCycle, deps: DeadlinePollDeps, queue: QueueR
   });
   await pollSessionsOfFinishedJobs(cycle, client, queue, handled);
 }
+
+/** A listing that lists nothing: the walk then reads each job it follows with GetJob. */
+async function* noPages(): AsyncGenerator<Page<JobSummary>> {}
 
 /**
  * A job can finish while some of its sessions are still ending. The job is

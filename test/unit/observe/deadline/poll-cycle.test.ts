@@ -241,4 +241,79 @@ describe('pollDeadline', () => {
       expect(report.events).toEqual([]);
     });
   });
+
+  describe("when Deadline's events reach the stack", () => {
+    /** The queue after its baseline: the running job stored, the cursor last listed in full at 07:00. */
+    function arrange(): InMemoryStateStore {
+      const store = new InMemoryStateStore().seed(storedJob);
+      store.seedCursor({
+        service: 'deadline',
+        scope: QUEUE_ARN,
+        kind: 'deadline-job',
+        seenThrough: '2026-11-21T08:00:00.000Z',
+        firstPolledAt: '2026-11-21T07:00:00.000Z',
+      });
+      deadline.on(ListJobsCommand).resolves({ jobs: [] });
+      deadline.on(GetJobCommand).resolves({
+        jobId: JOB,
+        name: 'shot-020-comp',
+        lifecycleStatus: 'CREATE_COMPLETE',
+        lifecycleStatusMessage: '',
+        priority: 50,
+        createdAt: new Date('2026-11-21T08:00:00Z'),
+        createdBy: 'artist',
+        taskRunStatus: 'RUNNING',
+      });
+      deadline.on(ListSessionsCommand).resolves({ sessions: [] });
+      return store;
+    }
+
+    const cycleAt = (store: InMemoryStateStore, now: string, eventsArrive: boolean) =>
+      pollDeadline({
+        client,
+        store,
+        settings: ENABLED,
+        log: new MemoryLog(),
+        location: LOCATION,
+        now: () => new Date(now),
+        eventsArrive,
+      });
+
+    it('reads only the jobs that can still change, one GetJob each, and lists no queue between full listings', async () => {
+      // Arrange
+      const store = arrange();
+
+      // Act
+      await cycleAt(store, '2026-11-21T07:45:00.000Z', true);
+
+      // Assert
+      expect(deadline).not.toHaveReceivedCommand(ListJobsCommand);
+      expect(deadline).toHaveReceivedCommandTimes(GetJobCommand, 1);
+    });
+
+    it('lists the queue in full once deadline.fullListingMinutes have passed since the last full listing', async () => {
+      // Arrange
+      const store = arrange();
+
+      // Act
+      await cycleAt(store, '2026-11-21T08:00:00.000Z', true);
+      const listed = deadline.commandCalls(ListJobsCommand).length;
+      await cycleAt(store, '2026-11-21T08:05:00.000Z', true);
+
+      // Assert: one full listing at 60 minutes, none in the poll after it.
+      expect([listed, deadline.commandCalls(ListJobsCommand).length]).toEqual([1, 1]);
+      expect(store.cursors.get(`deadline|${QUEUE_ARN}|deadline-job`)?.fullListedAt).toBe('2026-11-21T08:00:00.000Z');
+    });
+
+    it("lists every queue in full every cycle when no events arrive (the CLI, or a stack outside Deadline's region)", async () => {
+      // Arrange
+      const store = arrange();
+
+      // Act
+      await cycleAt(store, '2026-11-21T07:45:00.000Z', false);
+
+      // Assert
+      expect(deadline).toHaveReceivedCommandTimes(ListJobsCommand, 1);
+    });
+  });
 });
