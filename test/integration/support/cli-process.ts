@@ -50,22 +50,36 @@ export function writeConfig(config: unknown): string {
   return path;
 }
 
-/** Starts `node bin/vigil.js <args>` as a user would. */
-export function spawnVigil(args: readonly string[], env: NodeJS.ProcessEnv): VigilProcess {
+/** Starts `node bin/vigil.js <args>` as a user would; `onOut` sees each line of its output as it comes. */
+export function spawnVigil(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  onOut?: (line: string) => void,
+): VigilProcess {
   const began = performance.now();
   const child = spawn(process.execPath, [VIGIL, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+  const out: string[] = [];
+  const err: string[] = [];
+  let partial = '';
+  // Decoded as a stream, so a character split between two chunks stays whole.
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    out.push(chunk);
+    if (onOut === undefined) return;
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) onOut(line);
+  });
+  child.stderr?.on('data', (chunk: string) => err.push(chunk));
   const exited = new Promise<VigilResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) =>
       resolve({
         code,
         signal,
-        out: Buffer.concat(out).toString('utf8').trimEnd(),
-        err: Buffer.concat(err).toString('utf8').trimEnd(),
+        out: out.join('').trimEnd(),
+        err: err.join('').trimEnd(),
         ms: Math.round(performance.now() - began),
       }),
     );
