@@ -46,7 +46,7 @@ export const BUSY_STEP_IDS = {
 
 /** The subjects of the five messages {@link busyStepScenario}'s step 2 sends, sorted. */
 export const BUSY_STEP_SUBJECTS = [
-  'ERRORED: 2 jobs in run regression (1 ERRORED, 1 FAILED)',
+  'ERRORED: 2 jobs in run regression (1 FAILED, 1 ERRORED)',
   'ERRORED: test grid session 7f6e5d4c3b2a19080706f5e4d3c2b1a0 in web-checkout',
   'FAILED: run smoke (1 of 2 jobs did not pass)',
   'PASSED: remote access session debug-login (12.5 min)',
