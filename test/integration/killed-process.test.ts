@@ -54,7 +54,7 @@ interface Trial {
   readonly owedAfter: number;
 }
 
-/** The messages of one harness, after steps 0 and 1 (nothing to tell yet) were run in-process. */
+/** A fresh harness (table, topic, queue, emulator) at step 2, after steps 0 and 1 (nothing to tell yet) ran in-process. */
 async function atBusyStep(): Promise<{ harness: Harness; env: NodeJS.ProcessEnv; config: string }> {
   const harness = await startHarness({ scenario: busyStepScenario(START) });
   const env = vigilEnv(harness);
