@@ -37,6 +37,8 @@ const SEED = 11;
 const CONFIG = { delivery: { claimLeaseSeconds: 1 } };
 const LEASE_EXPIRY_WAIT_MS = 1_100;
 const REFERENCE_RUNS = 3;
+/** About 100 s alone on a 2-core machine, 140 s inside `npm test` beside other work: a guard against a hang only. */
+const TIMEOUT_MS = 300_000;
 const NO_DIFFERENCE = { lost: [], repeated: [], overlapping: [], unexpected: [], otherSubject: [] };
 
 interface Trial {
@@ -78,92 +80,96 @@ const countPublished = (result: VigilResult) =>
   result.out.split('\n').filter((l) => l.startsWith('(SNS message ')).length;
 
 describe('vigil run --once killed mid-cycle', () => {
-  it('loses nothing and repeats a message only with its own eventIds when SIGKILL lands anywhere in a cycle', async () => {
-    // Arrange: fault-free references of the same account, each timed as a child process from spawn
-    // to exit; the kills are drawn over the median (one slow start on a busy machine would otherwise
-    // put many kills after the end of the cycle, where they prove nothing).
-    const references: { run: VigilResult; received: Received[] }[] = [];
-    for (let n = 0; n < REFERENCE_RUNS; n++) {
-      const { harness, env, config } = await atBusyStep();
-      try {
-        if (n === 0) await runVigil(['--help'], env); // warms tsx's compile cache
-        const run = await runVigil(['run', '--once', '--config', config], env);
-        references.push({ run, received: await harness.received() });
-      } finally {
-        await harness.stop();
-      }
-    }
-    const [expected = []] = references.map((r) => r.received);
-    expect(references.map((r) => r.run.code)).toEqual([0, 0, 0]);
-    expect(expected.map((m) => m.subject).sort()).toEqual(BUSY_STEP_SUBJECTS);
-    for (const { received } of references) expect(compareMessages(expected, received)).toEqual(NO_DIFFERENCE);
-    const cycleMs = [...references.map((r) => r.run.ms)].sort((a, b) => a - b)[1] ?? 0;
-    const random = mulberry32(SEED);
-    const trials: Trial[] = [];
-    const problems: string[] = [];
-
-    // Act
-    for (let n = 0; n < TRIALS; n++) {
-      const { harness, env, config } = await atBusyStep();
-      try {
-        const delayMs = Math.round(random() * cycleMs);
-        const victim = spawnVigil(['run', '--once', '--config', config], env);
-        const timer = setTimeout(() => victim.child.kill('SIGKILL'), delayMs);
-        const killed = await victim.exited;
-        clearTimeout(timer);
-        await new Promise((resolve) => setTimeout(resolve, LEASE_EXPIRY_WAIT_MS));
-        const clean = await runVigil(['run', '--once', '--config', config], env);
-        const comparison = compareMessages(expected, await harness.received());
-        trials.push({
-          delayMs,
-          killed: killed.signal === 'SIGKILL',
-          victimMs: killed.ms,
-          publishedBeforeKill: countPublished(killed),
-          lost: comparison.lost.length,
-          repeated: comparison.repeated.length,
-          cleanExit: clean.code,
-          owedAfter: await owed(harness),
-        });
-        const { lost, overlapping, unexpected, otherSubject } = comparison;
-        if ([lost, overlapping, unexpected, otherSubject].some((list) => list.length > 0)) {
-          problems.push(`trial ${n} (kill at ${delayMs} ms): ${JSON.stringify(comparison)}`);
+  it(
+    'loses nothing and repeats a message only with its own eventIds when SIGKILL lands anywhere in a cycle',
+    async () => {
+      // Arrange: fault-free references of the same account, each timed as a child process from spawn
+      // to exit; the kills are drawn over the median (one slow start on a busy machine would otherwise
+      // put many kills after the end of the cycle, where they prove nothing).
+      const references: { run: VigilResult; received: Received[] }[] = [];
+      for (let n = 0; n < REFERENCE_RUNS; n++) {
+        const { harness, env, config } = await atBusyStep();
+        try {
+          if (n === 0) await runVigil(['--help'], env); // warms tsx's compile cache
+          const run = await runVigil(['run', '--once', '--config', config], env);
+          references.push({ run, received: await harness.received() });
+        } finally {
+          await harness.stop();
         }
-      } finally {
-        await harness.stop();
       }
-    }
+      const [expected = []] = references.map((r) => r.received);
+      expect(references.map((r) => r.run.code)).toEqual([0, 0, 0]);
+      expect(expected.map((m) => m.subject).sort()).toEqual(BUSY_STEP_SUBJECTS);
+      for (const { received } of references) expect(compareMessages(expected, received)).toEqual(NO_DIFFERENCE);
+      const cycleMs = [...references.map((r) => r.run.ms)].sort((a, b) => a - b)[1] ?? 0;
+      const random = mulberry32(SEED);
+      const trials: Trial[] = [];
+      const problems: string[] = [];
 
-    // Assert
-    const figures = {
-      seed: SEED,
-      cycleMs,
-      trials: trials.length,
-      killedMidCycle: trials.filter((t) => t.killed).length,
-      finishedBeforeKill: trials.filter((t) => !t.killed).length,
-      lost: trials.reduce((n, t) => n + t.lost, 0),
-      duplicatedTrials: trials.filter((t) => t.repeated > 0).length,
-      duplicatedMessages: trials.reduce((n, t) => n + t.repeated, 0),
-      trialsByKill: trials,
-    };
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-kill-'));
-    const file = join(dir, 'figures.json');
-    writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
-    console.log(
-      `killed-process: ${figures.trials} trials (seed ${SEED}, kill drawn from 0-${cycleMs} ms, ` +
-        `the median of ${references.map((r) => r.run.ms).join(', ')} ms), ` +
-        `${figures.killedMidCycle} killed mid-cycle, lost ${figures.lost}, ` +
-        `duplicated ${figures.duplicatedTrials} (${figures.duplicatedMessages} extra copies); ${file}`,
-    );
-    const written = JSON.parse(readFileSync(file, 'utf8')) as typeof figures;
-    expect(problems).toEqual([]);
-    expect(written.trials).toBe(TRIALS);
-    expect(written.lost).toBe(0);
-    // A kill after the cycle ended proves nothing: most kills must land inside it.
-    expect(written.killedMidCycle).toBeGreaterThanOrEqual(TRIALS / 2);
-    expect(trials.map((t) => t.cleanExit)).toEqual(trials.map(() => 0));
-    // The outbox completed itself: nothing is owed after the clean run.
-    expect(trials.map((t) => t.owedAfter)).toEqual(trials.map(() => 0));
-    // A repeat needs a kill in the window: a cycle that ran to its end wrote every delivery record.
-    expect(trials.filter((t) => t.repeated > 0 && !t.killed)).toEqual([]);
-  }, 170_000);
+      // Act
+      for (let n = 0; n < TRIALS; n++) {
+        const { harness, env, config } = await atBusyStep();
+        try {
+          const delayMs = Math.round(random() * cycleMs);
+          const victim = spawnVigil(['run', '--once', '--config', config], env);
+          const timer = setTimeout(() => victim.child.kill('SIGKILL'), delayMs);
+          const killed = await victim.exited;
+          clearTimeout(timer);
+          await new Promise((resolve) => setTimeout(resolve, LEASE_EXPIRY_WAIT_MS));
+          const clean = await runVigil(['run', '--once', '--config', config], env);
+          const comparison = compareMessages(expected, await harness.received());
+          trials.push({
+            delayMs,
+            killed: killed.signal === 'SIGKILL',
+            victimMs: killed.ms,
+            publishedBeforeKill: countPublished(killed),
+            lost: comparison.lost.length,
+            repeated: comparison.repeated.length,
+            cleanExit: clean.code,
+            owedAfter: await owed(harness),
+          });
+          const { lost, overlapping, unexpected, otherSubject } = comparison;
+          if ([lost, overlapping, unexpected, otherSubject].some((list) => list.length > 0)) {
+            problems.push(`trial ${n} (kill at ${delayMs} ms): ${JSON.stringify(comparison)}`);
+          }
+        } finally {
+          await harness.stop();
+        }
+      }
+
+      // Assert
+      const figures = {
+        seed: SEED,
+        cycleMs,
+        trials: trials.length,
+        killedMidCycle: trials.filter((t) => t.killed).length,
+        finishedBeforeKill: trials.filter((t) => !t.killed).length,
+        lost: trials.reduce((n, t) => n + t.lost, 0),
+        duplicatedTrials: trials.filter((t) => t.repeated > 0).length,
+        duplicatedMessages: trials.reduce((n, t) => n + t.repeated, 0),
+        trialsByKill: trials,
+      };
+      const dir = mkdtempSync(join(tmpdir(), 'vigil-kill-'));
+      const file = join(dir, 'figures.json');
+      writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
+      console.log(
+        `killed-process: ${figures.trials} trials (seed ${SEED}, kill drawn from 0-${cycleMs} ms, ` +
+          `the median of ${references.map((r) => r.run.ms).join(', ')} ms), ` +
+          `${figures.killedMidCycle} killed mid-cycle, lost ${figures.lost}, ` +
+          `duplicated ${figures.duplicatedTrials} (${figures.duplicatedMessages} extra copies); ${file}`,
+      );
+      const written = JSON.parse(readFileSync(file, 'utf8')) as typeof figures;
+      expect(problems).toEqual([]);
+      expect(written.trials).toBe(TRIALS);
+      expect(written.lost).toBe(0);
+      // A kill after the cycle ended proves nothing: most kills must land inside it.
+      expect(written.killedMidCycle).toBeGreaterThanOrEqual(TRIALS / 2);
+      expect(trials.map((t) => t.cleanExit)).toEqual(trials.map(() => 0));
+      // The outbox completed itself: nothing is owed after the clean run.
+      expect(trials.map((t) => t.owedAfter)).toEqual(trials.map(() => 0));
+      // A repeat needs a kill in the window: a cycle that ran to its end wrote every delivery record.
+      expect(trials.filter((t) => t.repeated > 0 && !t.killed)).toEqual([]);
+    },
+    TIMEOUT_MS,
+  );
 });
