@@ -100,6 +100,14 @@ export function planNotices(events: readonly VigilEvent[], rules: Rules): Notice
   return notices;
 }
 
+/**
+ * The order of a group's members (a run's failing jobs, a Deadline job's
+ * failed sessions): by ARN, not as read, so the same events make the same
+ * message (subject, text) whichever path delivers them, the stream (in the
+ * order concurrent polls recorded them) or the outbox sweeper (by time).
+ */
+const byArn = (a: ChangeEvent, b: ChangeEvent) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
+
 function planChangeNotices(events: readonly ChangeEvent[], rules: Rules): ChangeNotice[] {
   const live = events.filter((e) => !e.baseline);
   const notices: ChangeNotice[] = [];
@@ -116,6 +124,7 @@ function planChangeNotices(events: readonly ChangeEvent[], rules: Rules): Change
     const run = e.parentArn ?? e.arn;
     failingJobsByRun.set(run, [...(failingJobsByRun.get(run) ?? []), e]);
   }
+  for (const jobs of failingJobsByRun.values()) jobs.sort(byArn);
 
   for (const run of finishedRuns.values()) {
     const jobs = failingJobsByRun.get(run.arn) ?? [];
@@ -166,6 +175,7 @@ function planDeadline(live: readonly ChangeEvent[], rules: Rules, notices: Chang
       failedByJob.set(job, [...(failedByJob.get(job) ?? []), e]);
     }
   }
+  for (const sessions of failedByJob.values()) sessions.sort(byArn);
   for (const job of jobNotices.values()) {
     const sessions = failedByJob.get(job.arn) ?? [];
     failedByJob.delete(job.arn);

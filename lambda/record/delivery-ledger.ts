@@ -182,29 +182,53 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
   }
 
   async recordDelivery(events: readonly VigilEvent[], delivery: Omit<DeliveryRecord, 'eventId'>): Promise<void> {
-    // One conditional put per event: a delivery is never overwritten (by a
-    // second claimant that published in the at-least-once window), and a
-    // retry after a partial failure skips the ones already written.
-    for (const event of events) {
+    // All of one message's records in one transaction (chunks of 100, as a
+    // claim): a process that died between two of them would leave the rest
+    // claimed, and the next claimant would send those again as another
+    // message (a run's failed job after the run's summary that named it).
+    for (let i = 0; i < events.length; i += 100) {
+      const chunk = events.slice(i, i + 100);
       try {
         await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              ...this.slotKey(event),
-              entity: 'delivery',
-              eventId: event.eventId,
-              ...delivery,
-              expiresAt: expiryAfter(event.at, this.retentionDays),
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR entity <> :delivery',
-            ExpressionAttributeValues: { ':delivery': 'delivery' },
+          new TransactWriteCommand({
+            TransactItems: chunk.map((event) => ({ Put: this.deliveryPut(event, delivery) })),
           }),
         );
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (!reasons.some((reason) => reason?.Code === 'ConditionalCheckFailed')) throw error;
+        // Some already have a delivery (a second claimant that published in
+        // the at-least-once window): keep theirs, write the others.
+        await this.recordEach(chunk, delivery);
+      }
+    }
+  }
+
+  /** One conditional put per event: a delivery is never overwritten, and the ones already written are skipped. */
+  private async recordEach(events: readonly VigilEvent[], delivery: Omit<DeliveryRecord, 'eventId'>): Promise<void> {
+    for (const event of events) {
+      try {
+        await this.client.send(new PutCommand(this.deliveryPut(event, delivery)));
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
     }
+  }
+
+  private deliveryPut(event: VigilEvent, delivery: Omit<DeliveryRecord, 'eventId'>) {
+    return {
+      TableName: this.tableName,
+      Item: {
+        ...this.slotKey(event),
+        entity: 'delivery',
+        eventId: event.eventId,
+        ...delivery,
+        expiresAt: expiryAfter(event.at, this.retentionDays),
+      },
+      ConditionExpression: 'attribute_not_exists(pk) OR entity <> :delivery',
+      ExpressionAttributeValues: { ':delivery': 'delivery' },
+    };
   }
 
   async park(events: readonly VigilEvent[], parked: Omit<ParkedRecord, 'eventId' | 'eventKey'>): Promise<void> {

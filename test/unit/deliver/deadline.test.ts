@@ -95,6 +95,19 @@ describe('Deadline notices', () => {
     ]);
   });
 
+  it('lists the failed sessions in the same order whatever order they were read in', () => {
+    const running = job('030', 'RUNNING');
+    const first = change(session(running, '1', 'UPDATE_FAILED'), { status: 'STARTED' });
+    const second = change(session(running, '2', 'ENDED', 'Worker lost'), { status: 'UPDATE_IN_PROGRESS' });
+
+    const [asRecorded] = planNotices([second, first], DEFAULT_SETTINGS.rules);
+    const [asSwept] = planNotices([first, second], DEFAULT_SETTINGS.rules);
+
+    expect(asRecorded?.jobs.map((s) => s.eventId)).toEqual([first.eventId, second.eventId]);
+    expect(asSwept?.jobs.map((s) => s.eventId)).toEqual([first.eventId, second.eventId]);
+    expect(asRecorded?.subject.eventId).toBe(first.eventId);
+  });
+
   it.each([
     ['a job still RUNNING', change(job('1', 'RUNNING'), { status: 'READY' })],
     ['a baseline job already FAILED', change(failed, undefined, true)],

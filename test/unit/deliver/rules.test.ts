@@ -86,6 +86,27 @@ describe('planNotices', () => {
     ]);
   });
 
+  it('plans the same notices, jobs in ARN order, whatever order the events were read in', () => {
+    // Arrange: the stream's order (as concurrent polls recorded them) and the sweeper's (by time) differ.
+    const failed = jobFinished('00000', 'FAILED', 'alpha');
+    const errored = jobFinished('00001', 'ERRORED', 'alpha');
+    const stopped = jobFinished('00002', 'STOPPED', 'beta');
+    const run = runFinished('FAILED', { arn: runArn('r-beta') });
+
+    // Act
+    const asRecorded = planNotices([errored, stopped, run, failed], RULES);
+    const asSwept = planNotices([run, failed, stopped, errored], RULES);
+
+    // Assert
+    const jobsOf = (notices: Notice[]) => notices.map((n) => [n.type, n.jobs.map((j) => j.eventId)]);
+    expect(jobsOf(asRecorded)).toEqual([
+      ['run-finished', [stopped.eventId]],
+      ['jobs-finished', [failed.eventId, errored.eventId]],
+    ]);
+    expect(jobsOf(asSwept)).toEqual(jobsOf(asRecorded));
+    expect(asSwept.map(shape)).toEqual(asRecorded.map(shape));
+  });
+
   it('notifies nothing when jobs pass or are skipped', () => {
     // Act / Assert
     expect(planNotices([jobFinished('00000', 'PASSED'), jobFinished('00001', 'SKIPPED')], RULES)).toEqual([]);
