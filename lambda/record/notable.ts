@@ -25,10 +25,12 @@ export function isNewUnknown(event: ChangeEvent): boolean {
   );
 }
 
-/** A Deadline session that ended badly: UPDATE_FAILED, or ENDED with a log error. */
+/** A Deadline session that ended badly: UPDATE_FAILED, or ENDED with a log error (not right after an UPDATE_FAILED). */
 export function isFailedSession(event: ChangeEvent): boolean {
   if (event.kind !== 'deadline-session' || event.from?.status === event.to.status) return false;
   if (event.to.status === 'UPDATE_FAILED') return true;
+  // Deadline ends a session it failed to update: that failure was the news, and was told then.
+  if (event.from?.status === 'UPDATE_FAILED') return false;
   const detail = event.state.deadline;
   return event.to.status === 'ENDED' && (detail?.logError !== undefined || detail?.workerLogError !== undefined);
 }

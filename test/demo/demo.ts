@@ -7,18 +7,12 @@
  * recorded history at the end; exits by itself.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startDeadlineEmulator } from '../emulators/deadline';
-import { DEADLINE_DEMO_IDS, deadlineDemoScenario } from '../emulators/deadline/scenarios';
-import { ArnBuilder, DEFAULT_ACCOUNT_ID, startDeviceFarmEmulator } from '../emulators/device-farm';
-import { DEMO_IDS, DEMO_STEP_SECONDS, DEMO_STEPS, demoScenario } from '../emulators/device-farm/scenarios/demo';
-import { startDynamoDbLocal } from '../local/dynamodb-local';
-import { startFauxqs } from '../local/fauxqs';
-import { startStrictSns } from '../local/strict-sns';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { DEADLINE_DEMO_IDS } from '../emulators/deadline/scenarios';
+import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
+import { DEMO_IDS, DEMO_STEP_SECONDS, DEMO_STEPS } from '../emulators/device-farm/scenarios/demo';
+import { startLocalStack } from '../local/local-stack';
 
 const STORY: readonly string[] = [
   'first poll: Vigil records what exists (an old run, an old render) and sends nothing',
@@ -51,64 +45,21 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   rule('Vigil local demo');
   say('Starting DynamoDB Local (Java), fauxqs (SNS + SQS) and the Device Farm and Deadline Cloud emulators…');
-  const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs()]);
-  // The scenario's clock ends "now": its timestamps are recent, as in a live account.
-  const startTime = new Date(Date.now() - DEMO_STEPS * DEMO_STEP_SECONDS * 1000);
-  const emulator = await startDeviceFarmEmulator({ scenario: demoScenario(startTime) });
-  const deadline = await startDeadlineEmulator({ scenario: deadlineDemoScenario(startTime) });
-  // Vigil publishes through a proxy that refuses what real SNS refuses (fauxqs accepts any subject).
-  const strictSns = await startStrictSns({ upstream: fauxqs.endpoint });
-  const stopAll = () =>
-    Promise.allSettled([strictSns.stop(), emulator.stop(), deadline.stop(), fauxqs.stop(), dynamo.stop()]);
-
+  const local = await startLocalStack();
   try {
-    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-    const region = 'us-east-1';
-    const sns = new SNSClient({ endpoint: fauxqs.endpoint, region, credentials });
-    const sqs = new SQSClient({ endpoint: fauxqs.endpoint, region, credentials, useQueueUrlAsEndpoint: false });
-    const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'vigil-demo' }))).TopicArn as string;
-    const inbox = await sqs.send(new CreateQueueCommand({ QueueName: 'demo-inbox' }));
-    const inboxArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: inbox.QueueUrl, AttributeNames: ['QueueArn'] }))
-    ).Attributes?.QueueArn as string;
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: inboxArn }));
-
-    const configDir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
-    const config = join(configDir, 'vigil.config.json');
-    // The embedded default (every project, default rules) with Deadline Cloud turned on,
-    // a budget of metered device minutes, and a guard that stops qa-sandbox sessions at 9 minutes.
-    writeFileSync(
-      config,
-      `${JSON.stringify(
-        {
-          deadline: { enabled: true, region: 'us-west-2' },
-          budgets: [{ name: 'metered-minutes', meter: 'deviceMinutes.metered', limitMinutes: 50 }],
-          guard: { autoStop: true, projects: { 'qa-sandbox': 9 } },
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DEVICE_FARM: emulator.endpoint,
-      AWS_ENDPOINT_URL_DEADLINE: deadline.endpoint,
-      AWS_ENDPOINT_URL_STS: fauxqs.endpoint, // the CLI asks STS for the account Deadline ARNs are built with
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SNS: strictSns.endpoint,
-      VIGIL_TABLE: 'vigil-demo',
-      VIGIL_TOPIC_ARN: topicArn,
-    };
-    say(`DynamoDB Local ${dynamo.endpoint} · SNS/SQS/STS ${fauxqs.endpoint}`);
-    say(`Device Farm ${emulator.endpoint} · Deadline Cloud ${deadline.endpoint}`);
+    const env: NodeJS.ProcessEnv = { ...process.env, ...local.env };
+    const config = local.configPath;
+    say(`DynamoDB Local ${local.env.AWS_ENDPOINT_URL_DYNAMODB} · SNS ${local.env.AWS_ENDPOINT_URL_SNS}`);
+    say(`Device Farm ${local.deviceFarm.endpoint} · Deadline Cloud ${local.deadline.endpoint}`);
     say('Each step below is one poll interval in the scripted account; Vigil sees only what the API returns then.');
+    say(
+      `The account's clock moves ${DEMO_STEP_SECONDS / 60} minutes per step and reaches the present at step ${DEMO_STEPS - 1}; ` +
+        "the steps play seconds apart, so a time the account reports (Started, Ended) is earlier than Vigil's " +
+        "'Observed', and an elapsed time in vigil status counts to the real now.",
+    );
 
     for (let step = 0; step < DEMO_STEPS; step++) {
-      emulator.setStep(step);
-      deadline.setStep(step);
+      local.setStep(step);
       rule(`step ${step}: ${STORY[step] ?? ''}`);
       const code = await vigil(['run', '--once', '--config', config], env);
       if (code !== 0) throw new Error(`vigil run --once exited with ${code} at step ${step}`);
@@ -138,20 +89,20 @@ async function main(): Promise<void> {
     rule('checking the notification path after a deploy');
     await vigil(['notify', 'test', '--config', config], env);
 
-    const queued = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: inbox.QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    const queued = await local.inbox.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: local.inbox.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
     );
     rule('done');
     say(`An SQS queue subscribed to the topic received ${queued.Attributes?.ApproximateNumberOfMessages} messages.`);
     const total = (calls: Readonly<Record<string, number>>) => Object.values(calls).reduce((a, b) => a + b, 0);
     say(
-      `API calls made by Vigil in all: Device Farm ${total(emulator.calls)}, Deadline Cloud ${total(deadline.calls)}`,
+      `API calls made by Vigil in all: Device Farm ${total(local.deviceFarm.calls)}, Deadline Cloud ${total(local.deadline.calls)}`,
     );
     say(
       `Demo finished in ${Math.round((Date.now() - began) / 1000)} s. Deploy for real with \`npx cdk deploy\` (see README).`,
     );
   } finally {
-    await stopAll();
+    await local.stop();
   }
 }
 

@@ -253,7 +253,7 @@ describe('demo scenario through the real SDK', () => {
     expect(remoteAccessSession).toMatchObject({
       status: 'COMPLETED',
       result: 'PASSED',
-      deviceMinutes: { total: 18.5, metered: 18.5, unmetered: 0 },
+      deviceMinutes: { total: 15, metered: 15, unmetered: 0 },
     });
     expect(remoteAccessSession?.device?.name).toBe('Google Pixel 8');
     expect(remoteAccessSession?.started).toEqual(at(1));
@@ -276,11 +276,11 @@ describe('demo scenario through the real SDK', () => {
     expect((await sessionsAt(1)).map((s) => s.status)).toEqual(['ACTIVE']);
     const step2 = await sessionsAt(2);
     expect(step2.map((s) => s.status)).toEqual(['ACTIVE', 'CLOSED']);
-    expect(step2[1]).toMatchObject({ billingMinutes: 3.2, ended: at(2), created: at(1) });
+    expect(step2[1]).toMatchObject({ billingMinutes: 5, ended: at(2), created: at(1) });
     expect(step2[0]).not.toHaveProperty('ended');
     expect(step2[0]).not.toHaveProperty('billingMinutes');
     const step4 = await sessionsAt(4);
-    expect(step4[0]).toMatchObject({ status: 'ERRORED', billingMinutes: 1.1, ended: at(4) });
+    expect(step4[0]).toMatchObject({ status: 'ERRORED', billingMinutes: 10, ended: at(4) });
   });
 });
 
@@ -1037,7 +1037,7 @@ describe('remote access sessions: stopping a scripted session', () => {
     };
     emu().setStep(3);
     expect(await get()).toMatchObject(stopped);
-    // Step 4 scripted COMPLETED/PASSED with 18.5 minutes: the stop wins.
+    // Step 4 scripted COMPLETED/PASSED with 15 minutes: the stop wins.
     emu().setStep(4);
     expect(await get()).toMatchObject(stopped);
     emu().setStep(50);

@@ -17,7 +17,10 @@ import { startDynamoDbLocal } from './dynamodb-local';
 import { startFauxqs } from './fauxqs';
 import { startStrictSns } from './strict-sns';
 
-/** The demo's config: every project and the default rules, with Deadline Cloud on, a budget and a guard. */
+/**
+ * The demo's config: the embedded default (every project, default rules) with Deadline Cloud
+ * turned on, a budget of metered device minutes, and a guard that stops qa-sandbox sessions at 9 minutes.
+ */
 export const DEMO_CONFIG = {
   deadline: { enabled: true, region: 'us-west-2' },
   budgets: [{ name: 'metered-minutes', meter: 'deviceMinutes.metered', limitMinutes: 50 }],
@@ -41,8 +44,9 @@ export interface LocalStack {
 
 export async function startLocalStack(): Promise<LocalStack> {
   const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs()]);
-  // The scenario's clock ends "now": its timestamps are recent, as in a live account.
-  const startTime = new Date(Date.now() - DEMO_STEPS * DEMO_STEP_SECONDS * 1000);
+  // The scripted clock reaches the present at the last step: every time the account reports is
+  // recent and none is in the future when Vigil observes it.
+  const startTime = new Date(Date.now() - (DEMO_STEPS - 1) * DEMO_STEP_SECONDS * 1000);
   const deviceFarm = await startDeviceFarmEmulator({ scenario: demoScenario(startTime) });
   const deadline = await startDeadlineEmulator({ scenario: deadlineDemoScenario(startTime) });
   // Vigil publishes through a proxy that refuses what real SNS refuses (fauxqs accepts any subject).

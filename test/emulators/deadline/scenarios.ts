@@ -87,7 +87,7 @@ export function taskCounts(counts: TaskRunStatusCounts): Record<string, number> 
  *   session STARTED at 2 and ENDED at 3;
  * - `shot-020-comp` (40 tasks): READY at 1, RUNNING at 2, FAILED at 3 with 12 tasks
  *   FAILED; two sessions STARTED at 2: one ENDED at 3, the other UPDATE_FAILED at 3 with
- *   {@link DEADLINE_DEMO_LOG_ERROR} (worker, fleet and host set).
+ *   {@link DEADLINE_DEMO_LOG_ERROR} (worker, fleet and host set) and ENDED at 4.
  */
 export function deadlineDemoScenario(startTime: Date): DeadlineScenario {
   const ids = DEADLINE_DEMO_IDS;
@@ -215,6 +215,8 @@ export function deadlineDemoScenario(startTime: Date): DeadlineScenario {
                         targetLifecycleStatus: 'ENDED',
                         logError: DEADLINE_DEMO_LOG_ERROR,
                       },
+                      // Ends as Deadline ends a failed job's sessions: nothing is left active.
+                      { step: 4, lifecycleStatus: 'ENDED', logError: DEADLINE_DEMO_LOG_ERROR },
                     ],
                   },
                 ],

@@ -113,6 +113,10 @@ describe('Deadline notices', () => {
     ['a baseline job already FAILED', change(failed, undefined, true)],
     ['a job whose status did not change', change(failed, { status: 'FAILED' })],
     ['a session that ended cleanly', change(session(failed, '1', 'ENDED'), { status: 'STARTED' })],
+    [
+      'a session ending after its UPDATE_FAILED was told (its log error unchanged)',
+      change(session(failed, '1', 'ENDED', 'Failed to create log stream'), { status: 'UPDATE_FAILED' }),
+    ],
   ])('sends nothing for %s', (_case, event) => {
     expect(planNotices([event], DEFAULT_SETTINGS.rules)).toEqual([]);
   });

@@ -132,9 +132,9 @@ function passingJob(created: number, running: number, done: number, total: numbe
  *     pass, `Tests on OnePlus 11` FAILS at step 2 (2 of 10 tests), the Motorola Edge 40
  *     job ERRORS at step 3 ("Appium server failed to start"), the run completes FAILED at step 3;
  *   - remote access session `debug-login-crash` on a Pixel 8, RUNNING from step 1, PASSED at
- *     step 4 after 18.5 metered device minutes;
- * - test grid project `web-checkout`: one session ACTIVE at 1 and CLOSED at 2 (3.2 billing
- *   minutes), one ACTIVE at 2 and ERRORED at 4 (1.1 billing minutes);
+ *     step 4 after 15 metered device minutes (its 15 minutes from step 1 to 4);
+ * - test grid project `web-checkout`: one session ACTIVE at 1 and CLOSED at 2 (5 billing
+ *   minutes), one ACTIVE at 2 and ERRORED at 4 (10 billing minutes): billed as long as they ran;
  * - devices: {@link DEMO_DEVICES} (the Galaxy Tab S9 refuses remote access).
  */
 export function demoScenario(startTime: Date): DeviceFarmScenario {
@@ -268,7 +268,7 @@ export function demoScenario(startTime: Date): DeviceFarmScenario {
             // No deviceMinutes while RUNNING: the service reports them when the session ends.
             timeline: [
               { step: 1, status: 'RUNNING', result: 'PENDING' },
-              { step: 4, status: 'COMPLETED', result: 'PASSED', deviceMinutes: metered(18.5) },
+              { step: 4, status: 'COMPLETED', result: 'PASSED', deviceMinutes: metered(15) },
             ],
           },
         ],
@@ -307,14 +307,14 @@ export function demoScenario(startTime: Date): DeviceFarmScenario {
             id: DEMO_IDS.checkoutSession,
             timeline: [
               { step: 1, status: 'ACTIVE' },
-              { step: 2, status: 'CLOSED', billingMinutes: 3.2 },
+              { step: 2, status: 'CLOSED', billingMinutes: 5 },
             ],
           },
           {
             id: DEMO_IDS.erroredSession,
             timeline: [
               { step: 2, status: 'ACTIVE' },
-              { step: 4, status: 'ERRORED', billingMinutes: 1.1 },
+              { step: 4, status: 'ERRORED', billingMinutes: 10 },
             ],
           },
         ],
