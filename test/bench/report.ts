@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import type { CycleResult, FleetResult } from './bench-fleet';
 import { LIMITS } from './bench-fleet';
 import { type BundleReport, kb } from './bundles';
+import { median, type StartTime } from './cli-start';
 import { type MonthlyCost, monthlyCost, usd } from './cost';
 import type { DeadlineHistoryResult } from './deadline-history';
 import { describeFleet } from './fleets';
@@ -26,6 +27,7 @@ export interface ReportInput {
   readonly bundles?: BundleReport;
   readonly before?: Before;
   readonly deadlineHistory?: DeadlineHistoryResult;
+  readonly cliStart?: readonly StartTime[];
   readonly seconds: number;
 }
 
@@ -278,6 +280,25 @@ function deadlineHistorySection(h: DeadlineHistoryResult): string {
   ].join('\n');
 }
 
+function cliStartSection(rows: readonly StartTime[]): string {
+  const ms = (x: number) => `${Math.round(x)} ms`;
+  return [
+    `Each command is a fresh process (\`node bin/vigil.js …\`), timed from spawn to exit, ${rows[0]?.ms.length ?? 0} runs ` +
+      'after one not counted; min, median and max. `vigil` runs `dist/vigil.js`, the CLI bundled by `npm ci` ' +
+      "(the package's `prepare` script); help and version answer without running a command's code or the AWS SDK's.",
+    '',
+    table(
+      ['command', 'min', 'median', 'max'],
+      rows.map((r) => [
+        `${r.label} (\`${r.command}\`)`,
+        ms(r.ms[0] ?? 0),
+        `**${ms(median(r.ms))}**`,
+        ms(r.ms[r.ms.length - 1] ?? 0),
+      ]),
+    ),
+  ].join('\n');
+}
+
 function beforeAfter(input: ReportInput): string {
   const before = input.before;
   if (before === undefined) return '';
@@ -352,6 +373,7 @@ export function renderReport(input: ReportInput, prose: Record<string, string>):
   ];
   if (input.deadlineHistory !== undefined)
     sections.push('## Deadline queues with long history', '', deadlineHistorySection(input.deadlineHistory), '');
+  if (input.cliStart !== undefined) sections.push('## CLI start', '', cliStartSection(input.cliStart), '');
   if (input.before !== undefined)
     sections.push('## Engine changes: before and after', '', prose.engine ?? '', '', beforeAfter(input), '');
   if (input.bundles !== undefined) {

@@ -3,7 +3,7 @@
  * the project's emulators (in this process) and DynamoDB Local, the Lambda
  * bundles, and the monthly cost, and writes BENCHMARKS.md.
  *
- * Options: `--fleets small,medium,deadline-history` (default: all), `--no-bundles`,
+ * Options: `--fleets small,medium,deadline-history,cli` (default: all), `--no-bundles`,
  * `--out <file>` (default BENCHMARKS.md), `--json <file>` (raw results).
  */
 import { writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { BEFORE } from './before';
 import { benchFleet, type FleetResult } from './bench-fleet';
 import { type BundleReport, measureBundles } from './bundles';
+import { benchCliStart, type StartTime } from './cli-start';
 import { benchDeadlineHistory, type DeadlineHistoryResult, HISTORY_QUEUE } from './deadline-history';
 import { FLEETS } from './fleets';
 import { prose } from './prose';
@@ -61,12 +62,19 @@ async function main(): Promise<void> {
     }
   }
   let deadlineHistory: DeadlineHistoryResult | undefined;
-  if (wanted === undefined || wanted.includes(HISTORY_QUEUE.name)) {
-    console.log(`fleet ${HISTORY_QUEUE.name}`);
+  let cliStart: readonly StartTime[] | undefined;
+  if (wanted === undefined || wanted.includes(HISTORY_QUEUE.name) || wanted.includes('cli')) {
     const dynamo = await startDynamoDbLocal();
     process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
     try {
-      deadlineHistory = await benchDeadlineHistory((line) => console.log(line));
+      if (wanted === undefined || wanted.includes(HISTORY_QUEUE.name)) {
+        console.log(`fleet ${HISTORY_QUEUE.name}`);
+        deadlineHistory = await benchDeadlineHistory((line) => console.log(line));
+      }
+      if (wanted === undefined || wanted.includes('cli')) {
+        console.log('CLI start');
+        cliStart = await benchCliStart((line) => console.log(line));
+      }
     } finally {
       await dynamo.stop();
     }
@@ -79,7 +87,14 @@ async function main(): Promise<void> {
   }
   const json = arg('--json');
   if (json !== undefined) writeFileSync(json, JSON.stringify({ fleets, bundles }, null, 2));
-  const input = { fleets, bundles, before: BEFORE, deadlineHistory, seconds: (performance.now() - began) / 1000 };
+  const input = {
+    fleets,
+    bundles,
+    before: BEFORE,
+    deadlineHistory,
+    cliStart,
+    seconds: (performance.now() - began) / 1000,
+  };
   writeFileSync(out, renderReport(input, prose(input)));
   console.log(`wrote ${out} (${((performance.now() - began) / 1000).toFixed(0)} s)`);
 }
