@@ -176,6 +176,11 @@ export function globalUsage(): string {
 
 /** `vigil <command> --help`. */
 export function commandUsage(spec: CommandSpec): string {
+  // --table is described in the column the command's own flags use.
+  const column =
+    spec.details
+      .map((line) => /^( {2}--[\w-]+(?:, --[\w-]+)?\s+)\S/.exec(line)?.[1]?.length)
+      .find((n) => n !== undefined) ?? 14;
   return [
     `vigil ${spec.name}: ${spec.summary}`,
     '',
@@ -183,7 +188,9 @@ export function commandUsage(spec: CommandSpec): string {
     ...spec.usage.map((u) => `  ${u}`),
     '',
     ...spec.details,
-    ...(spec.flags.includes('table') ? ['  --table     the history table (default: VIGIL_TABLE, else vigil)'] : []),
+    ...(spec.flags.includes('table')
+      ? [`${'  --table'.padEnd(column)}the history table (default: VIGIL_TABLE, else vigil)`]
+      : []),
     '',
     ...ENVIRONMENT,
   ].join('\n');
