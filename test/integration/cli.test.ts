@@ -138,7 +138,11 @@ describe('vigil CLI', () => {
     expect(quiet.out).toContain('0 notifications published');
     const subjects = (await harness.received()).map((m) => m.subject);
     expect(subjects.filter((s) => s.startsWith('Vigil digest'))).toEqual([`Vigil digest ${day}: 1 run, 1 not passed`]);
-    expect(badDate).toEqual({ code: 2, out: '', err: '--date "22/11/2026" is not a day; expected YYYY-MM-DD' });
+    expect(badDate).toEqual({
+      code: 2,
+      out: '',
+      err: '--date "22/11/2026" is not a day; expected a calendar date as YYYY-MM-DD, like 2026-11-21',
+    });
   });
 
   it('keeps polling every --interval until interrupted, picking up each new change', async () => {

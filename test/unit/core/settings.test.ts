@@ -22,7 +22,7 @@ describe('parseSettings', () => {
     // Assert
     expect(settings).toEqual({
       deviceFarm: { enabled: true, projects: [], fullListingMinutes: 60 },
-      deadline: { enabled: false, farms: [], excludeFarms: [], queues: [], excludeQueues: [] },
+      deadline: { enabled: false, farms: [], excludeFarms: [], queues: [], excludeQueues: [], fullListingMinutes: 60 },
       budgets: [],
       guard: { projects: {}, warnAt: 0.8, autoStop: false, dryRun: false },
       rules: {
