@@ -5,10 +5,10 @@
  * lose nothing already recorded (their own modules' tests show the rest).
  */
 
-import { validateSlackWebhookUrl } from '../../lambda/deliver/slack/webhook';
-import { readEvents, type StreamRecordInput } from '../../lambda/record/stream-events';
-import { safeSubject } from '../../lambda/deliver/subject';
 import { parseConfig } from '../../lambda/config/config-file';
+import { validateSlackWebhookUrl } from '../../lambda/deliver/slack/webhook';
+import { safeSubject } from '../../lambda/deliver/subject';
+import { readEvents, type StreamRecordInput } from '../../lambda/record/stream-events';
 
 /** The message `attempt` throws. */
 function errorOf(attempt: () => unknown): string {

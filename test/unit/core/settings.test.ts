@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ConfigError } from '../../../lambda/core/errors';
 import { channelSchema, DEFAULT_SETTINGS, parseSettings } from '../../../lambda/config/settings';
 import { formatIssues, parseOrThrow, renderPath, section, wholeNumber } from '../../../lambda/config/validation';
+import { ConfigError } from '../../../lambda/core/errors';
 
 /** The ConfigError message parseSettings throws for `json`. */
 function settingsError(json: string): string {

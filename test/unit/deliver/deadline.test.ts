@@ -1,6 +1,6 @@
+import { DEFAULT_SETTINGS } from '../../../lambda/config/settings';
 import { changedFields } from '../../../lambda/core/change';
 import type { Observation } from '../../../lambda/core/observation';
-import { DEFAULT_SETTINGS } from '../../../lambda/config/settings';
 import { compose } from '../../../lambda/deliver/compose';
 import { planNotices } from '../../../lambda/deliver/rules';
 import { buildChange, type ChangeEvent, type StatusPair } from '../../../lambda/record/change-event';
