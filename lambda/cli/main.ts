@@ -12,7 +12,7 @@ import {
   createSnsClient,
 } from '../clients/aws-clients';
 import { loadConfig, settingsFrom } from '../config/config-file';
-import { DEFAULT_SETTINGS } from '../config/settings';
+import { budgetsOf, DEFAULT_SETTINGS } from '../config/settings';
 import { ConfigError, errorMessage, errorName, UsageError } from '../core/errors';
 import { digestDeps, notifierDeps, snsPublisher, tableAdapters } from '../engine/wiring';
 import { writeDigest } from '../react/digest/write';
@@ -142,9 +142,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const settings = settingsFrom(loadConfig({ path: values.config, cwd: io.cwd }));
       return await budgetCommand(
         { json: values.json === true, period: values.period },
-        settings.budgets,
+        budgetsOf(settings),
         tableAdapters(documents, table, settings).budgets,
         io,
+        new Date(),
+        settings.pricing,
       );
     }
     if (command === 'session') return await sessionCommand(rest, values, io, documents, table);

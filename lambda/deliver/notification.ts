@@ -83,6 +83,14 @@ export interface BudgetFacts {
   readonly usedPercent: number;
   readonly thresholdPercent?: number;
   readonly forecast?: { readonly at: string; readonly projectedMinutes: number };
+  /** Usage and limit in money at the meter's price (`setInMoney`: the budget was configured with `limitUsd`). */
+  readonly cost?: {
+    readonly used: number;
+    readonly limit: number;
+    readonly perMinute: number;
+    readonly currency: string;
+    readonly setInMoney: boolean;
+  };
 }
 
 /** A guard action as its notice reports it. */

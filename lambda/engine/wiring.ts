@@ -7,7 +7,7 @@
 import type { DeviceFarmClient } from '@aws-sdk/client-device-farm';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Settings } from '../config/settings';
+import { budgetsOf, type Settings } from '../config/settings';
 import type { Log } from '../core/log';
 import type { Notification } from '../deliver/notification';
 import type { NotifierDeps } from '../deliver/notifier';
@@ -63,7 +63,8 @@ export function digestDeps(input: {
     writer: table.store,
     budgetLedger: table.budgets,
     guardLedger: table.guard,
-    budgets: settings.budgets,
+    budgets: budgetsOf(settings),
+    pricing: settings.pricing,
     guard: settings.guard,
     log: input.log,
   };
@@ -132,7 +133,8 @@ export function reactorDeps(input: {
       : {
           accountant: {
             ledger: input.table.budgets,
-            budgets: settings.budgets,
+            budgets: budgetsOf(settings),
+            pricing: settings.pricing,
             log,
             ...now,
             ...(input.onUsage === undefined ? {} : { onUsage: input.onUsage }),

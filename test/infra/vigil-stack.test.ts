@@ -137,6 +137,7 @@ describe('VigilStack', () => {
         history: { eventRetentionDays: 30 },
         digest: { enabled: true, hourUtc: 7 },
         delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
+        pricing: { currency: 'USD', meteredDeviceMinute: 0.17, testGridMinute: 0.005 },
       });
     });
 

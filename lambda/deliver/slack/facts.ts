@@ -5,6 +5,8 @@
  * Markup-free: the Slack blocks and the AWS Chatbot format render the same
  * facts each in their own way.
  */
+
+import { formatMoney } from '../../core/money';
 import { type JobBrief, SERVICE_NAMES, type Service } from '../../core/observation';
 import { describeTasks, type Severity } from '../deadline-messages';
 import { consoleLink, describeCounters, describeDevice, describeMinutes, formatMinutes } from '../format';
@@ -220,6 +222,12 @@ function budgetFields(budget: NonNullable<NotificationDocument['budget']>): [str
     [
       'Used',
       `${minutesNumber(budget.usedMinutes)} of ${minutesNumber(budget.limitMinutes)} min (${budget.usedPercent}%)`,
+    ],
+    [
+      'Cost',
+      budget.cost === undefined
+        ? undefined
+        : `${formatMoney(budget.cost.used, budget.cost.currency)} of ${formatMoney(budget.cost.limit, budget.cost.currency)}`,
     ],
     ['Threshold', budget.thresholdPercent === undefined ? undefined : `${budget.thresholdPercent}%`],
     [

@@ -4,8 +4,9 @@
  * The notifier then publishes it like any other event, exactly once.
  */
 
-import type { Budget, GuardSettings } from '../../config/settings';
+import { type Budget, type GuardSettings, LIST_PRICES, type Pricing, pricePerMinuteOf } from '../../config/settings';
 import type { Log } from '../../core/log';
+import { costOf } from '../../core/money';
 import type { BudgetLedger } from '../../record/budget-ledger';
 import type { GuardLedger } from '../../record/guard-ledger';
 import type { DigestWriter, HistoryReader } from '../../record/history-store';
@@ -21,6 +22,8 @@ export interface DigestDeps {
   readonly budgetLedger: BudgetLedger;
   readonly guardLedger: GuardLedger;
   readonly budgets: readonly Budget[];
+  /** Prices of a minute, for the money beside the minutes. @default the list prices */
+  readonly pricing?: Pricing;
   readonly guard: GuardSettings;
   readonly log: Log;
   /** @default () => new Date() */
@@ -37,15 +40,21 @@ export async function writeDigest(deps: DigestDeps, date?: string): Promise<Dige
   const day = date ?? yesterday(now);
   const events = await deps.reader.window(`${day}T00:00:00.000Z`, `${day}T23:59:59.999Z`);
 
+  const pricing = deps.pricing ?? LIST_PRICES;
   const budgets = [];
   for (const budget of deps.budgets) {
     const period = periodOf(now.toISOString(), budget.period, budget.timeZone);
     const usage = await deps.budgetLedger.usage(budget.name, period.key);
+    const usedMinutes = usage?.usedMinutes ?? 0;
+    const perMinute = pricePerMinuteOf(budget.meter, pricing);
     budgets.push({
       name: budget.name,
       period: period.key,
-      usedMinutes: usage?.usedMinutes ?? 0,
+      usedMinutes,
       limitMinutes: budget.limitMinutes,
+      usedCost: Math.round(costOf(usedMinutes, perMinute) * 100) / 100,
+      limitCost: budget.limitUsd ?? Math.round(costOf(budget.limitMinutes, perMinute) * 100) / 100,
+      currency: pricing.currency,
     });
   }
 
@@ -65,7 +74,7 @@ export async function writeDigest(deps: DigestDeps, date?: string): Promise<Dige
     arn,
     name: `Daily digest ${day}`,
     at: now.toISOString(),
-    digest: buildDigest(day, events, { budgets, overLimit }),
+    digest: buildDigest(day, events, { budgets, overLimit }, pricing),
   };
   if (!(await deps.writer.putDigest(event))) {
     deps.log.info('The digest for this day was already written', { date: day });

@@ -33,6 +33,14 @@ describe('buildDigest', () => {
       jobsByResult: { FAILED: 2, ERRORED: 1, PASSED: 2 },
       sessionsFinished: 0,
       meteredMinutes: 4, // 5 − 1 of the session; unmetered minutes are not metered
+      minutes: {
+        metered: 4,
+        unmetered: 2,
+        testGrid: 0,
+        currency: 'USD',
+        meteredCost: 0.68, // 4 × 0.17 USD
+        testGridCost: 0,
+      },
       deadlineJobsByStatus: {},
       failingDevices: [
         { device: 'Motorola Edge 40', jobs: 2 },
