@@ -458,6 +458,7 @@ describe('VigilStack', () => {
         'devicefarm:ListRemoteAccessSessions': [arn('project')],
         'devicefarm:GetRun': [arn('run')],
         'devicefarm:ListJobs': [arn('run')],
+        'devicefarm:ListUniqueProblems': [arn('run')],
         'devicefarm:GetRemoteAccessSession': [arn('session')],
         'devicefarm:ListTestGridSessions': [arn('testgrid-project')],
         'devicefarm:GetTestGridSession': [arn('testgrid-project'), arn('testgrid-session')],
