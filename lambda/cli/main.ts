@@ -14,13 +14,15 @@ import {
 import { loadConfig, settingsFrom } from '../config/config-file';
 import { budgetsOf, DEFAULT_SETTINGS } from '../config/settings';
 import { ConfigError, errorMessage, errorName, UsageError } from '../core/errors';
-import { digestDeps, notifierDeps, snsPublisher, tableAdapters } from '../engine/wiring';
+import { digestDeps, insightDeps, notifierDeps, snsPublisher, tableAdapters } from '../engine/wiring';
 import { writeDigest } from '../react/digest/write';
 import { budgetCommand } from './budget';
 import { consoleLog } from './console-log';
+import { devicesCommand } from './devices';
 import { historyCommand } from './history';
 import { type CliIo, tableName } from './io';
 import { notifyTest } from './notify-test';
+import { reportCommand } from './report';
 import { runCommand } from './run';
 import { startSession, stopSession, validateStart } from './session';
 import { statusCommand } from './status';
@@ -52,6 +54,11 @@ Usage:
       Write the daily digest of a day (default: yesterday, UTC); vigil run delivers it.
   vigil undelivered [--json] [--retry [--topic-arn ARN] [--config vigil.config.json]]
       Events whose notification SNS refused for good, with the error; --retry delivers them again.
+  vigil report [--since 30d] [--until 2026-11-30] [--project NAME] [--out report.html] [--json] [--config vigil.config.json]
+      The history of a window as one HTML file: minutes and cost per day, runs by result,
+      device health, failing and flaky tests, Deadline jobs, remote access sessions.
+  vigil devices [--since 7d] [--json]
+      Device health, worst first: runs, jobs, pass rate, FAILED and ERRORED, minutes, flaky score.
 
 Endpoints, region and credentials come from the standard AWS settings
 (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DEVICE_FARM, AWS_ENDPOINT_URL_DYNAMODB,
@@ -76,6 +83,8 @@ const OPTIONS = {
   date: { type: 'string' },
   retry: { type: 'boolean' },
   period: { type: 'string' },
+  until: { type: 'string' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -89,6 +98,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   notify: ['channel', 'topic-arn', 'config'],
   digest: ['date', 'table', 'config'],
   undelivered: ['json', 'retry', 'table', 'topic-arn', 'config'],
+  report: ['since', 'until', 'project', 'out', 'json', 'table', 'config'],
+  devices: ['since', 'json', 'table'],
 };
 
 function parse(argv: readonly string[]) {
@@ -110,7 +121,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const allowed = ALLOWED[command];
     if (allowed === undefined)
       throw new UsageError(
-        `Unknown command ${JSON.stringify(command)}; expected run, history, status, budget, session, notify, digest or undelivered\n\n${USAGE}`,
+        `Unknown command ${JSON.stringify(command)}; expected run, history, status, budget, session, notify, digest, undelivered, report or devices\n\n${USAGE}`,
       );
     for (const [flag, value] of Object.entries(values)) {
       if (value !== undefined && !allowed.includes(flag)) {
@@ -202,6 +213,24 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         },
         io,
       );
+    }
+    if (command === 'report') {
+      const settings = settingsFrom(loadConfig({ path: values.config, cwd: io.cwd }));
+      return await reportCommand(
+        {
+          since: values.since,
+          until: values.until,
+          project: values.project,
+          out: values.out,
+          json: values.json === true,
+        },
+        insightDeps({ table: tableAdapters(documents, table, settings), settings }),
+        io,
+      );
+    }
+    if (command === 'devices') {
+      const reader = tableAdapters(documents, table, DEFAULT_SETTINGS).store;
+      return await devicesCommand({ since: values.since, json: values.json === true }, reader, io);
     }
     // Read-only: the retention in the settings applies to writes.
     const reader = tableAdapters(documents, table, DEFAULT_SETTINGS).store;

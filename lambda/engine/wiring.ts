@@ -16,6 +16,7 @@ import type { AccountantDeps } from '../react/budgets/accountant';
 import type { DigestDeps } from '../react/digest/write';
 import type { GuardDeps } from '../react/guard/guard';
 import { statusWith, stopWith } from '../react/guard/stop';
+import type { InsightDeps } from '../react/insight/gather';
 import type { ReactorDeps } from '../react/reactor';
 import { DynamoBudgetLedger } from '../record/budget-ledger';
 import { DynamoStreamCheckpoints } from '../record/checkpoints';
@@ -67,6 +68,16 @@ export function digestDeps(input: {
     pricing: settings.pricing,
     guard: settings.guard,
     log: input.log,
+  };
+}
+
+/** What the report and `vigil devices` read: the history (time index) and the budget ledger. */
+export function insightDeps(input: { readonly table: TableAdapters; readonly settings: Settings }): InsightDeps {
+  return {
+    reader: input.table.store,
+    budgetLedger: input.table.budgets,
+    budgets: budgetsOf(input.settings),
+    pricing: input.settings.pricing,
   };
 }
 
