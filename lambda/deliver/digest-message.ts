@@ -55,9 +55,11 @@ export function digestText(d: DigestContent): string[] {
   lines.push('', 'Still running past a limit');
   if (d.overLimit.length === 0) lines.push('  nothing');
   for (const s of d.overLimit) lines.push(`  ${s.name}: ${s.minutes} of ${s.limitMinutes} min  ${s.arn}`);
-  if (d.report !== undefined) {
-    lines.push('', `Report of the last ${d.report.days} days (HTML, opens offline):`);
+  if (d.report?.url !== undefined) {
+    lines.push('', `Report of the last ${d.report.days} days (one HTML file, opens offline):`);
     lines.push(`  aws s3 cp ${d.report.url} report.html`);
+  } else if (d.report?.error !== undefined) {
+    lines.push('', `The report of the last ${d.report.days} days could not be written: ${d.report.error}`);
   }
   return lines;
 }

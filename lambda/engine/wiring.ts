@@ -9,8 +9,10 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { budgetsOf, type Settings } from '../config/settings';
 import type { Log } from '../core/log';
+import { DIGEST_REPORT_DAYS, REPORT_PREFIX } from '../core/reports';
 import type { Notification } from '../deliver/notification';
 import type { NotifierDeps } from '../deliver/notifier';
+import type { ReportStore } from '../deliver/report/store';
 import { type Publisher, SnsPublisher } from '../deliver/sns-publisher';
 import type { AccountantDeps } from '../react/budgets/accountant';
 import type { DigestDeps } from '../react/digest/write';
@@ -52,14 +54,21 @@ export function snsPublisher(sns: SNSClient, topicArn: string): Publisher {
   return new SnsPublisher(sns, topicArn);
 }
 
-/** The daily digest over the table (the scheduled Lambda and `vigil digest`). */
+/**
+ * The daily digest over the table (the scheduled Lambda and `vigil digest`);
+ * with a report store, the last 30 days' report is written beside it.
+ */
 export function digestDeps(input: {
   readonly table: TableAdapters;
   readonly settings: Settings;
   readonly log: Log;
+  readonly reportStore?: ReportStore;
 }): DigestDeps {
   const { table, settings } = input;
   return {
+    ...(input.reportStore === undefined
+      ? {}
+      : { report: { store: input.reportStore, prefix: REPORT_PREFIX, days: DIGEST_REPORT_DAYS } }),
     reader: table.store,
     writer: table.store,
     budgetLedger: table.budgets,

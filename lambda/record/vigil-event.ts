@@ -145,8 +145,8 @@ export interface DigestContent {
       readonly jobs: number;
     }[];
   };
-  /** Where the report of the last days was written (the stack's report bucket). */
-  readonly report?: { readonly url: string; readonly days: number };
+  /** Where the report of the last `days` days was written (the stack's report bucket), or why it was not. */
+  readonly report?: { readonly url?: string; readonly days: number; readonly error?: string };
   /** Sessions still running past their limit when the digest was made. */
   readonly overLimit: readonly {
     readonly arn: string;

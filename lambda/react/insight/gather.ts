@@ -7,6 +7,7 @@
 import type { Budget, Pricing } from '../../config/settings';
 import type { BudgetLedger } from '../../record/budget-ledger';
 import type { HistoryReader } from '../../record/history-store';
+import type { VigilEvent } from '../../record/vigil-event';
 import { periodOf } from '../budgets/period';
 import { type DeviceHealth, deviceHealth } from './health';
 import { type BudgetPeriodUsage, buildReportData, daysBetween, type ReportData } from './report-data';
@@ -28,9 +29,17 @@ export interface ReportWindow {
   readonly now: Date;
 }
 
-/** The report's data for a window: its events and its budgets' periods. */
-export async function gatherReport(deps: InsightDeps, window: ReportWindow): Promise<ReportData> {
-  const events = await deps.reader.window(window.since, window.until);
+/**
+ * The report's data for a window: its events and its budgets' periods.
+ * `events`, when given, are the window's already read (the digest reads a
+ * longer window once and hands it over).
+ */
+export async function gatherReport(
+  deps: InsightDeps,
+  window: ReportWindow,
+  events?: readonly VigilEvent[],
+): Promise<ReportData> {
+  const read = events ?? (await deps.reader.window(window.since, window.until));
   const usage: BudgetPeriodUsage[] = [];
   for (const budget of deps.budgets) {
     // Noon of each day names its period whatever the budget's time zone offset.
@@ -45,7 +54,7 @@ export async function gatherReport(deps: InsightDeps, window: ReportWindow): Pro
     }
   }
   return buildReportData({
-    events,
+    events: read.filter((e) => e.at >= window.since && e.at <= window.until),
     since: window.since,
     until: window.until,
     ...(window.project === undefined ? {} : { project: window.project }),
