@@ -7,12 +7,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { main } from '../../lambda/cli/main';
-import { createDeviceFarmClient } from '../../lambda/clients/aws-clients';
+import { createDeviceFarmClient, createS3Client } from '../../lambda/clients/aws-clients';
 import { budgetSchema, DEFAULT_SETTINGS } from '../../lambda/config/settings';
 import { silentLog } from '../../lambda/core/log';
-import { insightDeps } from '../../lambda/engine/wiring';
+import { S3ReportStore } from '../../lambda/deliver/report/store';
+import { digestDeps, insightDeps } from '../../lambda/engine/wiring';
 import { pollDeviceFarm } from '../../lambda/observe/device-farm/poll-cycle';
+import { writeDigest } from '../../lambda/react/digest/write';
 import { gatherReport } from '../../lambda/react/insight/gather';
 import type { DeviceFarmScenario, ScenarioDevice, StateAt } from '../emulators/device-farm';
 import { byId, findAll, parseHtml, tableRows, textOf } from '../support/html';
@@ -274,6 +277,36 @@ describe('vigil report and vigil devices on a known history', () => {
       'dynamodb.Query': 9,
       'dynamodb.GetItem': 1,
     });
+  });
+
+  it('writes the digest and its 30-day report to the report bucket through the real S3 client, and the digest says where', async () => {
+    // Arrange: a bucket in the S3 emulator, as the stack creates one.
+    const s3 = createS3Client();
+    await s3.send(new CreateBucketCommand({ Bucket: 'vigil-reports-test' }));
+    const deps = digestDeps({
+      table: harness.table,
+      settings: DEFAULT_SETTINGS,
+      log: silentLog,
+      reportStore: new S3ReportStore(s3, 'vigil-reports-test'),
+    });
+
+    // Act
+    const event = await writeDigest({ ...deps, now: () => new Date('2026-11-23T07:00:00.000Z') });
+
+    // Assert
+    expect(event?.digest.report).toEqual({ url: 's3://vigil-reports-test/reports/2026-11-22.html', days: 30 });
+    expect(event?.digest.flakyDevices?.devices.map((d) => [d.device, d.flakyScore, d.passRate])).toEqual([
+      ['Motorola Edge 40', 1, 0.33],
+    ]);
+    const stored = await s3.send(
+      new GetObjectCommand({ Bucket: 'vigil-reports-test', Key: 'reports/2026-11-22.html' }),
+    );
+    expect(stored.ContentType).toBe('text/html; charset=utf-8');
+    const html = (await stored.Body?.transformToString()) ?? '';
+    expect(tableRows(byId(parseHtml(html), 'devices-table')).map((r) => r[0])).toEqual([
+      'Motorola Edge 40',
+      'Google Pixel 8',
+    ]);
   });
 
   it('keeps to one project with --project, and refuses an --until that is not a date', async () => {
