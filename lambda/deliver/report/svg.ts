@@ -109,7 +109,7 @@ export function stackedBars(options: StackedBarsOptions): string {
       `<line class="limit" x1="${pad.left}" x2="${width - pad.right}" y1="${num(y(line.value))}" y2="${num(y(line.value))}" ` +
         `stroke="${line.color}" data-label="${escapeHtml(line.label)}" data-value="${line.value}">` +
         `<title>${escapeHtml(`${line.label}: ${fmt(line.value)} ${options.unit}`)}</title></line>`,
-      `<text x="${width - pad.right - 2}" y="${num(y(line.value) - 3)}" class="axis limit-label" text-anchor="end">${escapeHtml(line.label)}</text>`,
+      `<text x="${pad.left + 4}" y="${num(y(line.value) - 3)}" class="axis limit-label">${escapeHtml(line.label)}</text>`,
     );
   }
   if (totals.every((t) => t === 0)) {
