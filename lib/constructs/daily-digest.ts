@@ -76,8 +76,10 @@ export class DailyDigest extends Construct {
       handlerFile: 'send-digest.ts',
       description:
         "Vigil: makes the daily digest of yesterday's runs, jobs, budgets and sessions (the notifier publishes it)",
-      memorySize: 256,
-      timeout: Duration.seconds(60),
+      // It holds 30 days of events for the report (the medium bench fleet's month is 31,000 events, 38 MB
+      // as stored; BENCHMARKS.md) and reads them Query page by Query page.
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
       environment: {
         TABLE_NAME: props.history.table.tableName,
         VIGIL_SETTINGS: JSON.stringify(props.settings),

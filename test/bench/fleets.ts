@@ -112,13 +112,13 @@ export function describeFleet(fleet: Fleet): string {
 
 // ---- Device Farm ------------------------------------------------------------
 
-const DEVICES: readonly ScenarioDevice[] = Array.from({ length: 10 }, (_, i) => ({
+export const DEVICES: readonly ScenarioDevice[] = Array.from({ length: 10 }, (_, i) => ({
   name: `Bench Phone ${i}`,
   platform: i % 3 === 0 ? 'IOS' : 'ANDROID',
   os: i % 3 === 0 ? '17' : '14',
 }));
 
-const TESTS_PER_JOB = 5;
+export const TESTS_PER_JOB = 5;
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 export const projectIdOf = (p: number) => `${hex(p, 8)}-0000-4000-8000-000000000000`;
@@ -126,7 +126,7 @@ const runIdOf = (p: number, i: number) => `${hex(p, 8)}-${hex(i, 4)}-4000-9000-$
 const sessionIdOf = (p: number, i: number) => `${hex(p, 8)}-${hex(i, 4)}-4000-a000-${hex(i * 104729 + p, 12)}`;
 
 /** Whether job `k` of run `i` fails (about one in seven, deterministic). */
-const jobFails = (i: number, k: number) => (i * 3 + k) % 7 === 3;
+export const jobFails = (i: number, k: number) => (i * 3 + k) % 7 === 3;
 
 function jobCounters(fails: boolean): Counters {
   const failed = fails ? 1 : 0;
@@ -141,7 +141,7 @@ function jobCounters(fails: boolean): Counters {
   };
 }
 
-const jobMinutes = (k: number) => 2 + (k % 3);
+export const jobMinutes = (k: number) => 2 + (k % 3);
 
 function addCounters(a: Counters, b: Counters): Counters {
   return {
