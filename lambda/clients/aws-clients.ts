@@ -9,7 +9,6 @@ import { DeadlineClient } from '@aws-sdk/client-deadline';
 import { DeviceFarmClient } from '@aws-sdk/client-device-farm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -101,16 +100,5 @@ export function createStreamsClient(tally?: Tally, env: NodeJS.ProcessEnv = proc
 export function createSnsClient(tally?: Tally): SNSClient {
   const client = new SNSClient({ retryMode: 'standard', maxAttempts: 4, ...httpOptions() });
   if (tally !== undefined) countCalls(client, tally, 'sns');
-  return client;
-}
-
-/**
- * S3 (the digest's report bucket). An endpoint from AWS_ENDPOINT_URL_S3 (a
- * local emulator) is addressed by path, since it has no per-bucket host names.
- */
-export function createS3Client(tally?: Tally, env: NodeJS.ProcessEnv = process.env): S3Client {
-  const local = env.AWS_ENDPOINT_URL_S3 !== undefined || env.AWS_ENDPOINT_URL !== undefined;
-  const client = new S3Client({ retryMode: 'standard', maxAttempts: 4, forcePathStyle: local, ...httpOptions(env) });
-  if (tally !== undefined) countCalls(client, tally, 's3');
   return client;
 }

@@ -4,8 +4,7 @@
  * Beside it, the report of the last 30 days goes to the stack's report
  * bucket (REPORT_BUCKET), and the digest says where.
  */
-import { createS3Client } from '../clients/aws-clients';
-import { S3ReportStore } from '../deliver/report/store';
+import { S3ReportStore } from '../clients/s3-client';
 import { lambdaHost } from '../engine/lambda-host';
 import { digestDeps } from '../engine/wiring';
 import { type DigestDeps, writeDigest } from '../react/digest/write';
@@ -23,7 +22,7 @@ function defaultDeps(): DigestDeps {
     table: host.table(),
     settings: host.settings,
     log: host.log,
-    reportStore: new S3ReportStore(createS3Client(), host.need('REPORT_BUCKET')),
+    reportStore: new S3ReportStore(host.need('REPORT_BUCKET')),
   });
 }
 

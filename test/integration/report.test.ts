@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { main } from '../../lambda/cli/main';
-import { createDeviceFarmClient, createS3Client } from '../../lambda/clients/aws-clients';
+import { createDeviceFarmClient } from '../../lambda/clients/aws-clients';
+import { createS3Client, S3ReportStore } from '../../lambda/clients/s3-client';
 import { budgetSchema, DEFAULT_SETTINGS } from '../../lambda/config/settings';
 import { silentLog } from '../../lambda/core/log';
-import { S3ReportStore } from '../../lambda/deliver/report/store';
 import { digestDeps, insightDeps } from '../../lambda/engine/wiring';
 import { pollDeviceFarm } from '../../lambda/observe/device-farm/poll-cycle';
 import { writeDigest } from '../../lambda/react/digest/write';
@@ -287,7 +287,7 @@ describe('vigil report and vigil devices on a known history', () => {
       table: harness.table,
       settings: DEFAULT_SETTINGS,
       log: silentLog,
-      reportStore: new S3ReportStore(s3, 'vigil-reports-test'),
+      reportStore: new S3ReportStore('vigil-reports-test', () => s3),
     });
 
     // Act
