@@ -423,7 +423,9 @@ describe('budgets and the session guard', () => {
         '  thresholds reached: 50%, 80%, 100%',
         '  forecast: none, the period is over',
       ]);
-      expect(out[3]).toMatch(/^ {7}500 min {5}85\.00 USD {2}run last-month {2}arn:aws:devicefarm:us-west-2:123456789012:run:/);
+      expect(out[3]).toMatch(
+        /^ {7}500 min {5}85\.00 USD {2}run last-month {2}arn:aws:devicefarm:us-west-2:123456789012:run:/,
+      );
     });
   });
 });

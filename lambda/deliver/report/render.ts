@@ -152,6 +152,7 @@ function runsSection(d: ReportData): string {
         categories: p.days.map((day) => day.day),
         series,
         unit: 'runs',
+        counts: true,
         label: shortDay,
         height: 160,
       })
@@ -246,6 +247,7 @@ function deadlineSection(d: ReportData): string {
       categories: d.deadlineJobsByDay.map((day) => day.day),
       series,
       unit: 'jobs',
+      counts: true,
       label: shortDay,
       height: 160,
     }),

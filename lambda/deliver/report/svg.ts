@@ -34,6 +34,8 @@ export interface StackedBarsOptions {
   readonly lines?: readonly ReferenceLine[];
   /** Unit of the values, in tooltips and on the axis ("min"). */
   readonly unit: string;
+  /** Values are counts (runs, jobs): the axis steps by whole numbers. @default false */
+  readonly counts?: boolean;
   /** How a category is written under its bar. @default the category itself */
   readonly label?: (category: string) => string;
   /** @default 720 */
@@ -64,7 +66,9 @@ export function stackedBars(options: StackedBarsOptions): string {
   const n = options.categories.length;
   const totals = options.categories.map((_, i) => options.series.reduce((s, series) => s + (series.values[i] ?? 0), 0));
   const lines = options.lines ?? [];
-  const { top, step } = niceScale(Math.max(0, ...totals, ...lines.map((l) => l.value)));
+  const scale = niceScale(Math.max(0, ...totals, ...lines.map((l) => l.value)));
+  const step = options.counts === true ? Math.max(1, scale.step) : scale.step;
+  const top = options.counts === true ? Math.max(step, Math.ceil(scale.top / step) * step) : scale.top;
   const y = (v: number) => pad.top + plotH - (v / top) * plotH;
   const slot = n === 0 ? plotW : plotW / n;
   const barW = Math.max(1, slot * 0.8);
