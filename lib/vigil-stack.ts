@@ -164,6 +164,11 @@ export class VigilStack extends Stack {
         description: 'Invoke it to send the daily digest now',
         value: this.digest.function.functionName,
       });
+      new CfnOutput(this, 'ReportBucketName', {
+        description:
+          'The daily report of the last 30 days: aws s3 cp s3://<this bucket>/reports/<YYYY-MM-DD>.html report.html',
+        value: this.digest.reportBucket.bucketName,
+      });
     }
     for (const [name, channel] of this.channels.slack) {
       new CfnOutput(this, `SlackSecretArn${outputSuffix(name)}`, {

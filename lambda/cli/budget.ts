@@ -4,8 +4,9 @@
  * a bar, the forecast, and the resources that used most.
  */
 
-import type { Budget } from '../config/settings';
+import { type Budget, LIST_PRICES, type Pricing, pricePerMinuteOf } from '../config/settings';
 import { UsageError } from '../core/errors';
+import { costOf, formatMoney } from '../core/money';
 import { type Period, type PeriodKind, parsePeriodKey, periodOf, periodOfKey } from '../react/budgets/period';
 import {
   FORECAST_MIN_ELAPSED,
@@ -37,6 +38,15 @@ export interface BudgetLine {
   readonly period: { readonly key: string; readonly start: string; readonly end: string; readonly timeZone: string };
   readonly usedMinutes: number;
   readonly limitMinutes: number;
+  /** The limit as configured in money, when the budget was set with `limitUsd`. */
+  readonly limitUsd?: number;
+  /** Minutes used and the limit in money, at the meter's price in `currency`. */
+  readonly cost: {
+    readonly used: number;
+    readonly limit: number;
+    readonly perMinute: number;
+    readonly currency: string;
+  };
   readonly percent: number;
   /** The budget's thresholds its usage has reached (whether or not they alerted: a past period's never do). */
   readonly thresholdsReached: readonly number[];
@@ -82,6 +92,7 @@ export async function budgetLines(
   ledger: BudgetLedger,
   now: Date,
   periodKey?: string,
+  pricing: Pricing = LIST_PRICES,
 ): Promise<BudgetLine[]> {
   const lines: BudgetLine[] = [];
   for (const budget of budgetsFor(budgets, periodKey)) {
@@ -119,12 +130,20 @@ export async function budgetLines(
               : used > 0 && !forecastEvidence(judged).enough
                 ? 'too-little-evidence'
                 : 'within-limit';
+    const perMinute = pricePerMinuteOf(budget.meter, pricing);
     lines.push({
       name: budget.name,
       meter: budget.meter,
       period: { ...period, timeZone: budget.timeZone },
       usedMinutes: used,
       limitMinutes: budget.limitMinutes,
+      ...(budget.limitUsd === undefined ? {} : { limitUsd: budget.limitUsd }),
+      cost: {
+        used: round2(costOf(used, perMinute)),
+        limit: budget.limitUsd ?? round2(costOf(budget.limitMinutes, perMinute)),
+        perMinute,
+        currency: pricing.currency,
+      },
       percent: Math.round((used / budget.limitMinutes) * 1000) / 10,
       thresholdsReached: [...new Set(budget.thresholds)]
         .filter((t) => used >= (budget.limitMinutes * t) / 100)
@@ -137,6 +156,9 @@ export async function budgetLines(
   }
   return lines;
 }
+
+const round2 = (amount: number) => Math.round(amount * 100) / 100;
+const round1 = (minutes: number) => Math.round(minutes * 10) / 10;
 
 /** "[██████████░░░░░░░░░░]" for a percentage (capped at full). */
 export function bar(percent: number): string {
@@ -184,6 +206,7 @@ export async function budgetCommand(
   ledger: BudgetLedger,
   io: CliIo,
   now = new Date(),
+  pricing: Pricing = LIST_PRICES,
 ): Promise<number> {
   // A bad key is a usage error even before any budget is configured.
   if (options.period !== undefined) periodKind(options.period);
@@ -198,19 +221,22 @@ export async function budgetCommand(
     io.out('  "budgets": [{ "name": "monthly-metered", "meter": "deviceMinutes.metered", "limitMinutes": 1000 }]');
     return 0;
   }
-  const lines = await budgetLines(budgets, ledger, now, options.period);
+  const lines = await budgetLines(budgets, ledger, now, options.period, pricing);
   if (options.json) {
     io.out(JSON.stringify(lines, null, 2));
     return 0;
   }
   for (const line of lines) {
     io.out(
-      `${line.name}  ${line.period.key} (${line.period.timeZone})  ${bar(line.percent)} ${line.percent}%  ${line.usedMinutes} of ${line.limitMinutes} min  (${line.meter})`,
+      `${line.name}  ${line.period.key} (${line.period.timeZone})  ${bar(line.percent)} ${line.percent}%  ${line.usedMinutes} of ${round1(line.limitMinutes)} min  ${formatMoney(line.cost.used, line.cost.currency)} of ${formatMoney(line.cost.limit, line.cost.currency)}  (${line.meter})`,
     );
     if (line.thresholdsReached.length > 0)
       io.out(`  thresholds reached: ${line.thresholdsReached.map((t) => `${t}%`).join(', ')}`);
     io.out(`  ${forecastText(line, now)}`);
-    for (const r of line.top) io.out(`  ${String(r.minutes).padStart(8)} min  ${r.kind} ${r.name}  ${r.arn}`);
+    for (const r of line.top) {
+      const cost = formatMoney(costOf(r.minutes, line.cost.perMinute), line.cost.currency);
+      io.out(`  ${String(r.minutes).padStart(8)} min  ${cost.padStart(12)}  ${r.kind} ${r.name}  ${r.arn}`);
+    }
   }
   return 0;
 }

@@ -29,6 +29,7 @@ export const FLAGS = {
   date: { type: 'string' },
   retry: { type: 'boolean' },
   period: { type: 'string' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -147,6 +148,36 @@ export const COMMANDS: readonly CommandSpec[] = [
       '  --retry   puts them back in the outbox and delivers them again, once',
     ],
     flags: ['json', 'retry', 'topic-arn', 'config', ...TABLE],
+    positionals: { min: 0, max: 0 },
+  },
+  {
+    name: 'report',
+    summary: 'the history of a window as one HTML file: minutes, cost, runs, devices, tests, renders',
+    usage: [
+      'vigil report [--since 30d] [--until 2026-11-30] [--project NAME] [--out report.html] [--json] [--config vigil.config.json]',
+    ],
+    details: [
+      'One self-contained HTML file (inline SVG and CSS, nothing fetched): device minutes and cost per day with',
+      'the budget lines, runs by result, device health, failing and flaky tests, Deadline jobs and failed',
+      'sessions, the longest remote access sessions. Read with Queries on the time index, never a Scan.',
+      '  --since, --until   a duration back from now (30d) or a date; --until a date includes that whole day',
+      '  --project          only this project or queue, by name or ARN',
+      '  --out              where the HTML goes (default: report.html)',
+      "  --json             print the report's data instead of writing the HTML",
+    ],
+    flags: ['since', 'until', 'project', 'out', 'json', 'config', ...TABLE],
+    positionals: { min: 0, max: 0 },
+  },
+  {
+    name: 'devices',
+    summary: 'device health, worst first: pass rate, failures, minutes, flaky score',
+    usage: ['vigil devices [--since 7d] [--json]'],
+    details: [
+      'Per device: runs, jobs, pass rate, FAILED and ERRORED jobs, minutes and a flaky score (how often its',
+      'results flip between consecutive runs of the same project), sorted worst first.',
+      '  --since   a duration back from now (7d) or a date (default: 7d)',
+    ],
+    flags: ['since', 'json', ...TABLE],
     positionals: { min: 0, max: 0 },
   },
 ];

@@ -13,16 +13,18 @@ import {
   createSnsClient,
 } from '../clients/aws-clients';
 import { loadConfig, settingsFrom } from '../config/config-file';
-import { DEFAULT_SETTINGS } from '../config/settings';
+import { budgetsOf, DEFAULT_SETTINGS } from '../config/settings';
 import { UsageError } from '../core/errors';
-import { digestDeps, notifierDeps, snsPublisher, tableAdapters } from '../engine/wiring';
+import { digestDeps, insightDeps, notifierDeps, snsPublisher, tableAdapters } from '../engine/wiring';
 import { writeDigest } from '../react/digest/write';
 import { budgetCommand } from './budget';
 import { consoleLog } from './console-log';
+import { devicesCommand } from './devices';
 import { parseDay } from './duration';
 import { historyCommand } from './history';
 import { type CliIo, tableName } from './io';
 import { notifyTest } from './notify-test';
+import { reportCommand } from './report';
 import { runCommand } from './run';
 import { startSession, stopSession, validateStart } from './session';
 import { statusCommand } from './status';
@@ -56,9 +58,11 @@ export async function dispatch(command: string, values: Values, rest: readonly s
       const settings = settingsFrom(loadConfig({ path: flag('config'), cwd: io.cwd }));
       return budgetCommand(
         { json: values.json === true, period: flag('period') },
-        settings.budgets,
+        budgetsOf(settings),
         tableAdapters(documents, table, settings).budgets,
         io,
+        new Date(),
+        settings.pricing,
       );
     }
     case 'session':
@@ -116,6 +120,20 @@ export async function dispatch(command: string, values: Values, rest: readonly s
         io,
       );
     }
+    case 'report': {
+      const settings = settingsFrom(loadConfig({ path: flag('config'), cwd: io.cwd }));
+      return reportCommand(
+        {
+          since: flag('since'),
+          until: flag('until'),
+          project: flag('project'),
+          out: flag('out'),
+          json: values.json === true,
+        },
+        insightDeps({ table: tableAdapters(documents, table, settings), settings }),
+        io,
+      );
+    }
   }
   // Read-only: the retention in the settings applies to writes.
   const reader = tableAdapters(documents, table, DEFAULT_SETTINGS).store;
@@ -135,6 +153,7 @@ export async function dispatch(command: string, values: Values, rest: readonly s
       io,
     );
   }
+  if (command === 'devices') return devicesCommand({ since: flag('since'), json: values.json === true }, reader, io);
   return statusCommand({ json: values.json === true, wide: values.wide === true }, reader, io);
 }
 

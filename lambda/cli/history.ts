@@ -3,6 +3,7 @@
  * `vigil history --since 1d`: everything that changed in a window.
  */
 import { UsageError } from '../core/errors';
+import { devicesPhrase, testName } from '../deliver/device-farm-messages';
 import { describeMinutes } from '../deliver/format';
 import type { ChangeEvent } from '../record/change-event';
 import type { HistoryReader, TimelineEntry } from '../record/history-store';
@@ -144,7 +145,19 @@ function timelineText(arn: string, entries: readonly TimelineEntry[]): string[] 
   for (const { event, delivery } of entries) {
     const version = isChangeEvent(event) ? `v${event.version}` : '  ';
     lines.push(`  ${event.at}  ${version}  ${describeEvent(event)}`);
-    if (delivery) lines.push(`  ${' '.repeat(event.at.length)}      notified: ${delivery.subject}`);
+    const pad = ' '.repeat(event.at.length);
+    // A finished run's failing tests, every one the event kept.
+    const failing = isChangeEvent(event) ? event.state.failingTests : undefined;
+    if (failing?.unavailable !== undefined)
+      lines.push(`  ${pad}      failing tests: not read (${failing.unavailable})`);
+    else if (failing !== undefined && failing.total > 0) {
+      const kept = failing.tests.length < failing.total ? ` (the first ${failing.tests.length} kept)` : '';
+      lines.push(`  ${pad}      ${failing.total} failing test${failing.total === 1 ? '' : 's'}${kept}:`);
+      for (const test of failing.tests) {
+        lines.push(`  ${pad}        ${test.result}  ${testName(test)}  on ${devicesPhrase(test)}`);
+      }
+    }
+    if (delivery) lines.push(`  ${pad}      notified: ${delivery.subject}`);
   }
   return lines;
 }

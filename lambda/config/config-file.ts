@@ -109,6 +109,8 @@ export const configSchema = section({
   rules: rulesSchema.prefault({}),
   history: historyConfigSchema.prefault({}),
   delivery: settingsSchema.shape.delivery,
+  /** Prices of a device minute, for the money beside the minutes. @default the list prices, in USD */
+  pricing: settingsSchema.shape.pricing,
   logs: logsSchema.prefault({}),
 }).superRefine((config, ctx) => {
   const subscribed = new Map<string, string>();
@@ -215,6 +217,7 @@ export function settingsFrom(config: VigilConfig): Settings {
     history: { eventRetentionDays: config.history.eventRetentionDays },
     digest: { ...config.digest },
     delivery: { ...config.delivery },
+    pricing: { ...config.pricing },
   };
 }
 

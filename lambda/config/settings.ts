@@ -95,6 +95,39 @@ function timeZone() {
  */
 export const METERS = ['deviceMinutes.metered', 'billingMinutes'] as const;
 
+/** An amount of money above 0 (a budget's limit), in `pricing.currency`. */
+function amount() {
+  const accepted = 'an amount above 0 and at most 100000000 (in pricing.currency)';
+  return z.number({ error: accepted }).gt(0, { error: accepted }).lte(100_000_000, { error: accepted });
+}
+
+/** A price per minute above 0. */
+function pricePerMinute() {
+  const accepted = 'a price per minute above 0 and at most 100';
+  return z.number({ error: accepted }).gt(0, { error: accepted }).lte(100, { error: accepted });
+}
+
+/**
+ * AWS Device Farm's public list prices (AWS Price List, offer AWSDeviceFarm,
+ * us-west-2, effective 2021-09-01; checked 2026-12-04): a metered device
+ * minute (automated tests and remote access, Android and iOS) 0.17 USD, a
+ * test grid (desktop browser) minute 0.005 USD. Unmetered minutes are paid
+ * by device slots, a flat monthly fee: they cost nothing per minute.
+ */
+export const LIST_PRICES = { currency: 'USD', meteredDeviceMinute: 0.17, testGridMinute: 0.005 } as const;
+
+export const pricingSchema = section({
+  /** The currency of the prices and of every `limitUsd`: ISO 4217, three capital letters. @default USD */
+  currency: z
+    .string({ error: 'a currency code of three capital letters, like USD or EUR' })
+    .regex(/^[A-Z]{3}$/, { error: 'a currency code of three capital letters, like USD or EUR' })
+    .default(LIST_PRICES.currency),
+  /** Price of one metered device minute (jobs and remote access sessions). @default 0.17 (list price) */
+  meteredDeviceMinute: pricePerMinute().default(LIST_PRICES.meteredDeviceMinute),
+  /** Price of one test grid (desktop browser) billing minute. @default 0.005 (list price) */
+  testGridMinute: pricePerMinute().default(LIST_PRICES.testGridMinute),
+});
+
 export const budgetSchema = section({
   /** How the budget is named in alerts and in `vigil budget`. */
   name: label('a budget name'),
@@ -104,7 +137,13 @@ export const budgetSchema = section({
   period: oneOf(['day', 'week', 'month']).default('month'),
   /** The zone the period's days begin in. @default UTC */
   timeZone: timeZone().default('UTC'),
-  limitMinutes: minutes(10_000_000),
+  /** The limit in minutes of the meter. Exactly one of `limitMinutes` and `limitUsd`. */
+  limitMinutes: minutes(10_000_000).optional(),
+  /**
+   * The limit in money (`pricing.currency`, USD unless set), turned into
+   * minutes at the meter's price. Exactly one of `limitMinutes` and `limitUsd`.
+   */
+  limitUsd: amount().optional(),
   /** Percentages of the limit that alert, each once per period. @default 50, 80, 100 */
   thresholds: listOf(wholeNumber(1, 1000), 'percentages').default([50, 80, 100]),
   /** Project names or ARNs; empty counts every project. @default [] */
@@ -115,6 +154,21 @@ export const budgetSchema = section({
    * usage on three days; see the README's Budgets section). @default true
    */
   forecast: flag().default(true),
+}).superRefine((budget, ctx) => {
+  if (budget.limitMinutes === undefined && budget.limitUsd === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['limitMinutes'],
+      message: 'a limit: limitMinutes (minutes of the meter) or limitUsd (an amount in pricing.currency)',
+    });
+  }
+  if (budget.limitMinutes !== undefined && budget.limitUsd !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['limitUsd'],
+      message: 'no limitUsd beside limitMinutes (a budget has one limit: minutes or money)',
+    });
+  }
 });
 
 const budgetsSchema = listOf(budgetSchema, 'budgets').superRefine((budgets, ctx) => {
@@ -434,13 +488,38 @@ export const settingsSchema = section({
   history: historySettingsSchema.default({ eventRetentionDays: 90 }),
   digest: digestSchema.default(digestSchema.parse({})),
   delivery: deliverySchema.default(deliverySchema.parse({})),
+  pricing: pricingSchema.default(pricingSchema.parse({})),
 });
 
 /** Settings with every default filled in. */
 export type Settings = z.output<typeof settingsSchema>;
 export type Rules = z.output<typeof rulesSchema>;
 export type DeadlineSettings = z.output<typeof deadlineSettingsSchema>;
-export type Budget = z.output<typeof budgetSchema>;
+/** A budget as configured: its limit in minutes or in money. */
+export type BudgetSetting = z.output<typeof budgetSchema>;
+export type Pricing = z.output<typeof pricingSchema>;
+export type Meter = (typeof METERS)[number];
+
+/** A budget as the engine counts it: its limit in minutes, whichever way it was set. */
+export interface Budget extends BudgetSetting {
+  readonly limitMinutes: number;
+}
+
+/** What one minute of `meter` costs at `pricing`. */
+export function pricePerMinuteOf(meter: Meter, pricing: Pricing): number {
+  return meter === 'billingMinutes' ? pricing.testGridMinute : pricing.meteredDeviceMinute;
+}
+
+/** A configured budget with its limit in minutes: `limitUsd` ÷ the price of its meter, when set in money. */
+export function resolveBudget(budget: BudgetSetting, pricing: Pricing): Budget {
+  const limitMinutes = budget.limitMinutes ?? (budget.limitUsd ?? 0) / pricePerMinuteOf(budget.meter, pricing);
+  return { ...budget, limitMinutes };
+}
+
+/** Every configured budget, resolved (see {@link resolveBudget}). */
+export function budgetsOf(settings: Pick<Settings, 'budgets' | 'pricing'>): Budget[] {
+  return settings.budgets.map((budget) => resolveBudget(budget, settings.pricing));
+}
 export type GuardSettings = z.output<typeof guardSchema>;
 export type DigestSettings = z.output<typeof digestSchema>;
 export type DeliverySettings = z.output<typeof deliverySchema>;

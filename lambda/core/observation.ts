@@ -102,6 +102,42 @@ export interface JobSummary {
   readonly notPassedTruncated: number;
 }
 
+/** One test that did not pass in a run, from ListUniqueProblems, across the run's jobs. */
+export interface FailingTest {
+  /** The test's name (the suite's, for a problem of the suite itself). */
+  readonly name: string;
+  /** The suite it belongs to, when it is not the test itself. */
+  readonly suite?: string;
+  /** The worst result it had on any device (ERRORED, FAILED, STOPPED, WARNED, or a value AWS adds). */
+  readonly result: string;
+  /** Its first message (cut to {@link FAILING_TEST_TEXT_MAX} characters). */
+  readonly message?: string;
+  /** How many devices (jobs) it did not pass on. */
+  readonly deviceCount: number;
+  /** The first {@link FAILING_TEST_DEVICES_MAX} of those devices, by name. */
+  readonly devices: readonly string[];
+}
+
+/**
+ * A finished run's tests that did not pass. Stored on the run's finishing
+ * change event (never on its latest item): at most {@link FAILING_TESTS_LIMIT}
+ * tests, most devices first, so the event stays small whatever the run.
+ */
+export interface FailingTests {
+  readonly tests: readonly FailingTest[];
+  /** Distinct tests that did not pass, the ones left out included. */
+  readonly total: number;
+  /** Set when ListUniqueProblems could not be read (the error); `tests` is then empty. */
+  readonly unavailable?: string;
+}
+
+/** Tests a run's event keeps; the rest are counted in `total`. */
+export const FAILING_TESTS_LIMIT = 50;
+/** Device names kept per failing test (the count is always kept). */
+export const FAILING_TEST_DEVICES_MAX = 3;
+/** Characters kept of a failing test's name, suite and message each. */
+export const FAILING_TEST_TEXT_MAX = 160;
+
 /**
  * Deadline Cloud facts that have no Device Farm counterpart. IDs are what the
  * AWS CLI takes (`aws deadline get-job --farm-id … --queue-id … --job-id …`).
@@ -159,6 +195,11 @@ export interface Observation {
   readonly message?: string;
   /** For runs: their jobs' outcome, when the jobs were listed this cycle. */
   readonly jobSummary?: JobSummary;
+  /**
+   * For a run that finished with jobs that did not pass: its failing tests
+   * (ListUniqueProblems), on the finishing change's event only.
+   */
+  readonly failingTests?: FailingTests;
   /**
    * For runs: how many of their jobs have completed, as the run's own
    * listing says. A change is a `counters` change: it is what tells the

@@ -5,6 +5,8 @@
  * does not know. Each returns the parts compose.ts puts in every message.
  */
 import {
+  type FailingTest,
+  type FailingTests,
   type JobBrief,
   type JobSummary,
   LISTED_JOBS_LIMIT,
@@ -112,6 +114,48 @@ export function listedJobs(notice: ChangeNotice): { jobs: ResourceFacts[]; left:
   return { jobs, left: notice.jobs.length - jobs.length };
 }
 
+/** How many failing tests a run's summary names (the event keeps up to FAILING_TESTS_LIMIT, the report ranks them all). */
+export const FAILING_TESTS_SHOWN = 5;
+
+/** "CheckoutTest › testPay", or the test's name alone when it has no suite of its own. */
+export function testName(test: Pick<FailingTest, 'name' | 'suite'>): string {
+  return test.suite === undefined ? test.name : `${test.suite} › ${test.name}`;
+}
+
+/** "2 devices (OnePlus 11, Pixel 8)", naming the devices the event kept. */
+export function devicesPhrase(test: Pick<FailingTest, 'deviceCount' | 'devices'>): string {
+  const more = test.deviceCount > test.devices.length ? ', …' : '';
+  const names = test.devices.length === 0 ? '' : ` (${test.devices.join(', ')}${more})`;
+  return `${test.deviceCount} device${test.deviceCount === 1 ? '' : 's'}${names}`;
+}
+
+/** The failing tests a run's summary shows: the first few, and how many there are in all. */
+export function shownFailingTests(failing: FailingTests | undefined): FailingTests | undefined {
+  if (failing === undefined) return undefined;
+  return { ...failing, tests: failing.tests.slice(0, FAILING_TESTS_SHOWN) };
+}
+
+/** The summary's lines about failing tests (none when the run had none or they were not read). */
+function failingTestLines(failing: FailingTests | undefined): string[] {
+  if (failing === undefined) return [];
+  if (failing.unavailable !== undefined) return ['', `Failing tests could not be read (${failing.unavailable}).`];
+  if (failing.total === 0) return [];
+  const shown = failing.tests.slice(0, FAILING_TESTS_SHOWN);
+  const lines = [
+    '',
+    shown.length === failing.total
+      ? `Failing tests (${failing.total}):`
+      : `Failing tests (${shown.length} of ${failing.total}, most devices first):`,
+  ];
+  for (const test of shown) {
+    lines.push(`- ${test.result}  ${testName(test)}  on ${devicesPhrase(test)}`);
+    if (test.message !== undefined) lines.push(`  "${test.message}"`);
+  }
+  const left = failing.total - shown.length;
+  if (left > 0) lines.push(`… and ${left} more (vigil history and vigil report list them)`);
+  return lines;
+}
+
 /** A run finished: its result, its jobs by result, and every job that did not pass. */
 export function runFinishedMessage(notice: ChangeNotice): MessageParts {
   const event = notice.subject;
@@ -126,6 +170,7 @@ export function runFinishedMessage(notice: ChangeNotice): MessageParts {
     extra.push('', 'Jobs that did not pass:', ...listed.flatMap(jobLines));
     if ((summary?.notPassedTruncated ?? 0) > 0) extra.push(`… and ${summary?.notPassedTruncated} more`);
   }
+  extra.push(...failingTestLines(state.failingTests));
   return {
     subject:
       summary === undefined

@@ -1,4 +1,5 @@
 /** The words of the daily digest: one message a person reads over coffee. */
+import { formatMoney } from '../core/money';
 import type { DigestContent } from '../record/vigil-event';
 import type { Notification } from './notification';
 import type { DigestNotice } from './rules';
@@ -18,20 +19,48 @@ export function digestText(d: DigestContent): string[] {
   lines.push(
     `  Sessions ended  ${d.sessionsFinished} remote access, ${d.meteredMinutes} metered job and session minutes`,
   );
+  const m = d.minutes;
+  if (m !== undefined) {
+    const parts = [
+      `${m.metered} metered (${formatMoney(m.meteredCost, m.currency)})`,
+      ...(m.testGrid > 0 ? [`${m.testGrid} test grid (${formatMoney(m.testGridCost, m.currency)})`] : []),
+      ...(m.unmetered > 0 ? [`${m.unmetered} unmetered (no per-minute charge: paid by device slots)`] : []),
+    ];
+    lines.push(`  Minutes         ${parts.join(', ')}`);
+  }
   if (d.failingDevices.length > 0) {
     lines.push(`  Most failing devices: ${d.failingDevices.map((f) => `${f.device} (${f.jobs})`).join(', ')}`);
+  }
+  const flaky = d.flakyDevices;
+  if (flaky !== undefined && flaky.devices.length > 0) {
+    const named = flaky.devices.map(
+      (f) =>
+        `${f.device} (flaky ${f.flakyScore.toFixed(2)}, pass rate ${Math.round(f.passRate * 100)}% of ${f.jobs} jobs)`,
+    );
+    lines.push(`  Flakiest devices, last ${flaky.days} days: ${named.join('; ')}`);
   }
   lines.push('', 'Deadline Cloud', `  Jobs finished   ${byKey(d.deadlineJobsByStatus)}`);
   if (d.budgets.length > 0) {
     lines.push('', 'Budgets');
     for (const b of d.budgets) {
       const percent = Math.round((b.usedMinutes / b.limitMinutes) * 1000) / 10;
-      lines.push(`  ${b.name}  ${b.period}  ${b.usedMinutes} of ${b.limitMinutes} min (${percent}%)`);
+      const money =
+        b.currency === undefined || b.usedCost === undefined || b.limitCost === undefined
+          ? ''
+          : `, ${formatMoney(b.usedCost, b.currency)} of ${formatMoney(b.limitCost, b.currency)}`;
+      const limit = Math.round(b.limitMinutes * 10) / 10;
+      lines.push(`  ${b.name}  ${b.period}  ${b.usedMinutes} of ${limit} min (${percent}%)${money}`);
     }
   }
   lines.push('', 'Still running past a limit');
   if (d.overLimit.length === 0) lines.push('  nothing');
   for (const s of d.overLimit) lines.push(`  ${s.name}: ${s.minutes} of ${s.limitMinutes} min  ${s.arn}`);
+  if (d.report?.url !== undefined) {
+    lines.push('', `Report of the last ${d.report.days} days (one HTML file, opens offline):`);
+    lines.push(`  aws s3 cp ${d.report.url} report.html`);
+  } else if (d.report?.error !== undefined) {
+    lines.push('', `The report of the last ${d.report.days} days could not be written: ${d.report.error}`);
+  }
   return lines;
 }
 

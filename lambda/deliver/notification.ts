@@ -4,7 +4,7 @@
  * every message module (compose.ts, deadline-, device-farm-, reactor- and
  * digest messages) builds these, and nothing here imports them back.
  */
-import type { DeadlineDetail, JobSummary, Observation } from '../core/observation';
+import type { DeadlineDetail, FailingTests, JobSummary, Observation } from '../core/observation';
 import type { DigestContent } from '../record/vigil-event';
 import type { NoticeType } from './rules';
 import type { Subject } from './subject';
@@ -67,6 +67,11 @@ export interface NotificationDocument {
   readonly jobsLeftOut?: number;
   /** For a finished run: its jobs by result. */
   readonly jobSummary?: JobSummary;
+  /**
+   * For a run that finished with jobs that did not pass: its first few
+   * failing tests (most devices first) and how many there are in all.
+   */
+  readonly failingTests?: FailingTests;
   /** The change events this message covers: subscribers can de-duplicate on them. */
   readonly eventIds: readonly string[];
   readonly observedAt: string;
@@ -83,6 +88,14 @@ export interface BudgetFacts {
   readonly usedPercent: number;
   readonly thresholdPercent?: number;
   readonly forecast?: { readonly at: string; readonly projectedMinutes: number };
+  /** Usage and limit in money at the meter's price (`setInMoney`: the budget was configured with `limitUsd`). */
+  readonly cost?: {
+    readonly used: number;
+    readonly limit: number;
+    readonly perMinute: number;
+    readonly currency: string;
+    readonly setInMoney: boolean;
+  };
 }
 
 /** A guard action as its notice reports it. */

@@ -3,6 +3,7 @@
  * forecasts (named by budget, with the percentage, minutes used and the
  * limit), and session guard actions (what the guard did and why).
  */
+import { costOf, formatMoney, formatRate } from '../core/money';
 import { SERVICE_NAMES } from '../core/observation';
 import type { BudgetEvent, GuardEvent } from '../record/vigil-event';
 import { describeDevice, describeMinutes, formatMinutes, projectAttribute, table } from './format';
@@ -39,7 +40,22 @@ function render(
   ].join('\n');
 }
 
+/** The budget's usage and limit in money, when its event carries the meter's price (events before it did not). */
+export function budgetCost(e: BudgetEvent): BudgetFacts['cost'] {
+  const price = e.budget.price;
+  if (price === undefined) return undefined;
+  const round2 = (amount: number) => Math.round(amount * 100) / 100;
+  return {
+    used: round2(costOf(e.usedMinutes, price.perMinute)),
+    limit: e.budget.limitUsd ?? round2(costOf(e.budget.limitMinutes, price.perMinute)),
+    perMinute: price.perMinute,
+    currency: price.currency,
+    setInMoney: e.budget.limitUsd !== undefined,
+  };
+}
+
 function budgetFacts(e: BudgetEvent): BudgetFacts {
+  const cost = budgetCost(e);
   return {
     name: e.budget.name,
     meter: e.budget.meter,
@@ -49,6 +65,7 @@ function budgetFacts(e: BudgetEvent): BudgetFacts {
     usedPercent: percentOf(e.usedMinutes, e.budget.limitMinutes),
     ...(e.thresholdPercent === undefined ? {} : { thresholdPercent: e.thresholdPercent }),
     ...(e.forecast === undefined ? {} : { forecast: e.forecast }),
+    ...(cost === undefined ? {} : { cost }),
   };
 }
 
@@ -74,22 +91,39 @@ export function composeBudget(notice: BudgetNotice): Notification {
   const threshold = e.thresholdPercent ?? 0;
   const severity: Severity = isForecast ? 'warning' : threshold >= 100 ? 'error' : threshold >= 80 ? 'warning' : 'info';
   const basis = forecastBasis(e.forecast?.basedOn);
+  const cost = budgetCost(e);
+  const money = (amount: number) => formatMoney(amount, cost?.currency ?? '');
+  // A budget set in money is named by money in its subject; one set in minutes keeps its minutes there.
+  const inMoney = cost?.setInMoney === true;
+  const usedShown = inMoney && cost ? money(cost.used).slice(0, -(cost.currency.length + 1)) : used;
+  const limitShown = inMoney && cost ? money(cost.limit) : `${limit} min`;
   const subject = isForecast
-    ? subjectOf`FORECAST: budget ${named(e.budget.name)} projected to pass ${limit} min on ${e.forecast?.at.slice(0, 10) ?? ''}`
+    ? subjectOf`FORECAST: budget ${named(e.budget.name)} projected to pass ${limitShown} on ${e.forecast?.at.slice(0, 10) ?? ''}`
     : atFirstLook
-      ? subjectOf`${threshold}%: budget ${named(e.budget.name)} already at ${used} of ${limit} min when Vigil first looked`
-      : subjectOf`${threshold}%: budget ${named(e.budget.name)} at ${used} of ${limit} min`;
+      ? subjectOf`${threshold}%: budget ${named(e.budget.name)} already at ${usedShown} of ${limitShown} when Vigil first looked`
+      : subjectOf`${threshold}%: budget ${named(e.budget.name)} at ${usedShown} of ${limitShown}`;
+  const inCash =
+    cost === undefined
+      ? ''
+      : ` (${money(cost.used)} of ${money(cost.limit)} at ${formatRate(cost.perMinute, cost.currency)})`;
   const headline = isForecast
-    ? `At its rate so far${basis === undefined ? '' : ` (${basis})`}, budget ${e.budget.name} will use its ${limit} ${meter} on ${e.forecast?.at} (period ${e.period.key}), before the period ends.`
+    ? `At its rate so far${basis === undefined ? '' : ` (${basis})`}, budget ${e.budget.name} will use its ${limit} ${meter}${cost === undefined ? '' : ` (${money(cost.limit)})`} on ${e.forecast?.at} (period ${e.period.key}), before the period ends.`
     : atFirstLook
-      ? `Budget ${e.budget.name} was already at ${percent}% of its limit when Vigil first looked, past its ${threshold}% threshold: ${used} of ${limit} ${meter} used in period ${e.period.key}.`
-      : `Budget ${e.budget.name} crossed ${threshold}% of its limit: ${used} of ${limit} ${meter} used in period ${e.period.key}.`;
+      ? `Budget ${e.budget.name} was already at ${percent}% of its limit when Vigil first looked, past its ${threshold}% threshold: ${used} of ${limit} ${meter} used in period ${e.period.key}${inCash}.`
+      : `Budget ${e.budget.name} crossed ${threshold}% of its limit: ${used} of ${limit} ${meter} used in period ${e.period.key}${inCash}.`;
   const rows: [string, string | undefined][] = [
     ['Budget', e.budget.name],
     ['Meter', `${e.budget.meter} (${meter})`],
     ['Period', `${e.period.key} (${e.period.start} to ${e.period.end}, ${e.budget.timeZone})`],
-    ['Used', `${used} min (${percent}%)`],
-    ['Limit', `${limit} min`],
+    ['Used', `${used} min (${percent}%)${cost === undefined ? '' : `, ${money(cost.used)}`}`],
+    [
+      'Limit',
+      cost === undefined
+        ? `${limit} min`
+        : inMoney
+          ? `${money(cost.limit)} (limitUsd), ${limit} min at ${formatRate(cost.perMinute, cost.currency)}`
+          : `${limit} min, ${money(cost.limit)} at ${formatRate(cost.perMinute, cost.currency)}`,
+    ],
     [
       'Threshold',
       isForecast ? undefined : atFirstLook ? `${threshold}% (already passed at Vigil's first poll)` : `${threshold}%`,
@@ -98,9 +132,12 @@ export function composeBudget(notice: BudgetNotice): Notification {
       'Forecast',
       e.forecast === undefined
         ? undefined
-        : `${minutesNumber(e.forecast.projectedMinutes)} min by period end${basis === undefined ? '' : `, projected from ${basis}`}`,
+        : `${minutesNumber(e.forecast.projectedMinutes)} min${cost === undefined ? '' : ` (${money(costOf(e.forecast.projectedMinutes, cost.perMinute))})`} by period end${basis === undefined ? '' : `, projected from ${basis}`}`,
     ],
-    ['Last change', `${formatMinutes(e.causedBy.minutes)} from ${e.causedBy.name} (${e.causedBy.arn})`],
+    [
+      'Last change',
+      `${formatMinutes(e.causedBy.minutes)}${cost === undefined ? '' : ` (${money(costOf(e.causedBy.minutes, cost.perMinute))})`} from ${e.causedBy.name} (${e.causedBy.arn})`,
+    ],
   ];
   const document: NotificationDocument = {
     source: 'vigil',

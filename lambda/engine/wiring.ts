@@ -7,15 +7,18 @@
 import type { DeviceFarmClient } from '@aws-sdk/client-device-farm';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Settings } from '../config/settings';
+import { budgetsOf, type Settings } from '../config/settings';
 import type { Log } from '../core/log';
+import { DIGEST_REPORT_DAYS, REPORT_PREFIX } from '../core/reports';
 import type { Notification } from '../deliver/notification';
 import type { NotifierDeps } from '../deliver/notifier';
+import type { ReportStore } from '../deliver/report/store';
 import { type Publisher, SnsPublisher } from '../deliver/sns-publisher';
 import type { AccountantDeps } from '../react/budgets/accountant';
 import type { DigestDeps } from '../react/digest/write';
 import type { GuardDeps } from '../react/guard/guard';
 import { statusWith, stopWith } from '../react/guard/stop';
+import type { InsightDeps } from '../react/insight/gather';
 import type { ReactorDeps } from '../react/reactor';
 import { DynamoBudgetLedger } from '../record/budget-ledger';
 import { DynamoStreamCheckpoints } from '../record/checkpoints';
@@ -51,21 +54,39 @@ export function snsPublisher(sns: SNSClient, topicArn: string): Publisher {
   return new SnsPublisher(sns, topicArn);
 }
 
-/** The daily digest over the table (the scheduled Lambda and `vigil digest`). */
+/**
+ * The daily digest over the table (the scheduled Lambda and `vigil digest`);
+ * with a report store, the last 30 days' report is written beside it.
+ */
 export function digestDeps(input: {
   readonly table: TableAdapters;
   readonly settings: Settings;
   readonly log: Log;
+  readonly reportStore?: ReportStore;
 }): DigestDeps {
   const { table, settings } = input;
   return {
+    ...(input.reportStore === undefined
+      ? {}
+      : { report: { store: input.reportStore, prefix: REPORT_PREFIX, days: DIGEST_REPORT_DAYS } }),
     reader: table.store,
     writer: table.store,
     budgetLedger: table.budgets,
     guardLedger: table.guard,
-    budgets: settings.budgets,
+    budgets: budgetsOf(settings),
+    pricing: settings.pricing,
     guard: settings.guard,
     log: input.log,
+  };
+}
+
+/** What the report and `vigil devices` read: the history (time index) and the budget ledger. */
+export function insightDeps(input: { readonly table: TableAdapters; readonly settings: Settings }): InsightDeps {
+  return {
+    reader: input.table.store,
+    budgetLedger: input.table.budgets,
+    budgets: budgetsOf(input.settings),
+    pricing: input.settings.pricing,
   };
 }
 
@@ -132,7 +153,8 @@ export function reactorDeps(input: {
       : {
           accountant: {
             ledger: input.table.budgets,
-            budgets: settings.budgets,
+            budgets: budgetsOf(settings),
+            pricing: settings.pricing,
             log,
             ...now,
             ...(input.onUsage === undefined ? {} : { onUsage: input.onUsage }),

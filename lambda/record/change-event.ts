@@ -75,7 +75,9 @@ export function buildChange(
     observation.jobSummary === undefined && previous?.jobSummary !== undefined
       ? { ...observation, jobSummary: previous.jobSummary }
       : observation;
-  const latest: StoredState = { ...state, version, terminal: isTerminal(state.kind, state.status) };
+  // A run's failing tests are news of its finishing change: kept on the event, not on every later read of the latest item.
+  const { failingTests: _onTheEventOnly, ...current } = state;
+  const latest: StoredState = { ...current, version, terminal: isTerminal(state.kind, state.status) };
   const event: ChangeEvent = {
     eventId: `${state.arn}@${version}`,
     eventType: 'change',

@@ -14,7 +14,12 @@ export interface BudgetRef {
   readonly meter: string;
   readonly period: string;
   readonly timeZone: string;
+  /** The limit in minutes (for a budget set in money: `limitUsd` ÷ the meter's price). */
   readonly limitMinutes: number;
+  /** The limit as configured in money (`limitUsd`, in `price.currency`), when the budget was set so. */
+  readonly limitUsd?: number;
+  /** What a minute of the budget's meter cost when the event was written; absent on older events. */
+  readonly price?: { readonly perMinute: number; readonly currency: string };
 }
 
 /** A resource's share of a budget period, for alerts and `vigil budget`. */
@@ -108,7 +113,40 @@ export interface DigestContent {
     readonly period: string;
     readonly usedMinutes: number;
     readonly limitMinutes: number;
+    /** Minutes used and the limit in money, at the meter's price (absent on digests written before it existed). */
+    readonly usedCost?: number;
+    readonly limitCost?: number;
+    readonly currency?: string;
   }[];
+  /**
+   * The day's minutes by meter (jobs and remote access sessions: metered and
+   * unmetered; test grid: billing) and what they cost; unmetered minutes are
+   * paid by device slots and cost nothing per minute. Absent on digests
+   * written before it existed.
+   */
+  readonly minutes?: {
+    readonly metered: number;
+    readonly unmetered: number;
+    readonly testGrid: number;
+    readonly currency: string;
+    readonly meteredCost: number;
+    readonly testGridCost: number;
+  };
+  /** The devices whose results flip most between consecutive runs of a project, over the last `days` days. */
+  readonly flakyDevices?: {
+    readonly days: number;
+    /** Worst first, at most 3; only devices whose results flipped at least once. */
+    readonly devices: readonly {
+      readonly device: string;
+      /** Share of consecutive runs (same project) in which the device's result flipped, 0 to 1. */
+      readonly flakyScore: number;
+      /** Share of its finished jobs that passed, 0 to 1. */
+      readonly passRate: number;
+      readonly jobs: number;
+    }[];
+  };
+  /** Where the report of the last `days` days was written (the stack's report bucket), or why it was not. */
+  readonly report?: { readonly url?: string; readonly days: number; readonly error?: string };
   /** Sessions still running past their limit when the digest was made. */
   readonly overLimit: readonly {
     readonly arn: string;

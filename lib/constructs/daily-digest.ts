@@ -1,10 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { Settings } from '../../lambda/config/settings';
+import { REPORT_PREFIX } from '../../lambda/core/reports';
 import { GLOBAL_INDEXES } from '../../lambda/record/table-schema';
 import type { HistoryTable } from './history-table';
 import { acknowledgeKeyActionFamilies } from './key-grants';
@@ -37,19 +40,50 @@ export class DailyDigest extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
   readonly schedule: Rule;
+  /**
+   * Where the digest writes the report of the last 30 days, once a day, at
+   * `reports/<day>.html`: private (every public access blocked, TLS only),
+   * encrypted (S3-managed keys), each report expired after
+   * `history.eventRetentionDays`. Kept when the stack is deleted (a bucket
+   * with objects cannot be deleted by CloudFormation); its reports expire.
+   */
+  readonly reportBucket: Bucket;
 
   constructor(scope: Construct, id: string, props: DailyDigestProps) {
     super(scope, id);
+
+    this.reportBucket = new Bucket(this, 'Reports', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [
+        {
+          id: 'ExpireReports',
+          prefix: REPORT_PREFIX,
+          expiration: Duration.days(props.settings.history.eventRetentionDays),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.reportBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'The bucket holds only the daily report Vigil derives from its own history table, written by one function that may only PutObject under reports/ and read by people with their own IAM credentials; no public access, TLS only. Data events in CloudTrail can record its reads where an account wants them, without a second bucket per stack.',
+    });
 
     const fn = new VigilFunction(this, 'Function', {
       handlerFile: 'send-digest.ts',
       description:
         "Vigil: makes the daily digest of yesterday's runs, jobs, budgets and sessions (the notifier publishes it)",
-      memorySize: 256,
-      timeout: Duration.seconds(60),
+      // It holds 30 days of events for the report (the medium bench fleet's month is 31,000 events, 38 MB
+      // as stored; BENCHMARKS.md) and reads them Query page by Query page.
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
       environment: {
         TABLE_NAME: props.history.table.tableName,
         VIGIL_SETTINGS: JSON.stringify(props.settings),
+        REPORT_BUCKET: this.reportBucket.bucketName,
       },
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     });
@@ -65,6 +99,12 @@ export class DailyDigest extends Construct {
       'dynamodb:PutItem',
     ]);
     for (const index of GLOBAL_INDEXES) props.history.grantIndexQuery(fn.role, index.name);
+    // PutObject under reports/ only: no read, no delete, no other key (grantPut would add tagging and ACL actions).
+    Grant.addToPrincipal({
+      grantee: fn.role,
+      actions: ['s3:PutObject'],
+      resourceArns: [this.reportBucket.arnForObjects(`${REPORT_PREFIX}*`)],
+    });
 
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Vigil: sends the daily digest',
@@ -73,5 +113,11 @@ export class DailyDigest extends Construct {
     });
 
     acknowledgeKeyActionFamilies(fn.defaultPolicy(), 'DynamoDB write', "the history table's key");
+    const stack = Stack.of(this);
+    const bucketId = stack.resolve(stack.getLogicalId(this.reportBucket.node.defaultChild as CfnBucket));
+    Validations.of(fn.defaultPolicy()).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${REPORT_PREFIX}*]`,
+      reason: `s3:PutObject only, on the report bucket's ${REPORT_PREFIX} prefix: the key is the report's day (${REPORT_PREFIX}<YYYY-MM-DD>.html), one a day, not known at deploy time.`,
+    });
   }
 }

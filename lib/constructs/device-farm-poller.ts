@@ -23,7 +23,7 @@ const DEVICE_FARM_PERMISSIONS: ReadonlyArray<{
   readonly resourceTypes: readonly string[];
 }> = [
   { actions: ['devicefarm:ListRuns', 'devicefarm:ListRemoteAccessSessions'], resourceTypes: ['project'] },
-  { actions: ['devicefarm:GetRun', 'devicefarm:ListJobs'], resourceTypes: ['run'] },
+  { actions: ['devicefarm:GetRun', 'devicefarm:ListJobs', 'devicefarm:ListUniqueProblems'], resourceTypes: ['run'] },
   { actions: ['devicefarm:GetRemoteAccessSession'], resourceTypes: ['session'] },
   { actions: ['devicefarm:ListTestGridSessions'], resourceTypes: ['testgrid-project'] },
   { actions: ['devicefarm:GetTestGridSession'], resourceTypes: ['testgrid-project', 'testgrid-session'] },

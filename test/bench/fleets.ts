@@ -112,13 +112,13 @@ export function describeFleet(fleet: Fleet): string {
 
 // ---- Device Farm ------------------------------------------------------------
 
-const DEVICES: readonly ScenarioDevice[] = Array.from({ length: 10 }, (_, i) => ({
+export const DEVICES: readonly ScenarioDevice[] = Array.from({ length: 10 }, (_, i) => ({
   name: `Bench Phone ${i}`,
   platform: i % 3 === 0 ? 'IOS' : 'ANDROID',
   os: i % 3 === 0 ? '17' : '14',
 }));
 
-const TESTS_PER_JOB = 5;
+export const TESTS_PER_JOB = 5;
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 export const projectIdOf = (p: number) => `${hex(p, 8)}-0000-4000-8000-000000000000`;
@@ -126,7 +126,7 @@ const runIdOf = (p: number, i: number) => `${hex(p, 8)}-${hex(i, 4)}-4000-9000-$
 const sessionIdOf = (p: number, i: number) => `${hex(p, 8)}-${hex(i, 4)}-4000-a000-${hex(i * 104729 + p, 12)}`;
 
 /** Whether job `k` of run `i` fails (about one in seven, deterministic). */
-const jobFails = (i: number, k: number) => (i * 3 + k) % 7 === 3;
+export const jobFails = (i: number, k: number) => (i * 3 + k) % 7 === 3;
 
 function jobCounters(fails: boolean): Counters {
   const failed = fails ? 1 : 0;
@@ -141,7 +141,7 @@ function jobCounters(fails: boolean): Counters {
   };
 }
 
-const jobMinutes = (k: number) => 2 + (k % 3);
+export const jobMinutes = (k: number) => 2 + (k % 3);
 
 function addCounters(a: Counters, b: Counters): Counters {
   return {
@@ -185,7 +185,17 @@ function jobs(fleet: DeviceFarmFleet, i: number, created: number): ScenarioJob[]
       },
     ];
     const device = DEVICES[k % DEVICES.length] as ScenarioDevice;
-    return { id: String(k).padStart(5, '0'), name: `Tests on ${device.name}`, device, timeline };
+    // A failing job's one failed test, as ListUniqueProblems reports it.
+    const problems = fails
+      ? [{ suite: 'CheckoutTests', test: `testStep${k % 3}`, result: 'FAILED', message: `step ${k % 3} failed` }]
+      : undefined;
+    return {
+      id: String(k).padStart(5, '0'),
+      name: `Tests on ${device.name}`,
+      device,
+      timeline,
+      ...(problems === undefined ? {} : { problems }),
+    };
   });
 }
 
@@ -355,6 +365,11 @@ export interface ScopeTruth {
   readonly activeSessions: number;
   /** Resources first seen or changed: the fewest change transactions. */
   readonly changes: number;
+  /**
+   * Runs that finished in (from, to] with a job that did not pass, not at a
+   * baseline: each costs one ListUniqueProblems page (its failing tests).
+   */
+  readonly failingRunsFinished: number;
 }
 
 /** Index of the timeline entry in force at `step` (-1 before the first). */
@@ -386,9 +401,13 @@ export function deviceFarmTruth(fleet: DeviceFarmFleet, from: number | undefined
   let followedParents = 0;
   let childListings = 0;
   let childChanges = 0;
+  let failingRunsFinished = 0;
   creation.forEach((created, i) => {
     if (created > to) return;
     const history = runFinishedAt(fleet, created, 0);
+    const finishesNow = from !== undefined && runFinishedAt(fleet, created, to) && !runFinishedAt(fleet, created, from);
+    const fails = Array.from({ length: fleet.jobsPerRun }, (_, k) => jobFails(i, k)).some(Boolean);
+    if (finishesNow && fails) failingRunsFinished++;
     const isNew = from === undefined || created > from;
     const activeBefore = !isNew && !runFinishedAt(fleet, created, from as number);
     if (isNew) newParents++;
@@ -424,6 +443,7 @@ export function deviceFarmTruth(fleet: DeviceFarmFleet, from: number | undefined
     sessionChanges,
     activeSessions,
     changes,
+    failingRunsFinished,
   };
 }
 
@@ -465,5 +485,6 @@ export function deadlineTruth(fleet: DeadlineFleet, from: number | undefined, to
     sessionChanges: 0,
     activeSessions: 0,
     changes,
+    failingRunsFinished: 0,
   };
 }

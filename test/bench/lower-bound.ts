@@ -70,12 +70,14 @@ function deviceFarmBound(fleet: DeviceFarmFleet, from: number | undefined, to: n
   byOperation.ListRemoteAccessSessions =
     (from === undefined ? pages(fleet.remoteAccessSessionsPerProject, DEVICE_FARM_PAGE) : 1) * P;
   byOperation.ListJobs = listJobs * P;
-  const discovery = Object.entries(byOperation)
+  // One ListUniqueProblems page per run that finished this cycle with a job that did not pass: its failing tests.
+  if (truth.failingRunsFinished > 0) byOperation.ListUniqueProblems = truth.failingRunsFinished * P;
+  const others = Object.entries(byOperation)
     .filter(([op]) => op !== 'ListJobs')
     .reduce((n, [, v]) => n + v, 0);
   return {
-    calls: discovery + listJobs * P,
-    strictCalls: discovery + strictListJobs * P,
+    calls: others + listJobs * P,
+    strictCalls: others + strictListJobs * P,
     changes: truth.changes * P,
     byOperation,
     truth,

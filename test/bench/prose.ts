@@ -4,6 +4,9 @@
  */
 
 import { BUNDLE_EXTERNAL_MODULES } from '../../lib/constructs/vigil-function';
+
+const S3_CLIENT = '@aws-sdk/client-s3';
+
 import type { CycleResult, FleetResult } from './bench-fleet';
 import { LIMITS, SLOW_API } from './bench-fleet';
 import { CYCLES_PER_MONTH, PRICES } from './cost';
@@ -111,6 +114,9 @@ export function prose(input: ReportInput): Record<string, string> {
       '  pages, plus one `GetRun` for each run still active below those pages (none in these fleets: the active runs',
       '  are the newest). The same for `ListRemoteAccessSessions`. A baseline reads every page.',
       '- Per run that is new, or whose own listing (status, result, counters, minutes) changed: one `ListJobs` page.',
+      '- Per run that finished in the cycle (not found finished by a baseline) with a job that did not pass: one',
+      '  `ListUniqueProblems` page, its failing tests for the run summary (one call for the run, never one per job or',
+      '  test; a run with more unique problems than a page holds costs a page more per page). Runs that pass cost none.',
       '- Per test grid project: one `ListTestGridSessions` page (filtered by creation time).',
       '- *Strict bound*: one `ListJobs` page for every run active at the previous cycle, changed or not (the reading',
       "  in which an unfinished run's jobs may change while the run's own listing does not). The engine met the strict",
@@ -237,10 +243,15 @@ export function prose(input: ReportInput): Record<string, string> {
       "namespace re-exported whole, so esbuild kept all of zod's classic API and its locales (about 450 KB of each",
       "bundle). `import * as z from 'zod'` (what zod's documentation writes; the same API and types) lets esbuild keep",
       'only what is used. And the credential providers a Lambda never reaches are left out of the bundle',
-      `(${BUNDLE_EXTERNAL_MODULES.map((m) => `\`${m}\``).join(', ')}): a Lambda's credentials are in its`,
+      `(${BUNDLE_EXTERNAL_MODULES.filter((m) => m !== S3_CLIENT)
+        .map((m) => `\`${m}\``)
+        .join(', ')}): a Lambda's credentials are in its`,
       'environment, the first link of the default chain, so the SDK never loads the others; should one ever be',
       "reached, the Node.js 24 runtime has them in /var/runtime/node_modules (at the runtime's version, not the pinned",
-      'one). test/integration/bundled-handlers.test.ts runs bundles built the same way in a fresh process against the',
+      `one). \`${S3_CLIENT}\`, which only the digest function uses (to write the report), is left out too (about 150 KB):`,
+      "the function loads the runtime's copy on its first report, never at start; the bench loads it from the project's",
+      'node_modules (NODE_PATH), as the runtime would from its own.',
+      'test/integration/bundled-handlers.test.ts runs bundles built the same way in a fresh process against the',
       "emulators. Switching the runtime schemas to `zod/mini` would cut zod's remaining share further (not measured).",
     ].join('\n'),
 

@@ -10,6 +10,7 @@ import { median, type StartTime } from './cli-start';
 import { type MonthlyCost, monthlyCost, usd } from './cost';
 import type { DeadlineHistoryResult } from './deadline-history';
 import { describeFleet } from './fleets';
+import type { ReportMonthResult } from './report-month';
 
 export interface Before {
   /** What the "before" figures were measured on. */
@@ -25,6 +26,8 @@ export interface Before {
 export interface ReportInput {
   readonly fleets: readonly FleetResult[];
   readonly bundles?: BundleReport;
+  /** The report (`vigil report`, the digest's) on the medium fleet's month. */
+  readonly reportMonth?: ReportMonthResult;
   readonly before?: Before;
   readonly deadlineHistory?: DeadlineHistoryResult;
   readonly cliStart?: readonly StartTime[];
@@ -321,6 +324,61 @@ function beforeAfter(input: ReportInput): string {
   return [before.note, '', table(['fleet', 'cycle', 'API calls', 'item writes', 'time'], rows)].join('\n');
 }
 
+/** DynamoDB on-demand reads, us-east-1: USD per million read request units. */
+const READ_UNIT_USD = 0.125 / 1e6;
+
+function reportSection(input: ReportInput): string {
+  const lines: string[] = [];
+  const r = input.reportMonth;
+  if (r !== undefined) {
+    const queries = r.dynamo.Query ?? 0;
+    lines.push(
+      `The medium fleet's month: its ${n(r.runs)} runs (10 projects × 100 runs × 10 jobs) spread over 30 days, one run per project every 7.2 hours, ` +
+        `each recorded as the steady cycles record it (the run first seen, one change per finished job, the finishing change with its job summary ` +
+        `and, for a run with a failed job, its failing tests; each job first seen and finished): ${n(r.events)} event items, ` +
+        `${(r.eventBytes / 1e6).toFixed(1)} MB as DynamoDB counts them, built by the recording path's own code (\`buildChange\`, \`eventItem\`) ` +
+        `and written with BatchWriteItem (test/bench/report-month.ts). Then \`gatherReport\` (what \`vigil report --since 30d\` and the digest run) ` +
+        'reads it and `renderReport` makes the HTML:',
+      '',
+      table(
+        ['what', 'measured'],
+        [
+          [
+            'DynamoDB requests',
+            `${ops(r.dynamo)}: Queries on the \`byTime\` index (one per partition, paged at 1 MB), one GetItem per budget period; no Scan`,
+          ],
+          [
+            'read units (eventually consistent)',
+            `${r.rcu.toFixed(1)}, ${usd(r.rcu * READ_UNIT_USD)} on demand (${((r.rcu / r.events) * 1000).toFixed(0)} per 1,000 events)`,
+          ],
+          ['read time', `${(r.readMs / 1000).toFixed(1)} s (${queries} Queries against DynamoDB Local)`],
+          ['HTML render time', `${r.renderMs.toFixed(0)} ms`],
+          ['report size', `${Math.round(r.htmlBytes / 1024)} KB, one file (inline SVG and CSS, no script)`],
+          ['devices, failing tests listed', `${r.devices}, ${r.failingTests}`],
+        ],
+      ),
+      '',
+      'Read units grow with the events in the window, not with the table: a month of a busier account costs in proportion to its events ' +
+        '(a Query reads 4 KB for half a unit), and the digest reads its 30 days once a day for its report, its day and its week of flaky scores.',
+    );
+  }
+  const medium = input.fleets.find((f) => f.fleet.name === 'medium');
+  if (medium !== undefined) {
+    const steady = cycleOf(medium, 'steady');
+    const calls = steady.api.ListUniqueProblems ?? 0;
+    const projects = medium.fleet.service === 'devicefarm' ? medium.fleet.projects : 0;
+    const failing = steady.lowerBound.truth.failingRunsFinished * projects;
+    lines.push(
+      '',
+      `**Failing tests by name: extra API calls.** In the medium fleet's steady cycle, ${n(failing)} runs finished with a job that did not pass ` +
+        `and Vigil made ${n(calls)} \`ListUniqueProblems\` calls: ${failing === 0 ? '—' : (calls / failing).toFixed(0)} per finished failing run ` +
+        '(one page: a run with more unique problems than a page holds costs one more call per page), none for a run that passed, none at a baseline. ' +
+        'The lower bound counts them, so the steady ratio above stays honest.',
+    );
+  }
+  return lines.join('\n');
+}
+
 export function renderReport(input: ReportInput, prose: Record<string, string>): string {
   const cpu = cpus();
   const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GB, Node ${process.version}`;
@@ -387,6 +445,9 @@ export function renderReport(input: ReportInput, prose: Record<string, string>):
       prose.bundleChange ?? '',
       '',
     );
+  }
+  if (input.reportMonth !== undefined || input.fleets.some((f) => f.fleet.name === 'medium')) {
+    sections.push('## The report: a month of history, read and rendered', '', reportSection(input), '');
   }
   sections.push('## Monthly cost', '', prose.cost ?? '', '', costSection(input), '', prose.costNotes ?? '', '');
   sections.push('### Where the write units go', '', prose.writeUnits ?? '', '');

@@ -9,15 +9,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createDynamoClient } from '../../lambda/clients/aws-clients';
+import { Tally } from '../../lambda/core/tally';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { BEFORE } from './before';
 import { benchFleet, type FleetResult } from './bench-fleet';
 import { type BundleReport, measureBundles } from './bundles';
 import { benchCliStart, type StartTime } from './cli-start';
 import { benchDeadlineHistory, type DeadlineHistoryResult, HISTORY_QUEUE } from './deadline-history';
-import { FLEETS } from './fleets';
+import { type DeviceFarmFleet, FLEETS } from './fleets';
+import { countCapacity } from './measure';
 import { prose } from './prose';
 import { renderReport } from './report';
+import { benchReportMonth, type ReportMonthResult } from './report-month';
 
 async function main(): Promise<void> {
   const began = performance.now();
@@ -79,6 +83,27 @@ async function main(): Promise<void> {
       await dynamo.stop();
     }
   }
+  // The report on the medium fleet's month (`--fleets report` runs only this).
+  let reportMonth: ReportMonthResult | undefined;
+  const medium = FLEETS.find((f): f is DeviceFarmFleet => f.name === 'medium' && f.service === 'devicefarm');
+  if (medium !== undefined && (wanted === undefined || wanted.includes('medium') || wanted.includes('report'))) {
+    console.log("report: the medium fleet's month");
+    const dynamo = await startDynamoDbLocal();
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    try {
+      const tally = new Tally();
+      const client = createDynamoClient(tally);
+      countCapacity(client, tally);
+      reportMonth = await benchReportMonth(medium, client, tally);
+      console.log(
+        `  ${reportMonth.events} events (${(reportMonth.eventBytes / 1e6).toFixed(1)} MB) written in ${reportMonth.writeSeconds.toFixed(0)} s; ` +
+          `report: ${JSON.stringify(reportMonth.dynamo)}, ${reportMonth.rcu} read units, read ${reportMonth.readMs.toFixed(0)} ms, ` +
+          `render ${reportMonth.renderMs.toFixed(0)} ms, ${(reportMonth.htmlBytes / 1024).toFixed(0)} KB`,
+      );
+    } finally {
+      await dynamo.stop();
+    }
+  }
   startBundles();
   const bundles = await bundling;
   if (bundles !== undefined) {
@@ -86,10 +111,11 @@ async function main(): Promise<void> {
     for (const line of bundleLines) console.log(line);
   }
   const json = arg('--json');
-  if (json !== undefined) writeFileSync(json, JSON.stringify({ fleets, bundles }, null, 2));
+  if (json !== undefined) writeFileSync(json, JSON.stringify({ fleets, bundles, reportMonth }, null, 2));
   const input = {
     fleets,
     bundles,
+    reportMonth,
     before: BEFORE,
     deadlineHistory,
     cliStart,

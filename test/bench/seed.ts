@@ -82,6 +82,15 @@ export async function writeSeed(
     ...[...capture.active.values()].map((state) => latestItem(state, retentionDays)),
     ...[...capture.cursors.values()].map((cursor) => cursorItem(cursor)),
   ];
+  return { items: items.length, requests: await batchWriteAll(client, tableName, items) };
+}
+
+/** Writes `items` with BatchWriteItem, 25 a request and four requests in flight; returns the requests made. */
+export async function batchWriteAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Record<string, unknown>[],
+): Promise<number> {
   let requests = 0;
   const chunks: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
@@ -99,5 +108,5 @@ export async function writeSeed(
       }
     }),
   );
-  return { items: items.length, requests };
+  return requests;
 }

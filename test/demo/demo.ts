@@ -88,6 +88,12 @@ async function main(): Promise<void> {
     await vigil(['run', '--once', '--config', config], env);
     rule('checking the notification path after a deploy');
     await vigil(['notify', 'test', '--config', config], env);
+    rule('device health (the digest names the three flakiest of the week)');
+    await vigil(['devices', '--since', '1d'], env);
+    rule('the report: the last 30 days as one HTML file (deployed, the digest writes it to S3 every day)');
+    const report = join(ROOT, 'report.html');
+    const code = await vigil(['report', '--config', config, '--out', report], env);
+    if (code !== 0) throw new Error(`vigil report exited with ${code}`);
 
     const queued = await local.inbox.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: local.inbox.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
@@ -98,6 +104,7 @@ async function main(): Promise<void> {
     say(
       `API calls made by Vigil in all: Device Farm ${total(local.deviceFarm.calls)}, Deadline Cloud ${total(local.deadline.calls)}`,
     );
+    say(`The report of this history is ${report}: open it in a browser (it needs no network).`);
     say(
       `Demo finished in ${Math.round((Date.now() - began) / 1000)} s. Deploy for real with \`npx cdk deploy\` (see README).`,
     );

@@ -144,6 +144,7 @@ describe('VigilStack', () => {
         history: { eventRetentionDays: 30 },
         digest: { enabled: true, hourUtc: 7 },
         delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
+        pricing: { currency: 'USD', meteredDeviceMinute: 0.17, testGridMinute: 0.005 },
       });
     });
 
@@ -464,6 +465,7 @@ describe('VigilStack', () => {
         'devicefarm:ListRemoteAccessSessions': [arn('project')],
         'devicefarm:GetRun': [arn('run')],
         'devicefarm:ListJobs': [arn('run')],
+        'devicefarm:ListUniqueProblems': [arn('run')],
         'devicefarm:GetRemoteAccessSession': [arn('session')],
         'devicefarm:ListTestGridSessions': [arn('testgrid-project')],
         'devicefarm:GetTestGridSession': [arn('testgrid-project'), arn('testgrid-session')],

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { deliverFromStream, reactFromStream } from '../../lambda/cli/deliver-from-stream';
 import { main } from '../../lambda/cli/main';
 import { createDeviceFarmClient } from '../../lambda/clients/aws-clients';
-import { DEFAULT_SETTINGS, type Settings } from '../../lambda/config/settings';
+import { type Budget, DEFAULT_SETTINGS } from '../../lambda/config/settings';
 import { silentLog } from '../../lambda/core/log';
 import { guardDeps, reactorDeps } from '../../lambda/engine/wiring';
 import { accountChange } from '../../lambda/react/budgets/accountant';
@@ -23,7 +23,7 @@ import { type Harness, startHarness } from './support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 
-const BUDGET: Settings['budgets'][number] = {
+const BUDGET: Budget = {
   name: 'nightly-metered',
   meter: 'deviceMinutes.metered',
   period: 'month',
@@ -76,7 +76,7 @@ function oneSessionScenario(billing: 'METERED' | 'UNMETERED', endsAt?: number): 
 }
 
 /** 100 metered minutes a month, thresholds 50, 80 and 100: the budget. */
-const HUNDRED: Settings['budgets'][number] = { ...BUDGET, name: 'hundred', limitMinutes: 100 };
+const HUNDRED: Budget = { ...BUDGET, name: 'hundred', limitMinutes: 100 };
 
 /** Steps of 5 minutes from START (21 November 2026, 02:00 UTC): one day is 288 steps. */
 const DAY_STEPS = 288;
@@ -421,11 +421,13 @@ describe('budgets and the session guard', () => {
 
       expect(code).toBe(0);
       expect(out.slice(0, 3)).toEqual([
-        'hundred  2026-10 (UTC)  [████████████████████] 500%  500 of 100 min  (deviceMinutes.metered)',
+        'hundred  2026-10 (UTC)  [████████████████████] 500%  500 of 100 min  85.00 USD of 17.00 USD  (deviceMinutes.metered)',
         '  thresholds reached: 50%, 80%, 100%',
         '  forecast: none, the period is over',
       ]);
-      expect(out[3]).toMatch(/^ {7}500 min {2}run last-month {2}arn:aws:devicefarm:us-west-2:123456789012:run:/);
+      expect(out[3]).toMatch(
+        /^ {7}500 min {5}85\.00 USD {2}run last-month {2}arn:aws:devicefarm:us-west-2:123456789012:run:/,
+      );
     });
   });
 });

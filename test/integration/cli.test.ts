@@ -110,6 +110,9 @@ describe('vigil CLI', () => {
       RUN,
       '  <time>  v1  first seen RUNNING (result PENDING)',
       '  <time>  v2  RUNNING → COMPLETED, result PENDING → FAILED, tests 14/16 passed, 17.3 min (metered)',
+      expect.stringMatching(/^ +2 failing tests:$/),
+      expect.stringMatching(/^ +ERRORED {2}Setup Suite {2}on 1 device \(Motorola Edge 40\)$/),
+      expect.stringMatching(/^ +FAILED {2}CheckoutTest › testPayWithSavedCard {2}on 1 device \(OnePlus 11\)$/),
       expect.stringMatching(/^ +notified: FAILED: run four-job-run \(2 of 4 jobs did not pass\)$/),
     ]);
     expect(JSON.parse(byName.out)).toHaveLength(2);

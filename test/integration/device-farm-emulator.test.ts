@@ -25,11 +25,13 @@ import {
   ListRunsCommand,
   ListTestGridProjectsCommand,
   type ListTestGridSessionsCommandInput,
+  ListUniqueProblemsCommand,
   NotFoundException,
   paginateListDevices,
   paginateListJobs,
   paginateListRuns,
   paginateListTestGridSessions,
+  paginateListUniqueProblems,
   type RemoteAccessSession,
   type RuleOperator,
   type Run,
@@ -246,6 +248,47 @@ describe('demo scenario through the real SDK', () => {
     expect(run?.stopped).toEqual(at(3));
   });
 
+  it('ListUniqueProblems: nothing while the run goes on, then its problems keyed by result, each with run, job, suite, test and device', async () => {
+    emu().setStep(1);
+    expect((await client().send(new ListUniqueProblemsCommand({ arn: nightlyArn }))).uniqueProblems).toEqual({});
+
+    emu().setStep(3);
+    const { uniqueProblems, nextToken } = await client().send(new ListUniqueProblemsCommand({ arn: nightlyArn }));
+
+    expect(nextToken).toBeUndefined();
+    expect(Object.keys(uniqueProblems ?? {})).toEqual(['FAILED', 'ERRORED']);
+    expect(uniqueProblems?.FAILED?.map((u) => u.message)).toEqual([
+      'expected:<PAID> but was:<DECLINED>',
+      'Element not found: id/fingerprint_prompt',
+    ]);
+    const [pay] = uniqueProblems?.FAILED?.[0]?.problems ?? [];
+    expect(pay).toEqual({
+      run: { arn: nightlyArn, name: 'nightly-android' },
+      job: { arn: jobArn('00002'), name: 'Tests on OnePlus 11' },
+      suite: {
+        arn: `arn:aws:devicefarm:us-west-2:123456789012:suite:${DEMO_IDS.project}/${DEMO_IDS.nightlyRun}/00002/00000`,
+        name: 'CheckoutTest',
+      },
+      test: {
+        arn: `arn:aws:devicefarm:us-west-2:123456789012:test:${DEMO_IDS.project}/${DEMO_IDS.nightlyRun}/00002/00000/00000`,
+        name: 'testPayWithSavedCard',
+      },
+      device: expect.objectContaining({ name: 'OnePlus 11', platform: 'ANDROID', os: '13' }),
+      result: 'FAILED',
+      message: 'expected:<PAID> but was:<DECLINED>',
+    });
+    // A problem of a suite itself (its setup) names no test.
+    const [setup] = uniqueProblems?.ERRORED?.[0]?.problems ?? [];
+    expect(setup?.suite?.name).toBe('Setup Suite');
+    expect(setup?.test).toBeUndefined();
+    // One job's problems, by the job's ARN; an unknown run is NotFound.
+    const one = await client().send(new ListUniqueProblemsCommand({ arn: jobArn('00003') }));
+    expect(Object.keys(one.uniqueProblems ?? {})).toEqual(['ERRORED']);
+    expect(
+      await rejection(client().send(new ListUniqueProblemsCommand({ arn: arns.run(DEMO_IDS.project, 'nope') }))),
+    ).toBeInstanceOf(NotFoundException);
+  });
+
   it('step 4: the remote access session completed with device minutes', async () => {
     emu().setStep(DEMO_STEPS - 1);
     const arn = arns.remoteAccessSession(DEMO_IDS.project, DEMO_IDS.remoteAccessSession);
@@ -281,6 +324,21 @@ describe('demo scenario through the real SDK', () => {
     expect(step2[0]).not.toHaveProperty('billingMinutes');
     const step4 = await sessionsAt(4);
     expect(step4[0]).toMatchObject({ status: 'ERRORED', billingMinutes: 10, ended: at(4) });
+  });
+});
+
+describe('ListUniqueProblems pagination', () => {
+  const { emu, client } = useEmulator(() => ({ scenario: demoScenario(START), pageSize: 1 }));
+
+  it('paginateListUniqueProblems walks one unique problem a page, each page keyed by result', async () => {
+    emu().setStep(3);
+    const runArn = arns.run(DEMO_IDS.project, DEMO_IDS.nightlyRun);
+
+    const pages = [];
+    for await (const page of paginateListUniqueProblems({ client: client() }, { arn: runArn })) pages.push(page);
+
+    expect(pages.map((p) => Object.keys(p.uniqueProblems ?? {}))).toEqual([['FAILED'], ['FAILED'], ['ERRORED']]);
+    expect(pages.map((p) => p.nextToken === undefined)).toEqual([false, false, true]);
   });
 });
 

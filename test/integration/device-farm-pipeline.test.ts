@@ -111,6 +111,12 @@ describe('Device Farm pipeline', () => {
         `  ${JOB('00002')}`,
         '  5 tests: 4 passed, 1 failed · 5.1 min (metered) · "1 test failed"',
         '',
+        'Failing tests (2):',
+        '- ERRORED  Setup Suite  on 1 device (Motorola Edge 40)',
+        '  "Appium server failed to start"',
+        '- FAILED  CheckoutTest › testPayWithSavedCard  on 1 device (OnePlus 11)',
+        '  "expected:<PAID> but was:<DECLINED>"',
+        '',
         `Observed <time> by Vigil (event ${RUN}@3).`,
         'To stop messages like this one, set rules.runFinished to false in vigil.config.json.',
       ].join('\n'),
@@ -121,8 +127,64 @@ describe('Device Farm pipeline', () => {
       eventType: 'run-finished',
       resource: { arn: RUN, name: 'four-job-run', status: 'COMPLETED', result: 'FAILED' },
       jobSummary: { total: 4, byResult: { PASSED: 2, FAILED: 1, ERRORED: 1 }, notPassedTruncated: 0 },
+      failingTests: {
+        total: 2,
+        tests: [
+          {
+            name: 'Setup Suite',
+            result: 'ERRORED',
+            message: 'Appium server failed to start',
+            deviceCount: 1,
+            devices: ['Motorola Edge 40'],
+          },
+          {
+            name: 'testPayWithSavedCard',
+            suite: 'CheckoutTest',
+            result: 'FAILED',
+            message: 'expected:<PAID> but was:<DECLINED>',
+            deviceCount: 1,
+            devices: ['OnePlus 11'],
+          },
+        ],
+      },
       eventIds: [`${RUN}@3`, `${JOB('00003')}@2`],
     });
+    // One ListUniqueProblems for the run, when it finished: not one per job or test, and none before.
+    expect(harness.emulator.callLog.filter((c) => c.operation === 'ListUniqueProblems').map((c) => c.input)).toEqual([
+      { arn: RUN },
+    ]);
+    // The event records the tests; the run's latest state does not carry them.
+    const [finished] = changesOf(await harness.store.timeline(RUN)).slice(-1);
+    expect(finished?.state.failingTests?.tests.map((t) => t.name)).toEqual(['Setup Suite', 'testPayWithSavedCard']);
+    expect((await harness.store.getLatest(PROJECT, 'run', RUN))?.failingTests).toBeUndefined();
+  });
+
+  it('makes no ListUniqueProblems call for a run whose jobs all pass', async () => {
+    const passing = fourJobRunScenario(START);
+    const run = passing.projects?.[0]?.runs?.[0];
+    if (run === undefined) throw new Error('the four-job scenario has a run');
+    // The same run, where every job passes and reports no problem.
+    for (const job of run.jobs ?? []) {
+      job.problems = undefined;
+      job.timeline = job.timeline.map((entry) =>
+        entry.status === 'COMPLETED'
+          ? {
+              ...entry,
+              result: 'PASSED',
+              counters: { ...entry.counters, passed: entry.counters?.total ?? 0, failed: 0, errored: 0 },
+              message: undefined,
+            }
+          : entry,
+      );
+    }
+    run.timeline = run.timeline.map((entry) => (entry.status === 'COMPLETED' ? { ...entry, result: 'PASSED' } : entry));
+    harness = await startHarness({ scenario: passing });
+
+    const byStep = await playFourJobRun(harness);
+
+    expect(byStep.flat().map((m) => m.subject)).toEqual(['PASSED: run four-job-run (4 of 4 jobs passed)']);
+    expect(byStep.flat()[0]?.email).not.toContain('Failing tests');
+    expect(harness.emulator.callLog.filter((c) => c.operation === 'ListUniqueProblems')).toEqual([]);
   });
 
   it('writes nothing and publishes nothing in a cycle where nothing changed', async () => {

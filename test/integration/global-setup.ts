@@ -59,6 +59,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.VIGIL_FAUXQS_ENDPOINT = fauxqs.value.endpoint;
   // fauxqs also answers STS GetCallerIdentity (the CLI asks who is acting, and for the Deadline account).
   process.env.AWS_ENDPOINT_URL_STS = fauxqs.value.endpoint;
+  // fauxqs serves S3 too: the report bucket of the digest.
+  process.env.AWS_ENDPOINT_URL_S3 = fauxqs.value.endpoint;
   process.env.AWS_REGION = 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID = 'local';
   process.env.AWS_SECRET_ACCESS_KEY = 'local';

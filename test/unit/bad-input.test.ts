@@ -42,6 +42,31 @@ describe('bad input', () => {
       'vigil.config.json: deviceFarm.projets is not a known setting; expected one of the known settings: enabled, projects, fullListingMinutes, pollMinutes',
     ],
     [
+      'a budget with both a minute and a money limit',
+      () => config({ budgets: [{ name: 'spend', meter: 'deviceMinutes.metered', limitMinutes: 500, limitUsd: 100 }] }),
+      'vigil.config.json: budgets[0].limitUsd is 100; expected no limitUsd beside limitMinutes (a budget has one limit: minutes or money)',
+    ],
+    [
+      'a budget without a limit',
+      () => config({ budgets: [{ name: 'spend', meter: 'deviceMinutes.metered' }] }),
+      'vigil.config.json: budgets[0].limitMinutes missing; expected a limit: limitMinutes (minutes of the meter) or limitUsd (an amount in pricing.currency)',
+    ],
+    [
+      'a money limit of nothing',
+      () => config({ budgets: [{ name: 'spend', meter: 'billingMinutes', limitUsd: 0 }] }),
+      'vigil.config.json: budgets[0].limitUsd is 0; expected an amount above 0 and at most 100000000 (in pricing.currency)',
+    ],
+    [
+      'a currency that is not a code',
+      () => config({ pricing: { currency: '€' } }),
+      'vigil.config.json: pricing.currency is "€"; expected a currency code of three capital letters, like USD or EUR',
+    ],
+    [
+      'a price of a minute written as text',
+      () => config({ pricing: { meteredDeviceMinute: '0.17' } }),
+      'vigil.config.json: pricing.meteredDeviceMinute is "0.17"; expected a price per minute above 0 and at most 100',
+    ],
+    [
       'an email that is not an address',
       () => config({ notifications: { emails: ['not-an-address'] } }),
       'vigil.config.json: notifications.emails[0] is "not-an-address"; expected an email address like team@example.com',

@@ -38,6 +38,7 @@ const DEFAULTS: VigilConfig = {
   },
   history: { eventRetentionDays: 90, retainOnDelete: true },
   delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
+  pricing: { currency: 'USD', meteredDeviceMinute: 0.17, testGridMinute: 0.005 },
   logs: { retentionDays: 30 },
 };
 
@@ -176,7 +177,7 @@ describe('loadConfig', () => {
     [
       'an unknown section',
       '{ "slack": {} }',
-      'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, channels, digest, deviceFarm, deadline, budgets, guard, rules, history, delivery, logs',
+      'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, channels, digest, deviceFarm, deadline, budgets, guard, rules, history, delivery, pricing, logs',
     ],
     [
       'a channel type Vigil does not deliver to',
@@ -296,7 +297,7 @@ describe('loadConfig', () => {
     [
       'a budget setting Vigil does not know (forecasts off is "forecast": false)',
       '{ "budgets": [{ "name": "monthly", "meter": "deviceMinutes.metered", "limitMinutes": 100, "forecasts": false }] }',
-      'vigil.config.json: budgets[0].forecasts is not a known setting; expected one of the known settings: name, meter, period, timeZone, limitMinutes, thresholds, projects, forecast',
+      'vigil.config.json: budgets[0].forecasts is not a known setting; expected one of the known settings: name, meter, period, timeZone, limitMinutes, limitUsd, thresholds, projects, forecast',
     ],
     [
       'a digest switch that is not true or false',
@@ -404,6 +405,7 @@ describe('settingsFrom', () => {
       history: { eventRetentionDays: 30 },
       digest: { enabled: true, hourUtc: 7 },
       delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
+      pricing: DEFAULTS.pricing,
     });
     expect(parseSettings(JSON.stringify(settings), 'VIGIL_SETTINGS')).toEqual(settings);
   });

@@ -93,10 +93,11 @@ function description(f: ChatFacts): string {
     for (const [label, value] of f.fields) lines.push(`*${escapeMrkdwn(label)}:* ${escapeClip(oneLine(value), 300)}`);
   }
   for (const [label, text] of f.notes) lines.push(`*${escapeMrkdwn(label)}:* ${escapeClip(oneLine(text), 500)}`);
-  if (f.list !== undefined) {
-    const packed = packLines(f.list.items.map(itemLine), LIST_MAX, 1);
-    const more = packed.leftOut + f.list.more;
-    lines.push('', `*${escapeMrkdwn(f.list.title)}*`, ...(packed.chunks[0] ?? '').split('\n'));
+  for (const list of [f.list, f.tests]) {
+    if (list === undefined) continue;
+    const packed = packLines(list.items.map(itemLine), LIST_MAX, 1);
+    const more = packed.leftOut + list.more;
+    lines.push('', `*${escapeMrkdwn(list.title)}*`, ...(packed.chunks[0] ?? '').split('\n'));
     if (more > 0) lines.push(`${ELLIPSIS} and ${more} more`);
   }
   return clip(lines.join('\n'), CHATBOT_LIMITS.description);

@@ -203,6 +203,7 @@ export function slackMessage(input: ChatInput): SlackMessage {
   add(false, ...fieldBlocks(f.fields));
   add(true, ...f.notes.map(([label, text]) => section(`*${escapeMrkdwn(label)}*\n${quote(text)}`)));
   if (f.list !== undefined) add(true, ...listBlocks(f.list));
+  if (f.tests !== undefined) add(true, ...listBlocks(f.tests));
   add(
     false,
     ...f.commands.map(([label, command]) =>

@@ -5,8 +5,11 @@
  * Markup-free: the Slack blocks and the AWS Chatbot format render the same
  * facts each in their own way.
  */
+
+import { formatMoney } from '../../core/money';
 import { type JobBrief, SERVICE_NAMES, type Service } from '../../core/observation';
 import { describeTasks, type Severity } from '../deadline-messages';
+import { devicesPhrase, testName } from '../device-farm-messages';
 import { consoleLink, describeCounters, describeDevice, describeMinutes, formatMinutes } from '../format';
 import type { NotificationDocument, ResourceFacts } from '../notification';
 
@@ -50,6 +53,8 @@ export interface ChatFacts {
   /** Long facts (a job's message, a log error): label → text. */
   readonly notes: readonly (readonly [string, string])[];
   readonly list?: { readonly title: string; readonly items: readonly ListItem[]; readonly more: number };
+  /** A finished run's failing tests (the first few), after its jobs. */
+  readonly tests?: { readonly title: string; readonly items: readonly ListItem[]; readonly more: number };
   /** Commands that help: label → command line. */
   readonly commands: readonly (readonly [string, string])[];
   readonly consoleUrl?: string;
@@ -215,11 +220,32 @@ function listOf(doc: NotificationDocument): ChatFacts['list'] {
   }
 }
 
+function testsOf(doc: NotificationDocument): ChatFacts['tests'] {
+  const failing = doc.failingTests;
+  if (failing === undefined || failing.tests.length === 0) return undefined;
+  return {
+    title: 'Failing tests',
+    items: failing.tests.map((test) => ({
+      label: test.result,
+      name: testName(test),
+      detail: `on ${devicesPhrase(test)}`,
+      ...(test.message === undefined ? {} : { note: test.message }),
+    })),
+    more: failing.total - failing.tests.length,
+  };
+}
+
 function budgetFields(budget: NonNullable<NotificationDocument['budget']>): [string, string | undefined][] {
   return [
     [
       'Used',
       `${minutesNumber(budget.usedMinutes)} of ${minutesNumber(budget.limitMinutes)} min (${budget.usedPercent}%)`,
+    ],
+    [
+      'Cost',
+      budget.cost === undefined
+        ? undefined
+        : `${formatMoney(budget.cost.used, budget.cost.currency)} of ${formatMoney(budget.cost.limit, budget.cost.currency)}`,
     ],
     ['Threshold', budget.thresholdPercent === undefined ? undefined : `${budget.thresholdPercent}%`],
     [
@@ -307,6 +333,9 @@ export function chatFacts(input: ChatInput): ChatFacts {
     if (r.deadline?.logError) notes.push(['Log error', r.deadline.logError]);
     if (r.deadline?.workerLogError) notes.push(['Worker log error', r.deadline.workerLogError]);
   }
+  if (doc.failingTests?.unavailable !== undefined) {
+    notes.push(['Failing tests', `could not be read (${doc.failingTests.unavailable})`]);
+  }
 
   const commands: [string, string][] = [];
   const cli = deadlineCommand(r);
@@ -317,6 +346,7 @@ export function chatFacts(input: ChatInput): ChatFacts {
 
   const consoleUrl = doc.consoleUrl ?? (r === undefined ? undefined : consoleLink(r.arn));
   const list = listOf(doc);
+  const tests = testsOf(doc);
   const where = whereOf(doc);
   // A guard notice's status is the session's before the guard acted ("RUNNING" beside "Vigil stopped it").
   const status = r === undefined || many || doc.guard !== undefined ? undefined : transition(r.from?.status, r.status);
@@ -341,6 +371,7 @@ export function chatFacts(input: ChatInput): ChatFacts {
     ]),
     notes,
     ...(list === undefined ? {} : { list }),
+    ...(tests === undefined ? {} : { tests }),
     commands,
     ...(consoleUrl === undefined ? {} : { consoleUrl }),
     service: serviceName(doc.service),

@@ -13,10 +13,16 @@ import type {
   RemoteAccessSession,
   Run,
   TestGridSession,
+  UniqueProblem,
 } from '@aws-sdk/client-device-farm';
 import {
   type Counters,
   type DeviceRef,
+  FAILING_TEST_DEVICES_MAX,
+  FAILING_TEST_TEXT_MAX,
+  FAILING_TESTS_LIMIT,
+  type FailingTest,
+  type FailingTests,
   type JobBrief,
   type JobSummary,
   LISTED_JOBS_LIMIT,
@@ -199,4 +205,66 @@ export function summarizeJobs(jobs: readonly Observation[]): JobSummary {
     notPassed: notPassed.slice(0, LISTED_JOBS_LIMIT),
     notPassedTruncated: Math.max(0, notPassed.length - LISTED_JOBS_LIMIT),
   };
+}
+
+/** Results of a unique problem that mean the test passed or never ran: not a failing test. */
+const NOT_FAILING = new Set(['PASSED', 'SKIPPED', 'PENDING']);
+/** Worst first; a result Vigil does not know ranks first (it needs a look). */
+const FAILING_ORDER = ['ERRORED', 'FAILED', 'STOPPED', 'WARNED'];
+const failingRank = (result: string) => FAILING_ORDER.indexOf(result);
+
+function cut(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= FAILING_TEST_TEXT_MAX
+    ? flat
+    : `${flat.slice(0, FAILING_TEST_TEXT_MAX - 1).replace(/[\ud800-\udbff]$/, '')}…`;
+}
+
+/**
+ * ListUniqueProblems pages → the run's failing tests, one entry per test
+ * (suite and test name) across devices: its worst result, its first
+ * message, and the devices it did not pass on. Most devices first, then worst
+ * result, then name; at most FAILING_TESTS_LIMIT kept, the total counted.
+ */
+export function failingTests(pages: readonly Partial<Record<string, UniqueProblem[]>>[]): FailingTests {
+  const byTest = new Map<string, { test: Omit<FailingTest, 'deviceCount' | 'devices'>; devices: Set<string> }>();
+  for (const page of pages) {
+    for (const [result, uniques] of Object.entries(page)) {
+      if (NOT_FAILING.has(result)) continue;
+      for (const unique of uniques ?? []) {
+        for (const problem of unique.problems ?? []) {
+          const suite = problem.suite?.name;
+          const name = problem.test?.name ?? suite ?? problem.job?.name ?? 'unnamed test';
+          const key = `${suite ?? ''}\u0000${name}`;
+          const worst = problem.result ?? result;
+          const message = problem.message ?? unique.message;
+          const entry = byTest.get(key) ?? {
+            test: compact({
+              name: cut(name),
+              suite: suite === undefined || suite === name ? undefined : cut(suite),
+              result: worst,
+              message: message === undefined ? undefined : cut(message),
+            }),
+            devices: new Set<string>(),
+          };
+          if (failingRank(worst) < failingRank(entry.test.result)) entry.test = { ...entry.test, result: worst };
+          entry.devices.add(problem.device?.name ?? problem.device?.arn ?? problem.job?.arn ?? 'unknown device');
+          byTest.set(key, entry);
+        }
+      }
+    }
+  }
+  const tests = [...byTest.values()]
+    .map(({ test, devices }): FailingTest => {
+      const names = [...devices].sort();
+      return { ...test, deviceCount: names.length, devices: names.slice(0, FAILING_TEST_DEVICES_MAX) };
+    })
+    .sort(
+      (a, b) =>
+        b.deviceCount - a.deviceCount ||
+        failingRank(a.result) - failingRank(b.result) ||
+        (a.suite ?? '').localeCompare(b.suite ?? '') ||
+        a.name.localeCompare(b.name),
+    );
+  return { tests: tests.slice(0, FAILING_TESTS_LIMIT), total: tests.length };
 }

@@ -17,10 +17,12 @@ import {
   paginateListRuns,
   paginateListTestGridProjects,
   paginateListTestGridSessions,
+  paginateListUniqueProblems,
   type RemoteAccessSession,
   type Run,
   type TestGridProject,
   type TestGridSession,
+  type UniqueProblem,
 } from '@aws-sdk/client-device-farm';
 import { errorName } from '../../core/errors';
 
@@ -78,6 +80,22 @@ export async function listJobs(client: DeviceFarmClient, runArn: string, now: Cl
   const jobs: Job[] = [];
   for await (const page of paginateListJobs({ client }, { arn: runArn })) jobs.push(...(page.jobs ?? []));
   return { items: jobs, at: now() };
+}
+
+/**
+ * Every unique problem of a run, page by page (ListUniqueProblems, one call
+ * for the whole run: each unique problem names the jobs, suites, tests and
+ * devices it happened on), keyed by result as the API returns them.
+ */
+export async function listUniqueProblems(
+  client: DeviceFarmClient,
+  runArn: string,
+): Promise<Partial<Record<string, UniqueProblem[]>>[]> {
+  const pages: Partial<Record<string, UniqueProblem[]>>[] = [];
+  for await (const page of paginateListUniqueProblems({ client }, { arn: runArn })) {
+    pages.push(page.uniqueProblems ?? {});
+  }
+  return pages;
 }
 
 /** Reads one resource; undefined when Device Farm answers NotFoundException (deleted). */

@@ -26,6 +26,7 @@ import type {
 } from '@aws-sdk/client-device-farm';
 import type { Settings } from '../../config/settings';
 import { changedFields } from '../../core/change';
+import { errorMessage, errorName } from '../../core/errors';
 import type { Log } from '../../core/log';
 import type { Observation } from '../../core/observation';
 import { GONE_STATUS, isTerminal } from '../../core/status';
@@ -44,7 +45,14 @@ import {
   type ScopeUnit,
   selectByNameOrArn,
 } from '../poll-cycle-base';
-import { jobObservation, remoteAccessObservation, runObservation, summarizeJobs, testGridObservation } from './map';
+import {
+  failingTests,
+  jobObservation,
+  remoteAccessObservation,
+  runObservation,
+  summarizeJobs,
+  testGridObservation,
+} from './map';
 import {
   getRemoteAccessSession,
   getRun,
@@ -52,6 +60,7 @@ import {
   listJobs,
   listProjects,
   listTestGridProjects,
+  listUniqueProblems,
   remoteAccessPages,
   runPages,
   testGridSessionPages,
@@ -148,7 +157,10 @@ async function pollRuns(
       const withJobs = listJobsNow
         ? await pollJobs(cycle, client, project, observation, stored, baseline)
         : observation;
-      await cycle.record(stored, withJobs, baseline);
+      const withTests = finishesFailing(stored, withJobs, baseline)
+        ? { ...withJobs, failingTests: await readFailingTests(cycle, client, withJobs.arn) }
+        : withJobs;
+      await cycle.record(stored, withTests, baseline);
     },
   });
 }
@@ -164,6 +176,40 @@ async function pollRuns(
  */
 function unchangedRun(stored: StoredState | undefined, observation: Observation): boolean {
   return stored !== undefined && stored.jobSummary !== undefined && changedFields(stored, observation).length === 0;
+}
+
+/** Results of a run or job that passed. */
+const PASSING_RESULTS: ReadonlySet<string> = new Set(['PASSED', 'SKIPPED']);
+
+/**
+ * True when this observation is the run finishing (news, not baseline) with
+ * jobs that did not pass: the one moment its failing tests are read.
+ */
+function finishesFailing(stored: StoredState | undefined, run: Observation, baseline: boolean): boolean {
+  if (baseline || stored?.terminal === true || run.status === GONE_STATUS || !isTerminal('run', run.status)) {
+    return false;
+  }
+  const summary = run.jobSummary;
+  if (summary === undefined) return !PASSING_RESULTS.has(run.result ?? '');
+  return summary.notPassed.length + summary.notPassedTruncated > 0;
+}
+
+/**
+ * The run's failing tests: one paginated ListUniqueProblems for the whole
+ * run. A read that fails (no permission, the API down past its retries) is
+ * recorded as unavailable rather than holding back the run's summary.
+ */
+async function readFailingTests(cycle: PollCycle, client: DeviceFarmClient, runArn: string) {
+  try {
+    return failingTests(await listUniqueProblems(client, runArn));
+  } catch (error) {
+    const why = `${errorName(error) ?? 'Error'}: ${errorMessage(error)}`;
+    cycle.log.warn("A finished run's failing tests could not be read; its summary goes without them", {
+      arn: runArn,
+      error: why,
+    });
+    return { tests: [], total: 0, unavailable: why };
+  }
 }
 
 async function pollJobs(

@@ -18,7 +18,7 @@
  * record/budget-ledger.ts).
  */
 
-import type { Budget } from '../../config/settings';
+import { type Budget, LIST_PRICES, type Pricing, pricePerMinuteOf } from '../../config/settings';
 import { StoreError } from '../../core/errors';
 import type { Log } from '../../core/log';
 import type { BudgetLedger, BudgetShare, BudgetUsage } from '../../record/budget-ledger';
@@ -32,6 +32,8 @@ export interface AccountantDeps {
   readonly ledger: BudgetLedger;
   readonly budgets: readonly Budget[];
   readonly log: Log;
+  /** What a minute of each meter costs: budget events carry the money beside the minutes. @default the list prices */
+  readonly pricing?: Pricing;
   /** @default () => new Date() */
   readonly now?: () => Date;
   /**
@@ -51,14 +53,16 @@ const ascending = (values: Iterable<number>) => [...new Set(values)].sort((a, b)
 /** How a change is counted toward one budget period (see the module comment). */
 type Mode = 'alert' | 'baseline' | 'silent';
 
-/** The budget as its events report it. */
-export function budgetRef(budget: Budget): BudgetEvent['budget'] {
+/** The budget as its events report it, with the price of its meter (and its limit in money, when set so). */
+export function budgetRef(budget: Budget, pricing: Pricing = LIST_PRICES): BudgetEvent['budget'] {
   return {
     name: budget.name,
     meter: budget.meter,
     period: budget.period,
     timeZone: budget.timeZone,
     limitMinutes: budget.limitMinutes,
+    ...(budget.limitUsd === undefined ? {} : { limitUsd: budget.limitUsd }),
+    price: { perMinute: pricePerMinuteOf(budget.meter, pricing), currency: pricing.currency },
   };
 }
 
@@ -137,7 +141,7 @@ async function applyToBudget(
       arn: budgetArn(budget.name, period.key),
       name: budget.name,
       at: now,
-      budget: budgetRef(budget),
+      budget: budgetRef(budget, deps.pricing),
       period,
       usedMinutes,
       causedBy,

@@ -36,7 +36,7 @@ import { type Period, periodOf } from './period';
 
 /** Announces, for each budget's current period, the highest threshold crossed at baseline. Returns the events written. */
 export async function announceBaselineCrossings(
-  deps: Pick<AccountantDeps, 'ledger' | 'budgets' | 'now'>,
+  deps: Pick<AccountantDeps, 'ledger' | 'budgets' | 'now' | 'pricing'>,
 ): Promise<BudgetEvent[]> {
   const now = (deps.now ?? (() => new Date()))().toISOString();
   const created: BudgetEvent[] = [];
@@ -51,7 +51,7 @@ async function announceFor(
   budget: Budget,
   period: Period,
   now: string,
-  deps: Pick<AccountantDeps, 'ledger'>,
+  deps: Pick<AccountantDeps, 'ledger' | 'pricing'>,
 ): Promise<BudgetEvent[]> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const usage = await deps.ledger.usage(budget.name, period.key);
@@ -61,7 +61,8 @@ async function announceFor(
     // A later change already announced a higher threshold: the older news is settled silently.
     const stale = usage.fired.some((t) => t > highest);
     const cause = usage.baselineCause;
-    const events = stale || cause === undefined ? [] : [announcement(budget, period, usage, highest, cause, now)];
+    const events =
+      stale || cause === undefined ? [] : [announcement(budget, period, usage, highest, cause, now, deps.pricing)];
     const after: BudgetUsage = {
       ...usage,
       fired: [...new Set([...usage.fired, ...pending])].sort((a, b) => a - b),
@@ -81,6 +82,7 @@ function announcement(
   thresholdPercent: number,
   causedBy: BudgetEvent['causedBy'],
   now: string,
+  pricing: AccountantDeps['pricing'],
 ): BudgetEvent {
   const arn = budgetArn(budget.name, period.key);
   return {
@@ -90,7 +92,7 @@ function announcement(
     arn,
     name: budget.name,
     at: now,
-    budget: budgetRef(budget),
+    budget: budgetRef(budget, pricing),
     period,
     usedMinutes: usage.usedMinutes,
     thresholdPercent,

@@ -6,10 +6,10 @@
  * minutes, so a run counts only when its jobs were never listed (a run
  * already finished when the first poll found it).
  */
-import type { METERS } from '../../config/settings';
+import type { Meter } from '../../config/settings';
 import type { ChangeEvent } from '../../record/change-event';
 
-export type Meter = (typeof METERS)[number];
+export type { Meter } from '../../config/settings';
 
 /** The parts of a budget the meter needs. */
 export interface MeteredBudget {

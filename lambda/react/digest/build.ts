@@ -4,6 +4,8 @@
  * not pass, remote access sessions finished and their metered minutes.
  * Budgets and sessions over their limit are added by the caller, who reads them.
  */
+import { LIST_PRICES, type Pricing } from '../../config/settings';
+import { costOf } from '../../core/money';
 import { GONE_STATUS, isTerminal } from '../../core/status';
 import type { ChangeEvent } from '../../record/change-event';
 import { type DigestContent, isChangeEvent, type VigilEvent } from '../../record/vigil-event';
@@ -24,10 +26,14 @@ function count(into: Record<string, number>, key: string): void {
   into[key] = (into[key] ?? 0) + 1;
 }
 
+const round1 = (minutes: number) => Math.round(minutes * 10) / 10;
+const round2 = (amount: number) => Math.round(amount * 100) / 100;
+
 export function buildDigest(
   date: string,
   events: readonly VigilEvent[],
-  extra: Pick<DigestContent, 'budgets' | 'overLimit'>,
+  extra: Pick<DigestContent, 'budgets' | 'overLimit'> & Partial<Pick<DigestContent, 'flakyDevices' | 'report'>>,
+  pricing: Pricing = LIST_PRICES,
 ): DigestContent {
   const runsByResult: Record<string, number> = {};
   const jobsByResult: Record<string, number> = {};
@@ -35,10 +41,14 @@ export function buildDigest(
   const failing: Record<string, number> = {};
   let sessionsFinished = 0;
   let meteredMinutes = 0;
+  let unmeteredMinutes = 0;
+  let testGridMinutes = 0;
   for (const e of events.filter(isChangeEvent)) {
     if (!e.baseline && (e.kind === 'job' || e.kind === 'remote-access-session')) {
       meteredMinutes += e.minutesDelta.metered ?? 0;
+      unmeteredMinutes += e.minutesDelta.unmetered ?? 0;
     }
+    if (!e.baseline && e.kind === 'test-grid-session') testGridMinutes += e.minutesDelta.billing ?? 0;
     if (!finishing(e)) continue;
     const result = e.to.result ?? e.to.status;
     if (e.kind === 'run') count(runsByResult, result);
@@ -55,7 +65,15 @@ export function buildDigest(
     runsByResult,
     jobsByResult,
     sessionsFinished,
-    meteredMinutes: Math.round(meteredMinutes * 10) / 10,
+    meteredMinutes: round1(meteredMinutes),
+    minutes: {
+      metered: round1(meteredMinutes),
+      unmetered: round1(unmeteredMinutes),
+      testGrid: round1(testGridMinutes),
+      currency: pricing.currency,
+      meteredCost: round2(costOf(meteredMinutes, pricing.meteredDeviceMinute)),
+      testGridCost: round2(costOf(testGridMinutes, pricing.testGridMinute)),
+    },
     deadlineJobsByStatus,
     failingDevices: Object.entries(failing)
       .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))

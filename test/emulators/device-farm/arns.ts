@@ -24,6 +24,16 @@ export class ArnBuilder {
     return `${PREFIX}:${this.accountId}:job:${projectId}/${runId}/${jobId}`;
   }
 
+  /** `arn:aws:devicefarm:us-west-2:<acct>:suite:<projectId>/<runId>/<jobId>/<suiteId>` */
+  suite(projectId: string, runId: string, jobId: string, suiteId: string): string {
+    return `${PREFIX}:${this.accountId}:suite:${projectId}/${runId}/${jobId}/${suiteId}`;
+  }
+
+  /** `arn:aws:devicefarm:us-west-2:<acct>:test:<projectId>/<runId>/<jobId>/<suiteId>/<testId>` */
+  test(projectId: string, runId: string, jobId: string, suiteId: string, testId: string): string {
+    return `${PREFIX}:${this.accountId}:test:${projectId}/${runId}/${jobId}/${suiteId}/${testId}`;
+  }
+
   /** `arn:aws:devicefarm:us-west-2:<acct>:session:<projectId>/<sessionId>/00000` */
   remoteAccessSession(projectId: string, sessionId: string): string {
     return `${PREFIX}:${this.accountId}:session:${projectId}/${sessionId}/00000`;

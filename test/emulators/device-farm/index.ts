@@ -20,6 +20,7 @@ export type {
   ScenarioDevice,
   ScenarioJob,
   ScenarioListing,
+  ScenarioProblem,
   ScenarioProject,
   ScenarioRemoteAccessSession,
   ScenarioRun,

@@ -93,6 +93,30 @@ export interface WireRemoteAccessSession extends WireExecution {
   skipAppResign?: boolean;
 }
 
+/** Wire shape of `ProblemDetail`. */
+export interface WireProblemDetail {
+  arn: string;
+  name: string;
+}
+
+/** Wire shape of `Problem`: one test (or suite) that did not pass, on one job and device. */
+export interface WireProblem {
+  run: WireProblemDetail;
+  job: WireProblemDetail;
+  suite: WireProblemDetail;
+  /** Absent for a problem of the suite itself. */
+  test?: WireProblemDetail;
+  device: WireDevice;
+  result: string;
+  message: string;
+}
+
+/** Wire shape of `UniqueProblem`: every problem with one result and one message. */
+export interface WireUniqueProblem {
+  message: string;
+  problems: WireProblem[];
+}
+
 /** Wire shape of `TestGridProject`. */
 export interface WireTestGridProject {
   arn: string;
@@ -413,6 +437,54 @@ export class DeviceFarmModel {
     this.index(this.remoteAccessSessionsByArn, session);
     project.remoteAccessSessions.push(session);
     return session;
+  }
+
+  /**
+   * ListUniqueProblems of a run (or of one job) at `step`: the problems of its COMPLETED
+   * jobs, grouped by result, then by message (one unique problem each), in job order.
+   * Flat, as `[result, unique problem]` pairs, so a caller can page it; undefined when
+   * `arn` names no run or job that exists at `step`.
+   */
+  uniqueProblems(arn: string, step: number): [string, WireUniqueProblem][] | undefined {
+    const run = this.run(arn);
+    const job = run === undefined ? this.job(arn) : undefined;
+    const owner = run ?? job?.run;
+    if (owner === undefined || !this.visible(owner, step) || (job !== undefined && !this.visible(job, step))) {
+      return undefined;
+    }
+    const jobs = job === undefined ? owner.jobs : [job];
+    const byResult = new Map<string, Map<string, WireProblem[]>>();
+    for (const j of jobs) {
+      if (!this.visible(j, step) || this.stateOf(j, step).status !== 'COMPLETED') continue;
+      const suites = [...new Set((j.spec.problems ?? []).map((p) => p.suite))];
+      for (const problem of j.spec.problems ?? []) {
+        const suiteId = String(suites.indexOf(problem.suite)).padStart(5, '0');
+        const testId = String((j.spec.problems ?? []).indexOf(problem)).padStart(5, '0');
+        const projectId = owner.project.spec.id;
+        const wire: WireProblem = {
+          run: { arn: owner.arn, name: owner.spec.name },
+          job: { arn: j.arn, name: j.spec.name },
+          suite: { arn: this.arns.suite(projectId, owner.spec.id, j.spec.id, suiteId), name: problem.suite },
+          ...(problem.test === undefined
+            ? {}
+            : {
+                test: {
+                  arn: this.arns.test(projectId, owner.spec.id, j.spec.id, suiteId, testId),
+                  name: problem.test,
+                },
+              }),
+          device: deviceView(j.device.spec),
+          result: problem.result,
+          message: problem.message,
+        };
+        const messages = byResult.get(problem.result) ?? new Map<string, WireProblem[]>();
+        byResult.set(problem.result, messages);
+        messages.set(problem.message, [...(messages.get(problem.message) ?? []), wire]);
+      }
+    }
+    return [...byResult].flatMap(([result, messages]) =>
+      [...messages].map(([message, problems]): [string, WireUniqueProblem] => [result, { message, problems }]),
+    );
   }
 
   /** False when the session is STOPPING or COMPLETED at `step` (StopRemoteAccessSession refuses it). */

@@ -73,6 +73,21 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     return { job: ctx.model.jobView(job, ctx.step) };
   },
 
+  ListUniqueProblems(input, ctx) {
+    const arn = requiredArn(input, 'arn');
+    const all = ctx.model.uniqueProblems(arn, ctx.step);
+    if (all === undefined) {
+      if (!/:(run|job):/.test(arn))
+        throw argumentError(`Invalid arn: ${arn} (this emulator answers for runs and jobs)`);
+      throw notFound(arn.includes(':job:') ? 'Job' : 'Run', arn);
+    }
+    // Paged over unique problems, then grouped by result again: the map of one page holds that page's.
+    const page = listPage(ctx, 'ListUniqueProblems', arn, all, input.nextToken, ctx.pageSize);
+    const uniqueProblems: Record<string, object[]> = {};
+    for (const [result, unique] of page.items) uniqueProblems[result] = [...(uniqueProblems[result] ?? []), unique];
+    return withToken({ uniqueProblems }, page);
+  },
+
   ListRemoteAccessSessions(input, ctx) {
     const arn = requiredArn(input, 'arn');
     const project = ctx.model.project(arn);

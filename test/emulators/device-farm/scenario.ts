@@ -81,6 +81,21 @@ export interface ScenarioDevice {
   availability?: string;
 }
 
+/**
+ * A test of a job that did not pass, as ListUniqueProblems reports it once the job is
+ * COMPLETED. Problems with the same result and message, across the run's jobs, are one
+ * unique problem (listed once, with every job, suite, test and device it happened on).
+ */
+export interface ScenarioProblem {
+  /** The suite's name (an instrumentation class, an Appium "Tests Suite"). */
+  suite: string;
+  /** The test's name; absent for a problem of the suite itself (its setup failed). */
+  test?: string;
+  /** `FAILED`, `ERRORED`, `STOPPED`, `WARNED`, ... (open string). */
+  result: string;
+  message: string;
+}
+
 /** One job of a run: one device executing the run's tests. */
 export interface ScenarioJob {
   /** Device Farm job ids are zero-padded ordinals: `00000`, `00001`, ... */
@@ -88,6 +103,8 @@ export interface ScenarioJob {
   name: string;
   device: ScenarioDevice;
   timeline: StateAt[];
+  /** Tests that did not pass, reported by ListUniqueProblems once the job has COMPLETED. */
+  problems?: ScenarioProblem[];
 }
 
 /** A test run and its jobs. */

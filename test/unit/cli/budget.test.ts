@@ -87,6 +87,7 @@ describe('budgetLines', () => {
       period: { ...NOVEMBER, timeZone: 'UTC' },
       usedMinutes: 100,
       limitMinutes: 300,
+      cost: { used: 17, limit: 51, perMinute: 0.17, currency: 'USD' },
       percent: 33.3,
       thresholdsReached: [],
       noForecast: 'too-little-evidence',
@@ -123,6 +124,7 @@ describe('budgetLines', () => {
       period: { ...NOVEMBER, timeZone: 'UTC' },
       usedMinutes: 0,
       limitMinutes: 1000,
+      cost: { used: 0, limit: 170, perMinute: 0.17, currency: 'USD' },
       percent: 0,
       thresholdsReached: [],
       noForecast: 'within-limit',
@@ -306,10 +308,10 @@ describe('budgetCommand', () => {
     // Assert
     expect(code).toBe(0);
     expect(out).toEqual([
-      'hundred  2026-10 (UTC)  [████████████████████] 500%  500 of 100 min  (deviceMinutes.metered)',
+      'hundred  2026-10 (UTC)  [████████████████████] 500%  500 of 100 min  85.00 USD of 17.00 USD  (deviceMinutes.metered)',
       '  thresholds reached: 50%, 80%, 100%',
       '  forecast: none, the period is over',
-      `       500 min  run regression  ${jobArn('old')}`,
+      `       500 min     85.00 USD  run regression  ${jobArn('old')}`,
     ]);
   });
 
@@ -319,7 +321,7 @@ describe('budgetCommand', () => {
     await budgetCommand({ json: false }, [budget({ name: 'hundred', limitMinutes: 100 })], ledger, io(), NOW);
 
     expect(out).toEqual([
-      'hundred  2026-11 (UTC)  [░░░░░░░░░░░░░░░░░░░░] 0%  0 of 100 min  (deviceMinutes.metered)',
+      'hundred  2026-11 (UTC)  [░░░░░░░░░░░░░░░░░░░░] 0%  0 of 100 min  0.00 USD of 17.00 USD  (deviceMinutes.metered)',
       '  forecast: within the limit at the current rate',
     ]);
   });

@@ -58,6 +58,16 @@ describe('main', () => {
       'vigil history does not take --interval; it takes --since, --until, --kind, --project, --limit, --wide, --json, --table',
     ],
     [
+      'a flag devices does not take',
+      ['devices', '--until', '2026-11-30'],
+      'vigil devices does not take --until; it takes --since, --json, --table',
+    ],
+    [
+      'an impossible --until for the report',
+      ['report', '--until', '2026-02-30'],
+      '--until "2026-02-30" is not a day; expected a calendar date as YYYY-MM-DD, like 2026-11-21',
+    ],
+    [
       'a flag run does not take',
       ['run', '--json'],
       'vigil run does not take --json; it takes --once, --interval, --config, --topic-arn, --verbose, --table',
@@ -220,7 +230,7 @@ describe('main', () => {
       globalUsage()
         .split('\n')
         .filter((l) => /^ {2}[a-z]+ {2,}/.test(l)),
-    ).toHaveLength(8);
+    ).toHaveLength(10);
   });
 });
 

@@ -37,6 +37,7 @@ describe('parseSettings', () => {
       history: { eventRetentionDays: 90 },
       digest: { enabled: true, hourUtc: 7 },
       delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
+      pricing: { currency: 'USD', meteredDeviceMinute: 0.17, testGridMinute: 0.005 },
     });
     expect(DEFAULT_SETTINGS).toEqual(settings);
   });
@@ -70,7 +71,7 @@ describe('parseSettings', () => {
     [
       'an unknown top-level key',
       '{"extra":1}',
-      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, deadline, budgets, guard, rules, history, digest, delivery',
+      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, deadline, budgets, guard, rules, history, digest, delivery, pricing',
     ],
     [
       'a bad enum value in a list',

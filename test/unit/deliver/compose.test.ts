@@ -588,6 +588,51 @@ describe('compose', () => {
     expect(text).toContain('\n  12 tests: 10 passed, 2 failed · 6.4 min (metered)\n… and 28 more\n\nObserved ');
   });
 
+  describe('failing tests', () => {
+    const test = (i: number, deviceCount = 1) => ({
+      name: `test${i}`,
+      suite: 'CheckoutTest',
+      result: 'FAILED',
+      message: `assertion ${i}`,
+      deviceCount,
+      devices: ['Google Pixel 8', 'OnePlus 11', 'Pixel 7a'].slice(0, deviceCount),
+    });
+
+    it('names the first five by device count and says how many more there are', () => {
+      // Arrange: 7 failing tests; the event kept all of them.
+      const tests = [test(1, 4), ...[2, 3, 4, 5, 6, 7].map((i) => test(i))];
+      const run = runFinished('FAILED', { jobSummary: TWO_NOT_PASSED, failingTests: { tests, total: 7 } });
+
+      // Act
+      const { text, document } = compose(notice('run-finished', run));
+
+      // Assert
+      expect(text).toContain(
+        [
+          '\nFailing tests (5 of 7, most devices first):',
+          '- FAILED  CheckoutTest › test1  on 4 devices (Google Pixel 8, OnePlus 11, Pixel 7a, …)',
+          '  "assertion 1"',
+          '- FAILED  CheckoutTest › test2  on 1 device (Google Pixel 8)',
+          '  "assertion 2"',
+        ].join('\n'),
+      );
+      expect(text).toContain('\n… and 2 more (vigil history and vigil report list them)\n\nObserved ');
+      expect(document.failingTests?.tests.map((t) => t.name)).toEqual(['test1', 'test2', 'test3', 'test4', 'test5']);
+      expect(document.failingTests?.total).toBe(7);
+    });
+
+    it('says the failing tests could not be read, and why, when ListUniqueProblems was refused', () => {
+      const run = runFinished('FAILED', {
+        jobSummary: TWO_NOT_PASSED,
+        failingTests: { tests: [], total: 0, unavailable: 'AccessDeniedException: not allowed' },
+      });
+
+      const { text } = compose(notice('run-finished', run));
+
+      expect(text).toContain('\n\nFailing tests could not be read (AccessDeniedException: not allowed).\n\nObserved ');
+    });
+  });
+
   it('writes no empty parentheses after a job whose name contains a device that has no platform', () => {
     // Arrange
     const job = jobFinished('00000', 'FAILED', 'nightly', { name: 'Tests on Pixel', device: { name: 'Pixel' } });

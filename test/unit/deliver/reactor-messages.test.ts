@@ -55,15 +55,15 @@ describe('budget messages', () => {
     expect(subject).toBe('80%: budget monthly-metered at 812.5 of 1,000 min');
     expect(text).toBe(
       [
-        'Budget monthly-metered crossed 80% of its limit: 812.5 of 1,000 metered device minutes used in period 2026-11.',
+        'Budget monthly-metered crossed 80% of its limit: 812.5 of 1,000 metered device minutes used in period 2026-11 (138.13 USD of 170.00 USD at 0.17 USD a minute).',
         '',
         'Budget       monthly-metered',
         'Meter        deviceMinutes.metered (metered device minutes)',
         'Period       2026-11 (2026-11-01T00:00:00.000Z to 2026-12-01T00:00:00.000Z, UTC)',
-        'Used         812.5 min (81.3%)',
-        'Limit        1,000 min',
+        'Used         812.5 min (81.3%), 138.13 USD',
+        'Limit        1,000 min, 170.00 USD at 0.17 USD a minute',
         'Threshold    80%',
-        `Last change  42.4 min from debug checkout (${ARN})`,
+        `Last change  42.4 min (7.21 USD) from debug checkout (${ARN})`,
         '',
         `Observed 2026-11-21T08:00:00.000Z by Vigil (event ${ID}#threshold-80).`,
         'To stop messages like this one, change the thresholds of budget monthly-metered in vigil.config.json.',
@@ -77,15 +77,15 @@ describe('budget messages', () => {
     expect(subject).toBe('FORECAST: budget monthly-metered projected to pass 90 min on 2026-11-29');
     expect(text).toBe(
       [
-        'At its rate so far (28.4 min in 9 days), budget monthly-metered will use its 90 metered device minutes on 2026-11-29T12:30:25.352Z (period 2026-11), before the period ends.',
+        'At its rate so far (28.4 min in 9 days), budget monthly-metered will use its 90 metered device minutes (15.30 USD) on 2026-11-29T12:30:25.352Z (period 2026-11), before the period ends.',
         '',
         'Budget       monthly-metered',
         'Meter        deviceMinutes.metered (metered device minutes)',
         'Period       2026-11 (2026-11-01T00:00:00.000Z to 2026-12-01T00:00:00.000Z, UTC)',
-        'Used         28.4 min (31.6%)',
-        'Limit        90 min',
-        'Forecast     94.7 min by period end, projected from 28.4 min in 9 days',
-        `Last change  42.4 min from debug checkout (${ARN})`,
+        'Used         28.4 min (31.6%), 4.83 USD',
+        'Limit        90 min, 15.30 USD at 0.17 USD a minute',
+        'Forecast     94.7 min (16.10 USD) by period end, projected from 28.4 min in 9 days',
+        `Last change  42.4 min (7.21 USD) from debug checkout (${ARN})`,
         '',
         `Observed 2026-11-21T08:00:00.000Z by Vigil (event ${ID}#forecast).`,
         'To stop messages like this one, change the thresholds of budget monthly-metered in vigil.config.json.',
@@ -102,9 +102,9 @@ describe('budget messages', () => {
     const { text } = notify(old);
 
     expect(text.split('\n')[0]).toBe(
-      'At its rate so far, budget monthly-metered will use its 90 metered device minutes on 2026-11-29T12:30:25.352Z (period 2026-11), before the period ends.',
+      'At its rate so far, budget monthly-metered will use its 90 metered device minutes (15.30 USD) on 2026-11-29T12:30:25.352Z (period 2026-11), before the period ends.',
     );
-    expect(text).toContain('\nForecast     94.7 min by period end\n');
+    expect(text).toContain('\nForecast     94.7 min (16.10 USD) by period end\n');
   });
 
   it('says the budget was already past the threshold when Vigil first looked, for a baseline announcement', () => {
@@ -113,15 +113,15 @@ describe('budget messages', () => {
     expect(subject).toBe('80%: budget monthly-metered already at 90 of 100 min when Vigil first looked');
     expect(text).toBe(
       [
-        'Budget monthly-metered was already at 90% of its limit when Vigil first looked, past its 80% threshold: 90 of 100 metered device minutes used in period 2026-11.',
+        'Budget monthly-metered was already at 90% of its limit when Vigil first looked, past its 80% threshold: 90 of 100 metered device minutes used in period 2026-11 (15.30 USD of 17.00 USD at 0.17 USD a minute).',
         '',
         'Budget       monthly-metered',
         'Meter        deviceMinutes.metered (metered device minutes)',
         'Period       2026-11 (2026-11-01T00:00:00.000Z to 2026-12-01T00:00:00.000Z, UTC)',
-        'Used         90 min (90%)',
-        'Limit        100 min',
+        'Used         90 min (90%), 15.30 USD',
+        'Limit        100 min, 17.00 USD at 0.17 USD a minute',
         "Threshold    80% (already passed at Vigil's first poll)",
-        `Last change  30 min from debug checkout (${ARN})`,
+        `Last change  30 min (5.10 USD) from debug checkout (${ARN})`,
         '',
         `Observed 2026-11-21T08:00:00.000Z by Vigil (event ${ID}#threshold-80).`,
         'To stop messages like this one, change the thresholds of budget monthly-metered in vigil.config.json.',
@@ -174,10 +174,70 @@ describe('budget messages', () => {
         limitMinutes: 1000,
         usedPercent: 81.3,
         thresholdPercent: 80,
+        cost: { used: 138.13, limit: 170, perMinute: 0.17, currency: 'USD', setInMoney: false },
       },
       eventIds: [`${ID}#threshold-80`],
       observedAt: '2026-11-21T08:00:00.000Z',
     });
+  });
+});
+
+describe('budget messages in money', () => {
+  /** A budget of 100 USD of metered minutes: 588.2 minutes at the list price. */
+  const spend = (overrides: Partial<BudgetEvent> = {}): BudgetEvent =>
+    budgetEvent({
+      eventId: `${ID}#threshold-50`,
+      thresholdPercent: 50,
+      usedMinutes: 294.2,
+      budget: { ...budgetEvent().budget, limitMinutes: 100 / 0.17, limitUsd: 100 },
+      ...overrides,
+    });
+
+  it('names a budget set in money by its money in the subject, with the minutes in the text', () => {
+    const { subject, text } = notify(spend());
+
+    expect(subject).toBe('50%: budget monthly-metered at 50.01 of 100.00 USD');
+    expect(text.split('\n').slice(0, 1)).toEqual([
+      'Budget monthly-metered crossed 50% of its limit: 294.2 of 588.2 metered device minutes used in period 2026-11 (50.01 USD of 100.00 USD at 0.17 USD a minute).',
+    ]);
+    expect(text).toContain('\nUsed         294.2 min (50%), 50.01 USD\n');
+    expect(text).toContain('\nLimit        100.00 USD (limitUsd), 588.2 min at 0.17 USD a minute\n');
+  });
+
+  it('says the currency the prices are in, when they are not USD', () => {
+    const inEuros = spend({
+      budget: { ...spend().budget, limitMinutes: 100 / 0.15, price: { perMinute: 0.15, currency: 'EUR' } },
+      usedMinutes: 333.4,
+    });
+
+    const { subject, text, document } = notify(inEuros);
+
+    expect(subject).toBe('50%: budget monthly-metered at 50.01 of 100.00 EUR');
+    expect(text).toContain('\nUsed         333.4 min (50%), 50.01 EUR\n');
+    expect(text).toContain('\nLimit        100.00 EUR (limitUsd), 666.7 min at 0.15 EUR a minute\n');
+    expect(text).not.toContain('USD');
+    expect(document.budget?.cost).toEqual({
+      used: 50.01,
+      limit: 100,
+      perMinute: 0.15,
+      currency: 'EUR',
+      setInMoney: true,
+    });
+  });
+
+  it('shows minutes only for an event written before prices were recorded', () => {
+    const { budget } = budgetEvent();
+    const { price: _price, ...withoutPrice } = budget;
+
+    const { subject, text, document } = notify(threshold(80, 812.5));
+    const old = notify(budgetEvent({ budget: withoutPrice }));
+
+    expect(subject).toBe(old.subject);
+    expect(text).toContain('USD');
+    expect(old.text).not.toContain('USD');
+    expect(old.text).toContain('\nLimit        1,000 min\n');
+    expect(document.budget?.cost).toBeDefined();
+    expect(old.document.budget?.cost).toBeUndefined();
   });
 });
 

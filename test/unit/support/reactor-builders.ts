@@ -5,21 +5,32 @@
  * write them.
  */
 
-import { type Budget, budgetSchema, type GuardSettings, guardSchema } from '../../../lambda/config/settings';
+import {
+  type Budget,
+  type BudgetSetting,
+  budgetSchema,
+  type GuardSettings,
+  guardSchema,
+  LIST_PRICES,
+  type Pricing,
+  resolveBudget,
+} from '../../../lambda/config/settings';
 import type { DeviceFarmKind, Minutes, Observation } from '../../../lambda/core/observation';
 import { buildChange, type ChangeEvent } from '../../../lambda/record/change-event';
 import type { BudgetEvent, GuardEvent } from '../../../lambda/record/vigil-event';
 import { sessionArn } from './arns';
 import { obsOf, sessionObs, stored } from './builders';
 
-/** A budget as config parsing yields it: 1,000 metered minutes a month in UTC, thresholds 50/80/100. */
-export function budget(overrides: Partial<Budget> = {}): Budget {
-  return budgetSchema.parse({
-    name: 'monthly-metered',
-    meter: 'deviceMinutes.metered',
-    limitMinutes: 1000,
-    ...overrides,
-  });
+/**
+ * A budget as config parsing yields it, resolved as the engine counts it: 1,000 metered minutes a month
+ * in UTC, thresholds 50/80/100. With `limitUsd`, the limit is money at `pricing` (the list prices unless given).
+ */
+export function budget(overrides: Partial<BudgetSetting> = {}, pricing: Pricing = LIST_PRICES): Budget {
+  const limit = overrides.limitUsd === undefined ? { limitMinutes: 1000 } : {};
+  return resolveBudget(
+    budgetSchema.parse({ name: 'monthly-metered', meter: 'deviceMinutes.metered', ...limit, ...overrides }),
+    pricing,
+  );
 }
 
 /** Guard settings as config parsing yields them (warnAt 0.8, autoStop and dryRun off unless given). */
@@ -50,7 +61,10 @@ export function minutesChange(kind: DeviceFarmKind, spec: MinutesSpec): ChangeEv
   return buildChange(previous, next, ['status', 'minutes'], { cycleId: 'c1', baseline: spec.baseline ?? false }).event;
 }
 
-/** The 80% threshold event of budget monthly-metered in November 2026 (UTC), caused by a remote access session. */
+/**
+ * The 80% threshold event of budget monthly-metered in November 2026 (UTC), caused by a remote access
+ * session, as the accountant writes it: with the list price of a metered minute.
+ */
 export function budgetEvent(overrides: Partial<BudgetEvent> = {}): BudgetEvent {
   return {
     eventId: 'vigil:budget/monthly-metered/2026-11#threshold-80',
@@ -65,6 +79,7 @@ export function budgetEvent(overrides: Partial<BudgetEvent> = {}): BudgetEvent {
       period: 'month',
       timeZone: 'UTC',
       limitMinutes: 1000,
+      price: { perMinute: 0.17, currency: 'USD' },
     },
     period: { key: '2026-11', start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' },
     usedMinutes: 812.5,

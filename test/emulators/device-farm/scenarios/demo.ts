@@ -236,6 +236,20 @@ export function demoScenario(startTime: Date): DeviceFarmScenario {
                     message: '2 tests failed',
                   },
                 ],
+                problems: [
+                  {
+                    suite: 'CheckoutTest',
+                    test: 'testPayWithSavedCard',
+                    result: 'FAILED',
+                    message: 'expected:<PAID> but was:<DECLINED>',
+                  },
+                  {
+                    suite: 'LoginTest',
+                    test: 'testBiometricLogin',
+                    result: 'FAILED',
+                    message: 'Element not found: id/fingerprint_prompt',
+                  },
+                ],
               },
               {
                 id: '00003',
@@ -255,6 +269,7 @@ export function demoScenario(startTime: Date): DeviceFarmScenario {
                     message: 'Appium server failed to start',
                   },
                 ],
+                problems: [{ suite: 'Setup Suite', result: 'ERRORED', message: 'Appium server failed to start' }],
               },
             ],
           },
@@ -325,8 +340,9 @@ export function demoScenario(startTime: Date): DeviceFarmScenario {
 
 /**
  * One project, one run with four jobs, nothing at step 0 (so nothing is baseline):
- * step 1 everything RUNNING; step 2 the two passing jobs PASS and job `00002` FAILS;
- * step 3 job `00003` ERRORS and the run completes FAILED.
+ * step 1 everything RUNNING; step 2 the two passing jobs PASS and job `00002` FAILS
+ * (test `CheckoutTest › testPayWithSavedCard`); step 3 job `00003` ERRORS (its
+ * `Setup Suite`) and the run completes FAILED.
  */
 export function fourJobRunScenario(startTime: Date): DeviceFarmScenario {
   return {
@@ -377,6 +393,14 @@ export function fourJobRunScenario(startTime: Date): DeviceFarmScenario {
                     message: '1 test failed',
                   },
                 ],
+                problems: [
+                  {
+                    suite: 'CheckoutTest',
+                    test: 'testPayWithSavedCard',
+                    result: 'FAILED',
+                    message: 'expected:<PAID> but was:<DECLINED>',
+                  },
+                ],
               },
               {
                 id: '00003',
@@ -394,6 +418,7 @@ export function fourJobRunScenario(startTime: Date): DeviceFarmScenario {
                     message: 'Appium server failed to start',
                   },
                 ],
+                problems: [{ suite: 'Setup Suite', result: 'ERRORED', message: 'Appium server failed to start' }],
               },
             ],
           },

@@ -8,7 +8,7 @@
 
 import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
 import { changedFields } from '../../../../lambda/core/change';
-import type { JobSummary, Observation } from '../../../../lambda/core/observation';
+import type { FailingTests, JobSummary, Observation } from '../../../../lambda/core/observation';
 import { compose, type Notification } from '../../../../lambda/deliver/compose';
 import { planNotices } from '../../../../lambda/deliver/rules';
 import { snsMessage } from '../../../../lambda/deliver/sns-publisher';
@@ -67,10 +67,41 @@ const NOT_PASSED: JobSummary = {
   notPassedTruncated: 0,
 };
 
+/** What ListUniqueProblems said of that run: three tests that did not pass, on up to two devices. */
+export const FAILING_TESTS: FailingTests = {
+  tests: [
+    {
+      name: 'testPay',
+      suite: 'CheckoutTest',
+      result: 'FAILED',
+      message: 'expected:<200> but was:<500>',
+      deviceCount: 2,
+      devices: ['Google Pixel 7a', 'Google Pixel 8'],
+    },
+    {
+      name: 'Setup Suite',
+      result: 'ERRORED',
+      message: 'Device went offline during setup',
+      deviceCount: 1,
+      devices: ['Samsung Galaxy S24'],
+    },
+    {
+      name: 'testRefund',
+      suite: 'CheckoutTest',
+      result: 'FAILED',
+      message: 'Timed out after 30 s waiting for <RefundButton>',
+      deviceCount: 1,
+      devices: ['Google Pixel 8'],
+    },
+  ],
+  total: 3,
+};
+
 /** A run of 48 jobs finishing FAILED, with its failing jobs seen in the same batch. */
 export function runFailed(): Notification {
   const run = runFinished('FAILED', {
     jobSummary: NOT_PASSED,
+    failingTests: FAILING_TESTS,
     counters: counters({ total: 576, passed: 570, failed: 3, errored: 3 }),
     minutes: { total: 262.7, metered: 262.7, unmetered: 0 },
   });

@@ -1,7 +1,15 @@
-import type { Job, RemoteAccessSession, Run, TestGridSession } from '@aws-sdk/client-device-farm';
+import type {
+  Job,
+  Problem,
+  RemoteAccessSession,
+  Run,
+  TestGridSession,
+  UniqueProblem,
+} from '@aws-sdk/client-device-farm';
 import type { Observation } from '../../../../lambda/core/observation';
 import { LISTED_JOBS_LIMIT } from '../../../../lambda/core/observation';
 import {
+  failingTests,
   jobObservation,
   MISSING_STATUS,
   remoteAccessObservation,
@@ -416,5 +424,96 @@ describe('summarizeJobs', () => {
 
   it('returns an empty summary when the run has no jobs', () => {
     expect(summarizeJobs([])).toEqual({ total: 0, byResult: {}, notPassed: [], notPassedTruncated: 0 });
+  });
+});
+
+describe('failingTests', () => {
+  const device = (name: string) => ({ arn: `arn:aws:devicefarm:us-west-2::device:${name}`, name });
+  const problem = (suite: string, test: string | undefined, onDevice: string, result = 'FAILED'): Problem => ({
+    run: { arn: runArn(), name: 'nightly' },
+    job: { arn: jobArn(onDevice), name: `Tests on ${onDevice}` },
+    suite: { arn: `${runArn()}/suite/${suite}`, name: suite },
+    ...(test === undefined ? {} : { test: { arn: `${runArn()}/test/${test}`, name: test } }),
+    device: device(onDevice),
+    result: result as Problem['result'],
+  });
+  const unique = (message: string, ...problems: Problem[]): UniqueProblem => ({ message, problems });
+
+  it('makes one entry per test across pages and devices, worst result and most devices first', () => {
+    // Arrange: two pages, as paginateListUniqueProblems yields them.
+    const pages = [
+      {
+        FAILED: [
+          unique(
+            'expected 200',
+            problem('CheckoutTest', 'testPay', 'Pixel 8'),
+            problem('CheckoutTest', 'testPay', 'Galaxy S24'),
+          ),
+          unique('timeout', problem('LoginTest', 'testLogin', 'Pixel 8')),
+        ],
+        PASSED: [unique('fine', problem('CheckoutTest', 'testCart', 'Pixel 8', 'PASSED'))],
+      },
+      {
+        ERRORED: [unique('Appium server failed to start', problem('Setup Suite', undefined, 'Moto G', 'ERRORED'))],
+        FAILED: [unique('expected 200 again', problem('CheckoutTest', 'testPay', 'Pixel 8'))],
+      },
+    ];
+
+    // Act
+    const result = failingTests(pages);
+
+    // Assert
+    expect(result).toEqual({
+      total: 3,
+      tests: [
+        {
+          name: 'testPay',
+          suite: 'CheckoutTest',
+          result: 'FAILED',
+          message: 'expected 200',
+          deviceCount: 2,
+          devices: ['Galaxy S24', 'Pixel 8'],
+        },
+        {
+          name: 'Setup Suite',
+          result: 'ERRORED',
+          message: 'Appium server failed to start',
+          deviceCount: 1,
+          devices: ['Moto G'],
+        },
+        {
+          name: 'testLogin',
+          suite: 'LoginTest',
+          result: 'FAILED',
+          message: 'timeout',
+          deviceCount: 1,
+          devices: ['Pixel 8'],
+        },
+      ],
+    });
+  });
+
+  it('keeps the first 50 tests and three device names each, counting the rest, and cuts long text', () => {
+    const many = Array.from({ length: 60 }, (_, i) =>
+      unique(
+        `${'x'.repeat(300)} ${i}`,
+        ...['A', 'B', 'C', 'D'].map((d) => problem('Suite', `test${String(i).padStart(2, '0')}`, d)),
+      ),
+    );
+
+    const result = failingTests([{ FAILED: many }]);
+
+    expect(result.total).toBe(60);
+    expect(result.tests).toHaveLength(50);
+    expect(result.tests[0]).toMatchObject({ name: 'test00', deviceCount: 4, devices: ['A', 'B', 'C'] });
+    expect(result.tests[0]?.message).toHaveLength(160);
+    expect(result.tests[0]?.message?.endsWith('…')).toBe(true);
+  });
+
+  it('reports no failing test when every problem passed or was skipped', () => {
+    expect(failingTests([{ PASSED: [unique('ok', problem('S', 't', 'A', 'PASSED'))], SKIPPED: [] }])).toEqual({
+      tests: [],
+      total: 0,
+    });
   });
 });

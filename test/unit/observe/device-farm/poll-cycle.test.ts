@@ -8,6 +8,7 @@ import {
   ListRunsCommand,
   ListTestGridProjectsCommand,
   ListTestGridSessionsCommand,
+  ListUniqueProblemsCommand,
   NotFoundException,
   type Run,
 } from '@aws-sdk/client-device-farm';
@@ -140,6 +141,87 @@ describe('pollDeviceFarm', () => {
     expect(report.events[0]).toMatchObject({ parentArn: runArn('r-new', 'p-shop'), parentName: 'r-new' });
     expect(store.cursors.get(`devicefarm|${SHOP.arn}|run`)?.seenThrough).toBe('2026-11-21T07:58:00.000Z');
     expect(store.cursors.get(`devicefarm|${SHOP.arn}|run`)?.firstPolledAt).toBe('2026-11-21T08:00:00.000Z');
+  });
+
+  describe('a run finishing with jobs that did not pass', () => {
+    const started = run('r-fail', 'p-shop', { created: new Date('2026-11-21T07:58:00Z') });
+    const runArnOf = runArn('r-fail', 'p-shop');
+
+    /** A run seen running, then finishing FAILED with one failed job. */
+    async function finishFailing(store: InMemoryStateStore, log = new MemoryLog()): Promise<CycleReport> {
+      deviceFarm.on(ListRunsCommand).resolves({ runs: [started] });
+      await poll(store);
+      deviceFarm.on(ListRunsCommand).resolves({ runs: [{ ...started, status: 'COMPLETED', result: 'FAILED' }] });
+      deviceFarm.on(ListJobsCommand, { arn: runArnOf }).resolves({
+        jobs: [job('00000', 'r-fail', 'p-shop', { status: 'COMPLETED', result: 'FAILED' })],
+      });
+      deviceFarm.resetHistory();
+      return poll(store, { at: '2026-11-21T08:01:00.000Z', log });
+    }
+
+    it('reads its failing tests with one ListUniqueProblems for the run and records them on the run’s event', async () => {
+      // Arrange
+      const store = new InMemoryStateStore();
+      deviceFarm.on(ListUniqueProblemsCommand, { arn: runArnOf }).resolves({
+        uniqueProblems: {
+          FAILED: [
+            {
+              message: 'expected 200',
+              problems: [
+                {
+                  suite: { name: 'CheckoutTest' },
+                  test: { name: 'testPay' },
+                  device: { name: 'Google Pixel 8' },
+                  result: 'FAILED',
+                },
+              ],
+            },
+          ],
+        },
+      });
+
+      // Act
+      const report = await finishFailing(store);
+
+      // Assert
+      expect(deviceFarm).toHaveReceivedCommandTimes(ListUniqueProblemsCommand, 1);
+      expect(report.events.find((e) => e.kind === 'run')?.state.failingTests).toEqual({
+        total: 1,
+        tests: [
+          {
+            name: 'testPay',
+            suite: 'CheckoutTest',
+            result: 'FAILED',
+            message: 'expected 200',
+            deviceCount: 1,
+            devices: ['Google Pixel 8'],
+          },
+        ],
+      });
+      expect(store.get(SHOP.arn, 'run', runArnOf)?.failingTests).toBeUndefined();
+    });
+
+    it('records the run without its tests, saying why, when ListUniqueProblems is refused', async () => {
+      // Arrange
+      const store = new InMemoryStateStore();
+      const log = new MemoryLog();
+      deviceFarm
+        .on(ListUniqueProblemsCommand)
+        .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+
+      // Act
+      const report = await finishFailing(store, log);
+
+      // Assert
+      expect(report.failures).toEqual([]);
+      expect(report.events.find((e) => e.kind === 'run')).toMatchObject({
+        to: { status: 'COMPLETED', result: 'FAILED' },
+        state: { failingTests: { tests: [], total: 0, unavailable: 'AccessDeniedException: not allowed' } },
+      });
+      expect(log.messages('warn')).toContain(
+        "A finished run's failing tests could not be read; its summary goes without them",
+      );
+    });
   });
 
   it('writes nothing and reads one ListRuns page per project when a cycle finds nothing new', async () => {

@@ -110,6 +110,7 @@ describe('accountChange', () => {
           period: 'month',
           timeZone: 'UTC',
           limitMinutes: 1000,
+          price: { perMinute: 0.17, currency: 'USD' },
         },
         period: NOVEMBER,
         usedMinutes: 512.5,
@@ -284,6 +285,51 @@ describe('accountChange', () => {
     });
   });
 
+  describe('a budget set in money', () => {
+    const SPEND_ID = 'vigil:budget/spend/2026-11';
+
+    it('crosses 50% of 100 USD at the list price at 294.12 metered minutes (50 USD ÷ 0.17 USD), not before', async () => {
+      // Arrange: 100 USD at 0.17 USD a minute is 588.24 minutes; half of it, 294.1176 minutes.
+      const spend = budget({ name: 'spend', limitUsd: 100 });
+      const d = deps({ budgets: [spend] });
+
+      // Act: 294.1 minutes (49.997 USD), then 0.02 more (50.0004 USD).
+      const before = await accountAll([job('1', 294.1)], d);
+      const crossing = await accountChange(job('2', 0.02), d);
+
+      // Assert
+      expect(spend.limitMinutes).toBeCloseTo(588.2353, 4);
+      expect(before).toEqual([]);
+      expect(crossing.map((e) => e.eventId)).toEqual([`${SPEND_ID}#threshold-50`]);
+      expect(crossing[0]?.budget).toEqual({
+        name: 'spend',
+        meter: 'deviceMinutes.metered',
+        period: 'month',
+        timeZone: 'UTC',
+        limitMinutes: 100 / 0.17,
+        limitUsd: 100,
+        price: { perMinute: 0.17, currency: 'USD' },
+      });
+      expect(crossing[0]?.usedMinutes).toBe(294.12);
+    });
+
+    it('counts a negotiated rate in another currency at that rate', async () => {
+      // Arrange: 100 EUR at 0.10 EUR a minute: 1,000 minutes, 50% at 500.
+      const pricing = { currency: 'EUR', meteredDeviceMinute: 0.1, testGridMinute: 0.004 };
+      const spend = budget({ name: 'spend', limitUsd: 100 }, pricing);
+      const d = deps({ budgets: [spend], pricing });
+
+      // Act
+      const before = await accountAll([job('1', 499.9)], d);
+      const crossing = await accountChange(job('2', 0.1), d);
+
+      // Assert
+      expect(before).toEqual([]);
+      expect(crossing[0]?.budget.price).toEqual({ perMinute: 0.1, currency: 'EUR' });
+      expect(crossing[0]?.usedMinutes).toBe(500);
+    });
+  });
+
   describe('forecast', () => {
     /** A fake clock the test moves, as a real month passes. */
     let clock: Date;
@@ -404,6 +450,7 @@ describe('accountChange', () => {
             period: 'month',
             timeZone: 'UTC',
             limitMinutes: 100,
+            price: { perMinute: 0.17, currency: 'USD' },
           },
           period: NOVEMBER,
           usedMinutes: 42,

@@ -86,6 +86,7 @@ describe('announceBaselineCrossings', () => {
           period: 'month',
           timeZone: 'UTC',
           limitMinutes: 100,
+          price: { perMinute: 0.17, currency: 'USD' },
         },
         period: NOVEMBER,
         usedMinutes: 90,

@@ -1,10 +1,12 @@
 import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
+import { silentLog } from '../../../../lambda/core/log';
 import { compose } from '../../../../lambda/deliver/compose';
 import { planNotices } from '../../../../lambda/deliver/rules';
 import { buildDigest } from '../../../../lambda/react/digest/build';
-import { yesterday } from '../../../../lambda/react/digest/write';
+import { type DigestDeps, writeDigest, yesterday } from '../../../../lambda/react/digest/write';
 import type { DigestEvent } from '../../../../lambda/record/vigil-event';
 import { changeEvent, jobFinished, runFinished } from '../../support/builders';
+import { InMemoryBudgetLedger, InMemoryGuardLedger } from '../../support/ledgers';
 import { minutesChange } from '../../support/reactor-builders';
 
 const PIXEL = { name: 'Google Pixel 8', platform: 'ANDROID', os: '14' };
@@ -33,6 +35,14 @@ describe('buildDigest', () => {
       jobsByResult: { FAILED: 2, ERRORED: 1, PASSED: 2 },
       sessionsFinished: 0,
       meteredMinutes: 4, // 5 − 1 of the session; unmetered minutes are not metered
+      minutes: {
+        metered: 4,
+        unmetered: 2,
+        testGrid: 0,
+        currency: 'USD',
+        meteredCost: 0.68, // 4 × 0.17 USD
+        testGridCost: 0,
+      },
       deadlineJobsByStatus: {},
       failingDevices: [
         { device: 'Motorola Edge 40', jobs: 2 },
@@ -106,6 +116,93 @@ describe('the digest message', () => {
         'Made 2026-11-22T07:00:00.000Z by Vigil (event vigil:digest/2026-11-21).',
         'To stop the digest, set digest.enabled to false in vigil.config.json.',
       ].join('\n'),
+    );
+  });
+});
+
+describe('writeDigest', () => {
+  const NOW = new Date('2026-11-22T07:00:00.000Z');
+  const device = (name: string) => ({ name, platform: 'ANDROID', os: '14' });
+  /** Job of `deviceName` in the n-th run of the week (one a day, 15 to 21 November). */
+  const job = (deviceName: string, n: number, result: string) =>
+    jobFinished(`0000${n}`, result, `nightly-${n}`, {
+      device: device(deviceName),
+      started: new Date(Date.UTC(2026, 10, 15 + n, 2)).toISOString(),
+      observedAt: new Date(Date.UTC(2026, 10, 15 + n, 9)).toISOString(),
+    });
+  const week = [
+    ...['PASSED', 'FAILED', 'PASSED', 'FAILED', 'PASSED', 'FAILED', 'PASSED'].map((r, n) => job('Flips Always', n, r)),
+    ...['PASSED', 'PASSED', 'FAILED', 'PASSED', 'PASSED', 'PASSED', 'PASSED'].map((r, n) => job('Flips Once', n, r)),
+    ...['FAILED', 'FAILED', 'FAILED', 'FAILED', 'FAILED', 'FAILED', 'FAILED'].map((r, n) => job('Always Fails', n, r)),
+    ...['PASSED', 'PASSED', 'PASSED', 'PASSED', 'PASSED', 'PASSED', 'FAILED'].map((r, n) => job('Fails Last', n, r)),
+    ...['PASSED', 'FAILED', 'PASSED', 'FAILED', 'PASSED', 'FAILED', 'PASSED']
+      .map((r, n) => job('Old Flips', n, r))
+      .map((e) => ({ ...e, at: '2026-11-01T00:00:00.000Z' })),
+  ];
+
+  function deps(store?: { put: jest.Mock }): DigestDeps {
+    return {
+      reader: {
+        window: async (since: string, until: string) => week.filter((e) => e.at >= since && e.at <= until),
+        timeline: async () => [],
+        active: async () => [],
+        find: async () => [],
+      },
+      writer: { putDigest: async () => true },
+      budgetLedger: new InMemoryBudgetLedger(),
+      guardLedger: new InMemoryGuardLedger(),
+      budgets: [],
+      guard: DEFAULT_SETTINGS.guard,
+      log: silentLog,
+      now: () => NOW,
+      ...(store === undefined ? {} : { report: { store, prefix: 'reports/', days: 30 } }),
+    };
+  }
+
+  it('names the three devices whose results flipped most over the last 7 days, with their pass rates', async () => {
+    const event = await writeDigest(deps());
+
+    expect(event?.digest.flakyDevices).toEqual({
+      days: 7,
+      devices: [
+        { device: 'Flips Always', flakyScore: 1, passRate: 0.57, jobs: 7 },
+        { device: 'Flips Once', flakyScore: 0.33, passRate: 0.86, jobs: 7 },
+        { device: 'Fails Last', flakyScore: 0.17, passRate: 0.86, jobs: 7 },
+      ],
+    });
+    const [notice] = planNotices([event as DigestEvent], DEFAULT_SETTINGS.rules);
+    expect(compose(notice as NonNullable<typeof notice>).text).toContain(
+      '\n  Flakiest devices, last 7 days: Flips Always (flaky 1.00, pass rate 57% of 7 jobs); Flips Once (flaky 0.33, pass rate 86% of 7 jobs); Fails Last (flaky 0.17, pass rate 86% of 7 jobs)\n',
+    );
+  });
+
+  it('writes the last 30 days’ report under reports/<day>.html and says how to fetch it', async () => {
+    const put = jest.fn(async (key: string) => `s3://vigil-reports/${key}`);
+
+    const event = await writeDigest(deps({ put }));
+
+    expect(put).toHaveBeenCalledTimes(1);
+    const [key, html] = put.mock.calls[0] as unknown as [string, string];
+    expect(key).toBe('reports/2026-11-21.html');
+    expect(html).toContain('<h1>Vigil report</h1>');
+    expect(html).toContain('2026-10-23 to 2026-11-22 (UTC)');
+    const [notice] = planNotices([event as DigestEvent], DEFAULT_SETTINGS.rules);
+    expect(compose(notice as NonNullable<typeof notice>).text).toContain(
+      '\n\nReport of the last 30 days (one HTML file, opens offline):\n  aws s3 cp s3://vigil-reports/reports/2026-11-21.html report.html\n',
+    );
+  });
+
+  it('sends the digest without the report, saying why, when the report cannot be written', async () => {
+    const put = jest.fn(async () => {
+      throw new Error('Access Denied');
+    });
+
+    const event = await writeDigest(deps({ put }));
+
+    expect(event?.digest.report).toEqual({ days: 30, error: 'Access Denied' });
+    const [notice] = planNotices([event as DigestEvent], DEFAULT_SETTINGS.rules);
+    expect(compose(notice as NonNullable<typeof notice>).text).toContain(
+      '\n\nThe report of the last 30 days could not be written: Access Denied\n',
     );
   });
 });
