@@ -8,8 +8,8 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ConfigError } from '../lambda/core/errors';
 import { loadConfig } from '../lambda/config/config-file';
+import { ConfigError } from '../lambda/core/errors';
 import { VigilStack } from '../lib/vigil-stack';
 
 function configPath(app: App): string | undefined {

@@ -16,8 +16,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SERVICE_NAMES, type Service } from '../../lambda/core/observation';
 import { METRIC, METRICS_NAMESPACE, NOTIFIER_SERVICE } from '../../lambda/core/metrics';
+import { SERVICE_NAMES, type Service } from '../../lambda/core/observation';
 
 /** The window of the error, throttle, queue and topic alarms. */
 const WINDOW = Duration.minutes(5);

@@ -15,8 +15,8 @@ import {
   createDocumentClient,
   createDynamoClient,
 } from '../../lambda/clients/aws-clients';
-import { type Log, silentLog } from '../../lambda/core/log';
 import { DEFAULT_SETTINGS, type Settings } from '../../lambda/config/settings';
+import { type Log, silentLog } from '../../lambda/core/log';
 import { isTerminal } from '../../lambda/core/status';
 import { Tally } from '../../lambda/core/tally';
 import { planNotices } from '../../lambda/deliver/rules';

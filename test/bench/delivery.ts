@@ -6,8 +6,8 @@
  * each outbox queue, as their schedules run every minute.
  */
 import type { DeviceFarmClient } from '@aws-sdk/client-device-farm';
-import { silentLog } from '../../lambda/core/log';
 import type { Settings } from '../../lambda/config/settings';
+import { silentLog } from '../../lambda/core/log';
 import type { Tally } from '../../lambda/core/tally';
 import type { Notification } from '../../lambda/deliver/compose';
 import { DEFAULT_SWEEP_LIMIT, deliverEvents, sweepNotifications } from '../../lambda/deliver/notifier';

@@ -1,11 +1,11 @@
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { ConfigError } from '../../lambda/core/errors';
-import { parseSettings } from '../../lambda/config/settings';
 import { filterPolicyFor } from '../../lambda/config/channel-routing';
-import { GLOBAL_INDEXES } from '../../lambda/record/table-schema';
 import { parseConfig } from '../../lambda/config/config-file';
+import { parseSettings } from '../../lambda/config/settings';
+import { ConfigError } from '../../lambda/core/errors';
+import { GLOBAL_INDEXES } from '../../lambda/record/table-schema';
 import type { ChatbotChannel } from '../../lib/constructs/chatbot-channel';
 import type { SlackChannel } from '../../lib/constructs/slack-channel';
 import {

@@ -1,12 +1,12 @@
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ConfigError } from '../../lambda/core/errors';
+import { LOG_RETENTION_DAYS, parseConfig, settingsFrom } from '../../lambda/config/config-file';
 import { parseSettings } from '../../lambda/config/settings';
+import { ConfigError } from '../../lambda/core/errors';
 import { DEVICE_FARM_REGION } from '../../lambda/core/regions';
 import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../../lambda/record/table-schema';
-import { LOG_RETENTION_DAYS, parseConfig, settingsFrom } from '../../lambda/config/config-file';
 import type { DeviceFarmPoller } from '../../lib/constructs/device-farm-poller';
 import {
   acknowledgements,

@@ -23,13 +23,13 @@ import {
 import type { CliIo } from '../../lambda/cli/io';
 import { notifyTest } from '../../lambda/cli/notify-test';
 import { createSnsClient } from '../../lambda/clients/aws-clients';
+import { type FilterPolicy, filterPolicyFor } from '../../lambda/config/channel-routing';
+import { loadConfig, parseConfig } from '../../lambda/config/config-file';
 import { DEFAULT_SETTINGS } from '../../lambda/config/settings';
 import { compose, type Notification } from '../../lambda/deliver/compose';
-import { type FilterPolicy, filterPolicyFor } from '../../lambda/config/channel-routing';
 import { planNotices } from '../../lambda/deliver/rules';
 import { SnsPublisher } from '../../lambda/deliver/sns-publisher';
 import type { DigestEvent, VigilEvent } from '../../lambda/record/vigil-event';
-import { loadConfig, parseConfig } from '../../lambda/config/config-file';
 import { projectArn, runArn } from '../unit/support/arns';
 import { runFinished } from '../unit/support/builders';
 import { budgetEvent } from '../unit/support/reactor-builders';

@@ -27,8 +27,8 @@ import {
   createSnsClient,
 } from '../../../lambda/clients/aws-clients';
 import { countCalls } from '../../../lambda/clients/call-counter';
-import { silentLog } from '../../../lambda/core/log';
 import { DEFAULT_SETTINGS, type Settings } from '../../../lambda/config/settings';
+import { silentLog } from '../../../lambda/core/log';
 import { Tally } from '../../../lambda/core/tally';
 import type { NotificationDocument } from '../../../lambda/deliver/compose';
 import { type NotifierDeps, sweepNotifications } from '../../../lambda/deliver/notifier';

@@ -1,8 +1,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { DEFAULT_SETTINGS } from '../../../lambda/config/settings';
 import { type NotifierDeps, notifyBatch } from '../../../lambda/deliver/notifier';
-import type { StreamRecordInput } from '../../../lambda/record/stream-events';
 import { derivedEventItem, eventKeyOf } from '../../../lambda/record/keys';
+import type { StreamRecordInput } from '../../../lambda/record/stream-events';
 import type { GuardEvent, VigilEvent } from '../../../lambda/record/vigil-event';
 import { changeEvent, streamRecord } from '../support/builders';
 import { InMemoryDeliveryLedger, InMemoryOutbox, MemoryLog, RecordingPublisher } from '../support/fakes';

@@ -1,12 +1,3 @@
-import type { Kind } from '../../../lambda/core/observation';
-import {
-  CHANNEL_EVENT_TYPES,
-  CHANNEL_KINDS,
-  type Channel,
-  type ChannelEventType,
-  type ChannelFilter,
-  NOTICE_TYPES,
-} from '../../../lambda/config/settings';
 import {
   type FilterPolicy,
   filterPolicyFor,
@@ -15,6 +6,15 @@ import {
   SNS_MAX_ATTRIBUTE_NAMES,
   severitiesFrom,
 } from '../../../lambda/config/channel-routing';
+import {
+  CHANNEL_EVENT_TYPES,
+  CHANNEL_KINDS,
+  type Channel,
+  type ChannelEventType,
+  type ChannelFilter,
+  NOTICE_TYPES,
+} from '../../../lambda/config/settings';
+import type { Kind } from '../../../lambda/core/observation';
 import type { NoticeType } from '../../../lambda/deliver/rules';
 
 /** True when A and B have the same members (checked by the compiler, `npx tsc --noEmit`). */

@@ -1,7 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { readEvents, repairEmptyMaps, type StreamRecordInput } from '../../../lambda/record/stream-events';
 import type { ChangeEvent } from '../../../lambda/record/change-event';
 import { eventItem } from '../../../lambda/record/keys';
+import { readEvents, repairEmptyMaps, type StreamRecordInput } from '../../../lambda/record/stream-events';
 import { changeEvent, runFinished, streamRecord } from '../support/builders';
 
 describe('readEvents', () => {

@@ -4,8 +4,9 @@
  * events that carry minutes, and budget and guard events as the reactors
  * write them.
  */
-import type { DeviceFarmKind, Minutes, Observation } from '../../../lambda/core/observation';
+
 import { type Budget, budgetSchema, type GuardSettings, guardSchema } from '../../../lambda/config/settings';
+import type { DeviceFarmKind, Minutes, Observation } from '../../../lambda/core/observation';
 import { buildChange, type ChangeEvent } from '../../../lambda/record/change-event';
 import type { BudgetEvent, GuardEvent } from '../../../lambda/record/vigil-event';
 import { sessionArn } from './arns';

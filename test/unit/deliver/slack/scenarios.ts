@@ -5,9 +5,10 @@
  * subscriber's queue would hold for a notification (the SNS envelope around
  * the `sqs` body that sns-publisher.ts writes).
  */
+
+import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
 import { changedFields } from '../../../../lambda/core/change';
 import type { JobSummary, Observation } from '../../../../lambda/core/observation';
-import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
 import { compose, type Notification } from '../../../../lambda/deliver/compose';
 import { planNotices } from '../../../../lambda/deliver/rules';
 import { snsMessage } from '../../../../lambda/deliver/sns-publisher';

@@ -12,8 +12,8 @@ import {
   type TestGridSession,
 } from '@aws-sdk/client-device-farm';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { Kind } from '../../../../lambda/core/observation';
 import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
+import type { Kind } from '../../../../lambda/core/observation';
 import { pollDeviceFarm } from '../../../../lambda/observe/device-farm/poll-cycle';
 import { gridProjectArn, gridSessionArn, projectArn, sessionArn } from '../../support/arns';
 import { clockFrom, remoteSession } from '../../support/device-farm-api';

@@ -1,6 +1,6 @@
+import type { Budget } from '../../../../lambda/config/settings';
 import { StoreError } from '../../../../lambda/core/errors';
 import { silentLog } from '../../../../lambda/core/log';
-import type { Budget } from '../../../../lambda/config/settings';
 import { type AccountantDeps, accountChange } from '../../../../lambda/react/budgets/accountant';
 import type { BudgetUsage } from '../../../../lambda/record/budget-ledger';
 import type { ChangeEvent } from '../../../../lambda/record/change-event';

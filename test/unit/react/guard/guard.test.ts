@@ -1,6 +1,6 @@
 import { ArgumentException } from '@aws-sdk/client-device-farm';
-import type { Observation } from '../../../../lambda/core/observation';
 import type { GuardSettings } from '../../../../lambda/config/settings';
+import type { Observation } from '../../../../lambda/core/observation';
 import { type GuardDeps, guardChange, guardSessions, policyFor } from '../../../../lambda/react/guard/guard';
 import type { StoredState } from '../../../../lambda/record/change-event';
 import type { GuardState } from '../../../../lambda/record/guard-ledger';
