@@ -3,10 +3,10 @@
  * `vigil history --since 1d`: everything that changed in a window.
  */
 import { UsageError } from '../core/errors';
-import { describeMinutes } from '../deliver/format';
+import { describeMinutes, formatDuration } from '../deliver/format';
 import type { ChangeEvent } from '../record/change-event';
 import type { HistoryReader, TimelineEntry } from '../record/history-store';
-import { type GuardEvent, isChangeEvent, type VigilEvent } from '../record/vigil-event';
+import { type GuardEvent, isChangeEvent, type ReminderEvent, type VigilEvent } from '../record/vigil-event';
 import { parseSince } from './duration';
 import type { CliIo } from './io';
 
@@ -63,8 +63,22 @@ export function describeEvent(event: VigilEvent): string {
       return `daily digest for ${event.digest.date}`;
     case 'guard':
       return `guard: ${GUARD_WORDS[event.action]} after ${event.minutes} min${event.limitMinutes === undefined ? '' : ` (limit ${event.limitMinutes} min)`}${event.by ? ` by ${event.by}` : ''}`;
+    case 'stuck':
+      return `stuck: ${event.waitingStatus} for ${formatDuration(event.waitedMinutes)} (limit ${event.limitMinutes} min)`;
+    case 'unstuck':
+      return `moved on: ${event.waitingStatus} → ${event.state.status} after ${formatDuration(event.waitedMinutes)}`;
+    case 'reminder':
+      return `reminder ${event.count} of ${event.max}: ${REMINDER_WORDS[event.condition]} since ${event.since}`;
   }
 }
+
+const REMINDER_WORDS: Record<ReminderEvent['condition'], string> = {
+  'session-over-limit': 'still over its limit',
+  'budget-over-limit': 'budget still at or over its limit',
+  'deadline-job': 'job still suspended or failed',
+  'failing-project': 'latest run still failing',
+  'failing-device': 'latest job on the device still failing',
+};
 
 const GUARD_WORDS: Record<GuardEvent['action'], string> = {
   warning: 'warned',
@@ -79,6 +93,8 @@ const GUARD_WORDS: Record<GuardEvent['action'], string> = {
 function labelOf(event: VigilEvent): string {
   if (event.eventType === 'guard') return 'guard';
   if (event.eventType === 'digest') return 'digest';
+  if (event.eventType === 'stuck' || event.eventType === 'unstuck') return event.eventType;
+  if (event.eventType === 'reminder') return 'reminder';
   if (!isChangeEvent(event)) return 'budget';
   return KIND_LABEL[event.kind] ?? event.kind;
 }

@@ -109,6 +109,10 @@ export const configSchema = section({
   rules: rulesSchema.prefault({}),
   history: historyConfigSchema.prefault({}),
   delivery: settingsSchema.shape.delivery,
+  /** Recurring windows that mute what they match while open. @default [] */
+  maintenanceWindows: settingsSchema.shape.maintenanceWindows,
+  /** Reminders for conditions that persist. @default every condition off */
+  reminders: settingsSchema.shape.reminders,
   logs: logsSchema.prefault({}),
 }).superRefine((config, ctx) => {
   const subscribed = new Map<string, string>();
@@ -193,10 +197,13 @@ export function settingsFrom(config: VigilConfig): Settings {
       jobResults: [...config.rules.jobResults],
       testGridStatuses: [...config.rules.testGridStatuses],
       deadlineJobStatuses: [...config.rules.deadlineJobStatuses],
+      stuckMinutes: { ...config.rules.stuckMinutes },
     },
     history: { eventRetentionDays: config.history.eventRetentionDays },
     digest: { ...config.digest },
     delivery: { ...config.delivery },
+    maintenanceWindows: config.maintenanceWindows.map((w) => ({ ...w, days: [...w.days], match: { ...w.match } })),
+    reminders: { ...config.reminders },
   };
 }
 

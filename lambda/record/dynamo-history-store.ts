@@ -243,6 +243,8 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
       derivedTimePk('budget'),
       derivedTimePk('guard'),
       derivedTimePk('digest'),
+      derivedTimePk('stuck'),
+      derivedTimePk('reminder'),
     ];
     for (const tpk of partitions) {
       const items = await this.queryAll({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ConfigError } from '../../../lambda/core/errors';
 import { channelSchema, DEFAULT_SETTINGS, parseSettings } from '../../../lambda/config/settings';
 import { formatIssues, parseOrThrow, renderPath, section, wholeNumber } from '../../../lambda/config/validation';
+import { ConfigError } from '../../../lambda/core/errors';
 
 /** The ConfigError message parseSettings throws for `json`. */
 function settingsError(json: string): string {
@@ -33,10 +33,20 @@ describe('parseSettings', () => {
         unknownStatus: true,
         deadlineJobStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUSPENDED', 'NOT_COMPATIBLE'],
         deadlineSessionFailures: true,
+        stuckMinutes: { deviceFarm: 60, remoteAccess: 15, deadline: 60 },
       },
       history: { eventRetentionDays: 90 },
       digest: { enabled: true, hourUtc: 7 },
       delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
+      maintenanceWindows: [],
+      reminders: {
+        everyHours: 24,
+        max: 3,
+        sessionOverLimit: false,
+        budgetOverLimit: false,
+        deadlineJobs: false,
+        failingRuns: false,
+      },
     });
     expect(DEFAULT_SETTINGS).toEqual(settings);
   });
@@ -57,6 +67,7 @@ describe('parseSettings', () => {
       unknownStatus: true,
       deadlineJobStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUSPENDED', 'NOT_COMPATIBLE'],
       deadlineSessionFailures: true,
+      stuckMinutes: { deviceFarm: 60, remoteAccess: 15, deadline: 60 },
     });
     expect(settings.deviceFarm.projects).toEqual(['Shop App']);
   });
@@ -65,12 +76,12 @@ describe('parseSettings', () => {
     [
       'an unknown key in a section',
       '{"rules":{"jobResult":["FAILED"]}}',
-      'VIGIL_SETTINGS: rules.jobResult is not a known setting; expected one of the known settings: runFinished, jobResults, remoteAccessFinished, testGridStatuses, unknownStatus, deadlineJobStatuses, deadlineSessionFailures',
+      'VIGIL_SETTINGS: rules.jobResult is not a known setting; expected one of the known settings: runFinished, jobResults, remoteAccessFinished, testGridStatuses, unknownStatus, deadlineJobStatuses, deadlineSessionFailures, stuckMinutes',
     ],
     [
       'an unknown top-level key',
       '{"extra":1}',
-      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, deadline, budgets, guard, rules, history, digest, delivery',
+      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, deadline, budgets, guard, rules, history, digest, delivery, maintenanceWindows, reminders',
     ],
     [
       'a bad enum value in a list',
@@ -201,7 +212,7 @@ describe('channelSchema', () => {
 
     expect(formatIssues('cfg', input, issues ?? [])).toEqual([
       'cfg: address is "a@b.co"; expected no address on a chatbot channel (only email channels take one)',
-      'cfg: secretName is "y"; expected no secretName on a chatbot channel (only slack channels read a webhook URL from a secret)',
+      'cfg: secretName is "y"; expected no secretName on a chatbot channel (only slack, pagerduty, opsgenie and webhook channels read a secret)',
     ]);
   });
 });

@@ -1,6 +1,6 @@
+import { DEFAULT_SETTINGS } from '../../../lambda/config/settings';
 import { changedFields } from '../../../lambda/core/change';
 import type { Observation } from '../../../lambda/core/observation';
-import { DEFAULT_SETTINGS } from '../../../lambda/config/settings';
 import { compose } from '../../../lambda/deliver/compose';
 import { planNotices } from '../../../lambda/deliver/rules';
 import { buildChange, type ChangeEvent, type StatusPair } from '../../../lambda/record/change-event';
@@ -90,7 +90,7 @@ describe('Deadline notices', () => {
 
     const notices = planNotices(events, DEFAULT_SETTINGS.rules);
 
-    expect(notices.map((n) => [n.type, n.jobs.map((s) => s.to.status)])).toEqual([
+    expect(notices.map((n) => [n.type, n.jobs.map((s) => ('to' in s ? s.to.status : s.eventType))])).toEqual([
       ['deadline-sessions-failed', ['UPDATE_FAILED', 'ENDED']],
     ]);
   });
