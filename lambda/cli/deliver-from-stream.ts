@@ -24,6 +24,7 @@ export function sumDelivery(reports: readonly DeliveryReport[]): DeliveryTotals 
     parked: sum((r) => r.parked),
     retrying: sum((r) => r.retrying),
     nothingToSend: sum((r) => r.nothingToSend),
+    silenced: sum((r) => r.silenced),
     rejected: sum((r) => r.rejected),
     failedBatches: reports.filter((r) => r.failedSequenceNumbers.length > 0).length,
   };

@@ -106,10 +106,14 @@ function timelineText(arn: string, entries: readonly TimelineEntry[]): string[] 
       ? `${KIND_LABEL[first.kind] ?? first.kind} ${first.name} in ${first.service === 'deadline' ? 'queue' : 'project'} ${first.project.name ?? first.project.arn}`
       : arn;
   const lines = [head, arn];
-  for (const { event, delivery } of entries) {
+  for (const { event, delivery, silenced, parked } of entries) {
     const version = isChangeEvent(event) ? `v${event.version}` : '  ';
+    const indent = `  ${' '.repeat(event.at.length)}      `;
     lines.push(`  ${event.at}  ${version}  ${describeEvent(event)}`);
-    if (delivery) lines.push(`  ${' '.repeat(event.at.length)}      notified: ${delivery.subject}`);
+    if (delivery) lines.push(`${indent}notified: ${delivery.subject}`);
+    if (silenced)
+      lines.push(`${indent}silenced by ${silenced.silencedBy} (${silenced.reason}), never sent: ${silenced.subject}`);
+    if (parked) lines.push(`${indent}not delivered (SNS refused it; vigil undelivered): ${parked.subject}`);
   }
   return lines;
 }

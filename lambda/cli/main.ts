@@ -23,6 +23,7 @@ import { type CliIo, tableName } from './io';
 import { notifyTest } from './notify-test';
 import { runCommand } from './run';
 import { startSession, stopSession, validateStart } from './session';
+import { silenceCommand } from './silence';
 import { statusCommand } from './status';
 import { undeliveredCommand } from './undelivered';
 
@@ -52,6 +53,13 @@ Usage:
       Write the daily digest of a day (default: yesterday, UTC); vigil run delivers it.
   vigil undelivered [--json] [--retry [--topic-arn ARN] [--config vigil.config.json]]
       Events whose notification SNS refused for good, with the error; --retry delivers them again.
+  vigil silence add (--for 2h | --until 2026-11-22T18:00:00Z) --reason TEXT
+                    [--service S] [--project NAME] [--kind K] [--event-type T] [--min-severity S] [--resource ARN]
+      Mute what matches until then: recorded as silenced, never sent (not even after it ends).
+  vigil silence list [--json] [--config vigil.config.json]
+      Active silences, and the config's maintenance windows.
+  vigil silence expire <id>
+      End a silence now.
 
 Endpoints, region and credentials come from the standard AWS settings
 (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DEVICE_FARM, AWS_ENDPOINT_URL_DYNAMODB,
@@ -76,6 +84,14 @@ const OPTIONS = {
   date: { type: 'string' },
   retry: { type: 'boolean' },
   period: { type: 'string' },
+  for: { type: 'string' },
+  until: { type: 'string' },
+  reason: { type: 'string' },
+  service: { type: 'string' },
+  kind: { type: 'string' },
+  'event-type': { type: 'string' },
+  'min-severity': { type: 'string' },
+  resource: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -89,6 +105,20 @@ const ALLOWED: Record<string, readonly string[]> = {
   notify: ['channel', 'topic-arn', 'config'],
   digest: ['date', 'table', 'config'],
   undelivered: ['json', 'retry', 'table', 'topic-arn', 'config'],
+  silence: [
+    'for',
+    'until',
+    'reason',
+    'service',
+    'project',
+    'kind',
+    'event-type',
+    'min-severity',
+    'resource',
+    'json',
+    'table',
+    'config',
+  ],
 };
 
 function parse(argv: readonly string[]) {
@@ -110,7 +140,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const allowed = ALLOWED[command];
     if (allowed === undefined)
       throw new UsageError(
-        `Unknown command ${JSON.stringify(command)}; expected run, history, status, budget, session, notify, digest or undelivered\n\n${USAGE}`,
+        `Unknown command ${JSON.stringify(command)}; expected run, history, status, budget, session, notify, digest, undelivered or silence\n\n${USAGE}`,
       );
     for (const [flag, value] of Object.entries(values)) {
       if (value !== undefined && !allowed.includes(flag)) {
@@ -119,7 +149,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         );
       }
     }
-    const maxPositionals = command === 'history' || command === 'notify' ? 1 : command === 'session' ? 2 : 0;
+    const maxPositionals =
+      command === 'history' || command === 'notify' ? 1 : command === 'session' || command === 'silence' ? 2 : 0;
     if (rest.length > maxPositionals)
       throw new UsageError(`vigil ${command}: unexpected argument ${JSON.stringify(rest[maxPositionals])}`);
 
@@ -197,6 +228,31 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
               log: consoleLog(io.err),
             });
           },
+        },
+        io,
+      );
+    }
+    if (command === 'silence') {
+      const settings = settingsFrom(loadConfig({ path: values.config, cwd: io.cwd }));
+      return await silenceCommand(
+        rest[0],
+        rest[1],
+        {
+          for: values.for,
+          until: values.until,
+          reason: values.reason,
+          service: values.service,
+          project: values.project,
+          kind: values.kind,
+          eventType: values['event-type'],
+          minSeverity: values['min-severity'],
+          resource: values.resource,
+          json: values.json === true,
+        },
+        {
+          store: tableAdapters(documents, table, settings).silences,
+          windows: settings.maintenanceWindows,
+          who: () => who(io),
         },
         io,
       );

@@ -11,6 +11,7 @@ import type { Settings } from '../config/settings';
 import type { Log } from '../core/log';
 import type { Notification } from '../deliver/notification';
 import type { NotifierDeps } from '../deliver/notifier';
+import type { Muting } from '../deliver/silences';
 import { type Publisher, SnsPublisher } from '../deliver/sns-publisher';
 import type { AccountantDeps } from '../react/budgets/accountant';
 import type { DigestDeps } from '../react/digest/write';
@@ -23,6 +24,7 @@ import { DynamoDeliveryLedger } from '../record/delivery-ledger';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
 import { DynamoOutbox } from '../record/dynamo-outbox';
 import { DynamoGuardLedger } from '../record/guard-ledger';
+import { DynamoSilences } from '../record/silences';
 
 /** Everything the engine keeps in the history table, over one document client. */
 export interface TableAdapters {
@@ -32,6 +34,7 @@ export interface TableAdapters {
   readonly budgets: DynamoBudgetLedger;
   readonly guard: DynamoGuardLedger;
   readonly checkpoints: DynamoStreamCheckpoints;
+  readonly silences: DynamoSilences;
 }
 
 export function tableAdapters(documents: DynamoDBDocumentClient, tableName: string, settings: Settings): TableAdapters {
@@ -43,6 +46,7 @@ export function tableAdapters(documents: DynamoDBDocumentClient, tableName: stri
     budgets: new DynamoBudgetLedger(documents, tableName),
     guard: new DynamoGuardLedger(documents, tableName),
     checkpoints: new DynamoStreamCheckpoints(documents, tableName),
+    silences: new DynamoSilences(documents, tableName, retentionDays),
   };
 }
 
@@ -76,6 +80,7 @@ export function notifierDeps(input: {
   readonly settings: Settings;
   readonly log: Log;
   readonly onPublished?: (notification: Notification, messageId: string) => void;
+  readonly onSilenced?: (notification: Notification, muting: Muting) => void;
   readonly now?: () => Date;
 }): NotifierDeps {
   return {
@@ -86,7 +91,10 @@ export function notifierDeps(input: {
     rules: input.settings.rules,
     log: input.log,
     leaseMs: input.settings.delivery.claimLeaseSeconds * 1000,
+    silences: input.table.silences,
+    windows: input.settings.maintenanceWindows,
     ...(input.onPublished === undefined ? {} : { onPublished: input.onPublished }),
+    ...(input.onSilenced === undefined ? {} : { onSilenced: input.onSilenced }),
     ...(input.now === undefined ? {} : { now: input.now }),
   };
 }

@@ -17,7 +17,7 @@ import {
 import { errorName } from '../core/errors';
 import { KINDS, type Kind, SERVICE_OF, type Service } from '../core/observation';
 import type { ChangeEvent, StoredState } from './change-event';
-import type { DeliveryRecord, ParkedRecord } from './delivery-ledger';
+import type { DeliveryRecord, ParkedRecord, SilencedRecord } from './delivery-ledger';
 import type { Cursor, DigestWriter, HistoryReader, StateStore, TimelineEntry, WriteOutcome } from './history-store';
 import {
   activePk,
@@ -214,10 +214,12 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
     });
     const deliveries = new Map<string, DeliveryRecord>();
     const parked = new Map<string, ParkedRecord>();
+    const silenced = new Map<string, SilencedRecord>();
     const events: VigilEvent[] = [];
     for (const item of items) {
       if (item.entity === 'delivery') deliveries.set(String(item.eventId), stripItem<DeliveryRecord>(item));
       else if (item.entity === 'parked') parked.set(String(item.eventId), stripItem<ParkedRecord>(item));
+      else if (item.entity === 'silenced') silenced.set(String(item.eventId), stripItem<SilencedRecord>(item));
       else if (item.entity === 'event') events.push(eventFromItem<VigilEvent>(item));
     }
     const version = (e: VigilEvent) => (e.eventType === 'change' ? e.version : Number.MAX_SAFE_INTEGER);
@@ -227,10 +229,12 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
       .map((event) => {
         const delivery = deliveries.get(event.eventId);
         const refused = parked.get(event.eventId);
+        const muted = silenced.get(event.eventId);
         return {
           event,
           ...(delivery === undefined ? {} : { delivery }),
           ...(refused === undefined ? {} : { parked: refused }),
+          ...(muted === undefined ? {} : { silenced: muted }),
         };
       });
   }

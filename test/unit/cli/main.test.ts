@@ -33,7 +33,7 @@ describe('main', () => {
     [
       'an unknown command',
       ['frobnicate'],
-      `Unknown command "frobnicate"; expected run, history, status, budget, session, notify, digest or undelivered\n\n${USAGE}`,
+      `Unknown command "frobnicate"; expected run, history, status, budget, session, notify, digest, undelivered or silence\n\n${USAGE}`,
     ],
     [
       'a flag status does not take',
