@@ -31,7 +31,7 @@ import { notifierDeps, reactorDeps, snsPublisher, tableAdapters } from '../engin
 import { pollDeadline } from '../observe/deadline/poll-cycle';
 import { pollDeviceFarm } from '../observe/device-farm/poll-cycle';
 import type { CycleReport } from '../observe/poll-cycle-base';
-import { announcePass, guardPass, sweepReactions } from '../react/reactor';
+import { presentPasses, sweepReactions } from '../react/reactor';
 import { consoleLog } from './console-log';
 import {
   type DeliveryTotals,
@@ -166,13 +166,13 @@ async function build(options: RunOptions, io: CliIo, settings: Settings, log: Lo
       const streamed = settings.deviceFarm.enabled
         ? await reactFromStream(reactorFollower, reactors)
         : { handled: 0, retrying: 0, failedBatches: 0 };
-      const guardActions = await guardPass(reactors);
-      await announcePass(reactors);
+      // The guard, the stuck detector and the budgets' announcement, on the present, as the schedule runs them.
+      const present = await presentPasses(reactors);
       return {
         handled: streamed.handled + swept.handled,
         retrying: streamed.retrying + swept.retrying,
         failedBatches: streamed.failedBatches,
-        guardActions,
+        guardActions: present.guardActions,
       };
     },
     deliver: async () => {

@@ -9,6 +9,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Settings } from '../config/settings';
 import type { Log } from '../core/log';
+import type { Service } from '../core/observation';
 import type { Notification } from '../deliver/notification';
 import type { NotifierDeps } from '../deliver/notifier';
 import type { Muting } from '../deliver/silences';
@@ -25,6 +26,7 @@ import { DynamoHistoryStore } from '../record/dynamo-history-store';
 import { DynamoOutbox } from '../record/dynamo-outbox';
 import { DynamoGuardLedger } from '../record/guard-ledger';
 import { DynamoSilences } from '../record/silences';
+import { DynamoStuckLedger } from '../record/stuck-ledger';
 
 /** Everything the engine keeps in the history table, over one document client. */
 export interface TableAdapters {
@@ -35,6 +37,7 @@ export interface TableAdapters {
   readonly guard: DynamoGuardLedger;
   readonly checkpoints: DynamoStreamCheckpoints;
   readonly silences: DynamoSilences;
+  readonly stuck: DynamoStuckLedger;
 }
 
 export function tableAdapters(documents: DynamoDBDocumentClient, tableName: string, settings: Settings): TableAdapters {
@@ -47,6 +50,7 @@ export function tableAdapters(documents: DynamoDBDocumentClient, tableName: stri
     guard: new DynamoGuardLedger(documents, tableName),
     checkpoints: new DynamoStreamCheckpoints(documents, tableName),
     silences: new DynamoSilences(documents, tableName, retentionDays),
+    stuck: new DynamoStuckLedger(documents, tableName, retentionDays),
   };
 }
 
@@ -147,5 +151,37 @@ export function reactorDeps(input: {
           },
         }),
     ...(settings.deviceFarm.enabled ? { guard: guardDeps(input) } : {}),
+    ...stuckDeps(input),
+  };
+}
+
+/** The services whose work the stuck detector watches: enabled, with a limit on. */
+export function stuckServices(settings: Settings): Service[] {
+  const limits = settings.rules.stuckMinutes;
+  const services: Service[] = [];
+  if (settings.deviceFarm.enabled && (limits.deviceFarm > 0 || limits.remoteAccess > 0)) services.push('devicefarm');
+  if (settings.deadline.enabled && limits.deadline > 0) services.push('deadline');
+  return services;
+}
+
+function stuckDeps(input: {
+  readonly table: TableAdapters;
+  readonly settings: Settings;
+  readonly log: Log;
+  readonly now?: () => Date;
+}): Pick<ReactorDeps, 'stuck'> {
+  const services = stuckServices(input.settings);
+  if (services.length === 0) return {};
+  const { store } = input.table;
+  return {
+    stuck: {
+      services,
+      ledger: input.table.stuck,
+      deliveries: input.table.deliveries,
+      latest: (scope, kind, arn) => store.getLatest(scope, kind, arn),
+      limits: input.settings.rules.stuckMinutes,
+      log: input.log,
+      ...(input.now === undefined ? {} : { now: input.now }),
+    },
   };
 }
