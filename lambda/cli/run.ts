@@ -27,7 +27,7 @@ import { errorFields, type Log } from '../core/log';
 import { Tally } from '../core/tally';
 import type { Notification } from '../deliver/notification';
 import { DEFAULT_SWEEP_LIMIT, sweepNotifications } from '../deliver/notifier';
-import { notifierDeps, reactorDeps, snsPublisher, tableAdapters } from '../engine/wiring';
+import { notifierDeps, reactorDeps, reactsToChanges, snsPublisher, tableAdapters } from '../engine/wiring';
 import { pollDeadline } from '../observe/deadline/poll-cycle';
 import { pollDeviceFarm } from '../observe/device-farm/poll-cycle';
 import type { CycleReport } from '../observe/poll-cycle-base';
@@ -163,7 +163,7 @@ async function build(options: RunOptions, io: CliIo, settings: Settings, log: Lo
     react: async () => {
       // As the reactor Lambda's schedule and stream do, in an order that tries a failing change once per cycle.
       const swept = await sweepReactions(reactors, sweep);
-      const streamed = settings.deviceFarm.enabled
+      const streamed = reactsToChanges(settings)
         ? await reactFromStream(reactorFollower, reactors)
         : { handled: 0, retrying: 0, failedBatches: 0 };
       // The guard, the stuck detector and the budgets' announcement, on the present, as the schedule runs them.

@@ -25,6 +25,7 @@ import { DynamoDeliveryLedger } from '../record/delivery-ledger';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
 import { DynamoOutbox } from '../record/dynamo-outbox';
 import { DynamoGuardLedger } from '../record/guard-ledger';
+import { DynamoReminderLedger } from '../record/reminder-ledger';
 import { DynamoSilences } from '../record/silences';
 import { DynamoStuckLedger } from '../record/stuck-ledger';
 
@@ -38,6 +39,7 @@ export interface TableAdapters {
   readonly checkpoints: DynamoStreamCheckpoints;
   readonly silences: DynamoSilences;
   readonly stuck: DynamoStuckLedger;
+  readonly reminders: DynamoReminderLedger;
 }
 
 export function tableAdapters(documents: DynamoDBDocumentClient, tableName: string, settings: Settings): TableAdapters {
@@ -51,6 +53,7 @@ export function tableAdapters(documents: DynamoDBDocumentClient, tableName: stri
     checkpoints: new DynamoStreamCheckpoints(documents, tableName),
     silences: new DynamoSilences(documents, tableName, retentionDays),
     stuck: new DynamoStuckLedger(documents, tableName, retentionDays),
+    reminders: new DynamoReminderLedger(documents, tableName, retentionDays),
   };
 }
 
@@ -152,6 +155,44 @@ export function reactorDeps(input: {
         }),
     ...(settings.deviceFarm.enabled ? { guard: guardDeps(input) } : {}),
     ...stuckDeps(input),
+    ...reminderDeps(input),
+  };
+}
+
+/**
+ * Whether the reactors follow the table's stream: for Device Farm's changes
+ * (budgets, the guard, failing runs) and, with reminders of Deadline jobs
+ * on, for Deadline jobs failing. The stack deploys the reactors when this
+ * holds or a present pass has work (the stuck detector, reminders).
+ */
+export function reactsToChanges(settings: Settings): boolean {
+  return settings.deviceFarm.enabled || (settings.deadline.enabled && settings.reminders.deadlineJobs);
+}
+
+/** True when some reminder is on. */
+export function remindersOn(settings: Settings): boolean {
+  const r = settings.reminders;
+  return r.sessionOverLimit || r.budgetOverLimit || r.deadlineJobs || r.failingRuns;
+}
+
+function reminderDeps(input: {
+  readonly table: TableAdapters;
+  readonly settings: Settings;
+  readonly log: Log;
+  readonly now?: () => Date;
+}): Pick<ReactorDeps, 'reminders'> {
+  const { settings, table } = input;
+  if (!remindersOn(settings)) return {};
+  return {
+    reminders: {
+      ledger: table.reminders,
+      settings: settings.reminders,
+      guard: { ledger: table.guard, settings: settings.guard },
+      budgets: { ledger: table.budgets, budgets: settings.budgets },
+      latest: (scope, kind, arn) => table.store.getLatest(scope, kind, arn),
+      log: input.log,
+      ...(input.now === undefined ? {} : { now: input.now }),
+    },
   };
 }
 

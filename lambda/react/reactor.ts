@@ -17,6 +17,7 @@ import { readEvents, type StreamRecordInput } from '../record/stream-events';
 import { type AccountantDeps, accountChange } from './budgets/accountant';
 import { announceBaselineCrossings } from './budgets/announce-baseline';
 import { type GuardDeps, guardChange, guardSessions } from './guard/guard';
+import { type ReminderDeps, reminderPass, reminderServices, trackChange } from './reminders/reminders';
 import { type StuckDeps, stuckPass } from './stuck/stuck';
 
 export interface ReactorDeps {
@@ -29,6 +30,8 @@ export interface ReactorDeps {
   readonly guard?: GuardDeps;
   /** Present when a stuck limit is on (rules.stuckMinutes); `services` are those whose work it watches. */
   readonly stuck?: StuckDeps & { readonly services: readonly Service[] };
+  /** Present when a reminder is on (settings `reminders`). */
+  readonly reminders?: ReminderDeps;
   readonly log: Log;
   /** @default () => new Date() */
   readonly now?: () => Date;
@@ -60,8 +63,11 @@ export async function reactToChanges(
     const entry = entries.get(change.eventId);
     if (entry === undefined) continue; // handled before
     try {
-      if (deps.accountant !== undefined) await accountChange(change, deps.accountant);
-      if (deps.guard !== undefined) await guardChange(change, deps.guard);
+      if (change.service === 'devicefarm') {
+        if (deps.accountant !== undefined) await accountChange(change, deps.accountant);
+        if (deps.guard !== undefined) await guardChange(change, deps.guard);
+      }
+      if (deps.reminders !== undefined) await trackChange(change, deps.reminders);
       settle.push(entry);
     } catch (error) {
       retrying++;
@@ -126,6 +132,8 @@ export interface PresentReport {
   readonly unstuck: number;
   /** Budget alerts for thresholds the first poll found already crossed. */
   readonly announced: number;
+  /** Reminders of conditions that persist. */
+  readonly reminders: number;
 }
 
 /** What the scheduled pass did. */
@@ -151,7 +159,8 @@ export async function reactOnSchedule(
 
 /**
  * Everything the schedule decides on the present, after its sweep: the
- * guard, the stuck detector and the budgets' baseline announcement. The
+ * guard, the stuck detector, the reminders and the budgets' baseline
+ * announcement. The
  * active resources are read once (one Query per service's `active` index)
  * and shared; nothing here calls an AWS API but the guard's confirmation
  * right before it acts.
@@ -159,6 +168,9 @@ export async function reactOnSchedule(
 export async function presentPasses(deps: ReactorDeps): Promise<PresentReport> {
   const services = new Set<Service>(deps.stuck?.services ?? []);
   if (deps.guard !== undefined) services.add('devicefarm');
+  for (const service of deps.reminders === undefined ? [] : reminderServices(deps.reminders.settings)) {
+    services.add(service);
+  }
   const active = new Map<Service, StoredState[]>();
   for (const service of services) active.set(service, await deps.store.loadActive(service));
   const sessions = (active.get('devicefarm') ?? []).filter((s) => s.kind === 'remote-access-session');
@@ -170,8 +182,9 @@ export async function presentPasses(deps: ReactorDeps): Promise<PresentReport> {
           deps.stuck.services.flatMap((service) => active.get(service) ?? []),
           deps.stuck,
         );
+  const reminders = deps.reminders === undefined ? 0 : await reminderPass([...active.values()].flat(), deps.reminders);
   const announced = await announcePass(deps);
-  return { guardActions, ...stuck, announced };
+  return { guardActions, ...stuck, reminders, announced };
 }
 
 /**

@@ -48,13 +48,23 @@ export function mayNotify(event: ChangeEvent): boolean {
 
 /**
  * True when the reactors must see this change: every remote access session
- * change (the guard), and every Device Farm change that adds metered or
- * billed minutes (the budgets), baseline ones included, since the first
- * poll's minutes count toward the period in progress.
+ * change (the guard), every Device Farm change that adds metered or billed
+ * minutes (the budgets), baseline ones included, since the first poll's
+ * minutes count toward the period in progress; and, for reminders of
+ * conditions that outlive the active index, a run or job finishing and a
+ * Deadline Cloud job moving into or out of FAILED (not at baseline: what
+ * the first poll finds is history).
  */
 export function needsReaction(event: ChangeEvent): boolean {
-  if (event.service !== 'devicefarm') return false;
+  if (event.service === 'deadline') return isFailureTurn(event);
   if (event.kind === 'remote-access-session') return true;
   const delta = event.minutesDelta;
-  return (delta.metered ?? 0) > 0 || (delta.billing ?? 0) > 0;
+  if ((delta.metered ?? 0) > 0 || (delta.billing ?? 0) > 0) return true;
+  return !event.baseline && (event.kind === 'run' || event.kind === 'job') && isFinishing(event);
+}
+
+/** A Deadline job moving into FAILED, or out of it (requeued, deleted). */
+export function isFailureTurn(event: ChangeEvent): boolean {
+  if (event.kind !== 'deadline-job' || event.baseline || event.from?.status === event.to.status) return false;
+  return event.to.status === 'FAILED' || event.from?.status === 'FAILED';
 }

@@ -23,14 +23,19 @@ export function isNewEventRecord(record: StreamRecordLike): boolean {
   return record.eventName === 'INSERT' && record.dynamodb?.NewImage?.[ENTITY_ATTRIBUTE]?.S === 'event';
 }
 
-/** The accountant's filter: inserts of Device Farm change events (the only ones that carry minutes). */
+/**
+ * The reactors' filter: inserts of change events of Device Farm (minutes,
+ * sessions, runs and jobs finishing) and of Deadline Cloud jobs (a job
+ * failing, for reminders); never a Deadline session's.
+ */
 export const CHANGE_EVENT_FILTER_PATTERN = {
   eventName: ['INSERT'],
   dynamodb: {
     NewImage: {
       [ENTITY_ATTRIBUTE]: { S: ['event'] },
       eventType: { S: ['change'] },
-      service: { S: ['devicefarm'] },
+      service: { S: ['devicefarm', 'deadline'] },
+      kind: { S: [{ 'anything-but': ['deadline-session'] }] },
     },
   },
 } as const;
@@ -47,10 +52,16 @@ export const SESSION_CHANGE_FILTER_PATTERN = {
   },
 } as const;
 
-/** The accountant's rule as a predicate (for the CLI, which filters itself). */
+/** The reactors' rule as a predicate (for the CLI, which filters itself). */
 export function isChangeEventRecord(record: StreamRecordLike): boolean {
   const image = record.dynamodb?.NewImage;
-  return isNewEventRecord(record) && image?.eventType?.S === 'change' && image?.service?.S === 'devicefarm';
+  const service = image?.service?.S;
+  return (
+    isNewEventRecord(record) &&
+    image?.eventType?.S === 'change' &&
+    (service === 'devicefarm' || service === 'deadline') &&
+    image?.kind?.S !== 'deadline-session'
+  );
 }
 
 /** The guard's rule as a predicate. */
