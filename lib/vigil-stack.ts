@@ -12,7 +12,7 @@ import { DeviceFarmPoller } from './constructs/device-farm-poller';
 import { HistoryTable } from './constructs/history-table';
 import { Notifier } from './constructs/notifier';
 import { Operations, type WatchedPoller, type WatchedQueue } from './constructs/operations';
-import { Reactors } from './constructs/reactors';
+import { Reactors, reactorsNeeded } from './constructs/reactors';
 import { VigilFunction } from './constructs/vigil-function';
 
 export interface VigilStackProps extends StackProps {
@@ -38,9 +38,11 @@ export class VigilStack extends Stack {
   /** Present when `deadline.enabled`. */
   readonly deadlineIngest?: DeadlineIngest;
   /**
-   * Present when `deviceFarm.enabled`: the budget accountant and the session
-   * guard (even with no guard configured it warns about sessions nearing
-   * Device Farm's 150-minute hard limit), as the table's second stream reader.
+   * Present when `deviceFarm.enabled` (or Deadline Cloud with stuck detection
+   * or job reminders on): the budget accountant, the session guard (even with
+   * no guard configured it warns about sessions nearing Device Farm's
+   * 150-minute hard limit), the stuck detector and the reminders, as the
+   * table's second stream reader.
    */
   readonly reactors?: Reactors;
   readonly notifier: Notifier;
@@ -88,7 +90,7 @@ export class VigilStack extends Stack {
         logRetention,
       });
     }
-    if (config.deviceFarm.enabled) {
+    if (reactorsNeeded(settings)) {
       this.reactors = new Reactors(this, 'Reactors', { history: this.history, settings, logRetention });
     }
     this.notifier = new Notifier(this, 'Notifier', {
@@ -134,7 +136,7 @@ export class VigilStack extends Stack {
     if (this.reactors) {
       new CfnOutput(this, 'ReactorsFunctionName', {
         description:
-          'Counts Device Farm minutes against budgets and guards remote access sessions; invoke it to check running sessions now',
+          'Counts Device Farm minutes against budgets, guards remote access sessions, reports stuck work and sends reminders; invoke it to check now',
         value: this.reactors.function.functionName,
       });
       new CfnOutput(this, 'ReactorsOnFailureQueueUrl', {

@@ -337,17 +337,31 @@ describe('reactors: budget accountant and session guard in one stream consumer',
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     });
 
-    it('creates none when Device Farm is off, even with budgets and a guard', () => {
+    it('creates none when Device Farm is off and Deadline Cloud needs none (stuck detection off, no job reminders)', () => {
       const { stack, template } = build({
         deviceFarm: { enabled: false },
         deadline: { enabled: true },
         budgets: [budget],
         guard: { maxMinutes: 60, autoStop: true },
+        rules: { stuckMinutes: { deadline: 0 } },
       });
 
       expect(stack.reactors).toBeUndefined();
       expect(resourcesByAction(statementsOf(template), 'devicefarm:')).toEqual({});
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    });
+
+    it('creates them for Deadline Cloud alone when its stuck jobs are watched, without any Device Farm permission', () => {
+      const { stack, template } = build({
+        deviceFarm: { enabled: false },
+        deadline: { enabled: true },
+        guard: { maxMinutes: 60, autoStop: true },
+      });
+
+      expect(stack.reactors?.deviceFarmSessions).toBeUndefined();
+      expect(resourcesByAction(statementsOf(template), 'devicefarm:')).toEqual({});
+      // Still two readers on the table's stream: the notifier and the reactors.
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     });
   });
 
