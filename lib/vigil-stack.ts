@@ -10,6 +10,7 @@ import { DeadlineIngest } from './constructs/deadline-ingest';
 import { DeadlinePoller } from './constructs/deadline-poller';
 import { DeviceFarmPoller } from './constructs/device-farm-poller';
 import { HistoryTable } from './constructs/history-table';
+import { CHANNEL_LABELS } from './constructs/http-channel';
 import { Notifier } from './constructs/notifier';
 import { Operations, type WatchedPoller, type WatchedQueue } from './constructs/operations';
 import { Reactors, reactorsNeeded } from './constructs/reactors';
@@ -175,6 +176,19 @@ export class VigilStack extends Stack {
         value: channel.inbox.deadLetterQueue.queueUrl,
       });
     }
+    for (const [name, channel] of this.channels.http) {
+      const type = CHANNEL_LABELS[channel.type];
+      new CfnOutput(this, `${type}SecretArn${outputSuffix(name)}`, {
+        description: channel.secretCreated
+          ? `The key of channel ${name} (${type}): put it in this secret, or for a webhook give its generated signing key to the receiver`
+          : `The existing secret channel ${name} (${type}) reads its key from`,
+        value: channel.secret.secretArn,
+      });
+      new CfnOutput(this, `${type}DeadLetterQueueUrl${outputSuffix(name)}`, {
+        description: `Messages the ${name} forwarder could not post after ${MAX_RECEIVE_COUNT} tries`,
+        value: channel.inbox.deadLetterQueue.queueUrl,
+      });
+    }
     for (const [name, channel] of this.channels.chatbot) {
       new CfnOutput(this, `ChatbotTopicArn${outputSuffix(name)}`, {
         description: `Vigil channel ${name}: connect this topic to a chat channel in the AWS Chatbot console (Vigil does not create the Chatbot configuration)`,
@@ -224,6 +238,12 @@ export class VigilStack extends Stack {
       queues.set(`SlackDeadLetter${outputSuffix(name)}`, {
         queue: channel.inbox.deadLetterQueue,
         holds: `alerts the ${name} Slack forwarder could not post after ${MAX_RECEIVE_COUNT} tries`,
+      });
+    }
+    for (const [name, channel] of this.channels.http) {
+      queues.set(`${CHANNEL_LABELS[channel.type]}DeadLetter${outputSuffix(name)}`, {
+        queue: channel.inbox.deadLetterQueue,
+        holds: `alerts the ${name} forwarder could not post after ${MAX_RECEIVE_COUNT} tries`,
       });
     }
     for (const [name, channel] of this.channels.chatbot) {
