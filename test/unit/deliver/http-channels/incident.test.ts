@@ -1,3 +1,4 @@
+import { testNotification } from '../../../../lambda/cli/notify-test';
 import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
 import { compose } from '../../../../lambda/deliver/compose';
 import { credentialFromSecret } from '../../../../lambda/deliver/http-channels/credentials';
@@ -57,6 +58,18 @@ describe('pagerSteps', () => {
     });
     expect(pagerSteps(alarm).map((s) => [s.action, s.action === 'trigger' ? s.incident.key : s.key])).toEqual([
       ['trigger', 'vigil:alarm/Vigil-DeviceFarmPollerStopped'],
+    ]);
+    const at = new Date('2026-11-21T08:00:00.000Z');
+    const test = readQueuedMessage({
+      messageId: 'm-3',
+      body: sqsBodyOf(
+        testNotification({ name: 'oncall', type: 'pagerduty', filter: { eventTypes: ['run-finished'] } }, at),
+        'sns-3',
+      ),
+    });
+    expect(pagerSteps(test).map((s) => [s.action, s.action === 'trigger' ? s.incident.key : s.key])).toEqual([
+      ['trigger', 'vigil:test/2026-11-21T08:00:00.000Z'],
+      ['resolve', 'vigil:test/2026-11-21T08:00:00.000Z'],
     ]);
   });
 
