@@ -27,6 +27,7 @@ import { errorFields, type Log } from '../core/log';
 import { Tally } from '../core/tally';
 import type { Notification } from '../deliver/notification';
 import { DEFAULT_SWEEP_LIMIT, sweepNotifications } from '../deliver/notifier';
+import type { Muting } from '../deliver/silences';
 import { notifierDeps, reactorDeps, reactsToChanges, snsPublisher, tableAdapters } from '../engine/wiring';
 import { pollDeadline } from '../observe/deadline/poll-cycle';
 import { pollDeviceFarm } from '../observe/device-farm/poll-cycle';
@@ -67,6 +68,16 @@ function printNotification(io: CliIo, showText: boolean) {
     );
     if (showText) io.out(`\n${notification.text}`);
     io.out(`(SNS message ${messageId})`);
+    io.out('─'.repeat(68));
+  };
+}
+
+/** A notification a silence or a maintenance window muted: recorded, never sent. */
+function printSilenced(io: CliIo) {
+  return (notification: Notification, muting: Muting) => {
+    io.out(`\n── silenced ${'─'.repeat(56)}`);
+    io.out(`Subject: ${notification.subject}`);
+    io.out(`Silenced by ${muting.by} (${muting.reason}): recorded, never sent (vigil history shows it).`);
     io.out('─'.repeat(68));
   };
 }
@@ -156,6 +167,7 @@ async function build(options: RunOptions, io: CliIo, settings: Settings, log: Lo
     settings,
     log,
     onPublished: printNotification(io, options.showText ?? true),
+    onSilenced: printSilenced(io),
   });
   const notifierFollower = follower('notifier');
   return {
@@ -275,6 +287,7 @@ async function runCycle(pipeline: Pipeline, io: CliIo, tally: Tally, problems: P
   const cycleId = reports[0]?.cycleId ?? new Date().toISOString();
   io.out(
     `cycle ${cycleId}: ${plural(changes, 'change')} recorded, ${plural(delivery.published, 'notification')} published` +
+      (delivery.silenced > 0 ? `, ${plural(delivery.silenced, 'event')} silenced` : '') +
       (problems.length > 0 ? `; ${problems.join('; ')}` : ''),
   );
   io.out(`  poll: ${describeCalls(pollCalls)} (${writeCount(pollCalls)} DynamoDB item writes)`);

@@ -73,7 +73,11 @@ function unstuckEvent(stuck: StuckEvent, latest: StoredState | undefined, now: D
     eventId: `${stuck.arn}#unstuck-${stuck.since}`,
     eventType: 'unstuck',
     at: now.toISOString(),
-    waitedMinutes: Math.round(((movedAt(stuck, latest, now) - Date.parse(stuck.since)) / 60_000) * 10) / 10,
+    // At least what the STUCK said: it was seen waiting that long.
+    waitedMinutes: Math.max(
+      stuck.waitedMinutes,
+      Math.round(((movedAt(stuck, latest, now) - Date.parse(stuck.since)) / 60_000) * 10) / 10,
+    ),
     state: moved,
   };
 }
