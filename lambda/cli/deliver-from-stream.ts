@@ -38,14 +38,19 @@ export async function deliverFromStream(follower: StreamFollower, deps: Notifier
   );
 }
 
-/** The reactors' stream consumer: Device Farm change events (sessions and minutes). */
+/**
+ * The reactors' stream consumer: Device Farm change events (sessions,
+ * minutes, runs and jobs finishing), and Deadline jobs' when reminders of
+ * Deadline jobs are on.
+ */
 export async function reactFromStream(
   follower: StreamFollower,
   deps: ReactorDeps,
 ): Promise<{ handled: number; retrying: number; failedBatches: number }> {
+  const deadlineJobs = deps.reminders?.settings.deadlineJobs === true;
   const reports: ReactionReport[] = await consumeStream({
     follower,
-    accepts: isChangeEventRecord,
+    accepts: (record) => isChangeEventRecord(record, deadlineJobs),
     process: (batch) => reactBatch(batch, deps),
   });
   return {

@@ -45,7 +45,12 @@ export interface TableAdapters {
 export function tableAdapters(documents: DynamoDBDocumentClient, tableName: string, settings: Settings): TableAdapters {
   const retentionDays = settings.history.eventRetentionDays;
   return {
-    store: new DynamoHistoryStore({ client: documents, tableName, retentionDays }),
+    store: new DynamoHistoryStore({
+      client: documents,
+      tableName,
+      retentionDays,
+      tracked: { failingRuns: settings.reminders.failingRuns, deadlineJobs: settings.reminders.deadlineJobs },
+    }),
     deliveries: new DynamoDeliveryLedger(documents, tableName, retentionDays),
     outbox: new DynamoOutbox(documents, tableName),
     budgets: new DynamoBudgetLedger(documents, tableName),

@@ -34,6 +34,7 @@ import {
   stripItem,
   timePk,
 } from './keys';
+import type { TrackedFailures } from './notable';
 import { derivedEventPuts, outboxItemsFor } from './outbox';
 import { ACTIVE_INDEX, BY_TIME_INDEX } from './table-schema';
 import type { DigestEvent, VigilEvent } from './vigil-event';
@@ -44,17 +45,21 @@ export interface DynamoHistoryStoreOptions {
   readonly tableName: string;
   /** Days before TTL removes events and finished resources' state. */
   readonly retentionDays: number;
+  /** The reminders that follow failures from the stream: their changes get a `react` outbox entry. @default none */
+  readonly tracked?: TrackedFailures;
 }
 
 export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWriter {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly retentionDays: number;
+  private readonly tracked: TrackedFailures | undefined;
 
   constructor(options: DynamoHistoryStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
     this.retentionDays = options.retentionDays;
+    this.tracked = options.tracked;
   }
 
   private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
@@ -131,7 +136,7 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            ...outboxItemsFor(event, expiryAfter(event.at, this.retentionDays)).map((Item) => ({
+            ...outboxItemsFor(event, expiryAfter(event.at, this.retentionDays), this.tracked).map((Item) => ({
               Put: { TableName: this.tableName, Item },
             })),
           ],

@@ -48,19 +48,41 @@ export function mayNotify(event: ChangeEvent): boolean {
 
 /**
  * True when the reactors must see this change: every remote access session
- * change (the guard), every Device Farm change that adds metered or billed
- * minutes (the budgets), baseline ones included, since the first poll's
- * minutes count toward the period in progress; and, for reminders of
- * conditions that outlive the active index, a run or job finishing and a
- * Deadline Cloud job moving into or out of FAILED (not at baseline: what
- * the first poll finds is history).
+ * change (the guard), and every Device Farm change that adds metered or
+ * billed minutes (the budgets), baseline ones included, since the first
+ * poll's minutes count toward the period in progress.
  */
 export function needsReaction(event: ChangeEvent): boolean {
-  if (event.service === 'deadline') return isFailureTurn(event);
+  if (event.service !== 'devicefarm') return false;
   if (event.kind === 'remote-access-session') return true;
   const delta = event.minutesDelta;
-  if ((delta.metered ?? 0) > 0 || (delta.billing ?? 0) > 0) return true;
-  return !event.baseline && (event.kind === 'run' || event.kind === 'job') && isFinishing(event);
+  return (delta.metered ?? 0) > 0 || (delta.billing ?? 0) > 0;
+}
+
+/** Which reminders follow conditions from the stream (settings `reminders`). */
+export interface TrackedFailures {
+  /** Runs and jobs finishing (a project's or device's latest failing). */
+  readonly failingRuns: boolean;
+  /** Deadline jobs moving into or out of FAILED. */
+  readonly deadlineJobs: boolean;
+}
+
+/**
+ * True when the reminders must see this change, beyond {@link needsReaction}:
+ * with `failingRuns`, a run or job finishing; with `deadlineJobs`, a Deadline
+ * Cloud job moving into or out of FAILED. Never at baseline: what the first
+ * poll finds is history. Only asked for when those reminders are on, so no
+ * one pays an outbox write for a reminder they did not turn on.
+ */
+export function tracksFailure(event: ChangeEvent, tracked: TrackedFailures): boolean {
+  if (event.baseline) return false;
+  if (tracked.deadlineJobs && isFailureTurn(event)) return true;
+  return (
+    tracked.failingRuns &&
+    event.service === 'devicefarm' &&
+    (event.kind === 'run' || event.kind === 'job') &&
+    isFinishing(event)
+  );
 }
 
 /** A Deadline job moving into FAILED, or out of it (requeued, deleted). */

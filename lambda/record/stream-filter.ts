@@ -23,12 +23,24 @@ export function isNewEventRecord(record: StreamRecordLike): boolean {
   return record.eventName === 'INSERT' && record.dynamodb?.NewImage?.[ENTITY_ATTRIBUTE]?.S === 'event';
 }
 
-/**
- * The reactors' filter: inserts of change events of Device Farm (minutes,
- * sessions, runs and jobs finishing) and of Deadline Cloud jobs (a job
- * failing, for reminders); never a Deadline session's.
- */
+/** The reactors' filter: inserts of Device Farm change events (minutes, sessions, runs and jobs finishing). */
 export const CHANGE_EVENT_FILTER_PATTERN = {
+  eventName: ['INSERT'],
+  dynamodb: {
+    NewImage: {
+      [ENTITY_ATTRIBUTE]: { S: ['event'] },
+      eventType: { S: ['change'] },
+      service: { S: ['devicefarm'] },
+    },
+  },
+} as const;
+
+/**
+ * The reactors' filter with reminders of Deadline jobs on: Device Farm's
+ * change events and Deadline Cloud jobs' (a job failing), never a Deadline
+ * session's.
+ */
+export const CHANGE_AND_DEADLINE_JOB_FILTER_PATTERN = {
   eventName: ['INSERT'],
   dynamodb: {
     NewImage: {
@@ -52,16 +64,13 @@ export const SESSION_CHANGE_FILTER_PATTERN = {
   },
 } as const;
 
-/** The reactors' rule as a predicate (for the CLI, which filters itself). */
-export function isChangeEventRecord(record: StreamRecordLike): boolean {
+/** The reactors' rule as a predicate (for the CLI, which filters itself); `deadlineJobs` as its second filter. */
+export function isChangeEventRecord(record: StreamRecordLike, deadlineJobs = false): boolean {
   const image = record.dynamodb?.NewImage;
+  if (!isNewEventRecord(record) || image?.eventType?.S !== 'change') return false;
   const service = image?.service?.S;
-  return (
-    isNewEventRecord(record) &&
-    image?.eventType?.S === 'change' &&
-    (service === 'devicefarm' || service === 'deadline') &&
-    image?.kind?.S !== 'deadline-session'
-  );
+  if (service === 'devicefarm') return true;
+  return deadlineJobs && service === 'deadline' && image?.kind?.S === 'deadline-job';
 }
 
 /** The guard's rule as a predicate. */

@@ -10,7 +10,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { GuardSettings, Settings } from '../../lambda/config/settings';
 import { DEVICE_FARM_REGION } from '../../lambda/core/regions';
-import { CHANGE_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
+import { CHANGE_AND_DEADLINE_JOB_FILTER_PATTERN, CHANGE_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import { ACTIVE_INDEX } from '../../lambda/record/table-schema';
 import { deployTimeProjectIds, deviceFarmArn } from './device-farm-arns';
 import { type HistoryTable, OUTBOX_ACTIONS, RECORDER_ACTIONS } from './history-table';
@@ -127,7 +127,10 @@ export class Reactors extends Construct {
     const stream = consumeTableStream(this, {
       fn,
       history: props.history,
-      filterPattern: CHANGE_EVENT_FILTER_PATTERN,
+      // Deadline jobs' changes only for their reminders: otherwise every job change would invoke the reactors for nothing.
+      filterPattern: props.settings.reminders.deadlineJobs
+        ? CHANGE_AND_DEADLINE_JOB_FILTER_PATTERN
+        : CHANGE_EVENT_FILTER_PATTERN,
       consumer: 'reactors',
     });
     this.onFailureQueue = stream.onFailureQueue;

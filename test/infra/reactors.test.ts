@@ -3,7 +3,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { parseSettings } from '../../lambda/config/settings';
 import { DEVICE_FARM_REGION } from '../../lambda/core/regions';
-import { CHANGE_EVENT_FILTER_PATTERN, NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
+import {
+  CHANGE_AND_DEADLINE_JOB_FILTER_PATTERN,
+  CHANGE_EVENT_FILTER_PATTERN,
+  NEW_EVENT_FILTER_PATTERN,
+} from '../../lambda/record/stream-filter';
 import { ACTIVE_INDEX } from '../../lambda/record/table-schema';
 import type { Reactors } from '../../lib/constructs/reactors';
 import {
@@ -362,6 +366,18 @@ describe('reactors: budget accountant and session guard in one stream consumer',
       expect(resourcesByAction(statementsOf(template), 'devicefarm:')).toEqual({});
       // Still two readers on the table's stream: the notifier and the reactors.
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    });
+
+    it("reads Deadline jobs' changes from the stream only with reminders of Deadline jobs on", () => {
+      const patterns = (config: unknown) => {
+        const { stack, template } = build(config);
+        return patternsOf(mappingOf(template, reactorsOf(stack).function));
+      };
+
+      expect(patterns({ deadline: { enabled: true } })).toEqual([CHANGE_EVENT_FILTER_PATTERN]);
+      expect(patterns({ deadline: { enabled: true }, reminders: { deadlineJobs: true } })).toEqual([
+        CHANGE_AND_DEADLINE_JOB_FILTER_PATTERN,
+      ]);
     });
   });
 
