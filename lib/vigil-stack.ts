@@ -10,9 +10,10 @@ import { DeadlineIngest } from './constructs/deadline-ingest';
 import { DeadlinePoller } from './constructs/deadline-poller';
 import { DeviceFarmPoller } from './constructs/device-farm-poller';
 import { HistoryTable } from './constructs/history-table';
+import { CHANNEL_LABELS } from './constructs/http-channel';
 import { Notifier } from './constructs/notifier';
 import { Operations, type WatchedPoller, type WatchedQueue } from './constructs/operations';
-import { Reactors } from './constructs/reactors';
+import { Reactors, reactorsNeeded } from './constructs/reactors';
 import { VigilFunction } from './constructs/vigil-function';
 
 export interface VigilStackProps extends StackProps {
@@ -38,9 +39,11 @@ export class VigilStack extends Stack {
   /** Present when `deadline.enabled`. */
   readonly deadlineIngest?: DeadlineIngest;
   /**
-   * Present when `deviceFarm.enabled`: the budget accountant and the session
-   * guard (even with no guard configured it warns about sessions nearing
-   * Device Farm's 150-minute hard limit), as the table's second stream reader.
+   * Present when `deviceFarm.enabled` (or Deadline Cloud with stuck detection
+   * or job reminders on): the budget accountant, the session guard (even with
+   * no guard configured it warns about sessions nearing Device Farm's
+   * 150-minute hard limit), the stuck detector and the reminders, as the
+   * table's second stream reader.
    */
   readonly reactors?: Reactors;
   readonly notifier: Notifier;
@@ -89,7 +92,7 @@ export class VigilStack extends Stack {
         logRetention,
       });
     }
-    if (config.deviceFarm.enabled) {
+    if (reactorsNeeded(settings)) {
       this.reactors = new Reactors(this, 'Reactors', { history: this.history, settings, logRetention });
     }
     this.notifier = new Notifier(this, 'Notifier', {
@@ -136,7 +139,7 @@ export class VigilStack extends Stack {
     if (this.reactors) {
       new CfnOutput(this, 'ReactorsFunctionName', {
         description:
-          'Counts Device Farm minutes against budgets and guards remote access sessions; invoke it to check running sessions now',
+          'Counts Device Farm minutes against budgets, guards remote access sessions, reports stuck work and sends reminders; invoke it to check now',
         value: this.reactors.function.functionName,
       });
       new CfnOutput(this, 'ReactorsOnFailureQueueUrl', {
@@ -176,6 +179,19 @@ export class VigilStack extends Stack {
         value: channel.secret.secretArn,
       });
       new CfnOutput(this, `SlackDeadLetterQueueUrl${outputSuffix(name)}`, {
+        description: `Messages the ${name} forwarder could not post after ${MAX_RECEIVE_COUNT} tries`,
+        value: channel.inbox.deadLetterQueue.queueUrl,
+      });
+    }
+    for (const [name, channel] of this.channels.http) {
+      const type = CHANNEL_LABELS[channel.type];
+      new CfnOutput(this, `${type}SecretArn${outputSuffix(name)}`, {
+        description: channel.secretCreated
+          ? `The key of channel ${name} (${type}): put it in this secret, or for a webhook give its generated signing key to the receiver`
+          : `The existing secret channel ${name} (${type}) reads its key from`,
+        value: channel.secret.secretArn,
+      });
+      new CfnOutput(this, `${type}DeadLetterQueueUrl${outputSuffix(name)}`, {
         description: `Messages the ${name} forwarder could not post after ${MAX_RECEIVE_COUNT} tries`,
         value: channel.inbox.deadLetterQueue.queueUrl,
       });
@@ -276,6 +292,12 @@ export class VigilStack extends Stack {
       queues.set(`SlackDeadLetter${outputSuffix(name)}`, {
         queue: channel.inbox.deadLetterQueue,
         holds: `alerts the ${name} Slack forwarder could not post after ${MAX_RECEIVE_COUNT} tries`,
+      });
+    }
+    for (const [name, channel] of this.channels.http) {
+      queues.set(`${CHANNEL_LABELS[channel.type]}DeadLetter${outputSuffix(name)}`, {
+        queue: channel.inbox.deadLetterQueue,
+        holds: `alerts the ${name} forwarder could not post after ${MAX_RECEIVE_COUNT} tries`,
       });
     }
     for (const [name, channel] of this.channels.chatbot) {

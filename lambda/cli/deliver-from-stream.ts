@@ -24,6 +24,7 @@ export function sumDelivery(reports: readonly DeliveryReport[]): DeliveryTotals 
     parked: sum((r) => r.parked),
     retrying: sum((r) => r.retrying),
     nothingToSend: sum((r) => r.nothingToSend),
+    silenced: sum((r) => r.silenced),
     rejected: sum((r) => r.rejected),
     failedBatches: reports.filter((r) => r.failedSequenceNumbers.length > 0).length,
   };
@@ -37,14 +38,19 @@ export async function deliverFromStream(follower: StreamFollower, deps: Notifier
   );
 }
 
-/** The reactors' stream consumer: Device Farm change events (sessions and minutes). */
+/**
+ * The reactors' stream consumer: Device Farm change events (sessions,
+ * minutes, runs and jobs finishing), and Deadline jobs' when reminders of
+ * Deadline jobs are on.
+ */
 export async function reactFromStream(
   follower: StreamFollower,
   deps: ReactorDeps,
 ): Promise<{ handled: number; retrying: number; failedBatches: number }> {
+  const deadlineJobs = deps.reminders?.settings.deadlineJobs === true;
   const reports: ReactionReport[] = await consumeStream({
     follower,
-    accepts: isChangeEventRecord,
+    accepts: (record) => isChangeEventRecord(record, deadlineJobs),
     process: (batch) => reactBatch(batch, deps),
   });
   return {

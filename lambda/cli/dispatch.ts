@@ -27,6 +27,7 @@ import { notifyTest } from './notify-test';
 import { reportCommand } from './report';
 import { runCommand } from './run';
 import { startSession, stopSession, validateStart } from './session';
+import { silenceCommand } from './silence';
 import { statusCommand } from './status';
 import { undeliveredCommand } from './undelivered';
 
@@ -116,6 +117,31 @@ export async function dispatch(command: string, values: Values, rest: readonly s
               log: consoleLog(io.err),
             });
           },
+        },
+        io,
+      );
+    }
+    case 'silence': {
+      const settings = settingsFrom(loadConfig({ path: flag('config'), cwd: io.cwd }));
+      return silenceCommand(
+        rest[0],
+        rest[1],
+        {
+          for: flag('for'),
+          until: flag('until'),
+          reason: flag('reason'),
+          service: flag('service'),
+          project: flag('project'),
+          kind: flag('kind'),
+          eventType: flag('event-type'),
+          minSeverity: flag('min-severity'),
+          resource: flag('resource'),
+          json: values.json === true,
+        },
+        {
+          store: tableAdapters(documents, table, settings).silences,
+          windows: settings.maintenanceWindows,
+          who: () => who(io),
         },
         io,
       );

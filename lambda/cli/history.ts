@@ -4,10 +4,10 @@
  */
 import { UsageError } from '../core/errors';
 import { devicesPhrase, testName } from '../deliver/device-farm-messages';
-import { describeMinutes } from '../deliver/format';
+import { describeMinutes, formatDuration } from '../deliver/format';
 import type { ChangeEvent } from '../record/change-event';
 import type { HistoryReader, TimelineEntry } from '../record/history-store';
-import { type GuardEvent, isChangeEvent, type VigilEvent } from '../record/vigil-event';
+import { type GuardEvent, isChangeEvent, type ReminderEvent, type VigilEvent } from '../record/vigil-event';
 import { parseInstant, parseSince } from './duration';
 import type { CliIo } from './io';
 import { shortId } from './short-id';
@@ -115,8 +115,22 @@ export function describeEvent(event: VigilEvent): string {
       return `daily digest for ${event.digest.date}`;
     case 'guard':
       return `guard: ${GUARD_WORDS[event.action]} after ${event.minutes} min${event.limitMinutes === undefined ? '' : ` (limit ${event.limitMinutes} min)`}${event.by ? ` by ${event.by}` : ''}`;
+    case 'stuck':
+      return `stuck: ${event.waitingStatus} for ${formatDuration(event.waitedMinutes)} (limit ${event.limitMinutes} min)`;
+    case 'unstuck':
+      return `moved on: ${event.waitingStatus} → ${event.state.status} after ${formatDuration(event.waitedMinutes)}`;
+    case 'reminder':
+      return `reminder ${event.count} of ${event.max}: ${REMINDER_WORDS[event.condition]} since ${event.since}`;
   }
 }
+
+const REMINDER_WORDS: Record<ReminderEvent['condition'], string> = {
+  'session-over-limit': 'still over its limit',
+  'budget-over-limit': 'budget still at or over its limit',
+  'deadline-job': 'job still suspended or failed',
+  'failing-project': 'latest run still failing',
+  'failing-device': 'latest job on the device still failing',
+};
 
 const GUARD_WORDS: Record<GuardEvent['action'], string> = {
   warning: 'warned',
@@ -131,6 +145,8 @@ const GUARD_WORDS: Record<GuardEvent['action'], string> = {
 function labelOf(event: VigilEvent): string {
   if (event.eventType === 'guard') return 'guard';
   if (event.eventType === 'digest') return 'digest';
+  if (event.eventType === 'stuck' || event.eventType === 'unstuck') return event.eventType;
+  if (event.eventType === 'reminder') return 'reminder';
   if (!isChangeEvent(event)) return 'budget';
   return KIND_LABEL[event.kind] ?? event.kind;
 }
@@ -142,22 +158,24 @@ function timelineText(arn: string, entries: readonly TimelineEntry[]): string[] 
       ? `${KIND_LABEL[first.kind] ?? first.kind} ${first.name} in ${first.service === 'deadline' ? 'queue' : 'project'} ${first.project.name ?? first.project.arn}`
       : arn;
   const lines = [head, arn];
-  for (const { event, delivery } of entries) {
+  for (const { event, delivery, silenced, parked } of entries) {
     const version = isChangeEvent(event) ? `v${event.version}` : '  ';
+    const indent = `  ${' '.repeat(event.at.length)}      `;
     lines.push(`  ${event.at}  ${version}  ${describeEvent(event)}`);
-    const pad = ' '.repeat(event.at.length);
     // A finished run's failing tests, every one the event kept.
     const failing = isChangeEvent(event) ? event.state.failingTests : undefined;
-    if (failing?.unavailable !== undefined)
-      lines.push(`  ${pad}      failing tests: not read (${failing.unavailable})`);
+    if (failing?.unavailable !== undefined) lines.push(`${indent}failing tests: not read (${failing.unavailable})`);
     else if (failing !== undefined && failing.total > 0) {
       const kept = failing.tests.length < failing.total ? ` (the first ${failing.tests.length} kept)` : '';
-      lines.push(`  ${pad}      ${failing.total} failing test${failing.total === 1 ? '' : 's'}${kept}:`);
+      lines.push(`${indent}${failing.total} failing test${failing.total === 1 ? '' : 's'}${kept}:`);
       for (const test of failing.tests) {
-        lines.push(`  ${pad}        ${test.result}  ${testName(test)}  on ${devicesPhrase(test)}`);
+        lines.push(`${indent}  ${test.result}  ${testName(test)}  on ${devicesPhrase(test)}`);
       }
     }
-    if (delivery) lines.push(`  ${pad}      notified: ${delivery.subject}`);
+    if (delivery) lines.push(`${indent}notified: ${delivery.subject}`);
+    if (silenced)
+      lines.push(`${indent}silenced by ${silenced.silencedBy} (${silenced.reason}), never sent: ${silenced.subject}`);
+    if (parked) lines.push(`${indent}not delivered (SNS refused it; vigil undelivered): ${parked.subject}`);
   }
   return lines;
 }

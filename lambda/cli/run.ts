@@ -27,11 +27,12 @@ import { errorFields, type Log } from '../core/log';
 import { Tally } from '../core/tally';
 import type { Notification } from '../deliver/notification';
 import { DEFAULT_SWEEP_LIMIT, sweepNotifications } from '../deliver/notifier';
-import { notifierDeps, reactorDeps, snsPublisher, tableAdapters } from '../engine/wiring';
+import type { Muting } from '../deliver/silences';
+import { notifierDeps, reactorDeps, reactsToChanges, snsPublisher, tableAdapters } from '../engine/wiring';
 import { pollDeadline } from '../observe/deadline/poll-cycle';
 import { pollDeviceFarm } from '../observe/device-farm/poll-cycle';
 import type { CycleReport } from '../observe/poll-cycle-base';
-import { announcePass, guardPass, sweepReactions } from '../react/reactor';
+import { presentPasses, sweepReactions } from '../react/reactor';
 import { consoleLog } from './console-log';
 import {
   type DeliveryTotals,
@@ -67,6 +68,16 @@ function printNotification(io: CliIo, showText: boolean) {
     );
     if (showText) io.out(`\n${notification.text}`);
     io.out(`(SNS message ${messageId})`);
+    io.out('─'.repeat(68));
+  };
+}
+
+/** A notification a silence or a maintenance window muted: recorded, never sent. */
+function printSilenced(io: CliIo) {
+  return (notification: Notification, muting: Muting) => {
+    io.out(`\n── silenced ${'─'.repeat(56)}`);
+    io.out(`Subject: ${notification.subject}`);
+    io.out(`Silenced by ${muting.by} (${muting.reason}): recorded, never sent (vigil history shows it).`);
     io.out('─'.repeat(68));
   };
 }
@@ -156,6 +167,7 @@ async function build(options: RunOptions, io: CliIo, settings: Settings, log: Lo
     settings,
     log,
     onPublished: printNotification(io, options.showText ?? true),
+    onSilenced: printSilenced(io),
   });
   const notifierFollower = follower('notifier');
   return {
@@ -163,16 +175,16 @@ async function build(options: RunOptions, io: CliIo, settings: Settings, log: Lo
     react: async () => {
       // As the reactor Lambda's schedule and stream do, in an order that tries a failing change once per cycle.
       const swept = await sweepReactions(reactors, sweep);
-      const streamed = settings.deviceFarm.enabled
+      const streamed = reactsToChanges(settings)
         ? await reactFromStream(reactorFollower, reactors)
         : { handled: 0, retrying: 0, failedBatches: 0 };
-      const guardActions = await guardPass(reactors);
-      await announcePass(reactors);
+      // The guard, the stuck detector and the budgets' announcement, on the present, as the schedule runs them.
+      const present = await presentPasses(reactors);
       return {
         handled: streamed.handled + swept.handled,
         retrying: streamed.retrying + swept.retrying,
         failedBatches: streamed.failedBatches,
-        guardActions,
+        guardActions: present.guardActions,
       };
     },
     deliver: async () => {
@@ -282,6 +294,7 @@ async function runCycle(
   const cycleId = reports[0]?.cycleId ?? new Date().toISOString();
   io.out(
     `cycle ${cycleId}: ${plural(changes, 'change')} recorded, ${plural(delivery.published, 'notification')} published` +
+      (delivery.silenced > 0 ? `, ${plural(delivery.silenced, 'event')} silenced` : '') +
       (problems.length > 0 ? `; ${problems.join('; ')}` : ''),
   );
   // One line a cycle; what the poll called only when asked (an idle loop stays quiet).

@@ -111,6 +111,10 @@ export const configSchema = section({
   delivery: settingsSchema.shape.delivery,
   /** Prices of a device minute, for the money beside the minutes. @default the list prices, in USD */
   pricing: settingsSchema.shape.pricing,
+  /** Recurring windows that mute what they match while open. @default [] */
+  maintenanceWindows: settingsSchema.shape.maintenanceWindows,
+  /** Reminders for conditions that persist. @default every condition off */
+  reminders: settingsSchema.shape.reminders,
   logs: logsSchema.prefault({}),
 }).superRefine((config, ctx) => {
   const subscribed = new Map<string, string>();
@@ -213,11 +217,14 @@ export function settingsFrom(config: VigilConfig): Settings {
       jobResults: [...config.rules.jobResults],
       testGridStatuses: [...config.rules.testGridStatuses],
       deadlineJobStatuses: [...config.rules.deadlineJobStatuses],
+      stuckMinutes: { ...config.rules.stuckMinutes },
     },
     history: { eventRetentionDays: config.history.eventRetentionDays },
     digest: { ...config.digest },
     delivery: { ...config.delivery },
     pricing: { ...config.pricing },
+    maintenanceWindows: config.maintenanceWindows.map((w) => ({ ...w, days: [...w.days], match: { ...w.match } })),
+    reminders: { ...config.reminders },
   };
 }
 

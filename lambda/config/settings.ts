@@ -202,6 +202,21 @@ export const guardSchema = section({
   dryRun: flag().default(false),
 });
 
+/**
+ * How long work may wait before it is STUCK. Device Farm runs and jobs wait
+ * in PENDING, PENDING_CONCURRENCY, PENDING_DEVICE, PROCESSING, SCHEDULING or
+ * PREPARING; remote access sessions in the same statuses; Deadline Cloud jobs
+ * in READY or STARTING with no recorded progress.
+ */
+export const stuckMinutesSchema = section({
+  /** Runs and jobs, minutes since they were created. 0: off. @default 60 */
+  deviceFarm: wholeNumber(0, 10_080).default(60),
+  /** Remote access sessions, minutes since they were created. 0: off. @default 15 */
+  remoteAccess: wholeNumber(0, 150).default(15),
+  /** Deadline Cloud jobs, minutes without a recorded change. 0: off. @default 60 */
+  deadline: wholeNumber(0, 10_080).default(60),
+});
+
 export const rulesSchema = section({
   /** One summary message when a run finishes, whatever its result. @default true */
   runFinished: flag().default(true),
@@ -223,6 +238,12 @@ export const rulesSchema = section({
   ]),
   /** One message per job per cycle when its sessions end with an error or UPDATE_FAILED. @default true */
   deadlineSessionFailures: flag().default(true),
+  /**
+   * Minutes a resource may wait before it is reported STUCK (once), and
+   * UNSTUCK when it moves (react/stuck/). 0 turns that detection off.
+   * @default deviceFarm 60, remoteAccess 15, deadline 60
+   */
+  stuckMinutes: stuckMinutesSchema.default(stuckMinutesSchema.parse({})),
 });
 
 export const historySettingsSchema = section({
@@ -287,6 +308,9 @@ export const NOTICE_TYPES = [
   'budget-forecast',
   'guard',
   'digest',
+  'stuck',
+  'unstuck',
+  'reminder',
 ] as const;
 
 /** Event types a channel can filter on: every notice type (the daily digest included) and `vigil notify test`. */
@@ -297,8 +321,18 @@ export type ChannelEventType = (typeof CHANNEL_EVENT_TYPES)[number];
 export const SEVERITIES = ['info', 'warning', 'error'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Where a channel delivers: an email address, a Slack incoming webhook, or AWS Chatbot. */
-export const CHANNEL_TYPES = ['email', 'slack', 'chatbot'] as const;
+/**
+ * Where a channel delivers: an email address, a Slack incoming webhook, AWS
+ * Chatbot, PagerDuty (Events API v2), Opsgenie (Alert API), or any HTTPS
+ * endpoint (a signed JSON POST).
+ */
+export const CHANNEL_TYPES = ['email', 'slack', 'chatbot', 'pagerduty', 'opsgenie', 'webhook'] as const;
+
+/** Channel types whose forwarder reads a secret (a webhook URL, a routing key, an API key, a signing key). */
+export const SECRET_CHANNEL_TYPES = ['slack', 'pagerduty', 'opsgenie', 'webhook'] as const;
+
+/** The pager services' regions: their US or EU endpoints. */
+export const PAGER_REGIONS = ['us', 'eu'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
 /** A non-empty list of `values`; an empty one would match nothing, so it is refused. */
@@ -334,17 +368,38 @@ export type ChannelFilter = z.output<typeof channelFilterSchema>;
 
 /**
  * A Secrets Manager secret name (letters, digits and /_+=.@-). A URL is
- * refused: the webhook URL itself never goes in the config, the template or
- * an environment variable, only in the secret.
+ * refused: a webhook URL or key itself never goes in the config, the
+ * template or an environment variable, only in the secret.
  */
 function secretName() {
   const accepted =
-    'the name of an existing Secrets Manager secret holding the webhook URL, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL itself)';
+    'the name of an existing Secrets Manager secret holding the webhook URL or key, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL or key itself)';
   return z
     .string({ error: accepted })
     .refine((name) => /^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name) && !/hooks\.slack\.com/i.test(name), {
       error: accepted,
     });
+}
+
+/**
+ * Where a webhook channel POSTs: an https URL without credentials in it
+ * (the signing key authenticates Vigil to the receiver; it is in Secrets
+ * Manager, never in the URL, the config or the template).
+ */
+function webhookUrl() {
+  const accepted = 'an https URL like https://ops.example.com/hooks/vigil (no user:password@, at most 2048 characters)';
+  return z.string({ error: accepted }).refine(
+    (value) => {
+      if (value.length > 2048) return false;
+      try {
+        const url = new URL(value);
+        return url.protocol === 'https:' && url.hostname !== '' && url.username === '' && url.password === '';
+      } catch {
+        return false;
+      }
+    },
+    { error: accepted },
+  );
 }
 
 const CHANNEL_NAME = 'a channel name of 1 to 40 lowercase letters, digits and hyphens, like mobile-ci';
@@ -356,11 +411,17 @@ const channelFields = section({
   /** The address, for an email channel (required there, refused elsewhere). */
   address: emailAddress().optional(),
   /**
-   * For a Slack channel: the name of an existing secret holding the webhook
-   * URL. @default - the stack creates the secret `vigil/slack/<name>` with a
-   * placeholder value, which the user replaces with the webhook URL
+   * For a Slack, PagerDuty, Opsgenie or webhook channel: the name of an
+   * existing secret holding the webhook URL (Slack), the integration's
+   * routing key (PagerDuty), the API key (Opsgenie) or the signing key
+   * (webhook). @default - the stack creates `vigil/<type>/<name>`: a
+   * placeholder the user replaces, or for a webhook a generated signing key
    */
   secretName: secretName().optional(),
+  /** For a webhook channel: the https URL it POSTs to (required there, refused elsewhere). */
+  url: webhookUrl().optional(),
+  /** For a PagerDuty or Opsgenie channel: the service's US or EU endpoint. @default us */
+  region: oneOf(PAGER_REGIONS).optional(),
   /** Also receive the daily digest, whatever the filter says. @default true for email, false otherwise */
   digest: flag().optional(),
   /**
@@ -400,7 +461,34 @@ export interface ChatbotChannel extends ChannelBase {
   readonly type: 'chatbot';
 }
 
-export type Channel = EmailChannel | SlackChannel | ChatbotChannel;
+/** PagerDuty's Events API v2, through a queue and a forwarder Lambda. */
+export interface PagerDutyChannel extends ChannelBase {
+  readonly type: 'pagerduty';
+  /** An existing secret holding the routing key; absent: the stack creates `vigil/pagerduty/<name>`. */
+  readonly secretName?: string;
+  readonly region: (typeof PAGER_REGIONS)[number];
+}
+
+/** Opsgenie's Alert API, through a queue and a forwarder Lambda. */
+export interface OpsgenieChannel extends ChannelBase {
+  readonly type: 'opsgenie';
+  /** An existing secret holding the API key; absent: the stack creates `vigil/opsgenie/<name>`. */
+  readonly secretName?: string;
+  readonly region: (typeof PAGER_REGIONS)[number];
+}
+
+/** A signed JSON POST to any https endpoint, through a queue and a forwarder Lambda. */
+export interface WebhookChannel extends ChannelBase {
+  readonly type: 'webhook';
+  readonly url: string;
+  /** An existing secret holding the signing key; absent: the stack creates `vigil/webhook/<name>` with a generated one. */
+  readonly secretName?: string;
+}
+
+/** The channels delivered by a forwarder Lambda over plain HTTPS (lambda/deliver/http-channels). */
+export type HttpChannel = PagerDutyChannel | OpsgenieChannel | WebhookChannel;
+
+export type Channel = EmailChannel | SlackChannel | ChatbotChannel | HttpChannel;
 
 /** One channel: the fields each type takes checked together, then the digest default filled in. */
 export const channelSchema = channelFields
@@ -418,11 +506,20 @@ export const channelSchema = channelFields
     if (type !== 'email' && channel.address !== undefined) {
       problem(['address'], `no address on ${a} ${type} channel (only email channels take one)`);
     }
-    if (type !== 'slack' && channel.secretName !== undefined) {
+    if (!(SECRET_CHANNEL_TYPES as readonly string[]).includes(type) && channel.secretName !== undefined) {
       problem(
         ['secretName'],
-        `no secretName on ${a} ${type} channel (only slack channels read a webhook URL from a secret)`,
+        `no secretName on ${a} ${type} channel (only slack, pagerduty, opsgenie and webhook channels read a secret)`,
       );
+    }
+    if (type === 'webhook' && channel.url === undefined) {
+      problem(['url'], 'an https URL like https://ops.example.com/hooks/vigil (a webhook channel needs one)');
+    }
+    if (type !== 'webhook' && channel.url !== undefined) {
+      problem(['url'], `no url on ${a} ${type} channel (only webhook channels take one)`);
+    }
+    if (type !== 'pagerduty' && type !== 'opsgenie' && channel.region !== undefined) {
+      problem(['region'], `no region on ${a} ${type} channel (only pagerduty and opsgenie channels take one)`);
     }
     const eventTypes = channel.filter?.eventTypes ?? [];
     if (channel.digest === false && eventTypes.includes('digest')) {
@@ -451,6 +548,22 @@ export const channelSchema = channelFields
         };
       case 'chatbot':
         return { ...base, type: 'chatbot' };
+      case 'pagerduty':
+      case 'opsgenie':
+        return {
+          ...base,
+          type: channel.type,
+          ...(channel.secretName === undefined ? {} : { secretName: channel.secretName }),
+          region: channel.region ?? 'us',
+        };
+      case 'webhook':
+        return {
+          ...base,
+          type: 'webhook',
+          // The refinement above guarantees a URL; the fallback is never used.
+          url: channel.url ?? '',
+          ...(channel.secretName === undefined ? {} : { secretName: channel.secretName }),
+        };
     }
   });
 
@@ -479,6 +592,102 @@ export const channelsSchema = listOf(channelSchema, 'channels').superRefine((cha
   });
 });
 
+/**
+ * What a silence or a maintenance window mutes: the channel filter's
+ * vocabulary (the message attributes) plus resource ARNs. Fields are ANDed,
+ * the values of one field ORed; a field left out matches every value.
+ */
+export const matchSchema = section({
+  ...channelFilterSchema.shape,
+  /**
+   * Only notifications about these resources (ARNs): the resource itself,
+   * a job's run, or the project or queue. @default every resource
+   */
+  resources: z
+    .array(text('a resource ARN'), {
+      error: 'a list of resource ARNs, at least one (leave the field out to match every resource)',
+    })
+    .min(1, { error: 'a list of resource ARNs, at least one (leave the field out to match every resource)' })
+    .optional(),
+});
+export type Match = z.output<typeof matchSchema>;
+
+/** Days of the week as maintenance windows name them. */
+export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** A local time of day, HH:MM from 00:00 to 23:59 (24:00 also for an end). */
+function clockTime(end: boolean) {
+  const accepted = end ? 'a time of day as HH:MM, from 00:00 to 24:00' : 'a time of day as HH:MM, from 00:00 to 23:59';
+  return z
+    .string({ error: accepted })
+    .regex(end ? /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/ : /^([01]\d|2[0-3]):[0-5]\d$/, { error: accepted });
+}
+
+const WINDOW_NAME = 'a window name of 1 to 40 lowercase letters, digits and hyphens, like lab-maintenance';
+
+/**
+ * A recurring maintenance window: open from `start` to `end` (local time in
+ * `timeZone`, DST included) on each of `days`; an `end` at or before
+ * `start` closes on the next day. While open it mutes what `match` matches,
+ * as a silence would (deliver/silences.ts).
+ */
+export const maintenanceWindowSchema = section({
+  /** Names the window in `vigil history` (silenced by window/<name>). */
+  name: z.string({ error: WINDOW_NAME }).regex(/^[a-z0-9-]{1,40}$/, { error: WINDOW_NAME }),
+  /** The days it opens on (in `timeZone`). */
+  days: z
+    .array(oneOf(WEEKDAYS), { error: `a list of days, at least one of ${WEEKDAYS.join(', ')}` })
+    .min(1, { error: `a list of days, at least one of ${WEEKDAYS.join(', ')}` }),
+  start: clockTime(false),
+  end: clockTime(true),
+  /** @default UTC */
+  timeZone: timeZone().default('UTC'),
+  /** What it mutes. @default every notification */
+  match: matchSchema.default({}),
+});
+export type MaintenanceWindow = z.output<typeof maintenanceWindowSchema>;
+
+const maintenanceWindowsSchema = listOf(maintenanceWindowSchema, 'maintenance windows').superRefine((windows, ctx) => {
+  const seen = new Map<string, number>();
+  windows.forEach((w, index) => {
+    const first = seen.get(w.name);
+    if (first === undefined) seen.set(w.name, index);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'name'],
+        message: `a name no other maintenance window has (maintenanceWindows[${first}] has it)`,
+      });
+    if (w.start === w.end || (w.start === '00:00' && w.end === '24:00')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'end'],
+        message: `a time other than start (${w.start}): a window open all day is a silence, not a window`,
+      });
+    }
+  });
+});
+
+/**
+ * Reminders for conditions that persist (react/reminders/), each off unless
+ * turned on: one every `everyHours` after the first notice, at most `max`.
+ */
+export const remindersSchema = section({
+  /** Hours between two reminders of one condition (budgets: at least 24). @default 24 */
+  everyHours: wholeNumber(1, 168).default(24),
+  /** Reminders per condition at most. @default 3 */
+  max: wholeNumber(1, 100).default(3),
+  /** A remote access session still running past its limit (guard.autoStop off, or a dry run). @default false */
+  sessionOverLimit: flag().default(false),
+  /** A budget still at or over 100% of its limit in the current period (at most once a day). @default false */
+  budgetOverLimit: flag().default(false),
+  /** A Deadline Cloud job still SUSPENDED or FAILED and not requeued. @default false */
+  deadlineJobs: flag().default(false),
+  /** A Device Farm project whose latest run, or a device whose latest job, failed with no passing one since. @default false */
+  failingRuns: flag().default(false),
+});
+
 export const settingsSchema = section({
   deviceFarm: deviceFarmSettingsSchema.default(deviceFarmSettingsSchema.parse({})),
   deadline: deadlineSettingsSchema.default(deadlineSettingsSchema.parse({})),
@@ -489,6 +698,8 @@ export const settingsSchema = section({
   digest: digestSchema.default(digestSchema.parse({})),
   delivery: deliverySchema.default(deliverySchema.parse({})),
   pricing: pricingSchema.default(pricingSchema.parse({})),
+  maintenanceWindows: maintenanceWindowsSchema.default([]),
+  reminders: remindersSchema.default(remindersSchema.parse({})),
 });
 
 /** Settings with every default filled in. */
@@ -523,6 +734,8 @@ export function budgetsOf(settings: Pick<Settings, 'budgets' | 'pricing'>): Budg
 export type GuardSettings = z.output<typeof guardSchema>;
 export type DigestSettings = z.output<typeof digestSchema>;
 export type DeliverySettings = z.output<typeof deliverySchema>;
+export type ReminderSettings = z.output<typeof remindersSchema>;
+export type StuckMinutes = z.output<typeof stuckMinutesSchema>;
 
 /** The defaults: every project, the default rules, 90 days of history. */
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

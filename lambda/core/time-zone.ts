@@ -90,3 +90,43 @@ export function localMidnight(year: number, month: number, day: number, timeZone
   });
   return onDate.length === 0 ? second : Math.min(...onDate);
 }
+
+/** Local wall-clock parts as a number, for comparing wall times (minutes precision is enough here). */
+function wallOf(epochMs: number, timeZone: string): number {
+  const p = localParts(epochMs, timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+}
+
+/**
+ * The UTC instant at which `timeZone`'s wall clock reads the given local
+ * date and time. Month, day and hour may overflow (day 32, hour 24): Date.UTC
+ * normalises them. Across DST changes:
+ * - a time that happens twice (clocks set back) is its first occurrence;
+ * - a time that never happens (clocks jumped forward over it) is the first
+ *   instant after the jump, when the clock reads a later time.
+ */
+export function localInstant(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  timeZone: string,
+): number {
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const DAY = 86_400_000;
+  // The offsets a day before and after bracket any change near `wall`.
+  const candidates = [...new Set([wall - offsetAt(wall - DAY, timeZone), wall - offsetAt(wall + DAY, timeZone)])]
+    .filter((t) => wallOf(t, timeZone) === wall)
+    .sort((a, b) => a - b);
+  if (candidates[0] !== undefined) return candidates[0];
+  // In a gap: the first instant whose wall time is at or past `wall`, between the two guesses.
+  let low = wall - Math.max(offsetAt(wall - DAY, timeZone), offsetAt(wall + DAY, timeZone));
+  let high = wall - Math.min(offsetAt(wall - DAY, timeZone), offsetAt(wall + DAY, timeZone));
+  while (high - low > 1000) {
+    const mid = low + Math.floor((high - low) / 2000) * 1000;
+    if (wallOf(mid, timeZone) >= wall) high = mid;
+    else low = mid;
+  }
+  return high;
+}

@@ -21,6 +21,7 @@ import {
 } from './device-farm-messages';
 import { composeDigest } from './digest-message';
 import { consoleLink, projectAttribute, table } from './format';
+import { composeReminder, composeStuck } from './lifecycle-messages';
 import type { MessageParts, Notification } from './notification';
 import { composeBudget, composeGuard } from './reactor-messages';
 import type { ChangeNotice, ChangeNoticeType, Notice } from './rules';
@@ -66,6 +67,11 @@ export function compose(notice: Notice): Notification {
       return composeGuard(notice);
     case 'digest':
       return composeDigest(notice);
+    case 'stuck':
+    case 'unstuck':
+      return composeStuck(notice);
+    case 'reminder':
+      return composeReminder(notice);
     default:
       return composeChange(notice);
   }

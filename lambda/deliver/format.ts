@@ -81,3 +81,15 @@ export function table(rows: readonly [string, string | undefined][]): string[] {
 export function projectAttribute(project: { readonly arn: string; readonly name?: string }): string {
   return project.name?.trim() ? project.name : project.arn;
 }
+
+/** "45 min", "2 h 5 min", "3 d 4 h": a wait or a condition's age, rounded to the minute. */
+export function formatDuration(minutes: number): string {
+  const total = Math.max(0, Math.round(minutes));
+  if (total < 120) return `${total} min`;
+  const days = Math.floor(total / 1440);
+  const hours = Math.floor((total % 1440) / 60);
+  const rest = total % 60;
+  if (days >= 2) return hours === 0 ? `${days} d` : `${days} d ${hours} h`;
+  const allHours = Math.floor(total / 60);
+  return rest === 0 ? `${allHours} h` : `${allHours} h ${rest} min`;
+}

@@ -62,7 +62,8 @@ export async function foldStops(
     const stop = stops.get(completion.arn);
     if (stop === undefined) continue;
     const slot = slots.get(stop.eventId);
-    if (slot?.state === 'parked') continue;
+    // Refused for good (or, never for a stop, muted): nothing told anyone, so the completion goes out as usual.
+    if (slot?.state === 'parked' || slot?.state === 'silenced') continue;
     taken.add(completion.eventId);
     if (slot?.state === 'delivered') {
       announced.push({ completion, delivery: slot.delivery });

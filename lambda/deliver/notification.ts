@@ -61,6 +61,22 @@ export interface NotificationDocument {
   readonly guard?: GuardFacts;
   /** For the daily digest: the day in figures. */
   readonly digest?: DigestContent;
+  /** For STUCK and UNSTUCK: how long it waited, against which limit. */
+  readonly stuck?: {
+    readonly since: string;
+    readonly waitedMinutes: number;
+    readonly limitMinutes: number;
+    readonly waitingStatus: string;
+  };
+  /** For reminders: the condition, since when, and which reminder of how many. */
+  readonly reminder?: {
+    readonly condition: string;
+    readonly since: string;
+    readonly count: number;
+    readonly max: number;
+    readonly everyHours: number;
+    readonly failing?: { readonly arn: string; readonly name: string; readonly result: string; readonly at: string };
+  };
   /** Jobs reported by a job group or a run summary (at most LISTED_JOBS_LIMIT). */
   readonly jobs: readonly ResourceFacts[];
   /** Jobs the notice covers but does not list, when there were more than LISTED_JOBS_LIMIT. */

@@ -13,19 +13,26 @@
  *    that is refused too; a transient failure moves the events to the retry
  *    partition with backoff. Either way the next notice goes on: one event
  *    never holds back another.
+ * 4. A notice that an active silence or an open maintenance window matches
+ *    (silences.ts) is claimed like any other, then recorded as silenced
+ *    beside each event it covers instead of being published, and settled:
+ *    it is never sent, not even once the silence ends. The silences are read
+ *    once per pass, and only when there is something to publish.
  */
 import { randomUUID } from 'node:crypto';
-import type { Rules } from '../config/settings';
+import type { MaintenanceWindow, Rules } from '../config/settings';
 import { errorFields, type Log } from '../core/log';
 import type { DeliveryLedger } from '../record/delivery-ledger';
 import type { GuardStops } from '../record/guard-ledger';
 import { nextRetry, type Outbox, type OutboxEntry } from '../record/outbox';
+import type { ActiveSilences } from '../record/silences';
 import { readEvents, type StreamRecordInput } from '../record/stream-events';
 import type { VigilEvent } from '../record/vigil-event';
 import { compose, type Notification } from './compose';
 import { foldStops } from './guard-stops';
 import { publishSafely } from './publish-safely';
 import { type Notice, planNotices } from './rules';
+import { type Muting, mutingOf, type Silence } from './silences';
 import type { Publisher } from './sns-publisher';
 
 /** How long a claim holds before another notifier may take the events over. */
@@ -51,6 +58,12 @@ export interface NotifierDeps {
   readonly leaseMs?: number;
   /** Called after each successful publish (the CLI prints it). */
   readonly onPublished?: (notification: Notification, messageId: string) => void;
+  /** Where the active silences are read (once per pass). @default no silences */
+  readonly silences?: ActiveSilences;
+  /** Maintenance windows (settings `maintenanceWindows`). @default none */
+  readonly windows?: readonly MaintenanceWindow[];
+  /** Called for each notice a silence or window muted (the CLI prints it). */
+  readonly onSilenced?: (notification: Notification, muting: Muting) => void;
   /** @default () => new Date() */
   readonly now?: () => Date;
 }
@@ -69,6 +82,8 @@ export interface DeliveryReport {
   readonly retrying: number;
   /** Events no rule notifies (settled without a message). */
   readonly nothingToSend: number;
+  /** Events a silence or a maintenance window muted (recorded as silenced, never sent). */
+  readonly silenced: number;
   /** Stream records that are not readable events (logged and skipped). */
   readonly rejected: number;
   /** Stream records to hand back as batchItemFailures (the table itself failed: retry the batch). */
@@ -82,6 +97,7 @@ export const EMPTY_REPORT: DeliveryReport = {
   parked: 0,
   retrying: 0,
   nothingToSend: 0,
+  silenced: 0,
   rejected: 0,
   failedSequenceNumbers: [],
 };
@@ -119,7 +135,7 @@ export async function deliverEvents(
   let held = 0;
   for (const event of owed) {
     const slot = slots.get(event.eventId);
-    if (slot?.state === 'delivered' || slot?.state === 'parked') {
+    if (slot?.state === 'delivered' || slot?.state === 'parked' || slot?.state === 'silenced') {
       // Finished by someone who crashed before settling: only the tidying is left.
       const entry = entryOf(event);
       if (entry !== undefined) settle.push(entry);
@@ -130,7 +146,14 @@ export async function deliverEvents(
     }
   }
 
-  const counts = { published: 0, parked: 0, retrying: 0, nothingToSend: 0, held };
+  const counts = { published: 0, parked: 0, retrying: 0, nothingToSend: 0, silenced: 0, held };
+  // Read once, when the first notice needs them: an idle pass reads nothing.
+  let silences: Promise<readonly Silence[]> | undefined;
+  const mutingFor = async (notice: Notice, notification: Notification): Promise<Muting | undefined> => {
+    if (deps.silences === undefined && (deps.windows ?? []).length === 0) return undefined;
+    silences ??= deps.silences?.active(now) ?? Promise.resolve([]);
+    return mutingOf(notice, notification, await silences, deps.windows ?? [], now);
+  };
   const folding = await foldStops(pending, deps, now, owner);
   counts.held += folding.waiting.length;
   for (const { completion, delivery } of folding.announced) {
@@ -156,6 +179,8 @@ export async function deliverEvents(
 
   for (let notice = queue.shift(); notice !== undefined; notice = queue.shift()) {
     const covers: readonly VigilEvent[] = notice.covers;
+    const notification = compose(notice);
+    const muting = await mutingFor(notice, notification);
     const lost = await deps.ledger.claim(
       covers,
       { owner, leaseUntil: new Date(now.getTime() + (deps.leaseMs ?? DEFAULT_LEASE_MS)).toISOString() },
@@ -173,7 +198,25 @@ export async function deliverEvents(
       plan(rest);
       continue;
     }
-    await publishNotice(notice, covers, deps, owner, now, counts, entryOf, settle);
+    if (muting !== undefined) {
+      await deps.ledger.silence(covers, {
+        subject: notification.subject,
+        eventType: notice.type,
+        silencedBy: muting.by,
+        reason: muting.reason,
+        silencedAt: now.toISOString(),
+      });
+      counts.silenced += covers.length;
+      deps.log.info('A silence muted a notification; it is recorded and never sent', {
+        subject: notification.subject,
+        silencedBy: muting.by,
+        eventIds: covers.map((e) => e.eventId),
+      });
+      deps.onSilenced?.(notification, muting);
+      settle.push(...covers.map(entryOf).filter((e): e is OutboxEntry => e !== undefined));
+      continue;
+    }
+    await publishNotice(notice, notification, covers, deps, owner, now, counts, entryOf, settle);
   }
   await deps.outbox.settle(settle);
   return {
@@ -184,11 +227,13 @@ export async function deliverEvents(
     parked: counts.parked,
     retrying: counts.retrying,
     nothingToSend: counts.nothingToSend,
+    silenced: counts.silenced,
   };
 }
 
 async function publishNotice(
   notice: Notice,
+  notification: Notification,
   covers: readonly VigilEvent[],
   deps: NotifierDeps,
   owner: string,
@@ -197,7 +242,6 @@ async function publishNotice(
   entryOf: (event: VigilEvent) => OutboxEntry | undefined,
   settle: OutboxEntry[],
 ): Promise<void> {
-  const notification = compose(notice);
   const eventIds = covers.map((e) => e.eventId);
   const outcome = await publishSafely(deps.publisher, notification);
   const entries = covers.map(entryOf).filter((e): e is OutboxEntry => e !== undefined);

@@ -16,7 +16,8 @@
  *   when the job's change is in the same batch.
  * - A status Vigil does not know: one notice when it first appears.
  * - What the reactors derived: each budget threshold crossing and forecast,
- *   each session guard action, one notice each.
+ *   each session guard action, each reminder, one notice each; STUCK and
+ *   UNSTUCK one per resource, a run's jobs in one batch grouped per run.
  * Baseline events (first poll of a project) and everything else notify nothing.
  */
 import type { Rules } from '../config/settings';
@@ -27,6 +28,8 @@ import {
   type DigestEvent,
   type GuardEvent,
   isChangeEvent,
+  type ReminderEvent,
+  type StuckEvent,
   type VigilEvent,
 } from '../record/vigil-event';
 
@@ -41,7 +44,15 @@ export type ChangeNoticeType =
 
 export { isFailedSession, isFinishing } from '../record/notable';
 
-export type NoticeType = ChangeNoticeType | 'budget-threshold' | 'budget-forecast' | 'guard' | 'digest';
+export type NoticeType =
+  | ChangeNoticeType
+  | 'budget-threshold'
+  | 'budget-forecast'
+  | 'guard'
+  | 'digest'
+  | 'stuck'
+  | 'unstuck'
+  | 'reminder';
 
 /** One message about observed changes, and every event it covers (each is marked delivered with it). */
 export interface ChangeNotice {
@@ -83,7 +94,25 @@ export interface DigestNotice {
   readonly covers: readonly [DigestEvent];
 }
 
-export type Notice = ChangeNotice | BudgetNotice | GuardNotice | DigestNotice;
+/** Work that waits too long, or moved on after it was reported: one resource, or a run's jobs together. */
+export interface StuckNotice {
+  readonly type: 'stuck' | 'unstuck';
+  /** The resource (the first job, for a group of a run's jobs). */
+  readonly subject: StuckEvent;
+  /** A run's jobs reported together (empty for a single resource). */
+  readonly jobs: readonly StuckEvent[];
+  readonly covers: readonly StuckEvent[];
+}
+
+/** A reminder that a condition persists. */
+export interface ReminderNotice {
+  readonly type: 'reminder';
+  readonly subject: ReminderEvent;
+  readonly jobs: readonly [];
+  readonly covers: readonly [ReminderEvent];
+}
+
+export type Notice = ChangeNotice | BudgetNotice | GuardNotice | DigestNotice | StuckNotice | ReminderNotice;
 
 /** Decides the notices for a batch of new events (in stream order). */
 export function planNotices(events: readonly VigilEvent[], rules: Rules): Notice[] {
@@ -95,7 +124,34 @@ export function planNotices(events: readonly VigilEvent[], rules: Rules): Notice
       notices.push({ type: 'guard', subject: e, jobs: [], covers: [e] });
     } else if (e.eventType === 'digest') {
       notices.push({ type: 'digest', subject: e, jobs: [], covers: [e] });
+    } else if (e.eventType === 'reminder') {
+      notices.push({ type: 'reminder', subject: e, jobs: [], covers: [e] });
     }
+  }
+  notices.push(...planStuckNotices(events));
+  return notices;
+}
+
+/**
+ * STUCK and UNSTUCK: one notice per resource, except a run's jobs in one
+ * batch, which share one (a run whose 20 devices are all busy is one message).
+ */
+function planStuckNotices(events: readonly VigilEvent[]): StuckNotice[] {
+  const notices: StuckNotice[] = [];
+  const groups = new Map<string, StuckEvent[]>();
+  for (const e of events) {
+    if (e.eventType !== 'stuck' && e.eventType !== 'unstuck') continue;
+    if (e.kind !== 'job' || e.parentArn === undefined) {
+      notices.push({ type: e.eventType, subject: e, jobs: [], covers: [e] });
+      continue;
+    }
+    const key = `${e.eventType}|${e.parentArn}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  for (const jobs of groups.values()) {
+    const [first] = jobs;
+    if (first === undefined) continue;
+    notices.push({ type: first.eventType, subject: first, jobs: jobs.length > 1 ? jobs : [], covers: jobs });
   }
   return notices;
 }

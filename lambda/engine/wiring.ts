@@ -9,10 +9,12 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { budgetsOf, type Settings } from '../config/settings';
 import type { Log } from '../core/log';
+import type { Service } from '../core/observation';
 import { DIGEST_REPORT_DAYS, REPORT_PREFIX } from '../core/reports';
 import type { Notification } from '../deliver/notification';
 import type { NotifierDeps } from '../deliver/notifier';
 import type { ReportStore } from '../deliver/report/store';
+import type { Muting } from '../deliver/silences';
 import { type Publisher, SnsPublisher } from '../deliver/sns-publisher';
 import type { AccountantDeps } from '../react/budgets/accountant';
 import type { DigestDeps } from '../react/digest/write';
@@ -26,6 +28,9 @@ import { DynamoDeliveryLedger } from '../record/delivery-ledger';
 import { DynamoHistoryStore } from '../record/dynamo-history-store';
 import { DynamoOutbox } from '../record/dynamo-outbox';
 import { DynamoGuardLedger } from '../record/guard-ledger';
+import { DynamoReminderLedger } from '../record/reminder-ledger';
+import { DynamoSilences } from '../record/silences';
+import { DynamoStuckLedger } from '../record/stuck-ledger';
 
 /** Everything the engine keeps in the history table, over one document client. */
 export interface TableAdapters {
@@ -35,17 +40,28 @@ export interface TableAdapters {
   readonly budgets: DynamoBudgetLedger;
   readonly guard: DynamoGuardLedger;
   readonly checkpoints: DynamoStreamCheckpoints;
+  readonly silences: DynamoSilences;
+  readonly stuck: DynamoStuckLedger;
+  readonly reminders: DynamoReminderLedger;
 }
 
 export function tableAdapters(documents: DynamoDBDocumentClient, tableName: string, settings: Settings): TableAdapters {
   const retentionDays = settings.history.eventRetentionDays;
   return {
-    store: new DynamoHistoryStore({ client: documents, tableName, retentionDays }),
+    store: new DynamoHistoryStore({
+      client: documents,
+      tableName,
+      retentionDays,
+      tracked: { failingRuns: settings.reminders.failingRuns, deadlineJobs: settings.reminders.deadlineJobs },
+    }),
     deliveries: new DynamoDeliveryLedger(documents, tableName, retentionDays),
     outbox: new DynamoOutbox(documents, tableName),
     budgets: new DynamoBudgetLedger(documents, tableName),
     guard: new DynamoGuardLedger(documents, tableName),
     checkpoints: new DynamoStreamCheckpoints(documents, tableName),
+    silences: new DynamoSilences(documents, tableName, retentionDays),
+    stuck: new DynamoStuckLedger(documents, tableName, retentionDays),
+    reminders: new DynamoReminderLedger(documents, tableName, retentionDays),
   };
 }
 
@@ -97,6 +113,7 @@ export function notifierDeps(input: {
   readonly settings: Settings;
   readonly log: Log;
   readonly onPublished?: (notification: Notification, messageId: string) => void;
+  readonly onSilenced?: (notification: Notification, muting: Muting) => void;
   readonly now?: () => Date;
 }): NotifierDeps {
   return {
@@ -107,7 +124,10 @@ export function notifierDeps(input: {
     rules: input.settings.rules,
     log: input.log,
     leaseMs: input.settings.delivery.claimLeaseSeconds * 1000,
+    silences: input.table.silences,
+    windows: input.settings.maintenanceWindows,
     ...(input.onPublished === undefined ? {} : { onPublished: input.onPublished }),
+    ...(input.onSilenced === undefined ? {} : { onSilenced: input.onSilenced }),
     ...(input.now === undefined ? {} : { now: input.now }),
   };
 }
@@ -161,5 +181,75 @@ export function reactorDeps(input: {
           },
         }),
     ...(settings.deviceFarm.enabled ? { guard: guardDeps(input) } : {}),
+    ...stuckDeps(input),
+    ...reminderDeps(input),
+  };
+}
+
+/**
+ * Whether the reactors follow the table's stream: for Device Farm's changes
+ * (budgets, the guard, failing runs) and, with reminders of Deadline jobs
+ * on, for Deadline jobs failing. The stack deploys the reactors when this
+ * holds or a present pass has work (the stuck detector, reminders).
+ */
+export function reactsToChanges(settings: Settings): boolean {
+  return settings.deviceFarm.enabled || (settings.deadline.enabled && settings.reminders.deadlineJobs);
+}
+
+/** True when some reminder is on. */
+export function remindersOn(settings: Settings): boolean {
+  const r = settings.reminders;
+  return r.sessionOverLimit || r.budgetOverLimit || r.deadlineJobs || r.failingRuns;
+}
+
+function reminderDeps(input: {
+  readonly table: TableAdapters;
+  readonly settings: Settings;
+  readonly log: Log;
+  readonly now?: () => Date;
+}): Pick<ReactorDeps, 'reminders'> {
+  const { settings, table } = input;
+  if (!remindersOn(settings)) return {};
+  return {
+    reminders: {
+      ledger: table.reminders,
+      settings: settings.reminders,
+      guard: { ledger: table.guard, settings: settings.guard },
+      budgets: { ledger: table.budgets, budgets: budgetsOf(settings) },
+      latest: (scope, kind, arn) => table.store.getLatest(scope, kind, arn),
+      log: input.log,
+      ...(input.now === undefined ? {} : { now: input.now }),
+    },
+  };
+}
+
+/** The services whose work the stuck detector watches: enabled, with a limit on. */
+export function stuckServices(settings: Settings): Service[] {
+  const limits = settings.rules.stuckMinutes;
+  const services: Service[] = [];
+  if (settings.deviceFarm.enabled && (limits.deviceFarm > 0 || limits.remoteAccess > 0)) services.push('devicefarm');
+  if (settings.deadline.enabled && limits.deadline > 0) services.push('deadline');
+  return services;
+}
+
+function stuckDeps(input: {
+  readonly table: TableAdapters;
+  readonly settings: Settings;
+  readonly log: Log;
+  readonly now?: () => Date;
+}): Pick<ReactorDeps, 'stuck'> {
+  const services = stuckServices(input.settings);
+  if (services.length === 0) return {};
+  const { store } = input.table;
+  return {
+    stuck: {
+      services,
+      ledger: input.table.stuck,
+      deliveries: input.table.deliveries,
+      latest: (scope, kind, arn) => store.getLatest(scope, kind, arn),
+      limits: input.settings.rules.stuckMinutes,
+      log: input.log,
+      ...(input.now === undefined ? {} : { now: input.now }),
+    },
   };
 }

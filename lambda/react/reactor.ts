@@ -9,13 +9,16 @@
  * guard never delays a notification.
  */
 import { errorFields, type Log } from '../core/log';
-import type { ChangeEvent } from '../record/change-event';
+import type { Service } from '../core/observation';
+import type { ChangeEvent, StoredState } from '../record/change-event';
 import type { StateStore } from '../record/history-store';
 import { changeEventsOf, nextRetry, type Outbox, type OutboxEntry } from '../record/outbox';
 import { readEvents, type StreamRecordInput } from '../record/stream-events';
 import { type AccountantDeps, accountChange } from './budgets/accountant';
 import { announceBaselineCrossings } from './budgets/announce-baseline';
 import { type GuardDeps, guardChange, guardSessions } from './guard/guard';
+import { type ReminderDeps, reminderPass, reminderServices, trackChange } from './reminders/reminders';
+import { type StuckDeps, stuckPass } from './stuck/stuck';
 
 export interface ReactorDeps {
   readonly outbox: Outbox;
@@ -25,6 +28,10 @@ export interface ReactorDeps {
   readonly accountant?: AccountantDeps;
   /** Present when Device Farm is watched. */
   readonly guard?: GuardDeps;
+  /** Present when a stuck limit is on (rules.stuckMinutes); `services` are those whose work it watches. */
+  readonly stuck?: StuckDeps & { readonly services: readonly Service[] };
+  /** Present when a reminder is on (settings `reminders`). */
+  readonly reminders?: ReminderDeps;
   readonly log: Log;
   /** @default () => new Date() */
   readonly now?: () => Date;
@@ -56,8 +63,11 @@ export async function reactToChanges(
     const entry = entries.get(change.eventId);
     if (entry === undefined) continue; // handled before
     try {
-      if (deps.accountant !== undefined) await accountChange(change, deps.accountant);
-      if (deps.guard !== undefined) await guardChange(change, deps.guard);
+      if (change.service === 'devicefarm') {
+        if (deps.accountant !== undefined) await accountChange(change, deps.accountant);
+        if (deps.guard !== undefined) await guardChange(change, deps.guard);
+      }
+      if (deps.reminders !== undefined) await trackChange(change, deps.reminders);
       settle.push(entry);
     } catch (error) {
       retrying++;
@@ -113,14 +123,23 @@ export async function sweepReactions(
   return { ...(await reactToChanges(changes, deps, entries)), swept: found.size };
 }
 
-/** What the scheduled pass did. */
-export interface ScheduledReport extends ReactionReport {
-  /** Changes the sweeper found (missed by the stream, or retries due). */
-  readonly swept: number;
+/** What the passes over the present state did (the schedule's, after its sweep). */
+export interface PresentReport {
   /** Guard actions taken on sessions that ran on without changing. */
   readonly guardActions: number;
+  /** Resources reported STUCK, and UNSTUCK. */
+  readonly stuck: number;
+  readonly unstuck: number;
   /** Budget alerts for thresholds the first poll found already crossed. */
   readonly announced: number;
+  /** Reminders of conditions that persist. */
+  readonly reminders: number;
+}
+
+/** What the scheduled pass did. */
+export interface ScheduledReport extends ReactionReport, PresentReport {
+  /** Changes the sweeper found (missed by the stream, or retries due). */
+  readonly swept: number;
 }
 
 /**
@@ -135,9 +154,37 @@ export async function reactOnSchedule(
   options: { readonly staleAfterMs: number; readonly limit: number },
 ): Promise<ScheduledReport> {
   const swept = await sweepReactions(deps, options);
-  const guardActions = await guardPass(deps);
+  return { ...swept, ...(await presentPasses(deps)) };
+}
+
+/**
+ * Everything the schedule decides on the present, after its sweep: the
+ * guard, the stuck detector, the reminders and the budgets' baseline
+ * announcement. The
+ * active resources are read once (one Query per service's `active` index)
+ * and shared; nothing here calls an AWS API but the guard's confirmation
+ * right before it acts.
+ */
+export async function presentPasses(deps: ReactorDeps): Promise<PresentReport> {
+  const services = new Set<Service>(deps.stuck?.services ?? []);
+  if (deps.guard !== undefined) services.add('devicefarm');
+  for (const service of deps.reminders === undefined ? [] : reminderServices(deps.reminders.settings)) {
+    services.add(service);
+  }
+  const active = new Map<Service, StoredState[]>();
+  for (const service of services) active.set(service, await deps.store.loadActive(service));
+  const sessions = (active.get('devicefarm') ?? []).filter((s) => s.kind === 'remote-access-session');
+  const guardActions = deps.guard === undefined ? 0 : (await guardSessions(sessions, deps.guard)).length;
+  const stuck =
+    deps.stuck === undefined
+      ? { stuck: 0, unstuck: 0 }
+      : await stuckPass(
+          deps.stuck.services.flatMap((service) => active.get(service) ?? []),
+          deps.stuck,
+        );
+  const reminders = deps.reminders === undefined ? 0 : await reminderPass([...active.values()].flat(), deps.reminders);
   const announced = await announcePass(deps);
-  return { ...swept, guardActions, announced };
+  return { guardActions, ...stuck, reminders, announced };
 }
 
 /**

@@ -48,6 +48,20 @@ export interface ParkedRecord {
   readonly eventKey: ItemKey;
 }
 
+/**
+ * An event whose notification a silence or a maintenance window muted: it
+ * is never sent, not even once the silence has ended.
+ */
+export interface SilencedRecord {
+  readonly eventId: string;
+  readonly subject: string;
+  readonly eventType: string;
+  /** The silence's id, or `window/<name>`. */
+  readonly silencedBy: string;
+  readonly reason: string;
+  readonly silencedAt: string;
+}
+
 /** Who holds an event's claim, until when. */
 export interface Claim {
   readonly owner: string;
@@ -57,6 +71,7 @@ export interface Claim {
 export type DeliverySlot =
   | { readonly state: 'delivered'; readonly delivery: DeliveryRecord }
   | { readonly state: 'parked'; readonly parked: ParkedRecord }
+  | { readonly state: 'silenced'; readonly silenced: SilencedRecord }
   | { readonly state: 'claimed'; readonly claim: Claim };
 
 export interface DeliveryLedger {
@@ -72,6 +87,8 @@ export interface DeliveryLedger {
   release(events: readonly VigilEvent[], owner: string): Promise<void>;
   /** Records that `events` went out in one message (never overwrites a delivery). */
   recordDelivery(events: readonly VigilEvent[], delivery: Omit<DeliveryRecord, 'eventId'>): Promise<void>;
+  /** Records that `events` were muted by a silence or a window (never overwrites a delivery). */
+  silence(events: readonly VigilEvent[], silenced: Omit<SilencedRecord, 'eventId'>): Promise<void>;
   /** Records that `events` were refused for good, and lists them. */
   park(events: readonly VigilEvent[], parked: Omit<ParkedRecord, 'eventId' | 'eventKey'>): Promise<void>;
   /** Everything parked, oldest first. */
@@ -112,6 +129,8 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
         });
       } else if (item.entity === 'parked') {
         slots.set(eventId, { state: 'parked', parked: stripItem<ParkedRecord>(item) });
+      } else if (item.entity === 'silenced') {
+        slots.set(eventId, { state: 'silenced', silenced: stripItem<SilencedRecord>(item) });
       } else {
         slots.set(eventId, { state: 'delivered', delivery: stripItem<DeliveryRecord>(item) });
       }
@@ -229,6 +248,30 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       ConditionExpression: 'attribute_not_exists(pk) OR entity <> :delivery',
       ExpressionAttributeValues: { ':delivery': 'delivery' },
     };
+  }
+
+  async silence(events: readonly VigilEvent[], silenced: Omit<SilencedRecord, 'eventId'>): Promise<void> {
+    // As a delivery: one conditional put per event over our claim, never over a delivery or a parking.
+    for (const event of events) {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...this.slotKey(event),
+              entity: 'silenced',
+              eventId: event.eventId,
+              ...silenced,
+              expiresAt: expiryAfter(event.at, this.retentionDays),
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR entity = :claim',
+            ExpressionAttributeValues: { ':claim': 'claim' },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
   }
 
   async park(events: readonly VigilEvent[], parked: Omit<ParkedRecord, 'eventId' | 'eventKey'>): Promise<void> {

@@ -17,7 +17,7 @@ import {
 import { errorName } from '../core/errors';
 import { KINDS, type Kind, SERVICE_OF, type Service } from '../core/observation';
 import type { ChangeEvent, StoredState } from './change-event';
-import type { DeliveryRecord, ParkedRecord } from './delivery-ledger';
+import type { DeliveryRecord, ParkedRecord, SilencedRecord } from './delivery-ledger';
 import type { Cursor, DigestWriter, HistoryReader, StateStore, TimelineEntry, WriteOutcome } from './history-store';
 import {
   activePk,
@@ -34,6 +34,7 @@ import {
   stripItem,
   timePk,
 } from './keys';
+import type { TrackedFailures } from './notable';
 import { derivedEventPuts, outboxItemsFor } from './outbox';
 import { ACTIVE_INDEX, BY_TIME_INDEX } from './table-schema';
 import type { DigestEvent, VigilEvent } from './vigil-event';
@@ -44,17 +45,21 @@ export interface DynamoHistoryStoreOptions {
   readonly tableName: string;
   /** Days before TTL removes events and finished resources' state. */
   readonly retentionDays: number;
+  /** The reminders that follow failures from the stream: their changes get a `react` outbox entry. @default none */
+  readonly tracked?: TrackedFailures;
 }
 
 export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWriter {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly retentionDays: number;
+  private readonly tracked: TrackedFailures | undefined;
 
   constructor(options: DynamoHistoryStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
     this.retentionDays = options.retentionDays;
+    this.tracked = options.tracked;
   }
 
   private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
@@ -131,7 +136,7 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            ...outboxItemsFor(event, expiryAfter(event.at, this.retentionDays)).map((Item) => ({
+            ...outboxItemsFor(event, expiryAfter(event.at, this.retentionDays), this.tracked).map((Item) => ({
               Put: { TableName: this.tableName, Item },
             })),
           ],
@@ -214,10 +219,12 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
     });
     const deliveries = new Map<string, DeliveryRecord>();
     const parked = new Map<string, ParkedRecord>();
+    const silenced = new Map<string, SilencedRecord>();
     const events: VigilEvent[] = [];
     for (const item of items) {
       if (item.entity === 'delivery') deliveries.set(String(item.eventId), stripItem<DeliveryRecord>(item));
       else if (item.entity === 'parked') parked.set(String(item.eventId), stripItem<ParkedRecord>(item));
+      else if (item.entity === 'silenced') silenced.set(String(item.eventId), stripItem<SilencedRecord>(item));
       else if (item.entity === 'event') events.push(eventFromItem<VigilEvent>(item));
     }
     const version = (e: VigilEvent) => (e.eventType === 'change' ? e.version : Number.MAX_SAFE_INTEGER);
@@ -227,10 +234,12 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
       .map((event) => {
         const delivery = deliveries.get(event.eventId);
         const refused = parked.get(event.eventId);
+        const muted = silenced.get(event.eventId);
         return {
           event,
           ...(delivery === undefined ? {} : { delivery }),
           ...(refused === undefined ? {} : { parked: refused }),
+          ...(muted === undefined ? {} : { silenced: muted }),
         };
       });
   }
@@ -243,6 +252,8 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
       derivedTimePk('budget'),
       derivedTimePk('guard'),
       derivedTimePk('digest'),
+      derivedTimePk('stuck'),
+      derivedTimePk('reminder'),
     ];
     for (const tpk of partitions) {
       const items = await this.queryAll({

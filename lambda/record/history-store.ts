@@ -5,7 +5,7 @@
  */
 import type { Kind, Service } from '../core/observation';
 import type { ChangeEvent, StoredState } from './change-event';
-import type { DeliveryRecord, ParkedRecord } from './delivery-ledger';
+import type { DeliveryRecord, ParkedRecord, SilencedRecord } from './delivery-ledger';
 import type { DigestEvent, VigilEvent } from './vigil-event';
 
 /** Discovery watermark for one scope (project) and kind. */
@@ -62,6 +62,8 @@ export interface TimelineEntry {
   readonly delivery?: DeliveryRecord;
   /** Set when SNS refused the event's notification for good (`vigil undelivered`). */
   readonly parked?: ParkedRecord;
+  /** Set when a silence or a maintenance window muted the event's notification (never sent). */
+  readonly silenced?: SilencedRecord;
 }
 
 /** The read side: timelines, windows, what is active. */

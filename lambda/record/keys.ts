@@ -44,6 +44,12 @@ export function eventKeyOf(event: VigilEvent): ItemKey {
       return { pk, sk: `E#guard#${event.action}` };
     case 'digest':
       return { pk, sk: 'E#digest' };
+    case 'stuck':
+    case 'unstuck':
+      // One of each per wait: a resource that waits again later (a requeued Deadline job) waits from a new time.
+      return { pk, sk: `E#${event.eventType}#${event.since}` };
+    case 'reminder':
+      return { pk, sk: `E#reminder#${event.condition}#${event.since}#${String(event.count).padStart(3, '0')}` };
   }
 }
 
@@ -86,7 +92,7 @@ export const cursorKey = (service: Service, scope: string, kind: Kind) => ({
 export const activePk = (service: Service) => `A#${service}`;
 export const timePk = (service: Service, kind: Kind) => `${service}#${kind}`;
 /** The `byTime` partitions of the events the reactors derive from changes. */
-export type DerivedEventKind = 'budget' | 'guard' | 'digest';
+export type DerivedEventKind = 'budget' | 'guard' | 'digest' | 'stuck' | 'reminder';
 export const derivedTimePk = (kind: DerivedEventKind) => `vigil#${kind}`;
 /** An event's `byTime` sort key: its time, then its resource. */
 export const timeSk = (event: { at: string; arn: string }) => `${event.at}#${event.arn}`;

@@ -60,3 +60,35 @@ export function needsReaction(event: ChangeEvent): boolean {
   const delta = event.minutesDelta;
   return (delta.metered ?? 0) > 0 || (delta.billing ?? 0) > 0;
 }
+
+/** Which reminders follow conditions from the stream (settings `reminders`). */
+export interface TrackedFailures {
+  /** Runs and jobs finishing (a project's or device's latest failing). */
+  readonly failingRuns: boolean;
+  /** Deadline jobs moving into or out of FAILED. */
+  readonly deadlineJobs: boolean;
+}
+
+/**
+ * True when the reminders must see this change, beyond {@link needsReaction}:
+ * with `failingRuns`, a run or job finishing; with `deadlineJobs`, a Deadline
+ * Cloud job moving into or out of FAILED. Never at baseline: what the first
+ * poll finds is history. Only asked for when those reminders are on, so no
+ * one pays an outbox write for a reminder they did not turn on.
+ */
+export function tracksFailure(event: ChangeEvent, tracked: TrackedFailures): boolean {
+  if (event.baseline) return false;
+  if (tracked.deadlineJobs && isFailureTurn(event)) return true;
+  return (
+    tracked.failingRuns &&
+    event.service === 'devicefarm' &&
+    (event.kind === 'run' || event.kind === 'job') &&
+    isFinishing(event)
+  );
+}
+
+/** A Deadline job moving into FAILED, or out of it (requeued, deleted). */
+export function isFailureTurn(event: ChangeEvent): boolean {
+  if (event.kind !== 'deadline-job' || event.baseline || event.from?.status === event.to.status) return false;
+  return event.to.status === 'FAILED' || event.from?.status === 'FAILED';
+}

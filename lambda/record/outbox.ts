@@ -26,7 +26,7 @@ import {
   type OutboxQueue,
   outboxItem,
 } from './keys';
-import { mayNotify, needsReaction } from './notable';
+import { mayNotify, needsReaction, type TrackedFailures, tracksFailure } from './notable';
 import type { VigilEvent } from './vigil-event';
 
 export type { OutboxQueue } from './keys';
@@ -76,18 +76,25 @@ export interface Outbox {
   retryLater(queue: OutboxQueue, event: VigilEvent, entry: OutboxEntry | undefined, plan: RetryPlan): Promise<void>;
 }
 
-/** The queues an event is written into. */
-export function queuesFor(event: VigilEvent): OutboxQueue[] {
+/** Nothing tracked for reminders: the default. */
+const NOTHING_TRACKED: TrackedFailures = { failingRuns: false, deadlineJobs: false };
+
+/** The queues an event is written into (`tracked`: the reminders that follow failures from the stream). */
+export function queuesFor(event: VigilEvent, tracked: TrackedFailures = NOTHING_TRACKED): OutboxQueue[] {
   if (event.eventType !== 'change') return ['notify'];
   const queues: OutboxQueue[] = [];
   if (mayNotify(event)) queues.push('notify');
-  if (needsReaction(event)) queues.push('react');
+  if (needsReaction(event) || tracksFailure(event, tracked)) queues.push('react');
   return queues;
 }
 
 /** The outbox items to write with `event`, in its transaction. */
-export function outboxItemsFor(event: VigilEvent, expiresAt: number): Record<string, unknown>[] {
-  return queuesFor(event).map((queue) => outboxItem(queue, event, expiresAt));
+export function outboxItemsFor(
+  event: VigilEvent,
+  expiresAt: number,
+  tracked: TrackedFailures = NOTHING_TRACKED,
+): Record<string, unknown>[] {
+  return queuesFor(event, tracked).map((queue) => outboxItem(queue, event, expiresAt));
 }
 
 /** Delay before the n-th retry (1-based): at once, then 1, 2, 4 … minutes, at most an hour. */

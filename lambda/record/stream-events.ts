@@ -83,8 +83,43 @@ const digestEventSchema = z.looseObject({
   digest: z.looseObject({ date: z.string() }),
 });
 
+const stuckEventSchema = z.looseObject({
+  eventId: z.string().min(1),
+  eventType: z.enum(['stuck', 'unstuck']),
+  service: z.enum(['devicefarm', 'deadline']),
+  kind: z.enum(KINDS as [Kind, ...Kind[]]),
+  arn: z.string().min(1),
+  name: z.string(),
+  project: z.looseObject({ arn: z.string(), name: z.string().optional() }),
+  at: z.string(),
+  since: z.string(),
+  waitingStatus: z.string(),
+  waitedMinutes: z.number(),
+  limitMinutes: z.number(),
+  state: z.looseObject({ arn: z.string(), status: z.string() }),
+});
+
+const reminderEventSchema = z.looseObject({
+  eventId: z.string().min(1),
+  eventType: z.literal('reminder'),
+  service: z.enum(['devicefarm', 'deadline']),
+  kind: z.string(),
+  arn: z.string().min(1),
+  name: z.string(),
+  project: z.looseObject({ arn: z.string(), name: z.string().optional() }),
+  at: z.string(),
+  condition: z.enum(['session-over-limit', 'budget-over-limit', 'deadline-job', 'failing-project', 'failing-device']),
+  since: z.string(),
+  count: z.number().int().positive(),
+  max: z.number().int().positive(),
+  everyHours: z.number().positive(),
+  detail: z.looseObject({}),
+});
+
 /** The schema for an event item of the given type, or undefined for a type Vigil does not know. */
 function schemaFor(eventType: unknown) {
+  if (eventType === 'stuck' || eventType === 'unstuck') return stuckEventSchema;
+  if (eventType === 'reminder') return reminderEventSchema;
   if (eventType === 'digest') return digestEventSchema;
   if (eventType === 'change') return changeEventSchema;
   if (eventType === 'budget-threshold' || eventType === 'budget-forecast') return budgetEventSchema;

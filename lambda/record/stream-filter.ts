@@ -23,7 +23,7 @@ export function isNewEventRecord(record: StreamRecordLike): boolean {
   return record.eventName === 'INSERT' && record.dynamodb?.NewImage?.[ENTITY_ATTRIBUTE]?.S === 'event';
 }
 
-/** The accountant's filter: inserts of Device Farm change events (the only ones that carry minutes). */
+/** The reactors' filter: inserts of Device Farm change events (minutes, sessions, runs and jobs finishing). */
 export const CHANGE_EVENT_FILTER_PATTERN = {
   eventName: ['INSERT'],
   dynamodb: {
@@ -31,6 +31,23 @@ export const CHANGE_EVENT_FILTER_PATTERN = {
       [ENTITY_ATTRIBUTE]: { S: ['event'] },
       eventType: { S: ['change'] },
       service: { S: ['devicefarm'] },
+    },
+  },
+} as const;
+
+/**
+ * The reactors' filter with reminders of Deadline jobs on: Device Farm's
+ * change events and Deadline Cloud jobs' (a job failing), never a Deadline
+ * session's.
+ */
+export const CHANGE_AND_DEADLINE_JOB_FILTER_PATTERN = {
+  eventName: ['INSERT'],
+  dynamodb: {
+    NewImage: {
+      [ENTITY_ATTRIBUTE]: { S: ['event'] },
+      eventType: { S: ['change'] },
+      service: { S: ['devicefarm', 'deadline'] },
+      kind: { S: [{ 'anything-but': ['deadline-session'] }] },
     },
   },
 } as const;
@@ -47,10 +64,13 @@ export const SESSION_CHANGE_FILTER_PATTERN = {
   },
 } as const;
 
-/** The accountant's rule as a predicate (for the CLI, which filters itself). */
-export function isChangeEventRecord(record: StreamRecordLike): boolean {
+/** The reactors' rule as a predicate (for the CLI, which filters itself); `deadlineJobs` as its second filter. */
+export function isChangeEventRecord(record: StreamRecordLike, deadlineJobs = false): boolean {
   const image = record.dynamodb?.NewImage;
-  return isNewEventRecord(record) && image?.eventType?.S === 'change' && image?.service?.S === 'devicefarm';
+  if (!isNewEventRecord(record) || image?.eventType?.S !== 'change') return false;
+  const service = image?.service?.S;
+  if (service === 'devicefarm') return true;
+  return deadlineJobs && service === 'deadline' && image?.kind?.S === 'deadline-job';
 }
 
 /** The guard's rule as a predicate. */

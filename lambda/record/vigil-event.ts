@@ -5,7 +5,7 @@
  * reach the notifier through the stream, and each is delivered once, keyed by
  * its `eventId`.
  */
-import type { Observation, Service } from '../core/observation';
+import type { Kind, Observation, Service } from '../core/observation';
 import type { ChangeEvent } from './change-event';
 
 /** A budget as events report it. */
@@ -168,7 +168,86 @@ export interface DigestEvent {
   readonly digest: DigestContent;
 }
 
-export type VigilEvent = ChangeEvent | BudgetEvent | GuardEvent | DigestEvent;
+/**
+ * Work that waits longer than its rule allows (`stuck`), and the same work
+ * once it moved on (`unstuck`, written only after the STUCK was delivered).
+ * Derived by the reactors' scheduled pass from the latest recorded state and
+ * the clock (react/stuck/), never from an API call.
+ */
+export interface StuckEvent {
+  readonly eventId: string;
+  readonly eventType: 'stuck' | 'unstuck';
+  readonly service: Service;
+  readonly kind: Kind;
+  readonly arn: string;
+  readonly name: string;
+  readonly project: Observation['project'];
+  readonly parentArn?: string;
+  readonly parentName?: string;
+  readonly at: string;
+  /** When the wait began: the resource's creation (Device Farm), or its last recorded change (Deadline Cloud). */
+  readonly since: string;
+  /** The status it waited in. */
+  readonly waitingStatus: string;
+  /** Minutes it had waited: when reported (stuck), or until it was seen to move (unstuck). */
+  readonly waitedMinutes: number;
+  /** The rule's limit (rules.stuckMinutes). */
+  readonly limitMinutes: number;
+  /** The resource's latest recorded state: waiting (stuck), or what it moved to (unstuck). */
+  readonly state: Observation;
+}
+
+/** The conditions a reminder can be about (settings `reminders`). */
+export type ReminderCondition =
+  | 'session-over-limit'
+  | 'budget-over-limit'
+  | 'deadline-job'
+  | 'failing-project'
+  | 'failing-device';
+
+/** What a reminder says about its condition, as it stands when the reminder is written. */
+export interface ReminderDetail {
+  /** The resource's status and result (a session, a Deadline job). */
+  readonly status?: string;
+  readonly result?: string;
+  /** A session's minutes so far and its limit; a budget's minutes used and its limit. */
+  readonly minutes?: number;
+  readonly limitMinutes?: number;
+  /** A budget's period. */
+  readonly periodKey?: string;
+  /** The run or job whose failure keeps a project or device failing. */
+  readonly failing?: { readonly arn: string; readonly name: string; readonly result: string; readonly at: string };
+  /** A device's name (failing-device). */
+  readonly device?: string;
+}
+
+/**
+ * A reminder that a condition persists (react/reminders/): the n-th of at
+ * most `max`, `everyHours` apart, written by the reactors' scheduled pass
+ * from the present state; never after the condition ended.
+ */
+export interface ReminderEvent {
+  readonly eventId: string;
+  readonly eventType: 'reminder';
+  readonly service: Service;
+  /** The kind the message attribute carries: the resource's, `budget`, `run` (a project) or `job` (a device). */
+  readonly kind: Kind | 'budget';
+  /** What the condition is about: a session, a budget period, a Deadline job, a project, a device. */
+  readonly arn: string;
+  readonly name: string;
+  readonly project: Observation['project'];
+  readonly at: string;
+  readonly condition: ReminderCondition;
+  /** When the condition began (or was first seen to hold). */
+  readonly since: string;
+  /** This reminder's number, from 1. */
+  readonly count: number;
+  readonly max: number;
+  readonly everyHours: number;
+  readonly detail: ReminderDetail;
+}
+
+export type VigilEvent = ChangeEvent | BudgetEvent | GuardEvent | DigestEvent | StuckEvent | ReminderEvent;
 
 /** The partition an event item is stored in (its resource's, or its budget period's). */
 export function eventPk(event: Pick<VigilEvent, 'eventType' | 'arn'>): string {

@@ -9,6 +9,7 @@ import type { AlertTopic } from './alert-topic';
 import { setFilterPolicy } from './channel-queue';
 import { ChatbotChannel } from './chatbot-channel';
 import type { HistoryTable } from './history-table';
+import { CHANNEL_LABELS, HttpChannel } from './http-channel';
 import { SlackChannel } from './slack-channel';
 
 export interface ChannelsProps {
@@ -31,7 +32,8 @@ export interface ChannelsProps {
  *
  * - email: an email subscription (SNS asks the address to confirm);
  * - slack: {@link SlackChannel} (queue, forwarder, webhook secret);
- * - chatbot: {@link ChatbotChannel} (queue, relay, Chatbot topic).
+ * - chatbot: {@link ChatbotChannel} (queue, relay, Chatbot topic);
+ * - pagerduty, opsgenie, webhook: {@link HttpChannel} (queue, forwarder, key secret).
  *
  * Construct IDs come from channel names, so reordering the channels in the
  * config replaces nothing.
@@ -41,10 +43,12 @@ export class Channels extends Construct {
   readonly email: ReadonlyMap<string, Subscription>;
   readonly slack: ReadonlyMap<string, SlackChannel>;
   readonly chatbot: ReadonlyMap<string, ChatbotChannel>;
+  /** PagerDuty, Opsgenie and webhook channels, by channel name. */
+  readonly http: ReadonlyMap<string, HttpChannel>;
   /**
    * Encrypts every channel queue and Chatbot topic (one key rather than one
    * per channel: each is a monthly charge); each function's grants still
-   * name only its own queue and topic. Present with a Slack or Chatbot channel.
+   * name only its own queue and topic. Present with any channel but email.
    */
   readonly encryptionKey?: Key;
 
@@ -53,6 +57,7 @@ export class Channels extends Construct {
     const email = new Map<string, Subscription>();
     const slack = new Map<string, SlackChannel>();
     const chatbot = new Map<string, ChatbotChannel>();
+    const http = new Map<string, HttpChannel>();
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
 
     let key: Key | undefined;
@@ -102,11 +107,26 @@ export class Channels extends Construct {
             }),
           );
           break;
+        case 'pagerduty':
+        case 'opsgenie':
+        case 'webhook':
+          http.set(
+            channel.name,
+            new HttpChannel(this, `${CHANNEL_LABELS[channel.type]}-${channel.name}`, {
+              channel,
+              alerts: props.alerts,
+              history: props.history,
+              encryptionKey: channelKey(),
+              logRetention,
+            }),
+          );
+          break;
       }
     }
     this.email = email;
     this.slack = slack;
     this.chatbot = chatbot;
+    this.http = http;
     this.encryptionKey = key;
   }
 }

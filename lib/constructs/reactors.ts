@@ -10,7 +10,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { GuardSettings, Settings } from '../../lambda/config/settings';
 import { DEVICE_FARM_REGION } from '../../lambda/core/regions';
-import { CHANGE_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
+import { CHANGE_AND_DEADLINE_JOB_FILTER_PATTERN, CHANGE_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import { ACTIVE_INDEX } from '../../lambda/record/table-schema';
 import { deployTimeProjectIds, deviceFarmArn } from './device-farm-arns';
 import { type HistoryTable, OUTBOX_ACTIONS, RECORDER_ACTIONS } from './history-table';
@@ -20,6 +20,16 @@ import { VigilFunction } from './vigil-function';
 
 /** How often the reactors look at running sessions and sweep their outbox queue, in minutes. */
 const CHECK_MINUTES = 1;
+
+/**
+ * Whether the stack deploys the reactors: Device Farm is watched (budgets,
+ * the guard, stuck runs, reminders), or Deadline Cloud is and its jobs'
+ * stuck detection or reminders are on.
+ */
+export function reactorsNeeded(settings: Settings): boolean {
+  if (settings.deviceFarm.enabled) return true;
+  return settings.deadline.enabled && (settings.rules.stuckMinutes.deadline > 0 || settings.reminders.deadlineJobs);
+}
 
 /**
  * Whether the guard may stop sessions: only when the config asks for
@@ -58,10 +68,13 @@ export interface ReactorsProps {
  * consumer, so a failing guard never delays a notification.
  *
  * Two triggers: the table's stream, and a schedule every minute, which
- * sweeps the outbox for changes the stream path never handled and lets the
- * guard look at every session that can still run (a session passes its
- * limit while nothing about it changes). Budget usage goes out as EMF
- * metrics, so the function needs no CloudWatch permission.
+ * sweeps the outbox for changes the stream path never handled and decides
+ * on the present: the guard looks at every session that can still run (a
+ * session passes its limit while nothing about it changes), the stuck
+ * detector at everything still waiting, the reminders at what persists.
+ * Budget usage goes out as EMF metrics, so the function needs no
+ * CloudWatch permission. Deployed with Device Farm on, or with Deadline
+ * Cloud on and stuck detection or a reminder of its jobs on.
  */
 export class Reactors extends Construct {
   readonly function: NodejsFunction;
@@ -88,7 +101,7 @@ export class Reactors extends Construct {
     const fn = new VigilFunction(this, 'Function', {
       handlerFile: 'react.ts',
       description:
-        'Vigil: counts Device Farm minutes against budgets; warns about and optionally stops overrunning sessions',
+        'Vigil: budgets, the session guard, stuck work and reminders, from recorded changes and the present state',
       memorySize: 256,
       // Under the schedule period, so two scheduled passes never overlap.
       timeout: Duration.seconds(50),
@@ -114,7 +127,10 @@ export class Reactors extends Construct {
     const stream = consumeTableStream(this, {
       fn,
       history: props.history,
-      filterPattern: CHANGE_EVENT_FILTER_PATTERN,
+      // Deadline jobs' changes only for their reminders: otherwise every job change would invoke the reactors for nothing.
+      filterPattern: props.settings.reminders.deadlineJobs
+        ? CHANGE_AND_DEADLINE_JOB_FILTER_PATTERN
+        : CHANGE_EVENT_FILTER_PATTERN,
       consumer: 'reactors',
     });
     this.onFailureQueue = stream.onFailureQueue;
@@ -126,10 +142,12 @@ export class Reactors extends Construct {
       "the history table's key or the on-failure queue's key",
     );
 
-    this.deviceFarmSessions = this.grantSessions(fn, props.settings.deviceFarm.projects);
+    this.deviceFarmSessions = props.settings.deviceFarm.enabled
+      ? this.grantSessions(fn, props.settings.deviceFarm.projects)
+      : undefined;
 
     this.schedule = new Rule(this, 'Schedule', {
-      description: `Vigil: check running remote access sessions and sweep the reactors' outbox every ${CHECK_MINUTES} minute`,
+      description: `Vigil: guard sessions, report stuck work, send reminders and sweep the reactors' outbox every ${CHECK_MINUTES} minute`,
       schedule: Schedule.rate(Duration.minutes(CHECK_MINUTES)),
       targets: [new LambdaFunction(this.function, { retryAttempts: 0 })],
     });

@@ -6,6 +6,7 @@
  * each outbox queue, as their schedules run every minute.
  */
 import type { DeviceFarmClient } from '@aws-sdk/client-device-farm';
+import { createDeviceFarmClient } from '../../lambda/clients/aws-clients';
 import type { Settings } from '../../lambda/config/settings';
 import { silentLog } from '../../lambda/core/log';
 import type { Tally } from '../../lambda/core/tally';
@@ -13,7 +14,7 @@ import type { Notification } from '../../lambda/deliver/compose';
 import { DEFAULT_SWEEP_LIMIT, deliverEvents, sweepNotifications } from '../../lambda/deliver/notifier';
 import type { Publisher } from '../../lambda/deliver/sns-publisher';
 import { notifierDeps, reactorDeps, type TableAdapters } from '../../lambda/engine/wiring';
-import { reactToChanges, sweepReactions } from '../../lambda/react/reactor';
+import { presentPasses, reactToChanges, sweepReactions } from '../../lambda/react/reactor';
 import type { ChangeEvent } from '../../lambda/record/change-event';
 import { operationsOf } from './measure';
 
@@ -28,6 +29,12 @@ export interface DeliveryCost {
   readonly published: number;
   /** One sweep of the notifier's and the reactors' queues, right after (nothing stale: the idle cost). */
   readonly sweep: { readonly queries: number; readonly rcu: number };
+  /**
+   * One pass of the reactors' schedule over the present (the guard, stuck
+   * detection, reminders), with stuck detection on as by default: the calls
+   * it made to the service's API (Device Farm or Deadline Cloud) and to DynamoDB.
+   */
+  readonly present: { readonly apiCalls: Record<string, number>; readonly dynamo: Record<string, number> };
 }
 
 class CountingPublisher implements Publisher {
@@ -48,6 +55,14 @@ export async function measureDelivery(
   const publisher = new CountingPublisher();
   const notifier = notifierDeps({ table, publisher, settings, log: silentLog });
   const reactors = deviceFarm === undefined ? undefined : reactorDeps({ table, deviceFarm, settings, log: silentLog });
+  // The schedule's reactors exist for either service (stuck Deadline jobs too); the Device Farm client is only
+  // for the guard's confirmation before a stop, which these fleets never reach.
+  const scheduled = reactorDeps({
+    table,
+    deviceFarm: deviceFarm ?? createDeviceFarmClient(tally),
+    settings,
+    log: silentLog,
+  });
   const before = tally.snapshot();
   for (let i = 0; i < events.length; i += BATCH) {
     const batch = events.slice(i, i + BATCH);
@@ -63,11 +78,18 @@ export async function measureDelivery(
   await sweepNotifications(notifier, sweep);
   if (reactors !== undefined) await sweepReactions(reactors, sweep);
   const swept = tally.since(sweepBefore);
+  const presentBefore = tally.snapshot();
+  await presentPasses(scheduled);
+  const present = tally.since(presentBefore);
   return {
     dynamo: operationsOf(delivered, 'dynamodb'),
     rcu: (delivered['dynamodb.rcu'] ?? 0) + (delivered['dynamodb.rcuMissing'] ?? 0),
     wcu: delivered['dynamodb.wcu'] ?? 0,
     published: publisher.published,
     sweep: { queries: swept['dynamodb.Query'] ?? 0, rcu: swept['dynamodb.rcu'] ?? 0 },
+    present: {
+      apiCalls: { ...operationsOf(present, 'devicefarm'), ...operationsOf(present, 'deadline') },
+      dynamo: operationsOf(present, 'dynamodb'),
+    },
   };
 }

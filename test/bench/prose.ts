@@ -146,6 +146,12 @@ export function prose(input: ReportInput): Record<string, string> {
       '',
       '"Strict bound" is defined above; "throttled / attempts" counts attempts the emulator refused over its rate limit',
       'and every attempt made (the SDK retries throttled ones).',
+      '',
+      "The third table of each fleet is delivery: the reactors and the notifier on the cycle's events, one sweep of each",
+      "outbox queue, and one pass of the reactors' schedule over the present (the session guard, stuck detection with",
+      'its default limits, reminders) right after the cycle. Stuck detection and reminders decide from the recorded state',
+      "and the clock: the pass makes no Device Farm or Deadline Cloud call (its first column), and the poll cycles'",
+      'API calls above are the same as before they existed.',
     ].join('\n'),
 
     naive: [

@@ -189,6 +189,7 @@ function cycleTables(f: FleetResult): string {
       'write units',
       'published',
       'one sweep of each outbox queue',
+      'schedule over the present (guard, stuck, reminders): API calls; DynamoDB',
     ],
     f.cycles.map((c) => [
       c.label,
@@ -197,6 +198,7 @@ function cycleTables(f: FleetResult): string {
       c.delivery.wcu.toFixed(0),
       n(c.delivery.published),
       `${c.delivery.sweep.queries} Queries, ${c.delivery.sweep.rcu.toFixed(1)} read units (DynamoDB bills at least ${(c.delivery.sweep.queries * 0.5).toFixed(1)})`,
+      `${Object.values(c.delivery.present.apiCalls).reduce((a, b) => a + b, 0)}; ${ops(c.delivery.present.dynamo) || '—'}`,
     ]),
   );
   const failures = f.cycles.reduce((a, c) => a + c.failures, 0);

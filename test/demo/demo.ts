@@ -16,10 +16,10 @@ import { startLocalStack } from '../local/local-stack';
 
 const STORY: readonly string[] = [
   'first poll: Vigil records what exists (an old run, an old render) and sends nothing',
-  'run nightly-android starts on 4 devices; two remote access sessions and a browser session open; two renders are queued',
-  'the OnePlus 11 job FAILS; the browser session closes normally (recorded, not sent); the renders start; the budget passes 50%',
-  'the run completes FAILED; a render FAILS; checkout-repro overruns its 9-minute limit and the guard stops it; the budget passes 80%',
-  'debug-login-crash ends and the budget passes 100%; the second browser session ERRORS',
+  'run nightly-android starts on 4 devices; two remote access sessions and a browser session open; two renders are queued; run ui-smoke, queued just after the first poll, has waited for a device longer than the 17 minutes this config allows: STUCK',
+  'the OnePlus 11 job FAILS; the browser session closes normally (recorded, not sent); the renders start; the budget passes 50%; session layout-check opens in qa-sandbox',
+  'the run completes FAILED; a render FAILS; checkout-repro overruns its 9-minute limit and the guard stops it (a silence never mutes a stop); the budget passes 80%; ui-smoke gets its device: UNSTUCK',
+  'debug-login-crash ends and the budget passes 100%; the second browser session ERRORS; layout-check nears its limit: the silence mutes that warning (recorded, never sent)',
 ];
 
 const ROOT = join(__dirname, '..', '..');
@@ -63,6 +63,25 @@ async function main(): Promise<void> {
       rule(`step ${step}: ${STORY[step] ?? ''}`);
       const code = await vigil(['run', '--once', '--config', config], env);
       if (code !== 0) throw new Error(`vigil run --once exited with ${code} at step ${step}`);
+      if (step === 0) {
+        rule("silencing qa-sandbox's remote access sessions for two hours");
+        const silenced = await vigil(
+          [
+            'silence',
+            'add',
+            '--project',
+            'qa-sandbox',
+            '--kind',
+            'remote-access-session',
+            '--for',
+            '2h',
+            '--reason',
+            'sandbox devices are being re-imaged',
+          ],
+          env,
+        );
+        if (silenced !== 0) throw new Error(`vigil silence add exited with ${silenced}`);
+      }
       if (step === 2) {
         rule('what is running now');
         await vigil(['status'], env);
@@ -81,6 +100,9 @@ async function main(): Promise<void> {
     await vigil(['budget', '--config', config], env);
     rule('history of the session the guard stopped');
     await vigil(['history', 'checkout-repro'], env);
+    rule('the silence, and what it muted');
+    await vigil(['silence', 'list', '--config', config], env);
+    await vigil(['history', 'layout-check'], env);
     rule('everything in the last hour');
     await vigil(['history', '--since', '1h'], env);
     rule("today's digest (deployed, it is sent every morning for the day before)");

@@ -492,11 +492,11 @@ describe('Deadline Cloud in the stack', () => {
       expect(Object.keys(template.toJSON().Resources).filter((id) => /devicefarm/i.test(id))).toEqual([]);
       expect(Object.keys(template.toJSON().Outputs)).not.toContain('PollerFunctionName');
       expect(resourcesByAction(statementsOf(template), 'devicefarm:')).toEqual({});
-      // The Deadline poller and ingest, the notifier and the digest.
-      template.resourceCountIs('AWS::Lambda::Function', 4);
+      // The Deadline poller and ingest, the reactors (stuck Deadline jobs), the notifier and the digest.
+      template.resourceCountIs('AWS::Lambda::Function', 5);
       expect(
         Object.values(template.findResources('AWS::Events::Rule')).map((rule) => rule.Properties.ScheduleExpression),
-      ).toEqual(['rate(5 minutes)', undefined, undefined, 'rate(1 minute)', 'cron(0 7 * * ? *)']);
+      ).toEqual(['rate(5 minutes)', undefined, undefined, 'rate(1 minute)', 'rate(1 minute)', 'cron(0 7 * * ? *)']);
     });
 
     it('creates no poller and no digest at all when Deadline is off too', () => {

@@ -3,7 +3,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { parseSettings } from '../../lambda/config/settings';
 import { DEVICE_FARM_REGION } from '../../lambda/core/regions';
-import { CHANGE_EVENT_FILTER_PATTERN, NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
+import {
+  CHANGE_AND_DEADLINE_JOB_FILTER_PATTERN,
+  CHANGE_EVENT_FILTER_PATTERN,
+  NEW_EVENT_FILTER_PATTERN,
+} from '../../lambda/record/stream-filter';
 import { ACTIVE_INDEX } from '../../lambda/record/table-schema';
 import type { Reactors } from '../../lib/constructs/reactors';
 import {
@@ -337,17 +341,43 @@ describe('reactors: budget accountant and session guard in one stream consumer',
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     });
 
-    it('creates none when Device Farm is off, even with budgets and a guard', () => {
+    it('creates none when Device Farm is off and Deadline Cloud needs none (stuck detection off, no job reminders)', () => {
       const { stack, template } = build({
         deviceFarm: { enabled: false },
         deadline: { enabled: true },
         budgets: [budget],
         guard: { maxMinutes: 60, autoStop: true },
+        rules: { stuckMinutes: { deadline: 0 } },
       });
 
       expect(stack.reactors).toBeUndefined();
       expect(resourcesByAction(statementsOf(template), 'devicefarm:')).toEqual({});
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    });
+
+    it('creates them for Deadline Cloud alone when its stuck jobs are watched, without any Device Farm permission', () => {
+      const { stack, template } = build({
+        deviceFarm: { enabled: false },
+        deadline: { enabled: true },
+        guard: { maxMinutes: 60, autoStop: true },
+      });
+
+      expect(stack.reactors?.deviceFarmSessions).toBeUndefined();
+      expect(resourcesByAction(statementsOf(template), 'devicefarm:')).toEqual({});
+      // Still two readers on the table's stream: the notifier and the reactors.
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    });
+
+    it("reads Deadline jobs' changes from the stream only with reminders of Deadline jobs on", () => {
+      const patterns = (config: unknown) => {
+        const { stack, template } = build(config);
+        return patternsOf(mappingOf(template, reactorsOf(stack).function));
+      };
+
+      expect(patterns({ deadline: { enabled: true } })).toEqual([CHANGE_EVENT_FILTER_PATTERN]);
+      expect(patterns({ deadline: { enabled: true }, reminders: { deadlineJobs: true } })).toEqual([
+        CHANGE_AND_DEADLINE_JOB_FILTER_PATTERN,
+      ]);
     });
   });
 

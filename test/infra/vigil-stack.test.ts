@@ -140,11 +140,21 @@ describe('VigilStack', () => {
           unknownStatus: true,
           deadlineJobStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUSPENDED', 'NOT_COMPATIBLE'],
           deadlineSessionFailures: true,
+          stuckMinutes: { deviceFarm: 60, remoteAccess: 15, deadline: 60 },
         },
         history: { eventRetentionDays: 30 },
         digest: { enabled: true, hourUtc: 7 },
         delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
         pricing: { currency: 'USD', meteredDeviceMinute: 0.17, testGridMinute: 0.005 },
+        maintenanceWindows: [],
+        reminders: {
+          everyHours: 24,
+          max: 3,
+          sessionOverLimit: false,
+          budgetOverLimit: false,
+          deadlineJobs: false,
+          failingRuns: false,
+        },
       });
     });
 

@@ -272,9 +272,9 @@ describe('vigil report and vigil devices on a known history', () => {
     });
 
     const calls = harness.tally.since(before);
-    // One Query per byTime partition (6 kinds, budget, guard and digest events), one GetItem for November.
+    // One Query per byTime partition (6 kinds; budget, guard, digest, stuck and reminder events), one GetItem for November.
     expect(Object.fromEntries(Object.entries(calls).filter(([k]) => !k.endsWith('attempts')))).toEqual({
-      'dynamodb.Query': 9,
+      'dynamodb.Query': 11,
       'dynamodb.GetItem': 1,
     });
   });

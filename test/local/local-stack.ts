@@ -25,6 +25,10 @@ export const DEMO_CONFIG = {
   deadline: { enabled: true, region: 'us-west-2' },
   budgets: [{ name: 'metered-minutes', meter: 'deviceMinutes.metered', limitMinutes: 50 }],
   guard: { autoStop: true, projects: { 'qa-sandbox': 9 } },
+  // Runs reported STUCK after 17 minutes without a device (the default is 60: the demo's
+  // timestamps span 20 minutes, and its clock stands at the last step, so ui-smoke, queued
+  // just after step 0, has waited 19.5 minutes when step 1 is polled; nightly-android at most 15).
+  rules: { stuckMinutes: { deviceFarm: 17 } },
 } as const;
 
 export interface LocalStack {

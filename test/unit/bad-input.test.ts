@@ -79,7 +79,32 @@ describe('bad input', () => {
             { name: 'mobile-ci', type: 'slack', secretName: 'https://hooks.slack.com/services/T0AAA/B0BBB/token' },
           ],
         }),
-      'vigil.config.json: channels[0].secretName is "https://hooks.slack.com/****"; expected the name of an existing Secrets Manager secret holding the webhook URL, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL itself)',
+      'vigil.config.json: channels[0].secretName is "https://hooks.slack.com/****"; expected the name of an existing Secrets Manager secret holding the webhook URL or key, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL or key itself)',
+    ],
+    [
+      'a maintenance window day spelt out',
+      () => config({ maintenanceWindows: [{ name: 'lab', days: ['Saturday'], start: '02:00', end: '06:00' }] }),
+      'vigil.config.json: maintenanceWindows[0].days[0] is "Saturday"; expected one of MON, TUE, WED, THU, FRI, SAT, SUN',
+    ],
+    [
+      'a maintenance window start that is not HH:MM',
+      () => config({ maintenanceWindows: [{ name: 'lab', days: ['SAT'], start: '2am', end: '06:00' }] }),
+      'vigil.config.json: maintenanceWindows[0].start is "2am"; expected a time of day as HH:MM, from 00:00 to 23:59',
+    ],
+    [
+      'reminders every half hour',
+      () => config({ reminders: { everyHours: 0.5 } }),
+      'vigil.config.json: reminders.everyHours is 0.5; expected a whole number from 1 to 168',
+    ],
+    [
+      'a stuck limit given as a string',
+      () => config({ rules: { stuckMinutes: { deviceFarm: '60' } } }),
+      'vigil.config.json: rules.stuckMinutes.deviceFarm is "60"; expected a whole number from 0 to 10080',
+    ],
+    [
+      'a webhook channel over http',
+      () => config({ channels: [{ name: 'ops-hook', type: 'webhook', url: 'http://ops.example.com/hooks/vigil' }] }),
+      'vigil.config.json: channels[0].url is "http://ops.example.com/hooks/vigil"; expected an https URL like https://ops.example.com/hooks/vigil (no user:password@, at most 2048 characters)',
     ],
     [
       'a webhook URL pasted into the projects (accepted before, and printed unmasked in a warning)',

@@ -35,10 +35,20 @@ const DEFAULTS: VigilConfig = {
     unknownStatus: true,
     deadlineJobStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUSPENDED', 'NOT_COMPATIBLE'],
     deadlineSessionFailures: true,
+    stuckMinutes: { deviceFarm: 60, remoteAccess: 15, deadline: 60 },
   },
   history: { eventRetentionDays: 90, retainOnDelete: true },
   delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
   pricing: { currency: 'USD', meteredDeviceMinute: 0.17, testGridMinute: 0.005 },
+  maintenanceWindows: [],
+  reminders: {
+    everyHours: 24,
+    max: 3,
+    sessionOverLimit: false,
+    budgetOverLimit: false,
+    deadlineJobs: false,
+    failingRuns: false,
+  },
   logs: { retentionDays: 30 },
 };
 
@@ -177,12 +187,12 @@ describe('loadConfig', () => {
     [
       'an unknown section',
       '{ "slack": {} }',
-      'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, channels, digest, deviceFarm, deadline, budgets, guard, rules, history, delivery, pricing, logs',
+      'vigil.config.json: slack is not a known setting; expected one of the known settings: notifications, channels, digest, deviceFarm, deadline, budgets, guard, rules, history, delivery, pricing, maintenanceWindows, reminders, logs',
     ],
     [
       'a channel type Vigil does not deliver to',
       '{ "channels": [{ "name": "team", "type": "teams" }] }',
-      'vigil.config.json: channels[0].type is "teams"; expected one of email, slack, chatbot',
+      'vigil.config.json: channels[0].type is "teams"; expected one of email, slack, chatbot, pagerduty, opsgenie, webhook',
     ],
     [
       'an email channel without an address',
@@ -202,22 +212,22 @@ describe('loadConfig', () => {
     [
       'a secretName on an email channel',
       '{ "channels": [{ "name": "finance", "type": "email", "address": "a@b.co", "secretName": "vigil/slack/finance" }] }',
-      'vigil.config.json: channels[0].secretName is "vigil/slack/finance"; expected no secretName on an email channel (only slack channels read a webhook URL from a secret)',
+      'vigil.config.json: channels[0].secretName is "vigil/slack/finance"; expected no secretName on an email channel (only slack, pagerduty, opsgenie and webhook channels read a secret)',
     ],
     [
       'a secretName on a Chatbot channel',
       '{ "channels": [{ "name": "chat", "type": "chatbot", "secretName": "x" }] }',
-      'vigil.config.json: channels[0].secretName is "x"; expected no secretName on a chatbot channel (only slack channels read a webhook URL from a secret)',
+      'vigil.config.json: channels[0].secretName is "x"; expected no secretName on a chatbot channel (only slack, pagerduty, opsgenie and webhook channels read a secret)',
     ],
     [
       'a webhook URL where the secret name goes',
       '{ "channels": [{ "name": "mobile-ci", "type": "slack", "secretName": "https://hooks.slack.com/services/T0/B0/XYZ" }] }',
-      'vigil.config.json: channels[0].secretName is "https://hooks.slack.com/****"; expected the name of an existing Secrets Manager secret holding the webhook URL, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL itself)',
+      'vigil.config.json: channels[0].secretName is "https://hooks.slack.com/****"; expected the name of an existing Secrets Manager secret holding the webhook URL or key, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL or key itself)',
     ],
     [
       'a webhook URL without its scheme where the secret name goes',
       '{ "channels": [{ "name": "mobile-ci", "type": "slack", "secretName": "hooks.slack.com/services/T0/B0/XYZ" }] }',
-      'vigil.config.json: channels[0].secretName is "hooks.slack.com/****"; expected the name of an existing Secrets Manager secret holding the webhook URL, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL itself)',
+      'vigil.config.json: channels[0].secretName is "hooks.slack.com/****"; expected the name of an existing Secrets Manager secret holding the webhook URL or key, like vigil/slack/mobile-ci (letters, digits and /_+=.@-; never the URL or key itself)',
     ],
     [
       'a channel name with capitals or spaces',
@@ -247,7 +257,7 @@ describe('loadConfig', () => {
     [
       'an event type Vigil does not send',
       '{ "channels": [{ "name": "ops", "type": "slack", "filter": { "eventTypes": ["run-failed"] } }] }',
-      'vigil.config.json: channels[0].filter.eventTypes[0] is "run-failed"; expected one of run-finished, jobs-finished, session-finished, test-grid-session, deadline-job, deadline-sessions-failed, unknown-status, budget-threshold, budget-forecast, guard, digest, test',
+      'vigil.config.json: channels[0].filter.eventTypes[0] is "run-failed"; expected one of run-finished, jobs-finished, session-finished, test-grid-session, deadline-job, deadline-sessions-failed, unknown-status, budget-threshold, budget-forecast, guard, digest, stuck, unstuck, reminder, test',
     ],
     [
       'the digest event type on a channel with digest off',
@@ -303,6 +313,106 @@ describe('loadConfig', () => {
       'a digest switch that is not true or false',
       '{ "digest": { "enabled": "yes" } }',
       'vigil.config.json: digest.enabled is "yes"; expected true or false',
+    ],
+    [
+      'a maintenance window day spelt out',
+      '{ "maintenanceWindows": [{ "name": "lab", "days": ["Saturday"], "start": "02:00", "end": "06:00" }] }',
+      'vigil.config.json: maintenanceWindows[0].days[0] is "Saturday"; expected one of MON, TUE, WED, THU, FRI, SAT, SUN',
+    ],
+    [
+      'a maintenance window with no day',
+      '{ "maintenanceWindows": [{ "name": "lab", "days": [], "start": "02:00", "end": "06:00" }] }',
+      'vigil.config.json: maintenanceWindows[0].days is []; expected a list of days, at least one of MON, TUE, WED, THU, FRI, SAT, SUN',
+    ],
+    [
+      'a maintenance window start that is not HH:MM',
+      '{ "maintenanceWindows": [{ "name": "lab", "days": ["SAT"], "start": "2am", "end": "06:00" }] }',
+      'vigil.config.json: maintenanceWindows[0].start is "2am"; expected a time of day as HH:MM, from 00:00 to 23:59',
+    ],
+    [
+      'a maintenance window end past midnight',
+      '{ "maintenanceWindows": [{ "name": "lab", "days": ["SAT"], "start": "22:00", "end": "25:00" }] }',
+      'vigil.config.json: maintenanceWindows[0].end is "25:00"; expected a time of day as HH:MM, from 00:00 to 24:00',
+    ],
+    [
+      'a maintenance window that ends when it starts',
+      '{ "maintenanceWindows": [{ "name": "lab", "days": ["SAT"], "start": "02:00", "end": "02:00" }] }',
+      'vigil.config.json: maintenanceWindows[0].end is "02:00"; expected a time other than start (02:00): a window open all day is a silence, not a window',
+    ],
+    [
+      'a maintenance window in a time zone that does not exist',
+      '{ "maintenanceWindows": [{ "name": "lab", "days": ["SAT"], "start": "02:00", "end": "06:00", "timeZone": "Europe/Berlln" }] }',
+      'vigil.config.json: maintenanceWindows[0].timeZone is "Europe/Berlln"; expected an IANA time zone like UTC, Europe/Paris or America/New_York',
+    ],
+    [
+      'a maintenance window matching a misspelt kind',
+      '{ "maintenanceWindows": [{ "name": "lab", "days": ["SAT"], "start": "02:00", "end": "06:00", "match": { "kinds": ["runs"] } }] }',
+      'vigil.config.json: maintenanceWindows[0].match.kinds[0] is "runs"; expected one of run, job, remote-access-session, test-grid-session, deadline-job, deadline-session, budget',
+    ],
+    [
+      'a maintenance window matcher Vigil does not know',
+      '{ "maintenanceWindows": [{ "name": "lab", "days": ["SAT"], "start": "02:00", "end": "06:00", "match": { "project": ["qa"] } }] }',
+      'vigil.config.json: maintenanceWindows[0].match.project is not a known setting; expected one of the known settings: services, projects, kinds, eventTypes, minSeverity, resources',
+    ],
+    [
+      'two maintenance windows with one name',
+      '{ "maintenanceWindows": [{ "name": "lab", "days": ["SAT"], "start": "02:00", "end": "06:00" }, { "name": "lab", "days": ["SUN"], "start": "02:00", "end": "06:00" }] }',
+      'vigil.config.json: maintenanceWindows[1].name is "lab"; expected a name no other maintenance window has (maintenanceWindows[0] has it)',
+    ],
+    [
+      'reminders every half hour',
+      '{ "reminders": { "everyHours": 0.5 } }',
+      'vigil.config.json: reminders.everyHours is 0.5; expected a whole number from 1 to 168',
+    ],
+    [
+      'no cap on reminders',
+      '{ "reminders": { "max": 0 } }',
+      'vigil.config.json: reminders.max is 0; expected a whole number from 1 to 100',
+    ],
+    [
+      'a reminder condition Vigil does not know',
+      '{ "reminders": { "sessionsOverLimit": true } }',
+      'vigil.config.json: reminders.sessionsOverLimit is not a known setting; expected one of the known settings: everyHours, max, sessionOverLimit, budgetOverLimit, deadlineJobs, failingRuns',
+    ],
+    [
+      'a stuck limit given as a string',
+      '{ "rules": { "stuckMinutes": { "deviceFarm": "60" } } }',
+      'vigil.config.json: rules.stuckMinutes.deviceFarm is "60"; expected a whole number from 0 to 10080',
+    ],
+    [
+      'a remote access stuck limit past the 150-minute hard limit',
+      '{ "rules": { "stuckMinutes": { "remoteAccess": 200 } } }',
+      'vigil.config.json: rules.stuckMinutes.remoteAccess is 200; expected a whole number from 0 to 150',
+    ],
+    [
+      'a webhook channel without its URL',
+      '{ "channels": [{ "name": "ops-hook", "type": "webhook" }] }',
+      'vigil.config.json: channels[0].url missing; expected an https URL like https://ops.example.com/hooks/vigil (a webhook channel needs one)',
+    ],
+    [
+      'a webhook URL over http',
+      '{ "channels": [{ "name": "ops-hook", "type": "webhook", "url": "http://ops.example.com/hooks/vigil" }] }',
+      'vigil.config.json: channels[0].url is "http://ops.example.com/hooks/vigil"; expected an https URL like https://ops.example.com/hooks/vigil (no user:password@, at most 2048 characters)',
+    ],
+    [
+      'a webhook URL with a password in it',
+      '{ "channels": [{ "name": "ops-hook", "type": "webhook", "url": "https://vigil:s3cret@ops.example.com/" }] }',
+      'vigil.config.json: channels[0].url is "https://vigil:s3cret@ops.example.com/"; expected an https URL like https://ops.example.com/hooks/vigil (no user:password@, at most 2048 characters)',
+    ],
+    [
+      'a URL on a PagerDuty channel',
+      '{ "channels": [{ "name": "oncall", "type": "pagerduty", "url": "https://events.pagerduty.com/v2/enqueue" }] }',
+      'vigil.config.json: channels[0].url is "https://events.pagerduty.com/v2/enqueue"; expected no url on a pagerduty channel (only webhook channels take one)',
+    ],
+    [
+      'a pager region Vigil does not know',
+      '{ "channels": [{ "name": "oncall", "type": "opsgenie", "region": "ap" }] }',
+      'vigil.config.json: channels[0].region is "ap"; expected one of us, eu',
+    ],
+    [
+      'a region on a Slack channel',
+      '{ "channels": [{ "name": "mobile-ci", "type": "slack", "region": "eu" }] }',
+      'vigil.config.json: channels[0].region is "eu"; expected no region on a slack channel (only pagerduty and opsgenie channels take one)',
     ],
     ['a list at the top level', '[]', 'vigil.config.json: (top level) is []; expected an object ({ ... })'],
     [
@@ -406,6 +516,8 @@ describe('settingsFrom', () => {
       digest: { enabled: true, hourUtc: 7 },
       delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
       pricing: DEFAULTS.pricing,
+      maintenanceWindows: [],
+      reminders: DEFAULTS.reminders,
     });
     expect(parseSettings(JSON.stringify(settings), 'VIGIL_SETTINGS')).toEqual(settings);
   });
@@ -447,6 +559,32 @@ describe('channels', () => {
       { name: 'finance', type: 'email', address: 'finance@example.com', digest: true, alarms: true },
       { name: 'mobile-ci', type: 'slack', digest: false, alarms: true },
       { name: 'chat', type: 'chatbot', digest: false, alarms: true },
+    ]);
+  });
+
+  it('fills a pager channel’s region and keeps a webhook’s URL and secret', () => {
+    const config = parseConfig(
+      {
+        channels: [
+          { name: 'oncall', type: 'pagerduty', filter: { minSeverity: 'error' } },
+          { name: 'ops-genie', type: 'opsgenie', region: 'eu', secretName: 'team/opsgenie' },
+          { name: 'ops-hook', type: 'webhook', url: 'https://ops.example.com/hooks/vigil' },
+        ],
+      },
+      'test',
+    );
+
+    expect(config.channels).toEqual([
+      {
+        name: 'oncall',
+        type: 'pagerduty',
+        region: 'us',
+        digest: false,
+        alarms: false,
+        filter: { minSeverity: 'error' },
+      },
+      { name: 'ops-genie', type: 'opsgenie', region: 'eu', secretName: 'team/opsgenie', digest: false, alarms: true },
+      { name: 'ops-hook', type: 'webhook', url: 'https://ops.example.com/hooks/vigil', digest: false, alarms: true },
     ]);
   });
 
@@ -534,6 +672,17 @@ describe('vigil.config.example.json', () => {
           thresholds: [50, 80, 100],
           projects: [],
           forecast: true,
+        },
+      ],
+      // Windows have no default; the example is the README's.
+      maintenanceWindows: [
+        {
+          name: 'lab-maintenance',
+          days: ['SAT'],
+          start: '02:00',
+          end: '06:00',
+          timeZone: 'Europe/Berlin',
+          match: { projects: ['qa-sandbox'] },
         },
       ],
     });

@@ -33,8 +33,8 @@ export interface PostMarkers {
 /** Days a marker is kept: longer than SQS's longest retention (14 days). */
 export const MARKER_RETENTION_DAYS = 15;
 
-/** The marker's partition for a channel. */
-export const markerPk = (channel: string) => `SLACK#${channel}`;
+/** The marker's partition for a channel (`prefix`: `SLACK#`, or `POST#` for the other forwarders). */
+export const markerPk = (channel: string, prefix = 'SLACK#') => `${prefix}${channel}`;
 
 /** Entity name of marker items. */
 export const MARKER_ENTITY = 'slack-post';
@@ -44,6 +44,10 @@ export interface DynamoPostMarkersOptions {
   readonly tableName: string;
   /** @default MARKER_RETENTION_DAYS */
   readonly retentionDays?: number;
+  /** The partitions' prefix. @default `SLACK#` */
+  readonly prefix?: string;
+  /** The markers' `entity`. @default MARKER_ENTITY */
+  readonly entity?: string;
 }
 
 export class DynamoPostMarkers implements PostMarkers {
@@ -58,7 +62,7 @@ export class DynamoPostMarkers implements PostMarkers {
       const out = await this.options.client.send(
         new GetCommand({
           TableName: this.options.tableName,
-          Key: { pk: markerPk(channel), sk: key },
+          Key: { pk: markerPk(channel, this.options.prefix), sk: key },
           // A marker written by the previous attempt a moment ago must be seen.
           ConsistentRead: true,
           ProjectionExpression: 'pk',
@@ -76,9 +80,9 @@ export class DynamoPostMarkers implements PostMarkers {
         new PutCommand({
           TableName: this.options.tableName,
           Item: {
-            pk: markerPk(channel),
+            pk: markerPk(channel, this.options.prefix),
             sk: key,
-            entity: MARKER_ENTITY,
+            entity: this.options.entity ?? MARKER_ENTITY,
             ...record,
             [TTL_ATTRIBUTE]: Math.floor(Date.parse(record.postedAt) / 1000) + this.retentionDays * 86_400,
           },

@@ -230,7 +230,7 @@ describe('main', () => {
       globalUsage()
         .split('\n')
         .filter((l) => /^ {2}[a-z]+ {2,}/.test(l)),
-    ).toHaveLength(10);
+    ).toHaveLength(11);
   });
 });
 

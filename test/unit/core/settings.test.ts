@@ -33,11 +33,21 @@ describe('parseSettings', () => {
         unknownStatus: true,
         deadlineJobStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUSPENDED', 'NOT_COMPATIBLE'],
         deadlineSessionFailures: true,
+        stuckMinutes: { deviceFarm: 60, remoteAccess: 15, deadline: 60 },
       },
       history: { eventRetentionDays: 90 },
       digest: { enabled: true, hourUtc: 7 },
       delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
       pricing: { currency: 'USD', meteredDeviceMinute: 0.17, testGridMinute: 0.005 },
+      maintenanceWindows: [],
+      reminders: {
+        everyHours: 24,
+        max: 3,
+        sessionOverLimit: false,
+        budgetOverLimit: false,
+        deadlineJobs: false,
+        failingRuns: false,
+      },
     });
     expect(DEFAULT_SETTINGS).toEqual(settings);
   });
@@ -58,6 +68,7 @@ describe('parseSettings', () => {
       unknownStatus: true,
       deadlineJobStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUSPENDED', 'NOT_COMPATIBLE'],
       deadlineSessionFailures: true,
+      stuckMinutes: { deviceFarm: 60, remoteAccess: 15, deadline: 60 },
     });
     expect(settings.deviceFarm.projects).toEqual(['Shop App']);
   });
@@ -66,12 +77,12 @@ describe('parseSettings', () => {
     [
       'an unknown key in a section',
       '{"rules":{"jobResult":["FAILED"]}}',
-      'VIGIL_SETTINGS: rules.jobResult is not a known setting; expected one of the known settings: runFinished, jobResults, remoteAccessFinished, testGridStatuses, unknownStatus, deadlineJobStatuses, deadlineSessionFailures',
+      'VIGIL_SETTINGS: rules.jobResult is not a known setting; expected one of the known settings: runFinished, jobResults, remoteAccessFinished, testGridStatuses, unknownStatus, deadlineJobStatuses, deadlineSessionFailures, stuckMinutes',
     ],
     [
       'an unknown top-level key',
       '{"extra":1}',
-      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, deadline, budgets, guard, rules, history, digest, delivery, pricing',
+      'VIGIL_SETTINGS: extra is not a known setting; expected one of the known settings: deviceFarm, deadline, budgets, guard, rules, history, digest, delivery, pricing, maintenanceWindows, reminders',
     ],
     [
       'a bad enum value in a list',
@@ -202,7 +213,7 @@ describe('channelSchema', () => {
 
     expect(formatIssues('cfg', input, issues ?? [])).toEqual([
       'cfg: address is "a@b.co"; expected no address on a chatbot channel (only email channels take one)',
-      'cfg: secretName is "y"; expected no secretName on a chatbot channel (only slack channels read a webhook URL from a secret)',
+      'cfg: secretName is "y"; expected no secretName on a chatbot channel (only slack, pagerduty, opsgenie and webhook channels read a secret)',
     ]);
   });
 });

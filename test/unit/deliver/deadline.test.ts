@@ -90,7 +90,7 @@ describe('Deadline notices', () => {
 
     const notices = planNotices(events, DEFAULT_SETTINGS.rules);
 
-    expect(notices.map((n) => [n.type, n.jobs.map((s) => s.to.status)])).toEqual([
+    expect(notices.map((n) => [n.type, n.jobs.map((s) => ('to' in s ? s.to.status : s.eventType))])).toEqual([
       ['deadline-sessions-failed', ['UPDATE_FAILED', 'ENDED']],
     ]);
   });

@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS } from '../../../lambda/config/settings';
 import { deliverEvents, type NotifierDeps, notifyBatch, sweepNotifications } from '../../../lambda/deliver/notifier';
+import type { Silence } from '../../../lambda/deliver/silences';
 import type { ChangeEvent } from '../../../lambda/record/change-event';
 import type { StreamRecordInput } from '../../../lambda/record/stream-events';
 import { changeEvent, jobFinished, runFinished, streamRecord } from '../support/builders';
@@ -54,6 +55,7 @@ describe('notifyBatch', () => {
       parked: 0,
       retrying: 0,
       nothingToSend: 1,
+      silenced: 0,
       rejected: 0,
       failedSequenceNumbers: [],
     });
@@ -405,5 +407,93 @@ describe('sweepNotifications', () => {
     // Assert
     expect(report.swept).toBe(0);
     expect(loads).toBe(0);
+  });
+});
+
+describe('deliverEvents with silences', () => {
+  const run = runFinished('FAILED');
+  const session = changeEvent('remote-access-session', {
+    from: { status: 'RUNNING' },
+    to: { status: 'COMPLETED', result: 'PASSED' },
+  });
+  const silence: Silence = {
+    id: 's-0000abcd',
+    match: { kinds: ['run'] },
+    startsAt: '2026-11-21T08:00:00.000Z',
+    endsAt: '2026-11-21T09:00:00.000Z',
+    reason: 'release freeze',
+    createdBy: 'alice',
+    createdAt: '2026-11-21T08:00:00.000Z',
+  };
+
+  it('records a silenced notice beside its events, publishes only the others, and settles both', async () => {
+    // Arrange
+    const { ledger, outbox, publisher, deps } = setup();
+    let reads = 0;
+    const silenced: NotifierDeps = {
+      ...deps,
+      silences: {
+        active: async () => {
+          reads++;
+          return [silence];
+        },
+      },
+    };
+
+    // Act
+    const report = await notifyBatch(batch(run, session), silenced);
+
+    // Assert
+    expect(report).toMatchObject({ published: 1, silenced: 1, retrying: 0 });
+    expect(publisher.sent.map((n) => n.attributes.kind)).toEqual(['remote-access-session']);
+    expect([...ledger.silencedRecords.values()]).toEqual([
+      {
+        eventId: run.eventId,
+        subject: 'FAILED: run nightly',
+        eventType: 'run-finished',
+        silencedBy: 's-0000abcd',
+        reason: 'release freeze',
+        silencedAt: NOW.toISOString(),
+      },
+    ]);
+    expect(ledger.claims.size).toBe(0);
+    expect(await outbox.waiting('notify', [run, session])).toEqual(new Map());
+    expect(reads).toBe(1);
+  });
+
+  it('never sends a silenced event later, once the silence has ended', async () => {
+    // Arrange
+    const { publisher, deps } = setup();
+    await notifyBatch(batch(run), { ...deps, silences: { active: async () => [silence] } });
+    const later = { ...deps, now: () => minutesLater(120), silences: { active: async () => [] } };
+
+    // Act
+    const replay = await notifyBatch(batch(run), later);
+    const sweep = await sweepNotifications(later, { staleAfterMs: 0 });
+    const retry = await deliverEvents([run], later);
+
+    // Assert
+    expect([replay.published, sweep.published, retry.published]).toEqual([0, 0, 0]);
+    expect(publisher.attempts).toBe(0);
+  });
+
+  it('reads no silence when nothing is to be published', async () => {
+    // Arrange
+    const { deps } = setup();
+    let reads = 0;
+
+    // Act
+    await notifyBatch(batch(jobFinished('00001', 'PASSED')), {
+      ...deps,
+      silences: {
+        active: async () => {
+          reads++;
+          return [];
+        },
+      },
+    });
+
+    // Assert
+    expect(reads).toBe(0);
   });
 });

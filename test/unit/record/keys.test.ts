@@ -8,8 +8,9 @@ import {
   latestFromItem,
   latestItem,
 } from '../../../lambda/record/keys';
+import { queuesFor } from '../../../lambda/record/outbox';
 import { projectArn, runArn } from '../support/arns';
-import { gridObs, jobObs, runObs, sessionObs, stored } from '../support/builders';
+import { gridObs, jobObs, runFinished, runObs, sessionObs, stored } from '../support/builders';
 
 const OBSERVED = '2026-11-21T08:00:00.000Z';
 const EARLIER = '2026-11-21T07:00:00.000Z';
@@ -217,5 +218,15 @@ describe('cursorItem', () => {
 describe('expiryAfter', () => {
   it('returns whole epoch seconds when the instant has milliseconds', () => {
     expect(expiryAfter('2026-11-21T08:00:00.999Z', 1)).toBe(OBSERVED_EPOCH + 86_400);
+  });
+});
+
+describe('queuesFor with reminders that track failures', () => {
+  const finished = runFinished('FAILED', { minutes: undefined });
+
+  it('writes no react entry for a run finishing without minutes unless failing-run reminders are on', () => {
+    expect(queuesFor(finished)).toEqual(['notify']);
+    expect(queuesFor(finished, { failingRuns: true, deadlineJobs: false })).toEqual(['notify', 'react']);
+    expect(queuesFor({ ...finished, baseline: true }, { failingRuns: true, deadlineJobs: false })).toEqual([]);
   });
 });

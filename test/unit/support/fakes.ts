@@ -14,6 +14,7 @@ import type {
   DeliveryRecord,
   DeliverySlot,
   ParkedRecord,
+  SilencedRecord,
 } from '../../../lambda/record/delivery-ledger';
 import type { Cursor, StateStore, WriteOutcome } from '../../../lambda/record/history-store';
 import { eventKeyOf, type ItemKey } from '../../../lambda/record/keys';
@@ -137,6 +138,7 @@ export class InMemoryStateStore implements StateStore {
 export class InMemoryDeliveryLedger implements DeliveryLedger {
   readonly records = new Map<string, DeliveryRecord>();
   readonly parkedRecords = new Map<string, ParkedRecord>();
+  readonly silencedRecords = new Map<string, SilencedRecord>();
   readonly claims = new Map<string, Claim>();
   failRecording = false;
 
@@ -145,9 +147,11 @@ export class InMemoryDeliveryLedger implements DeliveryLedger {
     for (const e of events) {
       const delivery = this.records.get(e.eventId);
       const parked = this.parkedRecords.get(e.eventId);
+      const silenced = this.silencedRecords.get(e.eventId);
       const claim = this.claims.get(e.eventId);
       if (delivery !== undefined) slots.set(e.eventId, { state: 'delivered', delivery });
       else if (parked !== undefined) slots.set(e.eventId, { state: 'parked', parked });
+      else if (silenced !== undefined) slots.set(e.eventId, { state: 'silenced', silenced });
       else if (claim !== undefined) slots.set(e.eventId, { state: 'claimed', claim });
     }
     return slots;
@@ -157,7 +161,8 @@ export class InMemoryDeliveryLedger implements DeliveryLedger {
     const lost = new Set(
       events
         .filter((e) => {
-          if (this.records.has(e.eventId) || this.parkedRecords.has(e.eventId)) return true;
+          if (this.records.has(e.eventId) || this.parkedRecords.has(e.eventId) || this.silencedRecords.has(e.eventId))
+            return true;
           const held = this.claims.get(e.eventId);
           return held !== undefined && held.owner !== claim.owner && held.leaseUntil >= now.toISOString();
         })
@@ -175,6 +180,13 @@ export class InMemoryDeliveryLedger implements DeliveryLedger {
     if (this.failRecording) throw new Error('ProvisionedThroughputExceededException: table busy');
     for (const e of events) {
       if (!this.records.has(e.eventId)) this.records.set(e.eventId, { eventId: e.eventId, ...delivery });
+      this.claims.delete(e.eventId);
+    }
+  }
+
+  async silence(events: readonly VigilEvent[], silenced: Omit<SilencedRecord, 'eventId'>): Promise<void> {
+    for (const e of events) {
+      if (!this.records.has(e.eventId)) this.silencedRecords.set(e.eventId, { eventId: e.eventId, ...silenced });
       this.claims.delete(e.eventId);
     }
   }

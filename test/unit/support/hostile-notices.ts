@@ -33,7 +33,10 @@ const GUARD_PREFIXES: Readonly<Record<GuardEvent['action'], string>> = {
 };
 
 function change(
-  type: Exclude<Notice['type'], 'budget-threshold' | 'budget-forecast' | 'guard' | 'digest'>,
+  type: Exclude<
+    Notice['type'],
+    'budget-threshold' | 'budget-forecast' | 'guard' | 'digest' | 'stuck' | 'unstuck' | 'reminder'
+  >,
   subject: ChangeEvent,
   jobs: ChangeEvent[] = [],
 ): Notice {

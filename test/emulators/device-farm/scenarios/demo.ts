@@ -24,6 +24,8 @@ export const DEMO_IDS = {
   erroredSession: '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
   sandboxProject: '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a',
   overrunSession: 'e7d6c5b4-a392-4817-8615-d4c3b2a19f8e',
+  layoutSession: 'b3a29180-7f6e-4d5c-8b4a-392817f6e5d4',
+  stuckRun: 'f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9',
 } as const;
 
 /** Ids of {@link fourJobRunScenario}'s resources. */
@@ -108,6 +110,10 @@ function metered(minutes: number): { total: number; metered: number; unmetered: 
   return { total: minutes, metered: minutes, unmetered: 0 };
 }
 
+function unmetered(minutes: number): { total: number; metered: number; unmetered: number } {
+  return { total: minutes, metered: 0, unmetered: minutes };
+}
+
 /** A job that queues at `created`, runs from `running` and passes at `done`. */
 function passingJob(created: number, running: number, done: number, total: number, minutes: number): StateAt[] {
   return [
@@ -135,6 +141,10 @@ function passingJob(created: number, running: number, done: number, total: numbe
  *     step 4 after 15 metered device minutes (its 15 minutes from step 1 to 4);
  * - test grid project `web-checkout`: one session ACTIVE at 1 and CLOSED at 2 (5 billing
  *   minutes), one ACTIVE at 2 and ERRORED at 4 (10 billing minutes): billed as long as they ran;
+ * - project `qa-sandbox`: remote access session `checkout-repro` RUNNING from step 1 and
+ *   never ended by the script (the guard stops it at its 9-minute limit); session
+ *   `layout-check` (unmetered) RUNNING from step 2, at 8 of its 9 minutes at step 4; run
+ *   `ui-smoke` (unmetered, no jobs) queued PENDING just after step 0, RUNNING from step 3;
  * - devices: {@link DEMO_DEVICES} (the Galaxy Tab S9 refuses remote access).
  */
 export function demoScenario(startTime: Date): DeviceFarmScenario {
@@ -306,6 +316,32 @@ export function demoScenario(startTime: Date): DeviceFarmScenario {
               { step: 2, status: 'RUNNING', result: 'PENDING', deviceMinutes: metered(5) },
               { step: 3, status: 'RUNNING', result: 'PENDING', deviceMinutes: metered(10) },
               { step: 4, status: 'RUNNING', result: 'PENDING', deviceMinutes: metered(15) },
+            ],
+          },
+          {
+            id: DEMO_IDS.layoutSession,
+            name: 'layout-check',
+            device: PIXEL_8,
+            billingMethod: 'UNMETERED',
+            // Near its limit at step 4: the guard warns (the demo's silence mutes the warning).
+            timeline: [
+              { step: 2, status: 'RUNNING', result: 'PENDING', deviceMinutes: unmetered(0) },
+              { step: 3, status: 'RUNNING', result: 'PENDING', deviceMinutes: unmetered(3) },
+              { step: 4, status: 'RUNNING', result: 'PENDING', deviceMinutes: unmetered(8) },
+            ],
+          },
+        ],
+        runs: [
+          {
+            id: DEMO_IDS.stuckRun,
+            name: 'ui-smoke',
+            platform: 'ANDROID',
+            type: 'APPIUM_NODE',
+            billingMethod: 'UNMETERED',
+            // Queued just after step 0, no device until step 3: STUCK (the demo's limit is 17 min; the clock stands at step 4, so it has waited 19.5 min), then UNSTUCK.
+            timeline: [
+              { step: 0.1, status: 'PENDING', result: 'PENDING' },
+              { step: 3, status: 'RUNNING', result: 'PENDING' },
             ],
           },
         ],
