@@ -19,6 +19,12 @@ export function digestText(d: DigestContent): string[] {
   lines.push(
     `  Sessions ended  ${d.sessionsFinished} remote access, ${d.meteredMinutes} metered job and session minutes`,
   );
+  if (d.testGridSessionsByStatus !== undefined) {
+    const ended = byKey(d.testGridSessionsByStatus);
+    lines.push(
+      `  Test grid       ${ended === 'none' ? 'no browser sessions ended' : `browser sessions ended ${ended}`}`,
+    );
+  }
   const m = d.minutes;
   if (m !== undefined) {
     const parts = [

@@ -104,6 +104,11 @@ export interface DigestContent {
   readonly runsByResult: Readonly<Record<string, number>>;
   readonly jobsByResult: Readonly<Record<string, number>>;
   readonly sessionsFinished: number;
+  /**
+   * Test grid (browser) sessions that ended, by status (CLOSED, ERRORED).
+   * Absent on digests written before it existed.
+   */
+  readonly testGridSessionsByStatus?: Readonly<Record<string, number>>;
   readonly meteredMinutes: number;
   readonly deadlineJobsByStatus: Readonly<Record<string, number>>;
   /** Devices with the most jobs that did not pass, most first. */

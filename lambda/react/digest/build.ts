@@ -1,7 +1,7 @@
 /**
  * The daily digest's content from one day's events (pure): runs and jobs by
  * result, Deadline jobs by status, the devices with the most jobs that did
- * not pass, remote access sessions finished and their metered minutes.
+ * not pass, remote access and test grid sessions finished, and the minutes.
  * Budgets and sessions over their limit are added by the caller, who reads them.
  */
 import { LIST_PRICES, type Pricing } from '../../config/settings';
@@ -38,6 +38,7 @@ export function buildDigest(
   const runsByResult: Record<string, number> = {};
   const jobsByResult: Record<string, number> = {};
   const deadlineJobsByStatus: Record<string, number> = {};
+  const testGridSessionsByStatus: Record<string, number> = {};
   const failing: Record<string, number> = {};
   let sessionsFinished = 0;
   let meteredMinutes = 0;
@@ -58,6 +59,7 @@ export function buildDigest(
       if (device !== undefined && result !== 'PASSED' && result !== 'SKIPPED') count(failing, device);
     }
     if (e.kind === 'remote-access-session') sessionsFinished++;
+    if (e.kind === 'test-grid-session') count(testGridSessionsByStatus, e.to.status);
     if (e.kind === 'deadline-job') count(deadlineJobsByStatus, e.to.status);
   }
   return {
@@ -65,6 +67,7 @@ export function buildDigest(
     runsByResult,
     jobsByResult,
     sessionsFinished,
+    testGridSessionsByStatus,
     meteredMinutes: round1(meteredMinutes),
     minutes: {
       metered: round1(meteredMinutes),

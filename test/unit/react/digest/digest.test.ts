@@ -1,6 +1,7 @@
 import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
 import { silentLog } from '../../../../lambda/core/log';
 import { compose } from '../../../../lambda/deliver/compose';
+import { digestText } from '../../../../lambda/deliver/digest-message';
 import { planNotices } from '../../../../lambda/deliver/rules';
 import { buildDigest } from '../../../../lambda/react/digest/build';
 import { type DigestDeps, writeDigest, yesterday } from '../../../../lambda/react/digest/write';
@@ -34,6 +35,7 @@ describe('buildDigest', () => {
       runsByResult: { FAILED: 1, PASSED: 1 },
       jobsByResult: { FAILED: 2, ERRORED: 1, PASSED: 2 },
       sessionsFinished: 0,
+      testGridSessionsByStatus: {},
       meteredMinutes: 4, // 5 − 1 of the session; unmetered minutes are not metered
       minutes: {
         metered: 4,
@@ -51,6 +53,31 @@ describe('buildDigest', () => {
       budgets: [],
       overLimit: [],
     });
+  });
+
+  it('counts the test grid sessions that ended by status, and their billed minutes, leaving out one still active', () => {
+    const events = [
+      changeEvent('test-grid-session', {
+        from: { status: 'ACTIVE' },
+        to: { status: 'CLOSED' },
+        state: { name: 'checkout-chrome' },
+      }),
+      changeEvent('test-grid-session', {
+        from: { status: 'ACTIVE' },
+        to: { status: 'ERRORED' },
+        state: { name: 'checkout-firefox' },
+      }),
+      changeEvent('test-grid-session', { to: { status: 'ACTIVE' }, state: { name: 'still-open' } }),
+      // Billing minutes arrive as changes of their own.
+      minutesChange('test-grid-session', { before: { total: 0, billing: 0 }, after: { total: 5, billing: 5 } }),
+      minutesChange('test-grid-session', { before: { total: 2, billing: 2 }, after: { total: 12, billing: 12 } }),
+    ];
+
+    const digest = buildDigest('2026-11-21', events, { budgets: [], overLimit: [] });
+
+    expect(digest.testGridSessionsByStatus).toEqual({ CLOSED: 1, ERRORED: 1 });
+    expect(digest.sessionsFinished).toBe(0); // remote access sessions only
+    expect(digest.minutes).toMatchObject({ testGrid: 15, testGridCost: 0.08 }); // 15 × 0.005 USD
   });
 
   it('makes the digest for the UTC day before now', () => {
@@ -117,6 +144,15 @@ describe('the digest message', () => {
         'To stop the digest, set digest.enabled to false in vigil.config.json.',
       ].join('\n'),
     );
+  });
+
+  it('says how many browser sessions ended on the test grid, by status, and when none did', () => {
+    const day = buildDigest('2026-11-21', [], { budgets: [], overLimit: [] });
+
+    expect(digestText({ ...day, testGridSessionsByStatus: { ERRORED: 1, CLOSED: 3 } })).toContain(
+      '  Test grid       browser sessions ended 4 — CLOSED 3, ERRORED 1',
+    );
+    expect(digestText(day)).toContain('  Test grid       no browser sessions ended');
   });
 });
 
