@@ -10,7 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { verifySignature } from '../../lambda/deliver/http-channels/targets';
-import { channelForwarderDeps, makeHandler } from '../../lambda/handlers/forward-channel';
+import { channelForwarderDeps } from '../../lambda/engine/forwarders';
+import { makeHandler } from '../../lambda/handlers/forward-channel';
 import type { DeviceFarmScenario } from '../emulators/device-farm';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
 import { MemoryLog } from '../unit/support/fakes';
