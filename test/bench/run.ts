@@ -3,7 +3,7 @@
  * the project's emulators (in this process) and DynamoDB Local, the Lambda
  * bundles, and the monthly cost, and writes BENCHMARKS.md.
  *
- * Options: `--fleets small,medium,deadline-history,cli` (default: all), `--no-bundles`,
+ * Options: `--fleets small,medium,deadline-history,cli,once,report` (default: all), `--no-bundles`,
  * `--out <file>` (default BENCHMARKS.md), `--json <file>` (raw results).
  */
 import { writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { createDynamoClient } from '../../lambda/clients/aws-clients';
 import { Tally } from '../../lambda/core/tally';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { startFauxqs } from '../local/fauxqs';
 import { BEFORE } from './before';
 import { benchFleet, type FleetResult } from './bench-fleet';
 import { type BundleReport, measureBundles } from './bundles';
@@ -19,6 +20,7 @@ import { benchCliStart, type StartTime } from './cli-start';
 import { benchDeadlineHistory, type DeadlineHistoryResult, HISTORY_QUEUE } from './deadline-history';
 import { type DeviceFarmFleet, FLEETS } from './fleets';
 import { countCapacity } from './measure';
+import { benchOnceCycles, type OnceCyclesResult } from './once-cycles';
 import { prose } from './prose';
 import { renderReport } from './report';
 import { benchReportMonth, type ReportMonthResult } from './report-month';
@@ -83,6 +85,19 @@ async function main(): Promise<void> {
       await dynamo.stop();
     }
   }
+  // `vigil run --once` after 10, 100 and 300 earlier cycles (`--fleets once` runs only this).
+  let onceCycles: OnceCyclesResult | undefined;
+  if (wanted === undefined || wanted.includes('once')) {
+    console.log('vigil run --once after many cycles');
+    const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs()]);
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    for (const service of ['SNS', 'SQS', 'STS']) process.env[`AWS_ENDPOINT_URL_${service}`] = fauxqs.endpoint;
+    try {
+      onceCycles = await benchOnceCycles((line) => console.log(line));
+    } finally {
+      await Promise.all([dynamo.stop(), fauxqs.stop()]);
+    }
+  }
   // The report on the medium fleet's month (`--fleets report` runs only this).
   let reportMonth: ReportMonthResult | undefined;
   const medium = FLEETS.find((f): f is DeviceFarmFleet => f.name === 'medium' && f.service === 'devicefarm');
@@ -111,7 +126,7 @@ async function main(): Promise<void> {
     for (const line of bundleLines) console.log(line);
   }
   const json = arg('--json');
-  if (json !== undefined) writeFileSync(json, JSON.stringify({ fleets, bundles, reportMonth }, null, 2));
+  if (json !== undefined) writeFileSync(json, JSON.stringify({ fleets, bundles, reportMonth, onceCycles }, null, 2));
   const input = {
     fleets,
     bundles,
@@ -119,6 +134,7 @@ async function main(): Promise<void> {
     before: BEFORE,
     deadlineHistory,
     cliStart,
+    onceCycles,
     seconds: (performance.now() - began) / 1000,
   };
   writeFileSync(out, renderReport(input, prose(input)));
