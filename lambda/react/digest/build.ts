@@ -26,6 +26,12 @@ function count(into: Record<string, number>, key: string): void {
   into[key] = (into[key] ?? 0) + 1;
 }
 
+/** Whether the resource of `e` started (or was created) on the UTC day `date`. */
+function startedOn(e: ChangeEvent, date: string): boolean {
+  const at = Date.parse(e.state.started ?? e.state.created ?? e.at);
+  return !Number.isNaN(at) && new Date(at).toISOString().slice(0, 10) === date;
+}
+
 const round1 = (minutes: number) => Math.round(minutes * 10) / 10;
 const round2 = (amount: number) => Math.round(amount * 100) / 100;
 
@@ -45,11 +51,17 @@ export function buildDigest(
   let unmeteredMinutes = 0;
   let testGridMinutes = 0;
   for (const e of events.filter(isChangeEvent)) {
-    if (!e.baseline && (e.kind === 'job' || e.kind === 'remote-access-session')) {
-      meteredMinutes += e.minutesDelta.metered ?? 0;
-      unmeteredMinutes += e.minutesDelta.unmetered ?? 0;
+    // The day's minutes as the budgets count them: a change found by the first poll counts when
+    // its resource started that day (an install mid-day), never for what ran on earlier days.
+    if (!e.baseline || startedOn(e, date)) {
+      const delta = e.minutesDelta;
+      const jobless = e.kind === 'run' && e.baseline && e.state.jobSummary === undefined;
+      if (e.kind === 'job' || e.kind === 'remote-access-session' || jobless) {
+        meteredMinutes += delta.metered ?? 0;
+        unmeteredMinutes += delta.unmetered ?? 0;
+      }
+      if (e.kind === 'test-grid-session') testGridMinutes += delta.billing ?? 0;
     }
-    if (!e.baseline && e.kind === 'test-grid-session') testGridMinutes += e.minutesDelta.billing ?? 0;
     if (!finishing(e)) continue;
     const result = e.to.result ?? e.to.status;
     if (e.kind === 'run') count(runsByResult, result);

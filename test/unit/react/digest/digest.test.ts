@@ -80,6 +80,27 @@ describe('buildDigest', () => {
     expect(digest.minutes).toMatchObject({ testGrid: 15, testGridCost: 0.08 }); // 15 × 0.005 USD
   });
 
+  it('counts the minutes of what the first poll found only when it started that day, as the budgets do', () => {
+    const events = [
+      // Installed mid-morning: a job that ran at 06:00 that day, and one from the day before.
+      minutesChange('job', {
+        after: { total: 7, metered: 7 },
+        baseline: true,
+        state: { started: '2026-11-21T06:00:00.000Z' },
+      }),
+      minutesChange('job', {
+        after: { total: 9, metered: 9 },
+        baseline: true,
+        state: { started: '2026-11-20T22:00:00.000Z' },
+      }),
+      minutesChange('remote-access-session', { before: { total: 1, metered: 1 }, after: { total: 3, metered: 3 } }),
+    ];
+
+    const digest = buildDigest('2026-11-21', events, { budgets: [], overLimit: [] });
+
+    expect(digest.meteredMinutes).toBe(9); // 7 + (3 − 1)
+  });
+
   it('makes the digest for the UTC day before now', () => {
     expect(yesterday(new Date('2026-11-22T07:00:00Z'))).toBe('2026-11-21');
     expect(yesterday(new Date('2026-03-01T00:30:00Z'))).toBe('2026-02-28');
