@@ -13,12 +13,13 @@ import { type DigestContent, isChangeEvent, type VigilEvent } from '../../record
 /** How many failing devices the digest names. */
 const FAILING_DEVICES = 5;
 
-function finishing(e: ChangeEvent): boolean {
+/** Whether `e` is its resource finishing on the UTC day `date` (found finished by the first poll: when it stopped then). */
+function finishing(e: ChangeEvent, date: string): boolean {
   return (
     e.to.status !== GONE_STATUS &&
     isTerminal(e.kind, e.to.status) &&
     (e.from === undefined || !isTerminal(e.kind, e.from.status)) &&
-    !e.baseline
+    (!e.baseline || (e.state.stopped !== undefined && dayOf(e.state.stopped) === date))
   );
 }
 
@@ -26,10 +27,15 @@ function count(into: Record<string, number>, key: string): void {
   into[key] = (into[key] ?? 0) + 1;
 }
 
+/** The UTC day of an instant, YYYY-MM-DD (undefined when it is not one). */
+function dayOf(instant: string): string | undefined {
+  const at = Date.parse(instant);
+  return Number.isNaN(at) ? undefined : new Date(at).toISOString().slice(0, 10);
+}
+
 /** Whether the resource of `e` started (or was created) on the UTC day `date`. */
 function startedOn(e: ChangeEvent, date: string): boolean {
-  const at = Date.parse(e.state.started ?? e.state.created ?? e.at);
-  return !Number.isNaN(at) && new Date(at).toISOString().slice(0, 10) === date;
+  return dayOf(e.state.started ?? e.state.created ?? e.at) === date;
 }
 
 const round1 = (minutes: number) => Math.round(minutes * 10) / 10;
@@ -62,7 +68,7 @@ export function buildDigest(
       }
       if (e.kind === 'test-grid-session') testGridMinutes += delta.billing ?? 0;
     }
-    if (!finishing(e)) continue;
+    if (!finishing(e, date)) continue;
     const result = e.to.result ?? e.to.status;
     if (e.kind === 'run') count(runsByResult, result);
     if (e.kind === 'job') {

@@ -101,6 +101,19 @@ describe('buildDigest', () => {
     expect(digest.meteredMinutes).toBe(9); // 7 + (3 − 1)
   });
 
+  it('counts a run the first poll found finished when it stopped that day, and not one that stopped the day before', () => {
+    const found = (stopped: string, name: string) =>
+      changeEvent('run', { to: { status: 'COMPLETED', result: 'FAILED' }, baseline: true, state: { name, stopped } });
+
+    const digest = buildDigest(
+      '2026-11-21',
+      [found('2026-11-21T05:00:00.000Z', 'early-today'), found('2026-11-20T23:00:00.000Z', 'yesterday')],
+      { budgets: [], overLimit: [] },
+    );
+
+    expect(digest.runsByResult).toEqual({ FAILED: 1 });
+  });
+
   it('makes the digest for the UTC day before now', () => {
     expect(yesterday(new Date('2026-11-22T07:00:00Z'))).toBe('2026-11-21');
     expect(yesterday(new Date('2026-03-01T00:30:00Z'))).toBe('2026-02-28');
