@@ -22,7 +22,7 @@ import {
   roleOf,
   statementsOf,
   statementsOfRole,
-} from './helpers';
+} from '../support/stack';
 
 /** The README's routing example: failures of checkout-app to Slack #mobile-ci, budget alerts to finance@. */
 const README_CHANNELS = [

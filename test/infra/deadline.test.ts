@@ -25,7 +25,7 @@ import {
   roleOf,
   statementsOf,
   statementsOfRole,
-} from './helpers';
+} from '../support/stack';
 
 const FARM = 'farm-0123456789abcdef0123456789abcdef';
 const OTHER_FARM = 'farm-fedcba9876543210fedcba9876543210';

@@ -18,7 +18,7 @@ import {
   roleOf,
   statementsOf,
   statementsOfRole,
-} from './helpers';
+} from '../support/stack';
 
 /** One channel of each type Vigil reaches over HTTPS, and one reading an existing secret. */
 const CONFIG = {

@@ -10,7 +10,7 @@ import {
   logicalId,
   present,
   ref,
-} from './helpers';
+} from '../support/stack';
 
 /** Everything that has an alarm: both pollers, budgets (accountant), a Slack and a Chatbot channel. */
 const FULL = {

@@ -25,7 +25,7 @@ import {
   roleOf,
   statementsOf,
   statementsOfRole,
-} from './helpers';
+} from '../support/stack';
 
 const PROJECT_ID = '5e01a8c7-c861-4c0a-b1d5-5ec6e6f1a2b3';
 const OTHER_PROJECT_ID = '9f2d4b61-0a7e-4d3c-8e5f-1c2b3a4d5e6f';

@@ -22,7 +22,7 @@ import {
   roleOf,
   statementsOf,
   statementsOfRole,
-} from './helpers';
+} from '../support/stack';
 
 const pollerOf = (stack: Built['stack']): DeviceFarmPoller => present(stack.deviceFarmPoller, 'the Device Farm poller');
 

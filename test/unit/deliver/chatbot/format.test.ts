@@ -15,8 +15,8 @@ import {
 import type { Notification } from '../../../../lambda/deliver/compose';
 import { compose } from '../../../../lambda/deliver/compose';
 import { readQueuedMessage } from '../../../../lambda/deliver/slack/queued-message';
-import { jobArn } from '../../support/arns';
-import { counters, runFinished } from '../../support/builders';
+import { jobArn } from '../../../support/arns';
+import { counters, runFinished } from '../../../support/builders';
 import {
   deadlineChange,
   deadlineJob,

@@ -14,9 +14,9 @@ import { planNotices } from '../../../../lambda/deliver/rules';
 import { snsMessage } from '../../../../lambda/deliver/sns-publisher';
 import { buildChange, type ChangeEvent, type StatusPair } from '../../../../lambda/record/change-event';
 import type { VigilEvent } from '../../../../lambda/record/vigil-event';
-import { jobArn } from '../../support/arns';
-import { counters, jobFinished, runFinished } from '../../support/builders';
-import { budgetEvent, guardEvent } from '../../support/reactor-builders';
+import { jobArn } from '../../../support/arns';
+import { counters, jobFinished, runFinished } from '../../../support/builders';
+import { budgetEvent, guardEvent } from '../../../support/reactor-builders';
 
 const PIXEL = { name: 'Google Pixel 8', platform: 'ANDROID', os: '14' };
 const GALAXY = { name: 'Samsung Galaxy S24', platform: 'ANDROID', os: '14' };
