@@ -1,6 +1,5 @@
 import { Annotations, Capture, Match } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { LOG_RETENTION_DAYS, parseConfig, settingsFrom } from '../../lambda/config/config-file';
 import { parseSettings } from '../../lambda/config/settings';
 import { ConfigError } from '../../lambda/core/errors';
@@ -9,11 +8,11 @@ import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../../lambda/record/table-schema';
 import type { DeviceFarmPoller } from '../../lib/constructs/device-farm-poller';
 import {
-  acknowledgements,
   asList,
   type Built,
   build,
-  findingsWithoutAcknowledgements,
+  expectAcknowledgementsExact,
+  expectNagClean,
   getAtt,
   logicalId,
   maskAssets,
@@ -503,20 +502,11 @@ describe('VigilStack', () => {
 
   describe('cdk-nag AwsSolutions', () => {
     it('reports no unacknowledged error or warning', () => {
-      const { app, stack } = built;
-
-      const report = new AwsSolutionsChecks(app).validateScope(stack);
-
-      expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+      expectNagClean(built.app, built.stack);
     });
 
     it('acknowledges only findings that exist, on the construct that has them, each with a reason', () => {
-      const acknowledged = acknowledgements(built.stack);
-
-      const findings = findingsWithoutAcknowledgements(config);
-
-      expect(acknowledged.map((ack) => `${ack.id} @ ${ack.path}`).sort()).toEqual(findings.sort());
-      for (const ack of acknowledged) expect(ack.reason.trim().length).toBeGreaterThan(40);
+      expectAcknowledgementsExact(built.stack, config);
     });
   });
 
