@@ -9,9 +9,9 @@ import type { DeviceFarmKind, JobBrief, Observation } from '../../lambda/core/ob
 import type { Notice } from '../../lambda/deliver/rules';
 import type { ChangeEvent } from '../../lambda/record/change-event';
 import type { DigestEvent, GuardEvent } from '../../lambda/record/vigil-event';
-import { deadlineChange, deadlineJob, deadlineSession } from '../unit/deliver/slack/scenarios';
 import { gridProjectArn, jobArn, projectArn } from './arns';
 import { changeEvent, counters, jobFinished, runFinished, sessionObs } from './builders';
+import { deadlineChange, deadlineJob, deadlineSession } from './deadline-builders';
 import { budgetEvent, guardEvent } from './reactor-builders';
 
 /** One notice of the corpus. */
