@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import {
+  ALARMS_IN_THIS_ACCOUNT_AND_REGION,
   acknowledgements,
   type Built,
   build,
@@ -104,20 +105,7 @@ describe('operations: alarms and dashboard', () => {
               Condition: {
                 StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
                 ArnLike: {
-                  'aws:SourceArn': {
-                    'Fn::Join': [
-                      '',
-                      [
-                        'arn:',
-                        { Ref: 'AWS::Partition' },
-                        ':cloudwatch:',
-                        { Ref: 'AWS::Region' },
-                        ':',
-                        { Ref: 'AWS::AccountId' },
-                        ':alarm:*',
-                      ],
-                    ],
-                  },
+                  'aws:SourceArn': ALARMS_IN_THIS_ACCOUNT_AND_REGION,
                 },
               },
             },

@@ -8,6 +8,7 @@ import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../../lambda/record/table-schema';
 import type { DeviceFarmPoller } from '../../lib/constructs/device-farm-poller';
 import {
+  ALARMS_IN_THIS_ACCOUNT_AND_REGION,
   asList,
   type Built,
   build,
@@ -536,20 +537,7 @@ describe('deploy traps', () => {
             Condition: {
               StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
               ArnLike: {
-                'aws:SourceArn': {
-                  'Fn::Join': [
-                    '',
-                    [
-                      'arn:',
-                      { Ref: 'AWS::Partition' },
-                      ':cloudwatch:',
-                      { Ref: 'AWS::Region' },
-                      ':',
-                      { Ref: 'AWS::AccountId' },
-                      ':alarm:*',
-                    ],
-                  ],
-                },
+                'aws:SourceArn': ALARMS_IN_THIS_ACCOUNT_AND_REGION,
               },
             },
           }),

@@ -138,6 +138,22 @@ export function findingsWithoutAcknowledgements(configInput: unknown, env?: Envi
   }
 }
 
+/** The ARN pattern `arn:<partition>:cloudwatch:<region>:<account>:alarm:*` as the template writes it. */
+export const ALARMS_IN_THIS_ACCOUNT_AND_REGION = {
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':cloudwatch:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':alarm:*',
+    ],
+  ],
+};
+
 /** cdk-nag's AwsSolutions pack reports no unacknowledged error or warning on `stack`. */
 export function expectNagClean(app: App, stack: Stack): void {
   const report = new AwsSolutionsChecks(app).validateScope(stack);
