@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { HANDLERS_DIR } from '../../lib/constructs/vigil-function';
-import { bundleHandler } from '../integration/support/bundle-handler';
+import { bundleHandler } from '../support/bundle-handler';
 
 /** Module loads timed per bundle; the median is reported. */
 const LOADS = 5;

@@ -10,9 +10,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { nightlyRunsScenario } from '../emulators/device-farm/scenarios/delivery';
-import { vigilEnv, vigilInProcess, writeConfig } from '../integration/support/cli-process';
-import { startHarness } from '../integration/support/pipeline';
 import { type Counts, startCountingProxy } from '../local/counting-proxy';
+import { vigilEnv, vigilInProcess, writeConfig } from '../support/cli-process';
+import { startHarness } from '../support/pipeline';
 
 /** The cycles after which the next one is reported. */
 export const MEASURED_AFTER = [10, 100, 300] as const;

@@ -1,5 +1,4 @@
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseSettings } from '../../lambda/config/settings';
 import {
   DEADLINE_EVENT_SOURCE,
@@ -11,11 +10,11 @@ import { GLOBAL_INDEXES } from '../../lambda/record/table-schema';
 import type { DeadlineIngest } from '../../lib/constructs/deadline-ingest';
 import type { DeadlinePoller } from '../../lib/constructs/deadline-poller';
 import {
-  acknowledgements,
   asList,
   type Built,
   build,
-  findingsWithoutAcknowledgements,
+  expectAcknowledgementsExact,
+  expectNagClean,
   getAtt,
   logicalId,
   maskAssets,
@@ -25,7 +24,7 @@ import {
   roleOf,
   statementsOf,
   statementsOfRole,
-} from './helpers';
+} from '../support/stack';
 
 const FARM = 'farm-0123456789abcdef0123456789abcdef';
 const OTHER_FARM = 'farm-fedcba9876543210fedcba9876543210';
@@ -527,18 +526,11 @@ describe('Deadline Cloud in the stack', () => {
     it.each(cases)('reports no unacknowledged error or warning with %s', (_, configInput, env) => {
       const { app, stack } = build(configInput, env);
 
-      const report = new AwsSolutionsChecks(app).validateScope(stack);
-
-      expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+      expectNagClean(app, stack);
     });
 
     it.each(cases)('acknowledges only findings that exist, each with a reason, with %s', (_, configInput, env) => {
-      const acknowledged = acknowledgements(build(configInput, env).stack);
-
-      const findings = findingsWithoutAcknowledgements(configInput, env);
-
-      expect(acknowledged.map((ack) => `${ack.id} @ ${ack.path}`).sort()).toEqual(findings.sort());
-      for (const ack of acknowledged) expect(ack.reason.trim().length).toBeGreaterThan(40);
+      expectAcknowledgementsExact(build(configInput, env).stack, configInput, env);
     });
   });
 

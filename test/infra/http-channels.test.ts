@@ -1,15 +1,14 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { filterPolicyFor } from '../../lambda/config/channel-routing';
 import { parseConfig } from '../../lambda/config/config-file';
 import type { HttpChannel } from '../../lib/constructs/http-channel';
 import {
-  acknowledgements,
   arnText,
   asList,
   type Built,
   build,
-  findingsWithoutAcknowledgements,
+  expectAcknowledgementsExact,
+  expectNagClean,
   getAtt,
   logicalId,
   present,
@@ -18,7 +17,7 @@ import {
   roleOf,
   statementsOf,
   statementsOfRole,
-} from './helpers';
+} from '../support/stack';
 
 /** One channel of each type Vigil reaches over HTTPS, and one reading an existing secret. */
 const CONFIG = {
@@ -167,18 +166,11 @@ describe('pagerduty, opsgenie and webhook channels', () => {
 
   describe('cdk-nag AwsSolutions', () => {
     it('reports no unacknowledged error or warning', () => {
-      const report = new AwsSolutionsChecks(built.app).validateScope(built.stack);
-
-      expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+      expectNagClean(built.app, built.stack);
     });
 
     it('acknowledges only findings that exist, on the construct that has them, each with a reason', () => {
-      const acknowledged = acknowledgements(built.stack);
-
-      const findings = findingsWithoutAcknowledgements(CONFIG);
-
-      expect(acknowledged.map((ack) => `${ack.id} @ ${ack.path}`).sort()).toEqual(findings.sort());
-      for (const ack of acknowledged) expect(ack.reason.trim().length).toBeGreaterThan(40);
+      expectAcknowledgementsExact(built.stack, CONFIG);
     });
   });
 });

@@ -1,5 +1,4 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { parseSettings } from '../../lambda/config/settings';
 import { DEVICE_FARM_REGION } from '../../lambda/core/regions';
@@ -11,11 +10,11 @@ import {
 import { ACTIVE_INDEX } from '../../lambda/record/table-schema';
 import type { Reactors } from '../../lib/constructs/reactors';
 import {
-  acknowledgements,
   asList,
   type Built,
   build,
-  findingsWithoutAcknowledgements,
+  expectAcknowledgementsExact,
+  expectNagClean,
   getAtt,
   logicalId,
   maskAssets,
@@ -25,7 +24,7 @@ import {
   roleOf,
   statementsOf,
   statementsOfRole,
-} from './helpers';
+} from '../support/stack';
 
 const PROJECT_ID = '5e01a8c7-c861-4c0a-b1d5-5ec6e6f1a2b3';
 const OTHER_PROJECT_ID = '9f2d4b61-0a7e-4d3c-8e5f-1c2b3a4d5e6f';
@@ -414,18 +413,11 @@ describe('reactors: budget accountant and session guard in one stream consumer',
     it.each(cases)('reports no unacknowledged error or warning with %s', (_, configInput, env) => {
       const { app, stack } = build(configInput, env);
 
-      const report = new AwsSolutionsChecks(app).validateScope(stack);
-
-      expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+      expectNagClean(app, stack);
     });
 
     it.each(cases)('acknowledges only findings that exist, each with a reason, with %s', (_, configInput, env) => {
-      const acknowledged = acknowledgements(build(configInput, env).stack);
-
-      const findings = findingsWithoutAcknowledgements(configInput, env);
-
-      expect(acknowledged.map((ack) => `${ack.id} @ ${ack.path}`).sort()).toEqual(findings.sort());
-      for (const ack of acknowledged) expect(ack.reason.trim().length).toBeGreaterThan(40);
+      expectAcknowledgementsExact(build(configInput, env).stack, configInput, env);
     });
   });
 

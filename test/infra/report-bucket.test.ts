@@ -16,7 +16,7 @@ import {
   roleOf,
   statementsOf,
   statementsOfRole,
-} from './helpers';
+} from '../support/stack';
 
 describe('the report bucket', () => {
   const built = build({ history: { eventRetentionDays: 45 } });

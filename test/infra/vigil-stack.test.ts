@@ -1,6 +1,5 @@
 import { Annotations, Capture, Match } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { LOG_RETENTION_DAYS, parseConfig, settingsFrom } from '../../lambda/config/config-file';
 import { parseSettings } from '../../lambda/config/settings';
 import { ConfigError } from '../../lambda/core/errors';
@@ -9,11 +8,12 @@ import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../../lambda/record/table-schema';
 import type { DeviceFarmPoller } from '../../lib/constructs/device-farm-poller';
 import {
-  acknowledgements,
+  ALARMS_IN_THIS_ACCOUNT_AND_REGION,
   asList,
   type Built,
   build,
-  findingsWithoutAcknowledgements,
+  expectAcknowledgementsExact,
+  expectNagClean,
   getAtt,
   logicalId,
   maskAssets,
@@ -22,7 +22,7 @@ import {
   roleOf,
   statementsOf,
   statementsOfRole,
-} from './helpers';
+} from '../support/stack';
 
 const pollerOf = (stack: Built['stack']): DeviceFarmPoller => present(stack.deviceFarmPoller, 'the Device Farm poller');
 
@@ -503,20 +503,11 @@ describe('VigilStack', () => {
 
   describe('cdk-nag AwsSolutions', () => {
     it('reports no unacknowledged error or warning', () => {
-      const { app, stack } = built;
-
-      const report = new AwsSolutionsChecks(app).validateScope(stack);
-
-      expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+      expectNagClean(built.app, built.stack);
     });
 
     it('acknowledges only findings that exist, on the construct that has them, each with a reason', () => {
-      const acknowledged = acknowledgements(built.stack);
-
-      const findings = findingsWithoutAcknowledgements(config);
-
-      expect(acknowledged.map((ack) => `${ack.id} @ ${ack.path}`).sort()).toEqual(findings.sort());
-      for (const ack of acknowledged) expect(ack.reason.trim().length).toBeGreaterThan(40);
+      expectAcknowledgementsExact(built.stack, config);
     });
   });
 
@@ -546,20 +537,7 @@ describe('deploy traps', () => {
             Condition: {
               StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
               ArnLike: {
-                'aws:SourceArn': {
-                  'Fn::Join': [
-                    '',
-                    [
-                      'arn:',
-                      { Ref: 'AWS::Partition' },
-                      ':cloudwatch:',
-                      { Ref: 'AWS::Region' },
-                      ':',
-                      { Ref: 'AWS::AccountId' },
-                      ':alarm:*',
-                    ],
-                  ],
-                },
+                'aws:SourceArn': ALARMS_IN_THIS_ACCOUNT_AND_REGION,
               },
             },
           }),

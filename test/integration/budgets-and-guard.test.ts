@@ -19,7 +19,7 @@ import { DynamoBudgetLedger } from '../../lambda/record/budget-ledger';
 import { readEvents, type StreamRecordInput } from '../../lambda/record/stream-events';
 import type { DeviceFarmScenario } from '../emulators/device-farm';
 import { fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
-import { type Harness, startHarness } from './support/pipeline';
+import { type Harness, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 

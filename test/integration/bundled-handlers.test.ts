@@ -14,8 +14,8 @@ import { DEFAULT_SETTINGS } from '../../lambda/config/settings';
 import { eventsBetween } from '../emulators/deadline';
 import { twoSessionJobScenario } from '../emulators/deadline/scenarios';
 import { fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
-import { bundleHandler } from './support/bundle-handler';
-import { DEADLINE_LOCATION, type Harness, startHarness } from './support/pipeline';
+import { bundleHandler } from '../support/bundle-handler';
+import { DEADLINE_LOCATION, type Harness, startHarness } from '../support/pipeline';
 
 const outDir = mkdtempSync(join(tmpdir(), 'vigil-bundles-'));
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { main } from '../../lambda/cli/main';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
 import { FOUR_JOB_IDS, fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
-import { type Harness, startHarness } from './support/pipeline';
+import { type Harness, startHarness } from '../support/pipeline';
 
 const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);
 const RUN = arns.run(FOUR_JOB_IDS.project, FOUR_JOB_IDS.run);

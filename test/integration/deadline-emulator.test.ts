@@ -53,7 +53,7 @@ import {
   taskCounts,
   twoSessionJobScenario,
 } from '../emulators/deadline/scenarios';
-import { burst, collect, LOCAL_CREDENTIALS, rejection, useEmulator as useSdkEmulator } from './support/emulator-sdk';
+import { burst, collect, LOCAL_CREDENTIALS, rejection, useEmulator as useSdkEmulator } from '../support/emulator-sdk';
 
 const START = new Date('2025-06-01T02:00:00.000Z');
 const STEP_MS = 300_000;

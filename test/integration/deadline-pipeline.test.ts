@@ -6,8 +6,8 @@
 import { jobArn, queueArn } from '../../lambda/observe/deadline/arns';
 import { eventsBetween } from '../emulators/deadline';
 import { TWO_SESSION_IDS, TWO_SESSION_LOG_ERROR, twoSessionJobScenario } from '../emulators/deadline/scenarios';
-import { changesOf } from './support/changes';
-import { DEADLINE_LOCATION, type Harness, itemWrites, type Received, startHarness } from './support/pipeline';
+import { changesOf } from '../support/changes';
+import { DEADLINE_LOCATION, type Harness, itemWrites, type Received, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 const IDS = TWO_SESSION_IDS;

@@ -14,8 +14,8 @@ import { silentLog } from '../../lambda/core/log';
 import { SnsPublisher } from '../../lambda/deliver/sns-publisher';
 import { notifierDeps, tableAdapters } from '../../lambda/engine/wiring';
 import { BUSY_STEP_SUBJECTS, busyStepScenario } from '../emulators/device-farm/scenarios/delivery';
-import { startHarness } from './support/pipeline';
-import { coverage } from './support/published';
+import { startHarness } from '../support/pipeline';
+import { coverage } from '../support/published';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 

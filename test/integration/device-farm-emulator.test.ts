@@ -60,7 +60,7 @@ import {
   FOUR_JOB_STEPS,
   fourJobRunScenario,
 } from '../emulators/device-farm/scenarios/demo';
-import { burst, collect, LOCAL_CREDENTIALS, rejection, useEmulator as useSdkEmulator } from './support/emulator-sdk';
+import { burst, collect, LOCAL_CREDENTIALS, rejection, useEmulator as useSdkEmulator } from '../support/emulator-sdk';
 
 const START = new Date('2025-06-01T02:00:00.000Z');
 const STEP_MS = 300_000;

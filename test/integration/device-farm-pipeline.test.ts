@@ -8,8 +8,8 @@ import { notifyBatch } from '../../lambda/deliver/notifier';
 import type { StreamRecordInput } from '../../lambda/record/stream-events';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
 import { FOUR_JOB_IDS, fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
-import { changesOf } from './support/changes';
-import { type Harness, itemWrites, type Received, startHarness } from './support/pipeline';
+import { changesOf } from '../support/changes';
+import { type Harness, itemWrites, type Received, startHarness } from '../support/pipeline';
 
 const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);
 const PROJECT = arns.project(FOUR_JOB_IDS.project);

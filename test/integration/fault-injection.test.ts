@@ -18,7 +18,7 @@ import { deadlineDemoScenario } from '../emulators/deadline/scenarios';
 import type { FaultInjection as DeviceFarmFault, DeviceFarmScenario } from '../emulators/device-farm';
 import { fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
 import type { RunningEmulator } from '../emulators/shared/http-server';
-import { type Harness, startHarness } from './support/pipeline';
+import { type Harness, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 /** Small enough to keep the suite fast, large enough to reorder calls. */

@@ -8,9 +8,9 @@
  */
 import { compose, type Notification } from '../../lambda/deliver/compose';
 import { messageAttributes } from '../../lambda/deliver/sns-publisher';
-import { HOSTILE_NAMES } from '../unit/support/hostile-names';
-import { hostileCases } from '../unit/support/hostile-notices';
-import { type Harness, type Received, startHarness } from './support/pipeline';
+import { HOSTILE_NAMES } from '../support/hostile-names';
+import { hostileCases } from '../support/hostile-notices';
+import { type Harness, type Received, startHarness } from '../support/pipeline';
 
 const NOTIFICATIONS: readonly Notification[] = HOSTILE_NAMES.flatMap(({ name }) =>
   hostileCases(name).map((c) => compose(c.notice)),

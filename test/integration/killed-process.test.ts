@@ -19,9 +19,9 @@ import {
   vigilEnv,
   vigilInProcess,
   writeConfig,
-} from './support/cli-process';
-import { type Harness, type Received, startHarness } from './support/pipeline';
-import { compareMessages } from './support/published';
+} from '../support/cli-process';
+import { type Harness, type Received, startHarness } from '../support/pipeline';
+import { compareMessages } from '../support/published';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 const TRIALS = 20;

@@ -7,8 +7,8 @@
  */
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
 import { followedRunScenario, LISTING_IDS, oldestFirstScenario } from '../emulators/device-farm/scenarios/listings';
-import { changesOf } from './support/changes';
-import { type Harness, startHarness } from './support/pipeline';
+import { changesOf } from '../support/changes';
+import { type Harness, startHarness } from '../support/pipeline';
 
 const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);
 const PROJECT = arns.project(LISTING_IDS.project);

@@ -14,9 +14,9 @@ import { silentLog } from '../../lambda/core/log';
 import { sweepNotifications } from '../../lambda/deliver/notifier';
 import { pollDeviceFarm } from '../../lambda/observe/device-farm/poll-cycle';
 import { BUSY_STEP_SUBJECTS, busyStepScenario } from '../emulators/device-farm/scenarios/delivery';
-import { vigilEnv, vigilInProcess, writeConfig } from './support/cli-process';
-import { type Harness, startHarness } from './support/pipeline';
-import { coverage } from './support/published';
+import { vigilEnv, vigilInProcess, writeConfig } from '../support/cli-process';
+import { type Harness, startHarness } from '../support/pipeline';
+import { coverage } from '../support/published';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 const MINUTE_MS = 60_000;

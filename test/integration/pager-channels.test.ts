@@ -14,9 +14,9 @@ import { channelForwarderDeps } from '../../lambda/engine/forwarders';
 import { makeHandler } from '../../lambda/handlers/forward-channel';
 import type { DeviceFarmScenario } from '../emulators/device-farm';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
-import { MemoryLog } from '../unit/support/fakes';
-import { type FakeReceiver, startFakeReceiver } from './support/fake-receiver';
-import { type Harness, type Received, startHarness } from './support/pipeline';
+import { type FakeReceiver, startFakeReceiver } from '../support/fake-receiver';
+import { MemoryLog } from '../support/fakes';
+import { type Harness, type Received, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);

@@ -11,7 +11,7 @@ import { reactorDeps } from '../../lambda/engine/wiring';
 import { presentPasses } from '../../lambda/react/reactor';
 import type { DeviceFarmScenario } from '../emulators/device-farm';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
-import { type Harness, startHarness } from './support/pipeline';
+import { type Harness, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);

@@ -19,7 +19,7 @@ import { writeDigest } from '../../lambda/react/digest/write';
 import { gatherReport } from '../../lambda/react/insight/gather';
 import type { DeviceFarmScenario, ScenarioDevice, StateAt } from '../emulators/device-farm';
 import { byId, findAll, parseHtml, tableRows, textOf } from '../support/html';
-import { type Harness, startHarness } from './support/pipeline';
+import { type Harness, startHarness } from '../support/pipeline';
 
 const START = Date.parse('2026-11-20T00:00:00.000Z');
 /** Half a day a step: the three runs finish at noon on 20, 21 and 22 November. */

@@ -30,9 +30,9 @@ import { compose, type Notification } from '../../lambda/deliver/compose';
 import { planNotices } from '../../lambda/deliver/rules';
 import { SnsPublisher } from '../../lambda/deliver/sns-publisher';
 import type { DigestEvent, VigilEvent } from '../../lambda/record/vigil-event';
-import { projectArn, runArn } from '../unit/support/arns';
-import { runFinished } from '../unit/support/builders';
-import { budgetEvent } from '../unit/support/reactor-builders';
+import { projectArn, runArn } from '../support/arns';
+import { runFinished } from '../support/builders';
+import { budgetEvent } from '../support/reactor-builders';
 
 const ROOT = join(__dirname, '..', '..');
 

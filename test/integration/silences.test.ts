@@ -17,7 +17,7 @@ import { notifierDeps, reactorDeps } from '../../lambda/engine/wiring';
 import { guardPass } from '../../lambda/react/reactor';
 import type { DeviceFarmScenario } from '../emulators/device-farm';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
-import { type Harness, startHarness } from './support/pipeline';
+import { type Harness, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 const at = (minutes: number) => new Date(START.getTime() + minutes * 60_000).toISOString();

@@ -24,11 +24,11 @@ import { markerPk } from '../../lambda/deliver/slack/post-markers';
 import { validateSlackWebhookUrl } from '../../lambda/deliver/slack/webhook';
 import { forwarderDeps } from '../../lambda/engine/forwarders';
 import { makeHandler } from '../../lambda/handlers/forward-slack';
+import { jobArn } from '../support/arns';
+import { counters, runFinished } from '../support/builders';
+import { MemoryLog } from '../support/fakes';
 import { budgetThreshold, jobFailed, notify, runFailed, sqsBodyOf } from '../unit/deliver/slack/scenarios';
 import { slackLimitViolations } from '../unit/deliver/slack/slack-limits';
-import { jobArn } from '../unit/support/arns';
-import { counters, runFinished } from '../unit/support/builders';
-import { MemoryLog } from '../unit/support/fakes';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vigil/slack-AbCdEf';
 const CHANNEL = '#mobile-ci';

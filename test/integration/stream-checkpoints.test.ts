@@ -7,8 +7,8 @@
  */
 import { nightlyRunsScenario } from '../emulators/device-farm/scenarios/delivery';
 import { type CountingProxy, type Counts, startCountingProxy } from '../local/counting-proxy';
-import { vigilEnv, vigilInProcess, writeConfig } from './support/cli-process';
-import { type Harness, startHarness } from './support/pipeline';
+import { vigilEnv, vigilInProcess, writeConfig } from '../support/cli-process';
+import { type Harness, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 /** Cycles after which the next one is measured. */

@@ -7,8 +7,8 @@
  * that happened meanwhile exactly once.
  */
 import { fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
-import { spawnVigil, vigilEnv, vigilInProcess, writeConfig } from './support/cli-process';
-import { type Harness, startHarness } from './support/pipeline';
+import { spawnVigil, vigilEnv, vigilInProcess, writeConfig } from '../support/cli-process';
+import { type Harness, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 /** The SDK's attempts per call (lambda/clients/aws-clients.ts): this many failures fail one cycle's ListProjects. */

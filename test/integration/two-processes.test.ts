@@ -7,9 +7,16 @@
  * once (claims), whoever gets there first.
  */
 import { BUSY_STEP_SUBJECTS, busyStepScenario } from '../emulators/device-farm/scenarios/delivery';
-import { mulberry32, spawnVigil, type VigilResult, vigilEnv, vigilInProcess, writeConfig } from './support/cli-process';
-import { type Received, startHarness } from './support/pipeline';
-import { coverage, eventIdsKey } from './support/published';
+import {
+  mulberry32,
+  spawnVigil,
+  type VigilResult,
+  vigilEnv,
+  vigilInProcess,
+  writeConfig,
+} from '../support/cli-process';
+import { type Received, startHarness } from '../support/pipeline';
+import { coverage, eventIdsKey } from '../support/published';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 const RUNS = 10;

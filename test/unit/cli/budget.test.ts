@@ -1,9 +1,9 @@
 import { bar, budgetCommand, budgetLines, budgetsFor } from '../../../lambda/cli/budget';
 import { UsageError } from '../../../lambda/core/errors';
 import type { BudgetShare, BudgetUsage } from '../../../lambda/record/budget-ledger';
-import { jobArn, sessionArn } from '../support/arns';
-import { InMemoryBudgetLedger } from '../support/ledgers';
-import { budget } from '../support/reactor-builders';
+import { jobArn, sessionArn } from '../../support/arns';
+import { InMemoryBudgetLedger } from '../../support/ledgers';
+import { budget } from '../../support/reactor-builders';
 
 const NOW = new Date('2026-11-21T08:00:00.000Z');
 const NOVEMBER = { key: '2026-11', start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' };

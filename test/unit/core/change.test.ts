@@ -1,6 +1,6 @@
 import { type ChangeField, changedFields, minutesDelta } from '../../../lambda/core/change';
 import type { Minutes, Observation } from '../../../lambda/core/observation';
-import { counters, runObs } from '../support/builders';
+import { counters, runObs } from '../../support/builders';
 
 describe('changedFields', () => {
   const before = runObs({

@@ -2,8 +2,8 @@ import type { JobSummary, Observation } from '../../../lambda/core/observation';
 import { compose } from '../../../lambda/deliver/compose';
 import type { ChangeNotice, ChangeNoticeType } from '../../../lambda/deliver/rules';
 import type { ChangeEvent } from '../../../lambda/record/change-event';
-import { jobArn, runArn } from '../support/arns';
-import { changeEvent, counters, jobFinished, runFinished } from '../support/builders';
+import { jobArn, runArn } from '../../support/arns';
+import { changeEvent, counters, jobFinished, runFinished } from '../../support/builders';
 
 const PIXEL = { name: 'Google Pixel 8', platform: 'ANDROID', os: '14' };
 const GALAXY = { name: 'Samsung Galaxy S24', platform: 'ANDROID', os: '14' };

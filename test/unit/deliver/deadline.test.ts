@@ -1,78 +1,26 @@
 import { DEFAULT_SETTINGS } from '../../../lambda/config/settings';
-import { changedFields } from '../../../lambda/core/change';
-import type { Observation } from '../../../lambda/core/observation';
 import { compose } from '../../../lambda/deliver/compose';
 import { planNotices } from '../../../lambda/deliver/rules';
-import { buildChange, type ChangeEvent, type StatusPair } from '../../../lambda/record/change-event';
-
-const FARM = `farm-${'a'.repeat(32)}`;
-const QUEUE = `queue-${'b'.repeat(32)}`;
-const QUEUE_ARN = `arn:aws:deadline:us-west-2:111122223333:farm/${FARM}/queue/${QUEUE}`;
-const T = '2026-11-21T09:00:00.000Z';
-
-function job(id: string, status: string, counts?: Record<string, number>): Observation {
-  const jobId = `job-${id.padEnd(32, '0')}`;
-  return {
-    service: 'deadline',
-    kind: 'deadline-job',
-    arn: `${QUEUE_ARN}/job/${jobId}`,
-    name: `shot-${id}`,
-    scope: QUEUE_ARN,
-    project: { arn: QUEUE_ARN, name: 'renders' },
-    status,
-    started: '2026-11-21T08:05:00.000Z',
-    ...(status === 'RUNNING' ? {} : { stopped: T }),
-    deadline: {
-      farmId: FARM,
-      farmName: 'studio-farm',
-      queueId: QUEUE,
-      queueName: 'renders',
-      jobId,
-      lifecycleStatus: 'CREATE_COMPLETE',
-      ...(counts === undefined ? {} : { taskRunStatusCounts: counts }),
-    },
-    observedAt: T,
-  };
-}
-
-function session(parent: Observation, id: string, status: string, logError?: string): Observation {
-  const sessionId = `session-${id.padEnd(32, '0')}`;
-  return {
-    service: 'deadline',
-    kind: 'deadline-session',
-    arn: `${parent.arn}/session/${sessionId}`,
-    name: sessionId,
-    scope: parent.arn,
-    project: parent.project,
-    parentArn: parent.arn,
-    parentName: parent.name,
-    status,
-    deadline: {
-      ...(parent.deadline as NonNullable<Observation['deadline']>),
-      sessionId,
-      workerId: 'worker-1',
-      fleetId: 'fleet-1',
-      hostName: 'ip-10-0-0-12',
-      ...(logError === undefined ? {} : { logError }),
-    },
-    observedAt: T,
-  };
-}
-
-/** The event for `next`, moving from `from` (first sight when absent). */
-function change(next: Observation, from?: StatusPair, baseline = false): ChangeEvent {
-  const previous = from === undefined ? undefined : { ...next, ...from, version: 1, terminal: false };
-  return buildChange(previous, next, changedFields(previous, next), { cycleId: 'c1', baseline }).event;
-}
+import {
+  DEADLINE_AT,
+  DEADLINE_FARM,
+  DEADLINE_QUEUE,
+  DEADLINE_QUEUE_ARN,
+  deadlineChange,
+  deadlineJob,
+  deadlineSession,
+} from '../../support/deadline-builders';
 
 describe('Deadline notices', () => {
-  const failed = job('020', 'FAILED', { FAILED: 12, SUCCEEDED: 28 });
+  const failed = deadlineJob('020', 'FAILED', { FAILED: 12, SUCCEEDED: 28 });
 
   it('sends a job reaching FAILED with its failed sessions folded in', () => {
     const events = [
-      change(session(failed, '1', 'UPDATE_FAILED', 'Failed to create log stream'), { status: 'STARTED' }),
-      change(session(failed, '2', 'ENDED'), { status: 'STARTED' }),
-      change(failed, { status: 'RUNNING' }),
+      deadlineChange(deadlineSession(failed, '1', 'UPDATE_FAILED', 'Failed to create log stream'), {
+        status: 'STARTED',
+      }),
+      deadlineChange(deadlineSession(failed, '2', 'ENDED'), { status: 'STARTED' }),
+      deadlineChange(failed, { status: 'RUNNING' }),
     ];
 
     const notices = planNotices(events, DEFAULT_SETTINGS.rules);
@@ -81,11 +29,11 @@ describe('Deadline notices', () => {
   });
 
   it('groups failed sessions of one job into one notice when the job goes on', () => {
-    const running = job('030', 'RUNNING');
+    const running = deadlineJob('030', 'RUNNING');
     const events = [
-      change(session(running, '1', 'UPDATE_FAILED'), { status: 'STARTED' }),
-      change(session(running, '2', 'ENDED', 'Worker lost'), { status: 'UPDATE_IN_PROGRESS' }),
-      change(session(running, '3', 'ENDED'), { status: 'STARTED' }),
+      deadlineChange(deadlineSession(running, '1', 'UPDATE_FAILED'), { status: 'STARTED' }),
+      deadlineChange(deadlineSession(running, '2', 'ENDED', 'Worker lost'), { status: 'UPDATE_IN_PROGRESS' }),
+      deadlineChange(deadlineSession(running, '3', 'ENDED'), { status: 'STARTED' }),
     ];
 
     const notices = planNotices(events, DEFAULT_SETTINGS.rules);
@@ -96,9 +44,11 @@ describe('Deadline notices', () => {
   });
 
   it('lists the failed sessions in the same order whatever order they were read in', () => {
-    const running = job('030', 'RUNNING');
-    const first = change(session(running, '1', 'UPDATE_FAILED'), { status: 'STARTED' });
-    const second = change(session(running, '2', 'ENDED', 'Worker lost'), { status: 'UPDATE_IN_PROGRESS' });
+    const running = deadlineJob('030', 'RUNNING');
+    const first = deadlineChange(deadlineSession(running, '1', 'UPDATE_FAILED'), { status: 'STARTED' });
+    const second = deadlineChange(deadlineSession(running, '2', 'ENDED', 'Worker lost'), {
+      status: 'UPDATE_IN_PROGRESS',
+    });
 
     const [asRecorded] = planNotices([second, first], DEFAULT_SETTINGS.rules);
     const [asSwept] = planNotices([first, second], DEFAULT_SETTINGS.rules);
@@ -109,13 +59,13 @@ describe('Deadline notices', () => {
   });
 
   it.each([
-    ['a job still RUNNING', change(job('1', 'RUNNING'), { status: 'READY' })],
-    ['a baseline job already FAILED', change(failed, undefined, true)],
-    ['a job whose status did not change', change(failed, { status: 'FAILED' })],
-    ['a session that ended cleanly', change(session(failed, '1', 'ENDED'), { status: 'STARTED' })],
+    ['a job still RUNNING', deadlineChange(deadlineJob('1', 'RUNNING'), { status: 'READY' })],
+    ['a baseline job already FAILED', deadlineChange(failed, undefined, true)],
+    ['a job whose status did not change', deadlineChange(failed, { status: 'FAILED' })],
+    ['a session that ended cleanly', deadlineChange(deadlineSession(failed, '1', 'ENDED'), { status: 'STARTED' })],
     [
       'a session ending after its UPDATE_FAILED was told (its log error unchanged)',
-      change(session(failed, '1', 'ENDED', 'Failed to create log stream'), { status: 'UPDATE_FAILED' }),
+      deadlineChange(deadlineSession(failed, '1', 'ENDED', 'Failed to create log stream'), { status: 'UPDATE_FAILED' }),
     ],
   ])('sends nothing for %s', (_case, event) => {
     expect(planNotices([event], DEFAULT_SETTINGS.rules)).toEqual([]);
@@ -128,9 +78,9 @@ describe('Deadline notices', () => {
       deadlineSessionFailures: false,
     };
     const events = [
-      change(job('1', 'SUCCEEDED'), { status: 'RUNNING' }),
-      change(session(job('2', 'RUNNING'), '1', 'UPDATE_FAILED'), { status: 'STARTED' }),
-      change(failed, { status: 'RUNNING' }),
+      deadlineChange(deadlineJob('1', 'SUCCEEDED'), { status: 'RUNNING' }),
+      deadlineChange(deadlineSession(deadlineJob('2', 'RUNNING'), '1', 'UPDATE_FAILED'), { status: 'STARTED' }),
+      deadlineChange(failed, { status: 'RUNNING' }),
     ];
 
     expect(planNotices(events, rules).map((n) => n.subject.name)).toEqual(['shot-020']);
@@ -138,8 +88,10 @@ describe('Deadline notices', () => {
 
   it('composes the job message with task counts, IDs, the CLI command and the failed session', () => {
     const events = [
-      change(session(failed, '1', 'UPDATE_FAILED', 'Failed to create log stream'), { status: 'STARTED' }),
-      change(failed, { status: 'RUNNING' }),
+      deadlineChange(deadlineSession(failed, '1', 'UPDATE_FAILED', 'Failed to create log stream'), {
+        status: 'STARTED',
+      }),
+      deadlineChange(failed, { status: 'RUNNING' }),
     ];
     const [notice] = planNotices(events, DEFAULT_SETTINGS.rules);
 
@@ -160,21 +112,21 @@ describe('Deadline notices', () => {
         'Deadline Cloud job shot-020 is now FAILED.',
         '',
         `Job        shot-020 (${jobId})`,
-        `ARN        ${QUEUE_ARN}/job/${jobId}`,
-        `Queue      renders (${QUEUE})`,
-        `Farm       studio-farm (${FARM})`,
+        `ARN        ${DEADLINE_QUEUE_ARN}/job/${jobId}`,
+        `Queue      renders (${DEADLINE_QUEUE})`,
+        `Farm       studio-farm (${DEADLINE_FARM})`,
         'Status     RUNNING → FAILED',
         'Tasks      40: FAILED 12, SUCCEEDED 28',
         'Lifecycle  CREATE_COMPLETE',
         'Started    2026-11-21T08:05:00.000Z',
-        `Ended      ${T}`,
-        `AWS CLI    aws deadline get-job --farm-id ${FARM} --queue-id ${QUEUE} --job-id ${jobId} --region us-west-2`,
+        `Ended      ${DEADLINE_AT}`,
+        `AWS CLI    aws deadline get-job --farm-id ${DEADLINE_FARM} --queue-id ${DEADLINE_QUEUE} --job-id ${jobId} --region us-west-2`,
         '',
         'Sessions that failed:',
         `- UPDATE_FAILED  session ${sessionId} on worker worker-1, fleet fleet-1, host ip-10-0-0-12`,
         '  log error: Failed to create log stream',
         '',
-        `Observed ${T} by Vigil (event ${QUEUE_ARN}/job/${jobId}@2).`,
+        `Observed ${DEADLINE_AT} by Vigil (event ${DEADLINE_QUEUE_ARN}/job/${jobId}@2).`,
         'To stop messages like this one, remove the status from rules.deadlineJobStatuses in vigil.config.json.',
       ].join('\n'),
     );
@@ -191,7 +143,10 @@ describe('Deadline notices', () => {
     ],
     ['NOT_COMPATIBLE', undefined, 'NOT_COMPATIBLE: Deadline job shot-010', 'error'],
   ])('words a job reaching %s', (status, counts, subject, severity) => {
-    const [notice] = planNotices([change(job('010', status, counts), { status: 'RUNNING' })], DEFAULT_SETTINGS.rules);
+    const [notice] = planNotices(
+      [deadlineChange(deadlineJob('010', status, counts), { status: 'RUNNING' })],
+      DEFAULT_SETTINGS.rules,
+    );
 
     const message = compose(notice as NonNullable<typeof notice>);
 
@@ -199,11 +154,13 @@ describe('Deadline notices', () => {
   });
 
   it('words failed sessions of a running job with the job they belong to', () => {
-    const running = job('030', 'RUNNING');
+    const running = deadlineJob('030', 'RUNNING');
     const [notice] = planNotices(
       [
-        change(session(running, '1', 'UPDATE_FAILED', 'Failed to create log stream'), { status: 'STARTED' }),
-        change(session(running, '2', 'UPDATE_FAILED'), { status: 'STARTED' }),
+        deadlineChange(deadlineSession(running, '1', 'UPDATE_FAILED', 'Failed to create log stream'), {
+          status: 'STARTED',
+        }),
+        deadlineChange(deadlineSession(running, '2', 'UPDATE_FAILED'), { status: 'STARTED' }),
       ],
       DEFAULT_SETTINGS.rules,
     );

@@ -7,8 +7,8 @@ import {
   formatMinutes,
   worstResult,
 } from '../../../lambda/deliver/format';
-import { gridSessionArn, jobArn, projectArn, runArn, sessionArn } from '../support/arns';
-import { counters } from '../support/builders';
+import { gridSessionArn, jobArn, projectArn, runArn, sessionArn } from '../../support/arns';
+import { counters } from '../../support/builders';
 
 describe('describeMinutes', () => {
   it.each<[string, Minutes | undefined, string | undefined]>([

@@ -4,9 +4,9 @@ import { type NotifierDeps, notifyBatch } from '../../../lambda/deliver/notifier
 import { derivedEventItem, eventKeyOf } from '../../../lambda/record/keys';
 import type { StreamRecordInput } from '../../../lambda/record/stream-events';
 import type { GuardEvent, VigilEvent } from '../../../lambda/record/vigil-event';
-import { changeEvent, streamRecord } from '../support/builders';
-import { InMemoryDeliveryLedger, InMemoryOutbox, MemoryLog, RecordingPublisher } from '../support/fakes';
-import { guardEvent } from '../support/reactor-builders';
+import { changeEvent, streamRecord } from '../../support/builders';
+import { InMemoryDeliveryLedger, InMemoryOutbox, MemoryLog, RecordingPublisher } from '../../support/fakes';
+import { guardEvent } from '../../support/reactor-builders';
 
 const NOW = new Date('2026-11-21T08:02:00.000Z');
 

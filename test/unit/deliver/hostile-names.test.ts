@@ -24,8 +24,8 @@ import {
   snsMessage,
 } from '../../../lambda/deliver/sns-publisher';
 import { oneLine, SUBJECT_MAX_CHARS } from '../../../lambda/deliver/subject';
-import { HOSTILE_NAMES } from '../support/hostile-names';
-import { hostileCases } from '../support/hostile-notices';
+import { HOSTILE_NAMES } from '../../support/hostile-names';
+import { hostileCases } from '../../support/hostile-notices';
 import { sqsBodyOf } from './slack/scenarios';
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;

@@ -3,8 +3,8 @@ import { deliverEvents, type NotifierDeps, notifyBatch, sweepNotifications } fro
 import type { Silence } from '../../../lambda/deliver/silences';
 import type { ChangeEvent } from '../../../lambda/record/change-event';
 import type { StreamRecordInput } from '../../../lambda/record/stream-events';
-import { changeEvent, jobFinished, runFinished, streamRecord } from '../support/builders';
-import { InMemoryDeliveryLedger, InMemoryOutbox, MemoryLog, RecordingPublisher } from '../support/fakes';
+import { changeEvent, jobFinished, runFinished, streamRecord } from '../../support/builders';
+import { InMemoryDeliveryLedger, InMemoryOutbox, MemoryLog, RecordingPublisher } from '../../support/fakes';
 
 const NOW = new Date('2026-11-21T08:02:00.000Z');
 const minutesLater = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);

@@ -2,8 +2,8 @@ import { DEFAULT_SETTINGS } from '../../../lambda/config/settings';
 import { compose, type Notification } from '../../../lambda/deliver/compose';
 import { planNotices } from '../../../lambda/deliver/rules';
 import type { BudgetEvent, GuardEvent, VigilEvent } from '../../../lambda/record/vigil-event';
-import { sessionArn } from '../support/arns';
-import { budgetEvent, guardEvent } from '../support/reactor-builders';
+import { sessionArn } from '../../support/arns';
+import { budgetEvent, guardEvent } from '../../support/reactor-builders';
 
 const ID = 'vigil:budget/monthly-metered/2026-11';
 const ARN = sessionArn();

@@ -1,7 +1,7 @@
 import { DEFAULT_SETTINGS, type Rules } from '../../../lambda/config/settings';
 import { isFinishing, type Notice, planNotices } from '../../../lambda/deliver/rules';
-import { runArn } from '../support/arns';
-import { changeEvent, jobFinished, runFinished } from '../support/builders';
+import { runArn } from '../../support/arns';
+import { changeEvent, jobFinished, runFinished } from '../../support/builders';
 
 const RULES = DEFAULT_SETTINGS.rules;
 

@@ -3,8 +3,8 @@ import { compose } from '../../../lambda/deliver/compose';
 import type { Notice } from '../../../lambda/deliver/rules';
 import { matches, mutingOf, nextOpening, noticeArns, openingAt, type Silence } from '../../../lambda/deliver/silences';
 import type { GuardEvent } from '../../../lambda/record/vigil-event';
-import { jobArn, projectArn, runArn } from '../support/arns';
-import { jobFinished, PROJECT, runFinished, sessionObs } from '../support/builders';
+import { jobArn, projectArn, runArn } from '../../support/arns';
+import { jobFinished, PROJECT, runFinished, sessionObs } from '../../support/builders';
 
 const window = (fields: Partial<MaintenanceWindow>): MaintenanceWindow =>
   maintenanceWindowSchema.parse({ name: 'lab', days: ['SUN'], start: '01:00', end: '05:00', ...fields });

@@ -9,7 +9,7 @@ import {
   snsMessage,
 } from '../../../lambda/deliver/sns-publisher';
 import type { ChangeEvent } from '../../../lambda/record/change-event';
-import { jobFinished, runFinished } from '../support/builders';
+import { jobFinished, runFinished } from '../../support/builders';
 
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:vigil-notifications';

@@ -6,8 +6,8 @@ import { createMetrics } from '../../../lambda/engine/metrics';
 import { runCycle } from '../../../lambda/engine/poll-handler';
 import { makeHandler as makeNotifier } from '../../../lambda/handlers/notify';
 import type { CycleReport } from '../../../lambda/observe/poll-cycle-base';
-import { jobFinished, runFinished, streamRecord } from '../support/builders';
-import { InMemoryDeliveryLedger, InMemoryOutbox, MemoryLog, RecordingPublisher } from '../support/fakes';
+import { jobFinished, runFinished, streamRecord } from '../../support/builders';
+import { InMemoryDeliveryLedger, InMemoryOutbox, MemoryLog, RecordingPublisher } from '../../support/fakes';
 
 /** The EMF documents Powertools printed to stdout while `act` ran. */
 async function emitted(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {

@@ -1,7 +1,7 @@
 import { Tally } from '../../../lambda/core/tally';
 import { pollHandler } from '../../../lambda/engine/poll-handler';
 import type { CycleBudget, CycleReport, ResumePoint } from '../../../lambda/observe/poll-cycle-base';
-import { MemoryLog } from '../support/fakes';
+import { MemoryLog } from '../../support/fakes';
 
 const report = (deferred: number): CycleReport => ({
   service: 'devicefarm',

@@ -2,11 +2,11 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { silentLog } from '../../../lambda/core/log';
 import { makeHandler } from '../../../lambda/handlers/react';
 import type { ReactorDeps } from '../../../lambda/react/reactor';
-import { jobArn } from '../support/arns';
-import { streamRecord } from '../support/builders';
-import { InMemoryOutbox, InMemoryStateStore } from '../support/fakes';
-import { InMemoryBudgetLedger } from '../support/ledgers';
-import { budget, minutesChange } from '../support/reactor-builders';
+import { jobArn } from '../../support/arns';
+import { streamRecord } from '../../support/builders';
+import { InMemoryOutbox, InMemoryStateStore } from '../../support/fakes';
+import { InMemoryBudgetLedger } from '../../support/ledgers';
+import { budget, minutesChange } from '../../support/reactor-builders';
 
 /** The event EventBridge hands a function on a schedule rule. */
 const SCHEDULED = {

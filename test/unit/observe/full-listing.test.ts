@@ -1,6 +1,6 @@
 import { fullListingDue, isHistory } from '../../../lambda/observe/full-listing';
 import type { Cursor } from '../../../lambda/record/history-store';
-import { runObs } from '../support/builders';
+import { runObs } from '../../support/builders';
 
 const HOUR_MS = 3_600_000;
 

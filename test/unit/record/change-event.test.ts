@@ -1,7 +1,7 @@
 import type { JobSummary } from '../../../lambda/core/observation';
 import { buildChange } from '../../../lambda/record/change-event';
-import { runArn } from '../support/arns';
-import { counters, jobObs, PROJECT, runObs, stored } from '../support/builders';
+import { runArn } from '../../support/arns';
+import { counters, jobObs, PROJECT, runObs, stored } from '../../support/builders';
 
 const CONTEXT = { cycleId: '2026-11-21T08:01:00.000Z-abc123', baseline: false };
 

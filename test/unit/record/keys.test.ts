@@ -9,8 +9,8 @@ import {
   latestItem,
 } from '../../../lambda/record/keys';
 import { queuesFor } from '../../../lambda/record/outbox';
-import { projectArn, runArn } from '../support/arns';
-import { gridObs, jobObs, runFinished, runObs, sessionObs, stored } from '../support/builders';
+import { projectArn, runArn } from '../../support/arns';
+import { gridObs, jobObs, runFinished, runObs, sessionObs, stored } from '../../support/builders';
 
 const OBSERVED = '2026-11-21T08:00:00.000Z';
 const EARLIER = '2026-11-21T07:00:00.000Z';

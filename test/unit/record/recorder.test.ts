@@ -1,8 +1,8 @@
 import { StoreError } from '../../../lambda/core/errors';
 import { recordObservation } from '../../../lambda/record/recorder';
-import { runArn } from '../support/arns';
-import { runObs, stored } from '../support/builders';
-import { InMemoryStateStore } from '../support/fakes';
+import { runArn } from '../../support/arns';
+import { runObs, stored } from '../../support/builders';
+import { InMemoryStateStore } from '../../support/fakes';
 
 const CONTEXT = { cycleId: 'c2', baseline: false };
 

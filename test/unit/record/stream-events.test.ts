@@ -2,7 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ChangeEvent } from '../../../lambda/record/change-event';
 import { eventItem } from '../../../lambda/record/keys';
 import { readEvents, repairEmptyMaps, type StreamRecordInput } from '../../../lambda/record/stream-events';
-import { changeEvent, runFinished, streamRecord } from '../support/builders';
+import { changeEvent, runFinished, streamRecord } from '../../support/builders';
 
 describe('readEvents', () => {
   it('returns the event with its sequence number when the record is an event insert', () => {

@@ -15,18 +15,10 @@ import {
 import type { Notification } from '../../../../lambda/deliver/compose';
 import { compose } from '../../../../lambda/deliver/compose';
 import { readQueuedMessage } from '../../../../lambda/deliver/slack/queued-message';
-import { jobArn } from '../../support/arns';
-import { counters, runFinished } from '../../support/builders';
-import {
-  deadlineChange,
-  deadlineJob,
-  deadlineSession,
-  GOLDEN_SCENARIOS,
-  notify,
-  runFailed,
-  sessionOverLimit,
-  sqsBodyOf,
-} from '../slack/scenarios';
+import { jobArn } from '../../../support/arns';
+import { counters, runFinished } from '../../../support/builders';
+import { deadlineChange, deadlineJob, deadlineSession } from '../../../support/deadline-builders';
+import { GOLDEN_SCENARIOS, notify, runFailed, sessionOverLimit, sqsBodyOf } from '../slack/scenarios';
 
 const DOCUMENTED = {
   top: ['version', 'source', 'id', 'content', 'metadata'],

@@ -7,8 +7,8 @@ import { boundedKey } from '../../../../lambda/deliver/http-channels/targets';
 import { planNotices } from '../../../../lambda/deliver/rules';
 import { readQueuedMessage } from '../../../../lambda/deliver/slack/queued-message';
 import type { VigilEvent } from '../../../../lambda/record/vigil-event';
-import { jobArn, runArn, sessionArn } from '../../support/arns';
-import { changeEvent, jobFinished, PROJECT, runFinished } from '../../support/builders';
+import { jobArn, runArn, sessionArn } from '../../../support/arns';
+import { changeEvent, jobFinished, PROJECT, runFinished } from '../../../support/builders';
 import { sqsBodyOf } from '../slack/scenarios';
 
 /** What a pager does with the message the notifier made of `events`. */

@@ -2,8 +2,8 @@ import { LIST_PRICES } from '../../../../lambda/config/settings';
 import { renderReport } from '../../../../lambda/deliver/report/render';
 import { niceScale } from '../../../../lambda/deliver/report/svg';
 import { buildReportData } from '../../../../lambda/react/insight/report-data';
+import { jobFinished } from '../../../support/builders';
 import { byId, findAll, parseHtml, tableRows } from '../../../support/html';
-import { jobFinished } from '../../support/builders';
 
 const WINDOW = { since: '2026-11-20T00:00:00.000Z', until: '2026-11-21T23:59:59.999Z' };
 

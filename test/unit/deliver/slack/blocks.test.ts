@@ -1,9 +1,10 @@
 import type { JobBrief } from '../../../../lambda/core/observation';
 import type { Notification } from '../../../../lambda/deliver/compose';
 import { PAYLOAD_MAX_BYTES, type SlackMessage, slackMessage } from '../../../../lambda/deliver/slack/blocks';
-import { jobArn } from '../../support/arns';
-import { changeEvent, counters, runFinished } from '../../support/builders';
-import { deadlineChange, deadlineJob, deadlineSession, notify, runFailed } from './scenarios';
+import { jobArn } from '../../../support/arns';
+import { changeEvent, counters, runFinished } from '../../../support/builders';
+import { deadlineChange, deadlineJob, deadlineSession } from '../../../support/deadline-builders';
+import { notify, runFailed } from './scenarios';
 import { slackLimitViolations, textsOf } from './slack-limits';
 
 const KB10 = 'x'.repeat(10 * 1024);

@@ -7,16 +7,15 @@
  */
 
 import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
-import { changedFields } from '../../../../lambda/core/change';
-import type { FailingTests, JobSummary, Observation } from '../../../../lambda/core/observation';
+import type { FailingTests, JobSummary } from '../../../../lambda/core/observation';
 import { compose, type Notification } from '../../../../lambda/deliver/compose';
 import { planNotices } from '../../../../lambda/deliver/rules';
 import { snsMessage } from '../../../../lambda/deliver/sns-publisher';
-import { buildChange, type ChangeEvent, type StatusPair } from '../../../../lambda/record/change-event';
 import type { VigilEvent } from '../../../../lambda/record/vigil-event';
-import { jobArn } from '../../support/arns';
-import { counters, jobFinished, runFinished } from '../../support/builders';
-import { budgetEvent, guardEvent } from '../../support/reactor-builders';
+import { jobArn } from '../../../support/arns';
+import { counters, jobFinished, runFinished } from '../../../support/builders';
+import { deadlineChange, deadlineJob, deadlineSession } from '../../../support/deadline-builders';
+import { budgetEvent, guardEvent } from '../../../support/reactor-builders';
 
 const PIXEL = { name: 'Google Pixel 8', platform: 'ANDROID', os: '14' };
 const GALAXY = { name: 'Samsung Galaxy S24', platform: 'ANDROID', os: '14' };
@@ -134,68 +133,6 @@ export function sessionOverLimit(): Notification {
 /** Budget monthly-metered crossing 80%. */
 export function budgetThreshold(): Notification {
   return notify([budgetEvent()]);
-}
-
-const FARM = `farm-${'a'.repeat(32)}`;
-const QUEUE = `queue-${'b'.repeat(32)}`;
-const QUEUE_ARN = `arn:aws:deadline:us-west-2:111122223333:farm/${FARM}/queue/${QUEUE}`;
-const T = '2026-11-21T09:00:00.000Z';
-
-/** A Deadline Cloud job observation. */
-export function deadlineJob(id: string, status: string, counts?: Record<string, number>): Observation {
-  const jobId = `job-${id.padEnd(32, '0')}`;
-  return {
-    service: 'deadline',
-    kind: 'deadline-job',
-    arn: `${QUEUE_ARN}/job/${jobId}`,
-    name: `shot-${id}`,
-    scope: QUEUE_ARN,
-    project: { arn: QUEUE_ARN, name: 'renders' },
-    status,
-    started: '2026-11-21T08:05:00.000Z',
-    ...(status === 'RUNNING' ? {} : { stopped: T }),
-    deadline: {
-      farmId: FARM,
-      farmName: 'studio-farm',
-      queueId: QUEUE,
-      queueName: 'renders',
-      jobId,
-      lifecycleStatus: 'CREATE_COMPLETE',
-      ...(counts === undefined ? {} : { taskRunStatusCounts: counts }),
-    },
-    observedAt: T,
-  };
-}
-
-/** A session of a Deadline job. */
-export function deadlineSession(parent: Observation, id: string, status: string, logError?: string): Observation {
-  const sessionId = `session-${id.padEnd(32, '0')}`;
-  return {
-    service: 'deadline',
-    kind: 'deadline-session',
-    arn: `${parent.arn}/session/${sessionId}`,
-    name: sessionId,
-    scope: parent.arn,
-    project: parent.project,
-    parentArn: parent.arn,
-    parentName: parent.name,
-    status,
-    deadline: {
-      ...(parent.deadline as NonNullable<Observation['deadline']>),
-      sessionId,
-      workerId: 'worker-1',
-      fleetId: 'fleet-1',
-      hostName: 'ip-10-0-0-12',
-      ...(logError === undefined ? {} : { logError }),
-    },
-    observedAt: T,
-  };
-}
-
-/** The event for `next`, moving from `from`. */
-export function deadlineChange(next: Observation, from?: StatusPair): ChangeEvent {
-  const previous = from === undefined ? undefined : { ...next, ...from, version: 1, terminal: false };
-  return buildChange(previous, next, changedFields(previous, next), { cycleId: 'c1', baseline: false }).event;
 }
 
 /** A Deadline job reaching FAILED with one of its sessions failing in the same batch. */

@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../lambda/config/settings';
 import { jobArn } from '../../../../lambda/observe/deadline/arns';
 import { ingestDeadlineEvent } from '../../../../lambda/observe/deadline/ingest';
-import { InMemoryStateStore, MemoryLog } from '../../support/fakes';
+import { InMemoryStateStore, MemoryLog } from '../../../support/fakes';
 
 const deadline = mockClient(DeadlineClient);
 const client = new DeadlineClient({ region: 'us-west-2' });

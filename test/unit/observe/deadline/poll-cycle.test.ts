@@ -13,7 +13,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../../../lambda/config/setti
 import { jobArn, queueArn, sessionKey } from '../../../../lambda/observe/deadline/arns';
 import { pollDeadline } from '../../../../lambda/observe/deadline/poll-cycle';
 import type { StoredState } from '../../../../lambda/record/change-event';
-import { InMemoryStateStore, MemoryLog } from '../../support/fakes';
+import { InMemoryStateStore, MemoryLog } from '../../../support/fakes';
 
 const deadline = mockClient(DeadlineClient);
 const client = new DeadlineClient({ region: 'us-west-2' });

@@ -11,9 +11,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
 import { planNotices } from '../../../../lambda/deliver/rules';
 import { pollDeviceFarm } from '../../../../lambda/observe/device-farm/poll-cycle';
-import { projectArn, runArn } from '../../support/arns';
-import { clockFrom, run } from '../../support/device-farm-api';
-import { InMemoryStateStore, MemoryLog } from '../../support/fakes';
+import { projectArn, runArn } from '../../../support/arns';
+import { clockFrom, run } from '../../../support/device-farm-api';
+import { InMemoryStateStore, MemoryLog } from '../../../support/fakes';
 
 const deviceFarm = mockClient(DeviceFarmClient);
 const client = new DeviceFarmClient({ region: 'us-west-2' });

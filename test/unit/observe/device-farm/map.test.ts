@@ -17,8 +17,8 @@ import {
   summarizeJobs,
   testGridObservation,
 } from '../../../../lambda/observe/device-farm/map';
-import { gridProjectArn, gridSessionArn, jobArn, projectArn, runArn, sessionArn } from '../../support/arns';
-import { counters, jobObs } from '../../support/builders';
+import { gridProjectArn, gridSessionArn, jobArn, projectArn, runArn, sessionArn } from '../../../support/arns';
+import { counters, jobObs } from '../../../support/builders';
 
 const PROJECT = { arn: projectArn(), name: 'Shop App' };
 const AT = '2026-11-21T08:00:05.000Z';

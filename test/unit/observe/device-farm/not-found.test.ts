@@ -15,9 +15,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
 import type { Kind } from '../../../../lambda/core/observation';
 import { pollDeviceFarm } from '../../../../lambda/observe/device-farm/poll-cycle';
-import { gridProjectArn, gridSessionArn, projectArn, sessionArn } from '../../support/arns';
-import { clockFrom, remoteSession } from '../../support/device-farm-api';
-import { InMemoryStateStore, MemoryLog } from '../../support/fakes';
+import { gridProjectArn, gridSessionArn, projectArn, sessionArn } from '../../../support/arns';
+import { clockFrom, remoteSession } from '../../../support/device-farm-api';
+import { InMemoryStateStore, MemoryLog } from '../../../support/fakes';
 
 const deviceFarm = mockClient(DeviceFarmClient);
 const client = new DeviceFarmClient({ region: 'us-west-2' });

@@ -15,9 +15,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../lambda/config/settings';
 import { type CycleReport, pollDeviceFarm } from '../../../../lambda/observe/device-farm/poll-cycle';
-import { gridProjectArn, gridSessionArn, jobArn, projectArn, runArn } from '../../support/arns';
-import { clockFrom, job, run } from '../../support/device-farm-api';
-import { InMemoryStateStore, MemoryLog } from '../../support/fakes';
+import { gridProjectArn, gridSessionArn, jobArn, projectArn, runArn } from '../../../support/arns';
+import { clockFrom, job, run } from '../../../support/device-farm-api';
+import { InMemoryStateStore, MemoryLog } from '../../../support/fakes';
 
 const deviceFarm = mockClient(DeviceFarmClient);
 const client = new DeviceFarmClient({ region: 'us-west-2' });

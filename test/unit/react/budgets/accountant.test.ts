@@ -5,9 +5,9 @@ import { type AccountantDeps, accountChange } from '../../../../lambda/react/bud
 import type { BudgetUsage } from '../../../../lambda/record/budget-ledger';
 import type { ChangeEvent } from '../../../../lambda/record/change-event';
 import type { BudgetEvent } from '../../../../lambda/record/vigil-event';
-import { gridSessionArn, jobArn, sessionArn } from '../../support/arns';
-import { InMemoryBudgetLedger } from '../../support/ledgers';
-import { budget, minutesChange } from '../../support/reactor-builders';
+import { gridSessionArn, jobArn, sessionArn } from '../../../support/arns';
+import { InMemoryBudgetLedger } from '../../../support/ledgers';
+import { budget, minutesChange } from '../../../support/reactor-builders';
 
 /** Late in November 2026 (28 of 30 days gone): usage up to 933 minutes projects under the 1,000 limit. */
 const LATE_NOVEMBER = '2026-11-29T00:00:00.000Z';

@@ -3,9 +3,9 @@ import { silentLog } from '../../../../lambda/core/log';
 import { type AccountantDeps, accountChange } from '../../../../lambda/react/budgets/accountant';
 import { announceBaselineCrossings } from '../../../../lambda/react/budgets/announce-baseline';
 import type { ChangeEvent } from '../../../../lambda/record/change-event';
-import { jobArn } from '../../support/arns';
-import { InMemoryBudgetLedger } from '../../support/ledgers';
-import { budget, minutesChange } from '../../support/reactor-builders';
+import { jobArn } from '../../../support/arns';
+import { InMemoryBudgetLedger } from '../../../support/ledgers';
+import { budget, minutesChange } from '../../../support/reactor-builders';
 
 /** 21 November 2026, 08:00 UTC: November is the current period. */
 const NOW = '2026-11-21T08:00:00.000Z';

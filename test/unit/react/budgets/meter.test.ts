@@ -1,9 +1,9 @@
 import type { Observation } from '../../../../lambda/core/observation';
 import { type MeteredBudget, meteredMinutes } from '../../../../lambda/react/budgets/meter';
 import { buildChange } from '../../../../lambda/record/change-event';
-import { projectArn } from '../../support/arns';
-import { counters } from '../../support/builders';
-import { minutesChange } from '../../support/reactor-builders';
+import { projectArn } from '../../../support/arns';
+import { counters } from '../../../support/builders';
+import { minutesChange } from '../../../support/reactor-builders';
 
 const METERED: MeteredBudget = { meter: 'deviceMinutes.metered', projects: [] };
 const BILLING: MeteredBudget = { meter: 'billingMinutes', projects: [] };

@@ -6,9 +6,9 @@ import { planNotices } from '../../../../lambda/deliver/rules';
 import { buildDigest } from '../../../../lambda/react/digest/build';
 import { type DigestDeps, writeDigest, yesterday } from '../../../../lambda/react/digest/write';
 import type { DigestEvent } from '../../../../lambda/record/vigil-event';
-import { changeEvent, jobFinished, runFinished } from '../../support/builders';
-import { InMemoryBudgetLedger, InMemoryGuardLedger } from '../../support/ledgers';
-import { minutesChange } from '../../support/reactor-builders';
+import { changeEvent, jobFinished, runFinished } from '../../../support/builders';
+import { InMemoryBudgetLedger, InMemoryGuardLedger } from '../../../support/ledgers';
+import { minutesChange } from '../../../support/reactor-builders';
 
 const PIXEL = { name: 'Google Pixel 8', platform: 'ANDROID', os: '14' };
 const MOTO = { name: 'Motorola Edge 40', platform: 'ANDROID', os: '13' };

@@ -6,7 +6,7 @@ import {
   HARD_LIMIT_MINUTES,
   minutesSoFar,
 } from '../../../../lambda/react/guard/decide';
-import { sessionObs } from '../../support/builders';
+import { sessionObs } from '../../../support/builders';
 
 const NOW = new Date('2026-11-21T08:00:00.000Z');
 

@@ -4,11 +4,11 @@ import type { Observation } from '../../../../lambda/core/observation';
 import { type GuardDeps, guardChange, guardSessions, policyFor } from '../../../../lambda/react/guard/guard';
 import type { StoredState } from '../../../../lambda/record/change-event';
 import type { GuardState } from '../../../../lambda/record/guard-ledger';
-import { projectArn, sessionArn } from '../../support/arns';
-import { changeEvent, runObs, sessionObs, stored } from '../../support/builders';
-import { MemoryLog } from '../../support/fakes';
-import { CountingStop, InMemoryGuardLedger } from '../../support/ledgers';
-import { guardSettings } from '../../support/reactor-builders';
+import { projectArn, sessionArn } from '../../../support/arns';
+import { changeEvent, runObs, sessionObs, stored } from '../../../support/builders';
+import { MemoryLog } from '../../../support/fakes';
+import { CountingStop, InMemoryGuardLedger } from '../../../support/ledgers';
+import { guardSettings } from '../../../support/reactor-builders';
 
 const STARTED = '2026-11-21T07:25:00.000Z';
 /** `minutes` after STARTED. */

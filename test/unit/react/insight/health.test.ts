@@ -1,7 +1,7 @@
 import { countFlips, flakyScore } from '../../../../lambda/react/insight/flaky';
 import { byFailures, byFlakiness, deviceHealth, testHealth } from '../../../../lambda/react/insight/health';
 import type { ChangeEvent } from '../../../../lambda/record/change-event';
-import { jobFinished, runFinished } from '../../support/builders';
+import { jobFinished, runFinished } from '../../../support/builders';
 
 const device = (name: string) => ({ name, platform: 'ANDROID', os: '14' });
 

@@ -2,7 +2,7 @@ import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
 import type { Observation } from '../../../../lambda/core/observation';
 import { hasMoved, stuckness } from '../../../../lambda/react/stuck/decide';
 import type { StoredState } from '../../../../lambda/record/change-event';
-import { jobObs, runObs, sessionObs, stored } from '../../support/builders';
+import { jobObs, runObs, sessionObs, stored } from '../../../support/builders';
 
 const LIMITS = DEFAULT_SETTINGS.rules.stuckMinutes; // 60, 15, 60
 const CREATED = '2026-11-21T06:00:00.000Z';

@@ -16,39 +16,39 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type DeliveryTotals, deliverFromStream, sumDelivery } from '../../../lambda/cli/deliver-from-stream';
-import { ensureTable } from '../../../lambda/cli/ensure-table';
-import { StreamFollower } from '../../../lambda/cli/stream-follower';
+import { type DeliveryTotals, deliverFromStream, sumDelivery } from '../../lambda/cli/deliver-from-stream';
+import { ensureTable } from '../../lambda/cli/ensure-table';
+import { StreamFollower } from '../../lambda/cli/stream-follower';
 import {
   createDeadlineClient,
   createDeviceFarmClient,
   createDocumentClient,
   createDynamoClient,
   createSnsClient,
-} from '../../../lambda/clients/aws-clients';
-import { countCalls } from '../../../lambda/clients/call-counter';
-import { DEFAULT_SETTINGS, type Settings } from '../../../lambda/config/settings';
-import { silentLog } from '../../../lambda/core/log';
-import { Tally } from '../../../lambda/core/tally';
-import type { NotificationDocument } from '../../../lambda/deliver/compose';
-import { type NotifierDeps, sweepNotifications } from '../../../lambda/deliver/notifier';
-import { SnsPublisher } from '../../../lambda/deliver/sns-publisher';
-import { notifierDeps, type TableAdapters, tableAdapters } from '../../../lambda/engine/wiring';
-import { type IngestOutcome, ingestDeadlineEvent } from '../../../lambda/observe/deadline/ingest';
-import { pollDeadline } from '../../../lambda/observe/deadline/poll-cycle';
-import { type CycleReport, pollDeviceFarm } from '../../../lambda/observe/device-farm/poll-cycle';
-import type { DynamoHistoryStore } from '../../../lambda/record/dynamo-history-store';
+} from '../../lambda/clients/aws-clients';
+import { countCalls } from '../../lambda/clients/call-counter';
+import { DEFAULT_SETTINGS, type Settings } from '../../lambda/config/settings';
+import { silentLog } from '../../lambda/core/log';
+import { Tally } from '../../lambda/core/tally';
+import type { NotificationDocument } from '../../lambda/deliver/compose';
+import { type NotifierDeps, sweepNotifications } from '../../lambda/deliver/notifier';
+import { SnsPublisher } from '../../lambda/deliver/sns-publisher';
+import { notifierDeps, type TableAdapters, tableAdapters } from '../../lambda/engine/wiring';
+import { type IngestOutcome, ingestDeadlineEvent } from '../../lambda/observe/deadline/ingest';
+import { pollDeadline } from '../../lambda/observe/deadline/poll-cycle';
+import { type CycleReport, pollDeviceFarm } from '../../lambda/observe/device-farm/poll-cycle';
+import type { DynamoHistoryStore } from '../../lambda/record/dynamo-history-store';
 import {
   DEFAULT_DEADLINE_ACCOUNT_ID,
   type DeadlineEmulator,
   type DeadlineScenario,
   startDeadlineEmulator,
-} from '../../emulators/deadline';
+} from '../emulators/deadline';
 import {
   type DeviceFarmEmulator,
   type DeviceFarmEmulatorOptions,
   startDeviceFarmEmulator,
-} from '../../emulators/device-farm';
+} from '../emulators/device-farm';
 
 /** A message as an SQS subscriber of the topic receives it. */
 export interface Received {

@@ -4,10 +4,10 @@
  * optimistic version check, idempotent delivery records) and count calls so
  * tests can assert what was written and what was not.
  */
-import type { Kind, Service } from '../../../lambda/core/observation';
-import type { Notification } from '../../../lambda/deliver/compose';
-import type { Publisher } from '../../../lambda/deliver/sns-publisher';
-import type { ChangeEvent, StoredState } from '../../../lambda/record/change-event';
+import type { Kind, Service } from '../../lambda/core/observation';
+import type { Notification } from '../../lambda/deliver/compose';
+import type { Publisher } from '../../lambda/deliver/sns-publisher';
+import type { ChangeEvent, StoredState } from '../../lambda/record/change-event';
 import type {
   Claim,
   DeliveryLedger,
@@ -15,17 +15,11 @@ import type {
   DeliverySlot,
   ParkedRecord,
   SilencedRecord,
-} from '../../../lambda/record/delivery-ledger';
-import type { Cursor, StateStore, WriteOutcome } from '../../../lambda/record/history-store';
-import { eventKeyOf, type ItemKey } from '../../../lambda/record/keys';
-import {
-  type Outbox,
-  type OutboxEntry,
-  type OutboxQueue,
-  queuesFor,
-  type RetryPlan,
-} from '../../../lambda/record/outbox';
-import type { VigilEvent } from '../../../lambda/record/vigil-event';
+} from '../../lambda/record/delivery-ledger';
+import type { Cursor, StateStore, WriteOutcome } from '../../lambda/record/history-store';
+import { eventKeyOf, type ItemKey } from '../../lambda/record/keys';
+import { type Outbox, type OutboxEntry, type OutboxQueue, queuesFor, type RetryPlan } from '../../lambda/record/outbox';
+import type { VigilEvent } from '../../lambda/record/vigil-event';
 
 const latestKey = (scope: string, kind: Kind, arn: string) => `${scope}|${kind}|${arn}`;
 const cursorKey = (c: Pick<Cursor, 'service' | 'scope' | 'kind'>) => `${c.service}|${c.scope}|${c.kind}`;

@@ -138,6 +138,43 @@ export function findingsWithoutAcknowledgements(configInput: unknown, env?: Envi
   }
 }
 
+/** The ARN pattern `arn:<partition>:cloudwatch:<region>:<account>:alarm:*` as the template writes it. */
+export const ALARMS_IN_THIS_ACCOUNT_AND_REGION = {
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':cloudwatch:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':alarm:*',
+    ],
+  ],
+};
+
+/** cdk-nag's AwsSolutions pack reports no unacknowledged error or warning on `stack`. */
+export function expectNagClean(app: App, stack: Stack): void {
+  const report = new AwsSolutionsChecks(app).validateScope(stack);
+
+  expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+}
+
+/**
+ * The acknowledgements recorded on `stack` are exactly the AwsSolutions
+ * findings of the same config with acknowledgements switched off (each on the
+ * construct that has it), and each gives a reason of more than 40 characters.
+ */
+export function expectAcknowledgementsExact(stack: IConstruct, configInput: unknown, env?: Environment): void {
+  const acknowledged = acknowledgements(stack);
+
+  const findings = findingsWithoutAcknowledgements(configInput, env);
+
+  expect(acknowledged.map((ack) => `${ack.id} @ ${ack.path}`).sort()).toEqual(findings.sort());
+  for (const ack of acknowledged) expect(ack.reason.trim().length).toBeGreaterThan(40);
+}
+
 /** Replaces content hashes (asset keys, bootstrap versions) so the snapshot only changes with the template. */
 export function maskAssets(template: unknown): unknown {
   return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}/g, '<asset-hash>'));

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { BUNDLE_EXTERNAL_MODULES, BUNDLE_MAIN_FIELDS, HANDLERS_DIR } from '../../../lib/constructs/vigil-function';
+import { BUNDLE_EXTERNAL_MODULES, BUNDLE_MAIN_FIELDS, HANDLERS_DIR } from '../../lib/constructs/vigil-function';
 
 /** Bundles `lambda/handlers/<handlerFile>` to `outfile`; returns esbuild's metafile (what went in). */
 export async function bundleHandler(handlerFile: string, outfile: string): Promise<Metafile> {

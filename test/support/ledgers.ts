@@ -6,22 +6,22 @@
  * guard action only if it is not yet in `done`. Calls are counted so tests
  * can assert what was attempted.
  */
-import type { Budget } from '../../../lambda/config/settings';
+import type { Budget } from '../../lambda/config/settings';
 import type {
   AnnounceOutcome,
   ApplyOutcome,
   BudgetLedger,
   BudgetShare,
   BudgetUsage,
-} from '../../../lambda/record/budget-ledger';
-import type { GuardLedger, GuardState } from '../../../lambda/record/guard-ledger';
+} from '../../lambda/record/budget-ledger';
+import type { GuardLedger, GuardState } from '../../lambda/record/guard-ledger';
 import {
   type BudgetEvent,
   budgetArn,
   budgetPk,
   type GuardEvent,
   type GuardEventAction,
-} from '../../../lambda/record/vigil-event';
+} from '../../lambda/record/vigil-event';
 
 /** One budget period's partition: the USAGE item, the `M#<event id>` markers and the `E#…` events. */
 interface BudgetPartition {

@@ -5,13 +5,13 @@
  * this is the corpus that proves subjects SNS accepts and documents that
  * keep the real names. Each case says the status prefix its subject starts with.
  */
-import type { DeviceFarmKind, JobBrief, Observation } from '../../../lambda/core/observation';
-import type { Notice } from '../../../lambda/deliver/rules';
-import type { ChangeEvent } from '../../../lambda/record/change-event';
-import type { DigestEvent, GuardEvent } from '../../../lambda/record/vigil-event';
-import { deadlineChange, deadlineJob, deadlineSession } from '../deliver/slack/scenarios';
+import type { DeviceFarmKind, JobBrief, Observation } from '../../lambda/core/observation';
+import type { Notice } from '../../lambda/deliver/rules';
+import type { ChangeEvent } from '../../lambda/record/change-event';
+import type { DigestEvent, GuardEvent } from '../../lambda/record/vigil-event';
 import { gridProjectArn, jobArn, projectArn } from './arns';
 import { changeEvent, counters, jobFinished, runFinished, sessionObs } from './builders';
+import { deadlineChange, deadlineJob, deadlineSession } from './deadline-builders';
 import { budgetEvent, guardEvent } from './reactor-builders';
 
 /** One notice of the corpus. */

@@ -9,10 +9,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../lambda/cli/main';
+import { main } from '../../lambda/cli/main';
 import type { Harness } from './pipeline';
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = join(__dirname, '..', '..');
 const VIGIL = join(ROOT, 'bin', 'vigil.js');
 
 /** What one `vigil` command did. */

@@ -4,10 +4,10 @@
  * what they are about.
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { Counters, DeviceFarmKind, Observation } from '../../../lambda/core/observation';
-import { buildChange, type ChangeEvent, type StatusPair, type StoredState } from '../../../lambda/record/change-event';
-import { eventItem } from '../../../lambda/record/keys';
-import type { StreamRecordInput } from '../../../lambda/record/stream-events';
+import type { Counters, DeviceFarmKind, Observation } from '../../lambda/core/observation';
+import { buildChange, type ChangeEvent, type StatusPair, type StoredState } from '../../lambda/record/change-event';
+import { eventItem } from '../../lambda/record/keys';
+import type { StreamRecordInput } from '../../lambda/record/stream-events';
 import { gridProjectArn, gridSessionArn, jobArn, projectArn, runArn, sessionArn } from './arns';
 
 export const PROJECT = { arn: projectArn(), name: 'Shop App' } as const;

@@ -14,10 +14,10 @@ import {
   LIST_PRICES,
   type Pricing,
   resolveBudget,
-} from '../../../lambda/config/settings';
-import type { DeviceFarmKind, Minutes, Observation } from '../../../lambda/core/observation';
-import { buildChange, type ChangeEvent } from '../../../lambda/record/change-event';
-import type { BudgetEvent, GuardEvent } from '../../../lambda/record/vigil-event';
+} from '../../lambda/config/settings';
+import type { DeviceFarmKind, Minutes, Observation } from '../../lambda/core/observation';
+import { buildChange, type ChangeEvent } from '../../lambda/record/change-event';
+import type { BudgetEvent, GuardEvent } from '../../lambda/record/vigil-event';
 import { sessionArn } from './arns';
 import { obsOf, sessionObs, stored } from './builders';
 
