@@ -1,5 +1,4 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Grant } from 'aws-cdk-lib/aws-iam';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -11,6 +10,7 @@ import type { AlertTopic } from './alert-topic';
 import { ChannelQueue } from './channel-queue';
 import type { HistoryTable, ItemAction } from './history-table';
 import { acknowledgeKeyActionFamilies } from './key-grants';
+import { grantSecretValue } from './secret-grant';
 import { VigilFunction } from './vigil-function';
 
 /** The name of the secret the stack creates for a channel without `secretName`: `vigil/<type>/<name>`. */
@@ -123,16 +123,7 @@ export class HttpChannel extends Construct {
     });
     this.function = fn.function;
 
-    // GetSecretValue only, on this one secret (a secret known by name ends in six characters Secrets Manager picks).
-    const secretArn = this.secretCreated
-      ? this.secret.secretArn
-      : Stack.of(this).formatArn({
-          service: 'secretsmanager',
-          resource: 'secret',
-          resourceName: `${channel.secretName}-??????`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        });
-    Grant.addToPrincipal({ grantee: fn.role, actions: ['secretsmanager:GetSecretValue'], resourceArns: [secretArn] });
+    grantSecretValue(fn.role, this.secret, channel.secretName);
     // Post markers; a pager also keeps its open incidents (read one, list its partition, remove a resolved one).
     const items: ItemAction[] =
       channel.type === 'webhook'

@@ -1,5 +1,4 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Grant } from 'aws-cdk-lib/aws-iam';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -11,6 +10,7 @@ import type { AlertTopic } from './alert-topic';
 import { ChannelQueue } from './channel-queue';
 import type { HistoryTable } from './history-table';
 import { acknowledgeKeyActionFamilies } from './key-grants';
+import { grantSecretValue } from './secret-grant';
 import { VigilFunction } from './vigil-function';
 
 /** The name of the secret the stack creates for a Slack channel without `secretName`. */
@@ -87,17 +87,7 @@ export class SlackChannel extends Construct {
     });
     this.function = fn.function;
 
-    // GetSecretValue only (no DescribeSecret, no other secret). A secret
-    // known by name has an ARN ending in six characters Secrets Manager picks.
-    const secretArn = this.secretCreated
-      ? this.secret.secretArn
-      : Stack.of(this).formatArn({
-          service: 'secretsmanager',
-          resource: 'secret',
-          resourceName: `${channel.secretName}-??????`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        });
-    Grant.addToPrincipal({ grantee: fn.role, actions: ['secretsmanager:GetSecretValue'], resourceArns: [secretArn] });
+    grantSecretValue(fn.role, this.secret, channel.secretName);
     props.history.grantItems(fn.role, ['dynamodb:GetItem', 'dynamodb:PutItem']);
 
     this.inbox = new ChannelQueue(this, 'Inbox', {
