@@ -10,8 +10,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { nightlyRunsScenario } from '../emulators/device-farm/scenarios/delivery';
-import { type Counts, startCountingProxy } from '../local/counting-proxy';
 import { vigilEnv, vigilInProcess, writeConfig } from '../support/cli-process';
+import { type Counts, startCountingProxy } from '../support/local/counting-proxy';
 import { startHarness } from '../support/pipeline';
 
 /** The cycles after which the next one is reported. */

@@ -12,7 +12,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DEADLINE_DEMO_IDS } from '../emulators/deadline/scenarios';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
 import { DEMO_IDS, DEMO_STEP_SECONDS, DEMO_STEPS } from '../emulators/device-farm/scenarios/demo';
-import { startLocalStack } from '../local/local-stack';
+import { startLocalStack } from '../support/local/local-stack';
 
 const STORY: readonly string[] = [
   'first poll: Vigil records what exists (an old run, an old render) and sends nothing',

@@ -5,9 +5,9 @@
  * inherit process.env). SNS goes through the strict proxy, so a subject or attribute
  * real SNS would refuse fails here too; SQS and STS talk to fauxqs directly.
  */
-import { type LocalService, startDynamoDbLocal } from '../local/dynamodb-local';
-import { startFauxqs } from '../local/fauxqs';
-import { startStrictSns } from '../local/strict-sns';
+import { type LocalService, startDynamoDbLocal } from '../support/local/dynamodb-local';
+import { startFauxqs } from '../support/local/fauxqs';
+import { startStrictSns } from '../support/local/strict-sns';
 
 /** Handles kept for global-teardown (jest runs both in the same process and global scope). */
 export interface LocalServices {

@@ -11,8 +11,8 @@
 
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
 import { BUSY_STEP_IDS, BUSY_STEP_SUBJECTS, busyStepScenario } from '../emulators/device-farm/scenarios/delivery';
-import { type PublishRequest, type StrictSns, startStrictSns } from '../local/strict-sns';
 import { type VigilResult, vigilEnv, vigilInProcess, writeConfig } from '../support/cli-process';
+import { type PublishRequest, type StrictSns, startStrictSns } from '../support/local/strict-sns';
 import { type Harness, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');

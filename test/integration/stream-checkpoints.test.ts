@@ -6,8 +6,8 @@
  * counting proxy (the CLI honours AWS_ENDPOINT_URL_DYNAMODB_STREAMS).
  */
 import { nightlyRunsScenario } from '../emulators/device-farm/scenarios/delivery';
-import { type CountingProxy, type Counts, startCountingProxy } from '../local/counting-proxy';
 import { vigilEnv, vigilInProcess, writeConfig } from '../support/cli-process';
+import { type CountingProxy, type Counts, startCountingProxy } from '../support/local/counting-proxy';
 import { type Harness, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');

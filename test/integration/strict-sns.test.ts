@@ -1,5 +1,5 @@
 /**
- * The strict SNS proxy (test/local/strict-sns.ts) as the real SDK sees it:
+ * The strict SNS proxy (test/support/local/strict-sns.ts) as the real SDK sees it:
  * what AWS's rules refuse comes back as the SDK's own InvalidParameterException,
  * what they accept reaches fauxqs and the SQS subscriber, and a test's own
  * faults (a permanent refusal, a burst of 500s) behave as SNS's would.
@@ -21,7 +21,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type PublishRequest, type StrictSns, startStrictSns } from '../local/strict-sns';
+import { type PublishRequest, type StrictSns, startStrictSns } from '../support/local/strict-sns';
 
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 /** Goes through the strict SNS global-setup started (AWS_ENDPOINT_URL_SNS). */

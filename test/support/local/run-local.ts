@@ -4,7 +4,7 @@
  * export. The scripted accounts stand at their last step (everything the
  * demo shows has happened); `vigil run --once` records and delivers it.
  */
-import { DEMO_STEPS } from '../emulators/device-farm/scenarios/demo';
+import { DEMO_STEPS } from '../../emulators/device-farm/scenarios/demo';
 import { startLocalStack } from './local-stack';
 
 async function main(): Promise<void> {
