@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { main } from '../../lambda/cli/main';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
 import { FOUR_JOB_IDS, fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
+import { spawnVigil } from '../support/cli-process';
 import { type Harness, startHarness } from '../support/pipeline';
 
 const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);
@@ -175,6 +176,16 @@ describe('vigil CLI', () => {
       'FAILED: job Tests on OnePlus 11 in run four-job-run',
       'FAILED: run four-job-run (2 of 4 jobs did not pass)',
     ]);
+  });
+
+  it('ends quietly with exit code 0 when the reader of its output goes away, as `vigil --help | head -0` does', async () => {
+    // The real process: the pipe's reading end is closed before vigil writes, so its write fails with EPIPE.
+    const run = spawnVigil(['--help'], process.env);
+    run.child.stdout?.destroy();
+
+    const result = await run.exited;
+
+    expect({ code: result.code, signal: result.signal, err: result.err }).toEqual({ code: 0, signal: null, err: '' });
   });
 
   it('stops with exit code 2 and names the field when the config file has a bad value', async () => {
