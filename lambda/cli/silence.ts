@@ -15,8 +15,8 @@ import {
 } from '../config/settings';
 import { UsageError } from '../core/errors';
 import { formatDuration } from '../deliver/format';
-import { describeMatch, describeWindow, isActive, nextOpening, openingAt, type Silence } from '../deliver/silences';
-import { newSilenceId, type SilenceStore } from '../record/silences';
+import { describeMatch, describeWindow, isActive, nextOpening, openingAt } from '../deliver/silences';
+import { newSilenceId, type Silence, type SilenceStore } from '../record/silences';
 import { parseDuration } from './duration';
 import type { CliIo } from './io';
 

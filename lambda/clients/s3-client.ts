@@ -6,7 +6,6 @@
  */
 import type * as S3 from '@aws-sdk/client-s3';
 import type { Tally } from '../core/tally';
-import type { ReportStore } from '../deliver/report/store';
 import { countCalls } from './call-counter';
 import { httpOptions } from './http-options';
 
@@ -35,7 +34,8 @@ export function createS3Client(tally?: Tally, env: NodeJS.ProcessEnv = process.e
 }
 
 /** The report bucket: one object per report, written whole. The bucket is private; nothing is presigned. */
-export class S3ReportStore implements ReportStore {
+/** A ReportStore (deliver/report/store.ts) over S3. */
+export class S3ReportStore {
   private client: S3.S3Client | undefined;
 
   /** `client` is made on the first put: @default createS3Client */

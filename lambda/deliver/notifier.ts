@@ -25,14 +25,14 @@ import { errorFields, type Log } from '../core/log';
 import type { DeliveryLedger } from '../record/delivery-ledger';
 import type { GuardStops } from '../record/guard-ledger';
 import { nextRetry, type Outbox, type OutboxEntry } from '../record/outbox';
-import type { ActiveSilences } from '../record/silences';
+import type { ActiveSilences, Silence } from '../record/silences';
 import { readEvents, type StreamRecordInput } from '../record/stream-events';
 import type { VigilEvent } from '../record/vigil-event';
 import { compose, type Notification } from './compose';
 import { foldStops } from './guard-stops';
 import { publishSafely } from './publish-safely';
 import { type Notice, planNotices } from './rules';
-import { type Muting, mutingOf, type Silence } from './silences';
+import { type Muting, mutingOf } from './silences';
 import type { Publisher } from './sns-publisher';
 
 /** How long a claim holds before another notifier may take the events over. */

@@ -16,26 +16,11 @@
  */
 import { type MaintenanceWindow, type Match, SEVERITIES, WEEKDAYS } from '../config/settings';
 import { localInstant, localParts } from '../core/time-zone';
+import type { Silence } from '../record/silences';
 import type { VigilEvent } from '../record/vigil-event';
+
 import type { Notification } from './notification';
 import type { Notice } from './rules';
-
-/** A silence as stored (record/silences.ts) and shown by `vigil silence list`. */
-export interface Silence {
-  /** `s-` and 8 hex digits. */
-  readonly id: string;
-  readonly match: Match;
-  readonly startsAt: string;
-  readonly endsAt: string;
-  /** Why, as given to `vigil silence add --reason`. */
-  readonly reason: string;
-  /** Who added it (their AWS identity, else the local user) and when. */
-  readonly createdBy: string;
-  readonly createdAt: string;
-  /** Set by `vigil silence expire`: who ended it early, and when. */
-  readonly expiredBy?: string;
-  readonly expiredAt?: string;
-}
 
 /** What muted a notification: a silence's id or `window/<name>`, and why. */
 export interface Muting {

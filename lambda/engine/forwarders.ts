@@ -5,6 +5,7 @@
  * and call these; nothing else constructs them.
  */
 import { createDocumentClient, createDynamoClient } from '../clients/aws-clients';
+import { secretsManagerReader } from '../clients/secrets-client';
 import { EnvironmentError } from '../core/errors';
 import type { Log } from '../core/log';
 import { CachedCredential, ChannelPostError, type HttpChannelType } from '../deliver/http-channels/credentials';
@@ -24,7 +25,7 @@ import type { SlackForwarderDeps } from '../deliver/slack/forwarder';
 import { DynamoPostMarkers } from '../deliver/slack/post-markers';
 import { sharedPace } from '../deliver/slack/shared-pace';
 import { SlackPoster, validateSlackWebhookUrl, type WebhookUrlValidator } from '../deliver/slack/webhook';
-import { CachedWebhookUrl, type SecretReader, secretsManagerReader } from '../deliver/slack/webhook-secret';
+import { CachedWebhookUrl, type SecretReader } from '../deliver/slack/webhook-secret';
 
 /** What the forwarder is built from; everything that touches the network or the clock can be replaced. */
 export interface ForwarderParts {

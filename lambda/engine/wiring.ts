@@ -13,6 +13,7 @@ import type { Service } from '../core/observation';
 import { DIGEST_REPORT_DAYS, REPORT_PREFIX } from '../core/reports';
 import type { Notification } from '../deliver/notification';
 import type { NotifierDeps } from '../deliver/notifier';
+import { renderReport } from '../deliver/report/render';
 import type { ReportStore } from '../deliver/report/store';
 import type { Muting } from '../deliver/silences';
 import { type Publisher, SnsPublisher } from '../deliver/sns-publisher';
@@ -80,11 +81,17 @@ export function digestDeps(input: {
   readonly log: Log;
   readonly reportStore?: ReportStore;
 }): DigestDeps {
-  const { table, settings } = input;
+  const { table, settings, reportStore } = input;
   return {
-    ...(input.reportStore === undefined
+    ...(reportStore === undefined
       ? {}
-      : { report: { store: input.reportStore, prefix: REPORT_PREFIX, days: DIGEST_REPORT_DAYS } }),
+      : {
+          report: {
+            publish: (key, data) => reportStore.put(key, renderReport(data)),
+            prefix: REPORT_PREFIX,
+            days: DIGEST_REPORT_DAYS,
+          },
+        }),
     reader: table.store,
     writer: table.store,
     budgetLedger: table.budgets,

@@ -12,12 +12,29 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Match } from '../config/settings';
 import { errorName } from '../core/errors';
-import type { Silence } from '../deliver/silences';
 import { expiryAfter, stripItem } from './keys';
 
 /** The partition every silence is stored under. */
 export const SILENCE_PK = 'SILENCE';
+
+/** A silence as stored here and shown by `vigil silence list`; deliver/silences.ts decides what it mutes. */
+export interface Silence {
+  /** `s-` and 8 hex digits. */
+  readonly id: string;
+  readonly match: Match;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  /** Why, as given to `vigil silence add --reason`. */
+  readonly reason: string;
+  /** Who added it (their AWS identity, else the local user) and when. */
+  readonly createdBy: string;
+  readonly createdAt: string;
+  /** Set by `vigil silence expire`: who ended it early, and when. */
+  readonly expiredBy?: string;
+  readonly expiredAt?: string;
+}
 
 /** Where the notifier finds silences. */
 export interface ActiveSilences {

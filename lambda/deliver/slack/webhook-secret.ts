@@ -4,11 +4,9 @@
  * `{ "webhookUrl": "https://hooks.slack.com/services/…" }`. The URL never
  * goes into an environment variable, a log line or an error message.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { httpOptions } from '../../clients/http-options';
 import { SlackWebhookError } from './webhook';
 
-/** Reads a secret's SecretString (undefined when the secret has none, e.g. binary or never set). */
+/** Reads a secret's SecretString (undefined when the secret has none); clients/secrets-client.ts reads Secrets Manager. */
 export type SecretReader = (secretId: string) => Promise<string | undefined>;
 
 /** The webhook URL's slot in the forwarder. */
@@ -22,19 +20,6 @@ export interface WebhookUrlSource {
 
 /** How long a read URL is used before the secret is read again: rotation takes effect within this. */
 export const WEBHOOK_CACHE_MS = 5 * 60 * 1000;
-
-/** A SecretReader over Secrets Manager GetSecretValue. */
-export function secretsManagerReader(client: SecretsManagerClient = createSecretsManagerClient()): SecretReader {
-  return async (secretId) => {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    return out.SecretString;
-  };
-}
-
-/** Secrets Manager, from the standard AWS settings (AWS_ENDPOINT_URL_SECRETS_MANAGER, region, ...). */
-export function createSecretsManagerClient(): SecretsManagerClient {
-  return new SecretsManagerClient({ retryMode: 'standard', maxAttempts: 4, ...httpOptions() });
-}
 
 /** The command that puts a webhook URL in the secret. */
 export const putSecretHint = (secretId: string) =>

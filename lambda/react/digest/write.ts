@@ -8,8 +8,6 @@ import { type Budget, type GuardSettings, LIST_PRICES, type Pricing, pricePerMin
 import { errorMessage } from '../../core/errors';
 import type { Log } from '../../core/log';
 import { costOf } from '../../core/money';
-import { renderReport } from '../../deliver/report/render';
-import type { ReportStore } from '../../deliver/report/store';
 import type { BudgetLedger } from '../../record/budget-ledger';
 import type { GuardLedger } from '../../record/guard-ledger';
 import type { DigestWriter, HistoryReader } from '../../record/history-store';
@@ -19,6 +17,7 @@ import { minutesSoFar } from '../guard/decide';
 import { policyFor } from '../guard/guard';
 import { gatherReport } from '../insight/gather';
 import { deviceHealth } from '../insight/health';
+import type { ReportData } from '../insight/report-data';
 import { buildDigest } from './build';
 
 export interface DigestDeps {
@@ -37,7 +36,12 @@ export interface DigestDeps {
    * Where the report of the last `days` days goes with each digest (the
    * stack's report bucket; the digest says where). Absent: no report.
    */
-  readonly report?: { readonly store: ReportStore; readonly prefix: string; readonly days: number };
+  readonly report?: {
+    /** Writes the report of `data` at `key` (the engine renders and stores it); resolves to where it is. */
+    readonly publish: (key: string, data: ReportData) => Promise<string>;
+    readonly prefix: string;
+    readonly days: number;
+  };
 }
 
 /** Days the digest's flakiest devices are scored over. */
@@ -149,7 +153,7 @@ async function writeReport(
       { since: new Date(now.getTime() - report.days * DAY_MS).toISOString(), until: now.toISOString(), now },
       read,
     );
-    const url = await report.store.put(`${report.prefix}${day}.html`, renderReport(data));
+    const url = await report.publish(`${report.prefix}${day}.html`, data);
     return { url, days: report.days };
   } catch (error) {
     deps.log.error('The report could not be written; the digest goes without it', { error: errorMessage(error) });

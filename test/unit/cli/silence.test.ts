@@ -1,7 +1,6 @@
 import { type SilenceOptions, silenceCommand } from '../../../lambda/cli/silence';
 import { maintenanceWindowSchema } from '../../../lambda/config/settings';
-import type { Silence } from '../../../lambda/deliver/silences';
-import type { SilenceStore } from '../../../lambda/record/silences';
+import type { Silence, SilenceStore } from '../../../lambda/record/silences';
 
 const NOW = new Date('2026-03-27T10:00:00.000Z');
 

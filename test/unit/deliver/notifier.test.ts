@@ -1,7 +1,7 @@
 import { DEFAULT_SETTINGS } from '../../../lambda/config/settings';
 import { deliverEvents, type NotifierDeps, notifyBatch, sweepNotifications } from '../../../lambda/deliver/notifier';
-import type { Silence } from '../../../lambda/deliver/silences';
 import type { ChangeEvent } from '../../../lambda/record/change-event';
+import type { Silence } from '../../../lambda/record/silences';
 import type { StreamRecordInput } from '../../../lambda/record/stream-events';
 import { changeEvent, jobFinished, runFinished, streamRecord } from '../../support/builders';
 import { InMemoryDeliveryLedger, InMemoryOutbox, MemoryLog, RecordingPublisher } from '../../support/fakes';

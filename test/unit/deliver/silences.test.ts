@@ -1,7 +1,8 @@
 import { type MaintenanceWindow, maintenanceWindowSchema } from '../../../lambda/config/settings';
 import { compose } from '../../../lambda/deliver/compose';
 import type { Notice } from '../../../lambda/deliver/rules';
-import { matches, mutingOf, nextOpening, noticeArns, openingAt, type Silence } from '../../../lambda/deliver/silences';
+import { matches, mutingOf, nextOpening, noticeArns, openingAt } from '../../../lambda/deliver/silences';
+import type { Silence } from '../../../lambda/record/silences';
 import type { GuardEvent } from '../../../lambda/record/vigil-event';
 import { jobArn, projectArn, runArn } from '../../support/arns';
 import { jobFinished, PROJECT, runFinished, sessionObs } from '../../support/builders';

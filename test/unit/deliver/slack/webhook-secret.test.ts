@@ -1,9 +1,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { secretsManagerReader } from '../../../../lambda/clients/secrets-client';
 import { SlackWebhookError } from '../../../../lambda/deliver/slack/webhook';
 import {
   CachedWebhookUrl,
-  secretsManagerReader,
   WEBHOOK_CACHE_MS,
   webhookUrlFromSecret,
 } from '../../../../lambda/deliver/slack/webhook-secret';

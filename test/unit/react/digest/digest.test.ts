@@ -2,6 +2,7 @@ import { DEFAULT_SETTINGS } from '../../../../lambda/config/settings';
 import { silentLog } from '../../../../lambda/core/log';
 import { compose } from '../../../../lambda/deliver/compose';
 import { digestText } from '../../../../lambda/deliver/digest-message';
+import { renderReport } from '../../../../lambda/deliver/report/render';
 import { planNotices } from '../../../../lambda/deliver/rules';
 import { buildDigest } from '../../../../lambda/react/digest/build';
 import { type DigestDeps, writeDigest, yesterday } from '../../../../lambda/react/digest/write';
@@ -225,7 +226,9 @@ describe('writeDigest', () => {
       guard: DEFAULT_SETTINGS.guard,
       log: silentLog,
       now: () => NOW,
-      ...(store === undefined ? {} : { report: { store, prefix: 'reports/', days: 30 } }),
+      ...(store === undefined
+        ? {}
+        : { report: { publish: (key, data) => store.put(key, renderReport(data)), prefix: 'reports/', days: 30 } }),
     };
   }
 
