@@ -1,5 +1,5 @@
 /**
- * The hostile-name corpus (26 names × 23 notices = 598 notifications, see
+ * The hostile-name corpus (26 names × 31 notices = 806 notifications, see
  * test/unit/deliver/hostile-names.test.ts) published through the real
  * SnsPublisher and SDK client to the strict SNS global-setup put in front of
  * fauxqs: every one must be accepted (0 refused) and reach the SQS
@@ -51,14 +51,14 @@ describe('hostile names through a strict SNS', () => {
     await harness.stop();
   });
 
-  it('publishes all 598 notifications with none refused', () => {
-    expect(NOTIFICATIONS).toHaveLength(598);
+  it('publishes all 806 notifications with none refused', () => {
+    expect(NOTIFICATIONS).toHaveLength(806);
     expect(refused).toEqual([]);
   });
 
   it('delivers every notification to the SQS subscriber with its ASCII subject, attributes and real UTF-8 names', () => {
     // Assert: texts are unique per notification, so sorting by them pairs each message with what was sent
-    expect(new Set(NOTIFICATIONS.map((n) => n.text)).size).toBe(598);
+    expect(new Set(NOTIFICATIONS.map((n) => n.text)).size).toBe(806);
     expect([...received].sort(byContent)).toEqual(NOTIFICATIONS.map(expected).sort(byContent));
   });
 

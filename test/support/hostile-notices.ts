@@ -8,9 +8,9 @@
 import type { DeviceFarmKind, JobBrief, Observation } from '../../lambda/core/observation';
 import type { Notice } from '../../lambda/deliver/rules';
 import type { ChangeEvent } from '../../lambda/record/change-event';
-import type { DigestEvent, GuardEvent } from '../../lambda/record/vigil-event';
-import { gridProjectArn, jobArn, projectArn } from './arns';
-import { changeEvent, counters, jobFinished, runFinished, sessionObs } from './builders';
+import type { DigestEvent, GuardEvent, ReminderEvent, StuckEvent } from '../../lambda/record/vigil-event';
+import { gridProjectArn, jobArn, projectArn, runArn, sessionArn } from './arns';
+import { changeEvent, counters, jobFinished, jobObs, runFinished, runObs, sessionObs } from './builders';
 import { deadlineChange, deadlineJob, deadlineSession } from './deadline-builders';
 import { budgetEvent, guardEvent } from './reactor-builders';
 
@@ -246,7 +246,106 @@ function reactorCases(name: string): HostileCase[] {
   ];
 }
 
+/** Stuck work and reminders (what the reactors' scheduled pass writes). */
+function lifecycleCases(name: string): HostileCase[] {
+  const project = { arn: projectArn(), name };
+  const stuck = (eventType: StuckEvent['eventType'], kind: 'run' | 'job', id: string): StuckEvent => {
+    const arn = kind === 'run' ? runArn() : jobArn(id);
+    const state =
+      kind === 'run'
+        ? runObs({ name, project, status: eventType === 'stuck' ? 'PENDING' : 'RUNNING' })
+        : jobObs(id, { name, project, status: eventType === 'stuck' ? 'PENDING' : 'RUNNING' });
+    return {
+      eventId: `${arn}#${eventType}`,
+      eventType,
+      service: 'devicefarm',
+      kind,
+      arn,
+      name,
+      project,
+      ...(kind === 'job' ? { parentArn: runArn(), parentName: name } : {}),
+      at: '2026-11-21T09:01:00.000Z',
+      since: '2026-11-21T08:00:00.000Z',
+      waitingStatus: 'PENDING',
+      waitedMinutes: 61,
+      limitMinutes: 60,
+      state,
+    };
+  };
+  const single = (type: StuckEvent['eventType']): HostileCase => {
+    const e = stuck(type, 'run', '');
+    return {
+      label: `${type} / run`,
+      notice: { type, subject: e, jobs: [], covers: [e] },
+      prefix: type === 'stuck' ? 'STUCK: run' : 'UNSTUCK: run',
+    };
+  };
+  const jobs = [stuck('stuck', 'job', '00000'), stuck('stuck', 'job', '00001')];
+  const reminder = (
+    condition: ReminderEvent['condition'],
+    kind: ReminderEvent['kind'],
+    arn: string,
+    detail: ReminderEvent['detail'],
+    prefix: string,
+  ): HostileCase => {
+    const e: ReminderEvent = {
+      eventId: `${arn}#reminder-2`,
+      eventType: 'reminder',
+      service: condition === 'deadline-job' ? 'deadline' : 'devicefarm',
+      kind,
+      arn,
+      name,
+      project,
+      at: '2026-11-22T09:00:00.000Z',
+      condition,
+      since: '2026-11-21T09:00:00.000Z',
+      count: 2,
+      max: 3,
+      everyHours: 24,
+      detail,
+    };
+    return {
+      label: `reminder (${condition}) / ${kind}`,
+      notice: { type: 'reminder', subject: e, jobs: [], covers: [e] },
+      prefix,
+    };
+  };
+  const failing = { arn: runArn(), name, result: 'FAILED', at: '2026-11-21T09:00:00.000Z' };
+  return [
+    single('stuck'),
+    single('unstuck'),
+    {
+      label: 'stuck / job (two jobs of a run)',
+      notice: { type: 'stuck', subject: jobs[0] as StuckEvent, jobs, covers: jobs },
+      prefix: 'STUCK: 2 jobs of run',
+    },
+    reminder(
+      'session-over-limit',
+      'remote-access-session',
+      sessionArn(),
+      { minutes: 95, limitMinutes: 60 },
+      'REMINDER 2/3: remote access session',
+    ),
+    reminder(
+      'budget-over-limit',
+      'budget',
+      'vigil:budget/x/2026-11',
+      { minutes: 1012.5, limitMinutes: 1000, periodKey: '2026-11' },
+      'REMINDER 2/3: budget',
+    ),
+    reminder(
+      'deadline-job',
+      'deadline-job',
+      deadlineJob('a1', 'SUSPENDED').arn,
+      { status: 'SUSPENDED' },
+      'REMINDER 2/3: Deadline job',
+    ),
+    reminder('failing-project', 'run', projectArn(), { failing }, 'REMINDER 2/3: project'),
+    reminder('failing-device', 'job', 'vigil:device/x', { device: name, failing }, 'REMINDER 2/3: device'),
+  ];
+}
+
 /** Every notice type about every resource kind, with `name` wherever a name goes. */
 export function hostileCases(name: string): HostileCase[] {
-  return [...deviceFarmCases(name), ...deadlineCases(name), ...reactorCases(name)];
+  return [...deviceFarmCases(name), ...deadlineCases(name), ...reactorCases(name), ...lifecycleCases(name)];
 }

@@ -1,16 +1,17 @@
 /**
  * Every notice Vigil sends, about every resource kind, with hostile names
- * in every place a name goes. Corpus: 26 names (HOSTILE_NAMES) × 23
- * notices (hostileCases: 11 notice types — run-finished, jobs-finished,
+ * in every place a name goes. Corpus: 26 names (HOSTILE_NAMES) × 31
+ * notices (hostileCases: 14 notice types — run-finished, jobs-finished,
  * session-finished, test-grid-session, deadline-job,
  * deadline-sessions-failed, unknown-status, budget-threshold,
- * budget-forecast, guard, digest — over the 6 resource kinds run, job,
- * remote-access-session, test-grid-session, deadline-job and
- * deadline-session, unknown-status for each kind and each of the 6 guard
- * actions) = 598 notifications. Each must have a subject SNS accepts under
- * the strict reading (printable ASCII, 1 to 99 characters) that starts with
- * its status prefix, and keep the real UTF-8 name in the body, the JSON
- * document, the attributes, Slack and Chatbot.
+ * budget-forecast, guard, digest, stuck, unstuck, reminder — over the 6
+ * resource kinds run, job, remote-access-session, test-grid-session,
+ * deadline-job and deadline-session, unknown-status for each kind, each of
+ * the 6 guard actions, a run's jobs stuck together and each of the 5
+ * reminder conditions) = 806 notifications. Each must have a subject SNS
+ * accepts under the strict reading (printable ASCII, 1 to 99 characters)
+ * that starts with its status prefix, and keep the real UTF-8 name in the
+ * body, the JSON document, the attributes, Slack and Chatbot.
  */
 import { chatbotNotification } from '../../../lambda/deliver/chatbot/format';
 import { compose } from '../../../lambda/deliver/compose';
@@ -46,8 +47,8 @@ const ROWS = HOSTILE_NAMES.flatMap(({ label, name }) =>
 );
 
 describe('hostile names in every notice', () => {
-  it('covers 26 names × 23 notices = 598 notifications', () => {
-    expect([HOSTILE_NAMES.length, hostileCases('x').length, ROWS.length]).toEqual([26, 23, 598]);
+  it('covers 26 names × 31 notices = 806 notifications', () => {
+    expect([HOSTILE_NAMES.length, hostileCases('x').length, ROWS.length]).toEqual([26, 31, 806]);
   });
 
   it.each(ROWS)(
