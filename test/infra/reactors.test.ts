@@ -101,7 +101,26 @@ describe('reactors: budget accountant and session guard in one stream consumer',
     });
 
     it.each([
-      ['every feature on', { ...config, deadline: { enabled: true }, digest: { enabled: true } }],
+      [
+        'every feature on',
+        {
+          ...config,
+          deadline: { enabled: true },
+          digest: { enabled: true },
+          reminders: { sessionOverLimit: true, budgetOverLimit: true, deadlineJobs: true, failingRuns: true },
+          rules: { stuckMinutes: { deviceFarm: 60, remoteAccess: 15, deadline: 60 } },
+          maintenanceWindows: [
+            { name: 'lab', days: ['SAT'], start: '02:00', end: '06:00', timeZone: 'Europe/Berlin', match: {} },
+          ],
+          channels: [
+            { type: 'slack', name: 'team' },
+            { type: 'pagerduty', name: 'oncall' },
+            { type: 'opsgenie', name: 'ops' },
+            { type: 'webhook', name: 'hook', url: 'https://hooks.example.com/vigil' },
+            { type: 'chatbot', name: 'bot' },
+          ],
+        },
+      ],
       ['the defaults', {}],
       ['Device Farm off', { deviceFarm: { enabled: false }, deadline: { enabled: true }, budgets: [budget] }],
     ])('has at most two readers on the table stream (DynamoDB Streams serves two per shard) with %s', (_, input) => {

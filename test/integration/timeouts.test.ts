@@ -2,7 +2,8 @@
  * An endpoint that accepts the connection and never answers (a hung proxy,
  * a firewall that swallows replies) must not hold `vigil run`: every AWS
  * client has a request timeout (VIGIL_REQUEST_TIMEOUT_MS, 20 s by default)
- * and Ctrl-C ends the process after a short grace even while a call waits.
+ * and Ctrl-C (SIGINT) or SIGTERM ends the process after a short grace even
+ * while a call waits.
  * Before the timeouts, `vigil run --once` against such an endpoint hung for
  * minutes and ignored Ctrl-C: these tests then ran into jest's timeout.
  */
@@ -62,18 +63,22 @@ describe('an endpoint that never answers', () => {
     );
   }, 30_000);
 
-  it('stops vigil run on Ctrl-C while a call waits on it, within the grace, with exit code 130', async () => {
-    harness = await startHarness({ scenario: nightlyRunsScenario(START, 2) });
-    endpoint = await silentEndpoint();
-    // The default request timeout (20 s, six attempts): only Ctrl-C can end this cycle soon.
-    const env = vigilEnv(harness, { AWS_ENDPOINT_URL_DEVICE_FARM: endpoint.url });
-    const vigil = spawnVigil(['run', '--interval', '1m', '--config', writeConfig({})], env);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'stops vigil run on %s while a call waits on it, within the grace, with exit code 130',
+    async (signal) => {
+      harness = await startHarness({ scenario: nightlyRunsScenario(START, 2) });
+      endpoint = await silentEndpoint();
+      // The default request timeout (20 s, six attempts): only the signal can end this cycle soon.
+      const env = vigilEnv(harness, { AWS_ENDPOINT_URL_DEVICE_FARM: endpoint.url });
+      const vigil = spawnVigil(['run', '--interval', '1m', '--config', writeConfig({})], env);
 
-    await endpoint.connected;
-    vigil.child.kill('SIGINT');
-    const result = await vigil.exited;
+      await endpoint.connected;
+      vigil.child.kill(signal);
+      const result = await vigil.exited;
 
-    expect(result.code).toBe(130);
-    expect(result.err).toContain('vigil: SIGINT: stopping after the current step (again to stop now)');
-  }, 20_000);
+      expect(result.code).toBe(130);
+      expect(result.err).toContain(`vigil: ${signal}: stopping after the current step (again to stop now)`);
+    },
+    20_000,
+  );
 });
