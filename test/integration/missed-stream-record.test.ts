@@ -10,10 +10,13 @@ import { deliverFromStream } from '../../lambda/cli/deliver-from-stream';
 import { ensureTable } from '../../lambda/cli/ensure-table';
 import { StreamFollower } from '../../lambda/cli/stream-follower';
 import { createDeviceFarmClient, createDynamoClient } from '../../lambda/clients/aws-clients';
+import { budgetSchema, DEFAULT_SETTINGS } from '../../lambda/config/settings';
 import { silentLog } from '../../lambda/core/log';
 import { sweepNotifications } from '../../lambda/deliver/notifier';
+import { reactorDeps } from '../../lambda/engine/wiring';
 import { pollDeviceFarm } from '../../lambda/observe/device-farm/poll-cycle';
-import { BUSY_STEP_SUBJECTS, busyStepScenario } from '../emulators/device-farm/scenarios/delivery';
+import { sweepReactions } from '../../lambda/react/reactor';
+import { BUSY_STEP_SUBJECTS, busyStepScenario, nightlyRunsScenario } from '../emulators/device-farm/scenarios/delivery';
 import { vigilEnv, vigilInProcess, writeConfig } from '../support/cli-process';
 import { type Harness, startHarness } from '../support/pipeline';
 import { coverage } from '../support/published';
@@ -131,5 +134,56 @@ describe('vigil run --once', () => {
     expect(received.map((m) => m.subject).sort()).toEqual(BUSY_STEP_SUBJECTS);
     expect(again.out).toMatch(/^cycle \S+: 0 changes recorded, 0 notifications published$/m);
     expect(await harness.received()).toEqual([]);
+  });
+});
+
+describe('sweepReactions', () => {
+  let harness: Harness | undefined;
+
+  afterEach(async () => {
+    await harness?.stop();
+    harness = undefined;
+  });
+
+  it('counts a change toward its budget once, after the stale period, when the reactors never saw its stream record', async () => {
+    // Arrange: a budget of metered minutes; step 1 finds a failed run whose job metered 3 minutes.
+    const budget = budgetSchema.parse({ name: 'metered', meter: 'deviceMinutes.metered', limitMinutes: 100 });
+    const started = await startHarness({
+      scenario: nightlyRunsScenario(START, 2),
+      settings: { ...DEFAULT_SETTINGS, budgets: [budget] },
+    });
+    harness = started;
+    for (const step of [0, 1]) {
+      started.emulator.setStep(step);
+      await started.poll();
+    }
+    const recordedBy = Date.now();
+    const staleAfterMs = started.settings.delivery.sweepAfterMinutes * MINUTE_MS;
+    const sweepAt = (minutes: number) =>
+      sweepReactions(
+        reactorDeps({
+          table: started.table,
+          deviceFarm: createDeviceFarmClient(),
+          settings: started.settings,
+          log: silentLog,
+          now: minutesAfter(recordedBy, minutes),
+        }),
+        { staleAfterMs, limit: 100 },
+      );
+
+    // Act
+    const early = await sweepAt(4);
+    const usageEarly = await started.table.budgets.usage('metered', '2026-11');
+    const stale = await sweepAt(6);
+    const again = await sweepAt(7);
+    const usage = await started.table.budgets.usage('metered', '2026-11');
+
+    // Assert
+    expect(early.swept).toBe(0);
+    expect(usageEarly).toBeUndefined();
+    expect(stale.swept).toBeGreaterThan(0);
+    expect(stale.retrying).toBe(0);
+    expect(again.swept).toBe(0);
+    expect(usage?.usedMinutes).toBe(3);
   });
 });
