@@ -12,6 +12,27 @@ function notice(type: ChangeNoticeType, subject: ChangeEvent, jobs: ChangeEvent[
   return { type, subject, jobs, covers: type === 'jobs-finished' ? jobs : [subject, ...jobs] };
 }
 
+/** The jobs-finished notice for `jobs`, the first of them its subject. */
+function jobGroup(...jobs: ChangeEvent[]): ChangeNotice {
+  return notice('jobs-finished', jobs[0] as ChangeEvent, jobs);
+}
+
+/** A remote access session finishing RUNNING → COMPLETED with `result`. */
+function sessionFinished(result: string, state?: Partial<Observation>): ChangeNotice {
+  return notice(
+    'session-finished',
+    changeEvent('remote-access-session', { from: { status: 'RUNNING' }, to: { status: 'COMPLETED', result }, state }),
+  );
+}
+
+/** A test grid session moving from ACTIVE to `status`. */
+function gridSession(status: string, state?: Partial<Observation>): ChangeNotice {
+  return notice(
+    'test-grid-session',
+    changeEvent('test-grid-session', { from: { status: 'ACTIVE' }, to: { status }, state }),
+  );
+}
+
 const TWO_NOT_PASSED: JobSummary = {
   total: 5,
   byResult: { PASSED: 3, FAILED: 1, ERRORED: 1 },
@@ -99,7 +120,7 @@ describe('compose', () => {
       const other = jobFinished('00001', 'ERRORED', 'nightly', { name: 'Smoke tests', device: GALAXY });
 
       // Act
-      const { subject, text } = compose(notice('jobs-finished', pixel, [pixel, other]));
+      const { subject, text } = compose(jobGroup(pixel, other));
 
       // Assert
       expect(subject).toBe('ERRORED: 2 jobs in run nightly (1 FAILED, 1 ERRORED)');
@@ -243,56 +264,26 @@ describe('compose', () => {
       ['a run without a job summary', () => notice('run-finished', runFinished('STOPPED')), 'STOPPED: run nightly'],
       [
         'one failing job',
-        () => {
-          const j = jobFinished('00000', 'FAILED', 'nightly', { name: 'Google Pixel 8' });
-          return notice('jobs-finished', j, [j]);
-        },
+        () => jobGroup(jobFinished('00000', 'FAILED', 'nightly', { name: 'Google Pixel 8' })),
         'FAILED: job Google Pixel 8 in run nightly',
       ],
       [
         'three jobs of a run',
-        () => {
-          const jobs = [jobFinished('1', 'WARNED'), jobFinished('2', 'STOPPED'), jobFinished('3', 'WARNED')];
-          return notice('jobs-finished', jobs[0] as ChangeEvent, jobs);
-        },
+        () => jobGroup(jobFinished('1', 'WARNED'), jobFinished('2', 'STOPPED'), jobFinished('3', 'WARNED')),
         'STOPPED: 3 jobs in run nightly (2 WARNED, 1 STOPPED)',
       ],
-      [
-        'a session without minutes',
-        () =>
-          notice(
-            'session-finished',
-            changeEvent('remote-access-session', {
-              from: { status: 'RUNNING' },
-              to: { status: 'COMPLETED', result: 'STOPPED' },
-            }),
-          ),
-        'STOPPED: remote access session debug checkout',
-      ],
+      ['a session without minutes', () => sessionFinished('STOPPED'), 'STOPPED: remote access session debug checkout'],
       [
         'a session with metered minutes only',
-        () =>
-          notice(
-            'session-finished',
-            changeEvent('remote-access-session', {
-              from: { status: 'RUNNING' },
-              to: { status: 'COMPLETED', result: 'PASSED' },
-              state: { minutes: { metered: 12.345 } },
-            }),
-          ),
+        () => sessionFinished('PASSED', { minutes: { metered: 12.345 } }),
         'PASSED: remote access session debug checkout (12.3 min)',
       ],
       [
         'a test grid session in a project without a name',
         () =>
-          notice(
-            'test-grid-session',
-            changeEvent('test-grid-session', {
-              from: { status: 'ACTIVE' },
-              to: { status: 'CLOSED' },
-              state: { project: { arn: 'arn:aws:devicefarm:us-west-2:123456789012:testgrid-project:g-web' } },
-            }),
-          ),
+          gridSession('CLOSED', {
+            project: { arn: 'arn:aws:devicefarm:us-west-2:123456789012:testgrid-project:g-web' },
+          }),
         'CLOSED: test grid session gs-1 in arn:aws:devicefarm:us-west-2:123456789012:testgrid-project:g-web',
       ],
       [
@@ -431,7 +422,7 @@ describe('compose', () => {
       const jobs = [jobFinished('00000', 'FAILED'), jobFinished('00001', 'WARNED')];
 
       // Act
-      const { attributes, document } = compose(notice('jobs-finished', jobs[0] as ChangeEvent, jobs));
+      const { attributes, document } = compose(jobGroup(...jobs));
 
       // Assert
       expect(attributes).toEqual({
@@ -457,23 +448,12 @@ describe('compose', () => {
     it.each<[string, () => ChangeNotice, { kind: string; eventType: ChangeNoticeType; project: string }]>([
       [
         'a remote access session',
-        () =>
-          notice(
-            'session-finished',
-            changeEvent('remote-access-session', {
-              from: { status: 'RUNNING' },
-              to: { status: 'COMPLETED', result: 'PASSED' },
-            }),
-          ),
+        () => sessionFinished('PASSED'),
         { kind: 'remote-access-session', eventType: 'session-finished', project: 'Shop App' },
       ],
       [
         'a test grid session',
-        () =>
-          notice(
-            'test-grid-session',
-            changeEvent('test-grid-session', { from: { status: 'ACTIVE' }, to: { status: 'ERRORED' } }),
-          ),
+        () => gridSession('ERRORED'),
         { kind: 'test-grid-session', eventType: 'test-grid-session', project: 'Web Checkout' },
       ],
       [
@@ -523,45 +503,12 @@ describe('compose', () => {
       ['a run that warned', () => notice('run-finished', runFinished('WARNED')), 'warning'],
       [
         'jobs whose worst result is STOPPED',
-        () => {
-          const jobs = [jobFinished('1', 'WARNED'), jobFinished('2', 'STOPPED')];
-          return notice('jobs-finished', jobs[0] as ChangeEvent, jobs);
-        },
+        () => jobGroup(jobFinished('1', 'WARNED'), jobFinished('2', 'STOPPED')),
         'warning',
       ],
-      [
-        'a session that passed',
-        () =>
-          notice(
-            'session-finished',
-            changeEvent('remote-access-session', {
-              from: { status: 'RUNNING' },
-              to: { status: 'COMPLETED', result: 'PASSED' },
-            }),
-          ),
-        'info',
-      ],
-      [
-        'a session that errored',
-        () =>
-          notice(
-            'session-finished',
-            changeEvent('remote-access-session', {
-              from: { status: 'RUNNING' },
-              to: { status: 'COMPLETED', result: 'ERRORED' },
-            }),
-          ),
-        'error',
-      ],
-      [
-        'an errored test grid session',
-        () =>
-          notice(
-            'test-grid-session',
-            changeEvent('test-grid-session', { from: { status: 'ACTIVE' }, to: { status: 'ERRORED' } }),
-          ),
-        'error',
-      ],
+      ['a session that passed', () => sessionFinished('PASSED'), 'info'],
+      ['a session that errored', () => sessionFinished('ERRORED'), 'error'],
+      ['an errored test grid session', () => gridSession('ERRORED'), 'error'],
       [
         'an unknown status',
         () => notice('unknown-status', changeEvent('run', { from: { status: 'RUNNING' }, to: { status: 'QUEUED' } })),
@@ -638,7 +585,7 @@ describe('compose', () => {
     const job = jobFinished('00000', 'FAILED', 'nightly', { name: 'Tests on Pixel', device: { name: 'Pixel' } });
 
     // Act
-    const { text } = compose(notice('jobs-finished', job, [job]));
+    const { text } = compose(jobGroup(job));
 
     // Assert
     expect(text).toContain('\n- FAILED  Tests on Pixel\n');
@@ -649,7 +596,7 @@ describe('compose', () => {
     const job = jobFinished('00000', 'FAILED', 'weekly');
 
     // Act
-    const { document } = compose(notice('jobs-finished', job, [job]));
+    const { document } = compose(jobGroup(job));
 
     // Assert
     expect(document.consoleUrl).toBe(
@@ -666,7 +613,7 @@ describe('compose', () => {
     );
 
     // Act
-    const { subject, text, document } = compose(notice('jobs-finished', jobs[0] as ChangeEvent, jobs));
+    const { subject, text, document } = compose(jobGroup(...jobs));
 
     // Assert
     expect(subject).toBe('FAILED: 30 jobs in run nightly (30 FAILED)');
