@@ -41,6 +41,41 @@ function metricsOf(doc: Record<string, unknown>) {
   };
 }
 
+/** The one document a handler publishes under the Vigil namespace with the service dimension. */
+function vigilDoc(service: string, values: Record<string, [number, string]>) {
+  return { namespace: 'Vigil', dimensions: [['service']], service, values };
+}
+
+/** A poll cycle's metric values: one completed cycle, and zero for every count `values` does not name. */
+function cycleValues(values: Record<string, [number, string]>): Record<string, [number, string]> {
+  return {
+    CyclesCompleted: [1, 'Count'],
+    ApiCalls: [0, 'Count'],
+    Throttles: [0, 'Count'],
+    Changes: [0, 'Count'],
+    ScopesDeferred: [0, 'Count'],
+    ListingsOutOfOrder: [0, 'Count'],
+    FullListingScopes: [0, 'Count'],
+    FoundBelowWatermark: [0, 'Count'],
+    ...values,
+  };
+}
+
+/** Metrics print unless POWERTOOLS_DEV or POWERTOOLS_METRICS_DISABLED say otherwise: let them print in this block. */
+function printMetrics(): void {
+  const saved = { ...process.env };
+
+  beforeEach(() => {
+    process.env = { ...saved, POWERTOOLS_METRICS_DISABLED: 'false' };
+    delete process.env.POWERTOOLS_METRICS_NAMESPACE;
+    delete process.env.POWERTOOLS_DEV;
+  });
+
+  afterAll(() => {
+    process.env = saved;
+  });
+}
+
 function report(overrides: Partial<CycleReport> = {}): CycleReport {
   return {
     service: 'devicefarm',
@@ -64,18 +99,7 @@ function report(overrides: Partial<CycleReport> = {}): CycleReport {
 
 describe('poll cycle metrics', () => {
   let metrics: Metrics;
-  const saved = { ...process.env };
-
-  beforeEach(() => {
-    // Metrics print unless POWERTOOLS_DEV or POWERTOOLS_METRICS_DISABLED say otherwise.
-    process.env = { ...saved, POWERTOOLS_METRICS_DISABLED: 'false' };
-    delete process.env.POWERTOOLS_METRICS_NAMESPACE;
-    delete process.env.POWERTOOLS_DEV;
-  });
-
-  afterAll(() => {
-    process.env = saved;
-  });
+  printMetrics();
 
   it('publishes cycles, calls, throttles, changes and duration with the service dimension when a cycle finishes', async () => {
     // Arrange
@@ -96,22 +120,15 @@ describe('poll cycle metrics', () => {
 
     // Assert
     expect(docs.map(metricsOf)).toEqual([
-      {
-        namespace: 'Vigil',
-        dimensions: [['service']],
-        service: 'devicefarm',
-        values: {
-          CyclesCompleted: [1, 'Count'],
+      vigilDoc(
+        'devicefarm',
+        cycleValues({
           ApiCalls: [6, 'Count'],
           Throttles: [2, 'Count'],
           Changes: [2, 'Count'],
           CycleDurationMs: [1250, 'Milliseconds'],
-          ScopesDeferred: [0, 'Count'],
-          ListingsOutOfOrder: [0, 'Count'],
-          FullListingScopes: [0, 'Count'],
-          FoundBelowWatermark: [0, 'Count'],
-        },
-      },
+        }),
+      ),
     ]);
   });
 
@@ -124,24 +141,7 @@ describe('poll cycle metrics', () => {
     const docs = await emitted(() => runCycle(async () => quiet, new Tally(), new MemoryLog(), metrics));
 
     // Assert
-    expect(docs.map(metricsOf)).toEqual([
-      {
-        namespace: 'Vigil',
-        dimensions: [['service']],
-        service: 'deadline',
-        values: {
-          CyclesCompleted: [1, 'Count'],
-          ApiCalls: [0, 'Count'],
-          Throttles: [0, 'Count'],
-          Changes: [0, 'Count'],
-          CycleDurationMs: [40, 'Milliseconds'],
-          ScopesDeferred: [0, 'Count'],
-          ListingsOutOfOrder: [0, 'Count'],
-          FullListingScopes: [0, 'Count'],
-          FoundBelowWatermark: [0, 'Count'],
-        },
-      },
-    ]);
+    expect(docs.map(metricsOf)).toEqual([vigilDoc('deadline', cycleValues({ CycleDurationMs: [40, 'Milliseconds'] }))]);
   });
 
   it('publishes the listing counts when a cycle found a listing out of order and runs below the watermark', async () => {
@@ -189,28 +189,21 @@ describe('poll cycle metrics', () => {
 });
 
 describe('notifier metrics', () => {
-  const saved = { ...process.env };
+  printMetrics();
 
-  beforeEach(() => {
-    process.env = { ...saved, POWERTOOLS_METRICS_DISABLED: 'false' };
-    delete process.env.POWERTOOLS_METRICS_NAMESPACE;
-    delete process.env.POWERTOOLS_DEV;
-  });
-
-  afterAll(() => {
-    process.env = saved;
+  /** The notifier's dependencies, fakes all, with `outbox` and the clock at `now`. */
+  const notifierDeps = (outbox: InMemoryOutbox, now: string) => ({
+    ledger: new InMemoryDeliveryLedger(),
+    outbox,
+    publisher: new RecordingPublisher(),
+    log: new MemoryLog(),
+    rules: DEFAULT_SETTINGS.rules,
+    now: () => new Date(now),
   });
 
   it('publishes NotificationsPublished with the messages the batch sent', async () => {
     // Arrange
-    const deps = {
-      ledger: new InMemoryDeliveryLedger(),
-      outbox: new InMemoryOutbox(),
-      publisher: new RecordingPublisher(),
-      log: new MemoryLog(),
-      rules: DEFAULT_SETTINGS.rules,
-      now: () => new Date('2026-11-21T08:02:00.000Z'),
-    };
+    const deps = notifierDeps(new InMemoryOutbox(), '2026-11-21T08:02:00.000Z');
     const handler = makeNotifier(deps, { staleAfterMs: 300_000 }, createMetrics('vigil'));
     const event = { Records: [streamRecord(runFinished('FAILED'), '100')] } as unknown as DynamoDBStreamEvent;
 
@@ -220,30 +213,18 @@ describe('notifier metrics', () => {
     // Assert
     expect(deps.publisher.sent).toHaveLength(1);
     expect(docs.map(metricsOf)).toEqual([
-      {
-        namespace: 'Vigil',
-        dimensions: [['service']],
-        service: 'vigil',
-        values: {
-          NotificationsPublished: [1, 'Count'],
-          NotificationsParked: [0, 'Count'],
-          NotificationsRetrying: [0, 'Count'],
-        },
-      },
+      vigilDoc('vigil', {
+        NotificationsPublished: [1, 'Count'],
+        NotificationsParked: [0, 'Count'],
+        NotificationsRetrying: [0, 'Count'],
+      }),
     ]);
   });
 
   it('publishes NotificationsParked and OutboxSwept when a sweep parks an event SNS refuses for good', async () => {
     // Arrange: a run finished 10 minutes ago whose stream record was never handled, and SNS refuses it.
     const run = runFinished('FAILED');
-    const deps = {
-      ledger: new InMemoryDeliveryLedger(),
-      outbox: new InMemoryOutbox().record(run),
-      publisher: new RecordingPublisher(),
-      log: new MemoryLog(),
-      rules: DEFAULT_SETTINGS.rules,
-      now: () => new Date('2026-11-21T08:10:00.000Z'),
-    };
+    const deps = notifierDeps(new InMemoryOutbox().record(run), '2026-11-21T08:10:00.000Z');
     deps.publisher.refuseIf = () => true;
     const handler = makeNotifier(deps, { staleAfterMs: 300_000 }, createMetrics('vigil'));
 
@@ -252,17 +233,12 @@ describe('notifier metrics', () => {
 
     // Assert
     expect(docs.map(metricsOf)).toEqual([
-      {
-        namespace: 'Vigil',
-        dimensions: [['service']],
-        service: 'vigil',
-        values: {
-          NotificationsPublished: [0, 'Count'],
-          NotificationsParked: [1, 'Count'],
-          NotificationsRetrying: [0, 'Count'],
-          OutboxSwept: [1, 'Count'],
-        },
-      },
+      vigilDoc('vigil', {
+        NotificationsPublished: [0, 'Count'],
+        NotificationsParked: [1, 'Count'],
+        NotificationsRetrying: [0, 'Count'],
+        OutboxSwept: [1, 'Count'],
+      }),
     ]);
   });
 });
