@@ -7,6 +7,7 @@ import { DEVICE_FARM_REGION } from '../../lambda/core/regions';
 import { NEW_EVENT_FILTER_PATTERN } from '../../lambda/record/stream-filter';
 import { GLOBAL_INDEXES, KEY, TTL_ATTRIBUTE } from '../../lambda/record/table-schema';
 import type { DeviceFarmPoller } from '../../lib/constructs/device-farm-poller';
+import { EXPECTED_DEFAULT_SETTINGS } from '../support/settings';
 import {
   ALARMS_IN_THIS_ACCOUNT_AND_REGION,
   asList,
@@ -121,40 +122,10 @@ describe('VigilStack', () => {
       });
       const parsed = parseSettings(settings.asString(), 'VIGIL_SETTINGS');
       expect(parsed).toEqual({
-        deviceFarm: { enabled: true, projects: ['checkout-app'], fullListingMinutes: 60 },
-        deadline: {
-          enabled: false,
-          farms: [],
-          excludeFarms: [],
-          queues: [],
-          excludeQueues: [],
-          fullListingMinutes: 60,
-        },
-        budgets: [],
-        guard: { projects: {}, warnAt: 0.8, autoStop: false, dryRun: false },
-        rules: {
-          runFinished: true,
-          jobResults: ['FAILED', 'ERRORED'],
-          remoteAccessFinished: true,
-          testGridStatuses: ['ERRORED'],
-          unknownStatus: true,
-          deadlineJobStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUSPENDED', 'NOT_COMPATIBLE'],
-          deadlineSessionFailures: true,
-          stuckMinutes: { deviceFarm: 60, remoteAccess: 15, deadline: 60 },
-        },
+        ...EXPECTED_DEFAULT_SETTINGS,
+        deviceFarm: { ...EXPECTED_DEFAULT_SETTINGS.deviceFarm, projects: ['checkout-app'] },
+        rules: { ...EXPECTED_DEFAULT_SETTINGS.rules, jobResults: ['FAILED', 'ERRORED'] },
         history: { eventRetentionDays: 30 },
-        digest: { enabled: true, hourUtc: 7 },
-        delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
-        pricing: { currency: 'USD', meteredDeviceMinute: 0.17, testGridMinute: 0.005 },
-        maintenanceWindows: [],
-        reminders: {
-          everyHours: 24,
-          max: 3,
-          sessionOverLimit: false,
-          budgetOverLimit: false,
-          deadlineJobs: false,
-          failingRuns: false,
-        },
       });
     });
 

@@ -10,45 +10,15 @@ import {
 } from '../../lambda/config/config-file';
 import { parseSettings } from '../../lambda/config/settings';
 import { ConfigError } from '../../lambda/core/errors';
+import { EXPECTED_DEFAULT_SETTINGS } from '../support/settings';
 
 const DEFAULTS: VigilConfig = {
+  ...EXPECTED_DEFAULT_SETTINGS,
   notifications: { emails: [] },
   channels: [],
-  digest: { enabled: true, hourUtc: 7 },
-  deviceFarm: { enabled: true, projects: [], fullListingMinutes: 60, pollMinutes: 1 },
-  deadline: {
-    enabled: false,
-    farms: [],
-    excludeFarms: [],
-    queues: [],
-    excludeQueues: [],
-    fullListingMinutes: 60,
-    pollMinutes: 5,
-  },
-  budgets: [],
-  guard: { projects: {}, warnAt: 0.8, autoStop: false, dryRun: false },
-  rules: {
-    runFinished: true,
-    jobResults: ['FAILED', 'ERRORED', 'STOPPED', 'WARNED'],
-    remoteAccessFinished: true,
-    testGridStatuses: ['ERRORED'],
-    unknownStatus: true,
-    deadlineJobStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED', 'SUSPENDED', 'NOT_COMPATIBLE'],
-    deadlineSessionFailures: true,
-    stuckMinutes: { deviceFarm: 60, remoteAccess: 15, deadline: 60 },
-  },
-  history: { eventRetentionDays: 90, retainOnDelete: true },
-  delivery: { claimLeaseSeconds: 180, sweepAfterMinutes: 5 },
-  pricing: { currency: 'USD', meteredDeviceMinute: 0.17, testGridMinute: 0.005 },
-  maintenanceWindows: [],
-  reminders: {
-    everyHours: 24,
-    max: 3,
-    sessionOverLimit: false,
-    budgetOverLimit: false,
-    deadlineJobs: false,
-    failingRuns: false,
-  },
+  deviceFarm: { ...EXPECTED_DEFAULT_SETTINGS.deviceFarm, pollMinutes: 1 },
+  deadline: { ...EXPECTED_DEFAULT_SETTINGS.deadline, pollMinutes: 5 },
+  history: { ...EXPECTED_DEFAULT_SETTINGS.history, retainOnDelete: true },
   logs: { retentionDays: 30 },
 };
 
