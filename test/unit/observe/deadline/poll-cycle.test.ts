@@ -61,6 +61,42 @@ const storedSession: StoredState = {
   terminal: false,
 };
 
+/** A store holding `states` and the queue's job cursor: seen through 08:00, first polled at 07:00. */
+function storeWith(...states: StoredState[]): InMemoryStateStore {
+  const store = new InMemoryStateStore().seed(...states);
+  store.seedCursor({
+    service: 'deadline',
+    scope: QUEUE_ARN,
+    kind: 'deadline-job',
+    seenThrough: '2026-11-21T08:00:00.000Z',
+    firstPolledAt: '2026-11-21T07:00:00.000Z',
+  });
+  return store;
+}
+
+/** One poll of the Deadline queue against `store` at `now`. */
+const pollAt = (store: InMemoryStateStore, now: string, eventsArrive?: boolean) =>
+  pollDeadline({
+    client,
+    store,
+    settings: ENABLED,
+    log: new MemoryLog(),
+    location: LOCATION,
+    now: () => new Date(now),
+    eventsArrive,
+  });
+
+/** The job as GetJob and ListJobs describe it, its tasks `taskRunStatus`. */
+const jobAnswer = (taskRunStatus: string) => ({
+  jobId: JOB,
+  name: 'shot-020-comp',
+  priority: 50,
+  lifecycleStatus: 'CREATE_COMPLETE',
+  createdAt: new Date('2026-11-21T08:00:00Z'),
+  createdBy: 'artist',
+  taskRunStatus,
+});
+
 describe('pollDeadline', () => {
   beforeEach(() => {
     deadline.reset();
@@ -74,27 +110,10 @@ describe('pollDeadline', () => {
 
     /** The job and its session stored running, a cursor, and a queue listing that no longer shows the job. */
     function arrange(): InMemoryStateStore {
-      const store = new InMemoryStateStore().seed(storedJob, storedSession);
-      store.seedCursor({
-        service: 'deadline',
-        scope: QUEUE_ARN,
-        kind: 'deadline-job',
-        seenThrough: '2026-11-21T08:00:00.000Z',
-        firstPolledAt: '2026-11-21T07:00:00.000Z',
-      });
+      const store = storeWith(storedJob, storedSession);
       deadline.on(ListJobsCommand).resolves({ jobs: [] });
       return store;
     }
-
-    const cycleAt = (store: InMemoryStateStore, now: string) =>
-      pollDeadline({
-        client,
-        store,
-        settings: ENABLED,
-        log: new MemoryLog(),
-        location: LOCATION,
-        now: () => new Date(now),
-      });
 
     it('records the job and its running session as NOT_FOUND once, when the next cycle’s read answers NotFound too', async () => {
       // Arrange
@@ -103,9 +122,9 @@ describe('pollDeadline', () => {
       deadline.on(ListSessionsCommand).rejects(gone());
 
       // Act
-      const first = await cycleAt(store, '2026-11-21T08:10:00.000Z');
-      const second = await cycleAt(store, '2026-11-21T08:15:00.000Z');
-      const third = await cycleAt(store, '2026-11-21T08:20:00.000Z');
+      const first = await pollAt(store, '2026-11-21T08:10:00.000Z');
+      const second = await pollAt(store, '2026-11-21T08:15:00.000Z');
+      const third = await pollAt(store, '2026-11-21T08:20:00.000Z');
 
       // Assert
       expect(first.events).toEqual([]);
@@ -137,21 +156,13 @@ describe('pollDeadline', () => {
       deadline
         .on(GetJobCommand)
         .rejectsOnce(gone())
-        .resolves({
-          jobId: JOB,
-          name: 'shot-020-comp',
-          priority: 50,
-          lifecycleStatus: 'CREATE_COMPLETE',
-          createdAt: new Date('2026-11-21T08:00:00Z'),
-          createdBy: 'artist',
-          taskRunStatus: 'RUNNING',
-        } as never);
+        .resolves(jobAnswer('RUNNING') as never);
       deadline.on(ListSessionsCommand).resolves({ sessions: [] });
 
       // Act
-      const first = await cycleAt(store, '2026-11-21T08:10:00.000Z');
+      const first = await pollAt(store, '2026-11-21T08:10:00.000Z');
       const noted = store.get(QUEUE_ARN, 'deadline-job', JOB_ARN)?.notFoundAt;
-      const second = await cycleAt(store, '2026-11-21T08:15:00.000Z');
+      const second = await pollAt(store, '2026-11-21T08:15:00.000Z');
 
       // Assert
       expect(first.failures.map((f) => f.resource)).toEqual([JOB_ARN]);
@@ -165,55 +176,21 @@ describe('pollDeadline', () => {
 
   describe('a job that finished while one of its sessions was still ending', () => {
     const finishedJob: StoredState = { ...storedJob, status: 'SUCCEEDED', terminal: true, version: 3 };
-    const listed = {
-      jobId: JOB,
-      name: 'shot-020-comp',
-      priority: 50,
-      lifecycleStatus: 'CREATE_COMPLETE',
-      createdAt: new Date('2026-11-21T08:00:00Z'),
-      createdBy: 'artist',
-      taskRunStatus: 'SUCCEEDED',
+    const ended = {
+      sessionId: SESSION,
+      fleetId: 'fleet-1',
+      workerId: 'worker-1',
+      startedAt: new Date('2026-11-21T08:01:00Z'),
+      endedAt: new Date('2026-11-21T08:20:00Z'),
+      lifecycleStatus: 'ENDED',
     } as const;
 
     async function cycleAt(now: string, sessionLastChanged: string) {
-      const store = new InMemoryStateStore().seed(finishedJob, { ...storedSession, observedAt: sessionLastChanged });
-      store.seedCursor({
-        service: 'deadline',
-        scope: QUEUE_ARN,
-        kind: 'deadline-job',
-        seenThrough: '2026-11-21T08:00:00.000Z',
-        firstPolledAt: '2026-11-21T07:00:00.000Z',
-      });
-      deadline.on(ListJobsCommand).resolves({ jobs: [listed as never] });
-      deadline.on(ListSessionsCommand).resolves({
-        sessions: [
-          {
-            sessionId: SESSION,
-            fleetId: 'fleet-1',
-            workerId: 'worker-1',
-            startedAt: new Date('2026-11-21T08:01:00Z'),
-            endedAt: new Date('2026-11-21T08:20:00Z'),
-            lifecycleStatus: 'ENDED',
-          },
-        ],
-      });
-      deadline.on(GetSessionCommand).resolves({
-        sessionId: SESSION,
-        fleetId: 'fleet-1',
-        workerId: 'worker-1',
-        startedAt: new Date('2026-11-21T08:01:00Z'),
-        endedAt: new Date('2026-11-21T08:20:00Z'),
-        lifecycleStatus: 'ENDED',
-        log: { logDriver: 'awslogs' },
-      } as never);
-      const report = await pollDeadline({
-        client,
-        store,
-        settings: ENABLED,
-        log: new MemoryLog(),
-        location: LOCATION,
-        now: () => new Date(now),
-      });
+      const store = storeWith(finishedJob, { ...storedSession, observedAt: sessionLastChanged });
+      deadline.on(ListJobsCommand).resolves({ jobs: [jobAnswer('SUCCEEDED') as never] });
+      deadline.on(ListSessionsCommand).resolves({ sessions: [ended] });
+      deadline.on(GetSessionCommand).resolves({ ...ended, log: { logDriver: 'awslogs' } } as never);
+      const report = await pollAt(store, now);
       return { report, store };
     }
 
@@ -245,46 +222,19 @@ describe('pollDeadline', () => {
   describe("when Deadline's events reach the stack", () => {
     /** The queue after its baseline: the running job stored, the cursor last listed in full at 07:00. */
     function arrange(): InMemoryStateStore {
-      const store = new InMemoryStateStore().seed(storedJob);
-      store.seedCursor({
-        service: 'deadline',
-        scope: QUEUE_ARN,
-        kind: 'deadline-job',
-        seenThrough: '2026-11-21T08:00:00.000Z',
-        firstPolledAt: '2026-11-21T07:00:00.000Z',
-      });
+      const store = storeWith(storedJob);
       deadline.on(ListJobsCommand).resolves({ jobs: [] });
-      deadline.on(GetJobCommand).resolves({
-        jobId: JOB,
-        name: 'shot-020-comp',
-        lifecycleStatus: 'CREATE_COMPLETE',
-        lifecycleStatusMessage: '',
-        priority: 50,
-        createdAt: new Date('2026-11-21T08:00:00Z'),
-        createdBy: 'artist',
-        taskRunStatus: 'RUNNING',
-      });
+      deadline.on(GetJobCommand).resolves({ ...jobAnswer('RUNNING'), lifecycleStatusMessage: '' } as never);
       deadline.on(ListSessionsCommand).resolves({ sessions: [] });
       return store;
     }
-
-    const cycleAt = (store: InMemoryStateStore, now: string, eventsArrive: boolean) =>
-      pollDeadline({
-        client,
-        store,
-        settings: ENABLED,
-        log: new MemoryLog(),
-        location: LOCATION,
-        now: () => new Date(now),
-        eventsArrive,
-      });
 
     it('reads only the jobs that can still change, one GetJob each, and lists no queue between full listings', async () => {
       // Arrange
       const store = arrange();
 
       // Act
-      await cycleAt(store, '2026-11-21T07:45:00.000Z', true);
+      await pollAt(store, '2026-11-21T07:45:00.000Z', true);
 
       // Assert
       expect(deadline).not.toHaveReceivedCommand(ListJobsCommand);
@@ -296,9 +246,9 @@ describe('pollDeadline', () => {
       const store = arrange();
 
       // Act
-      await cycleAt(store, '2026-11-21T08:00:00.000Z', true);
+      await pollAt(store, '2026-11-21T08:00:00.000Z', true);
       const listed = deadline.commandCalls(ListJobsCommand).length;
-      await cycleAt(store, '2026-11-21T08:05:00.000Z', true);
+      await pollAt(store, '2026-11-21T08:05:00.000Z', true);
 
       // Assert: one full listing at 60 minutes, none in the poll after it.
       expect([listed, deadline.commandCalls(ListJobsCommand).length]).toEqual([1, 1]);
@@ -310,7 +260,7 @@ describe('pollDeadline', () => {
       const store = arrange();
 
       // Act
-      await cycleAt(store, '2026-11-21T07:45:00.000Z', false);
+      await pollAt(store, '2026-11-21T07:45:00.000Z', false);
 
       // Assert
       expect(deadline).toHaveReceivedCommandTimes(ListJobsCommand, 1);
