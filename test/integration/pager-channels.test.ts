@@ -10,11 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { verifySignature } from '../../lambda/deliver/http-channels/targets';
-import { channelForwarderDeps } from '../../lambda/engine/forwarders';
+import { type ChannelForwarderParts, channelForwarderDeps } from '../../lambda/engine/forwarders';
 import { makeHandler } from '../../lambda/handlers/forward-channel';
 import type { DeviceFarmScenario } from '../emulators/device-farm';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
-import { type FakeReceiver, startFakeReceiver } from '../support/fake-receiver';
+import { type Answer, type FakeReceiver, startFakeReceiver } from '../support/fake-receiver';
 import { MemoryLog } from '../support/fakes';
 import { type Harness, type Received, startHarness } from '../support/pipeline';
 
@@ -104,28 +104,50 @@ describe('pager and webhook channels', () => {
     receiver = undefined;
   });
 
-  it('PagerDuty: triggers a failed run and resolves it with the same dedup_key when the project’s next run passes, through 429 and 5xx, nothing twice, the key never logged', async () => {
-    harness = await startHarness({ scenario: SCENARIO });
-    receiver = await startFakeReceiver({ status: 202, body: '{"status":"success"}' });
-    const fake = receiver;
+  /**
+   * Starts the pipeline and a fake receiver answering `answer`, and the channel's forwarder: posting to `path` on
+   * the receiver, reading `secret`, its markers in the harness's table, never really waiting unless `parts.sleep` says.
+   */
+  async function forwarderFor(
+    answer: Answer,
+    parts: Pick<ChannelForwarderParts, 'type' | 'name' | 'sleep' | 'now'> & { path: string; secret: string },
+  ) {
+    const { path, secret, ...rest } = parts;
+    const h = await startHarness({ scenario: SCENARIO });
+    harness = h;
+    const fake = await startFakeReceiver(answer);
+    receiver = fake;
     const log = new MemoryLog();
-    const waited: number[] = [];
     const handler = makeHandler(
       channelForwarderDeps({
+        secretArn: SECRET_ARN,
+        tableName: h.tableName,
+        log,
+        url: `${fake.url}${path}`,
+        readSecret: async () => secret,
+        documentClient: h.documents,
+        sleep: async () => {},
+        ...rest,
+      }),
+    );
+    return { h, fake, log, handler };
+  }
+
+  it('PagerDuty: triggers a failed run and resolves it with the same dedup_key when the project’s next run passes, through 429 and 5xx, nothing twice, the key never logged', async () => {
+    const waited: number[] = [];
+    const { h, fake, log, handler } = await forwarderFor(
+      { status: 202, body: '{"status":"success"}' },
+      {
         type: 'pagerduty',
         name: 'oncall',
-        secretArn: SECRET_ARN,
-        tableName: harness.tableName,
-        log,
-        url: `${fake.url}/v2/enqueue`,
-        readSecret: async () => JSON.stringify({ routingKey: ROUTING_KEY }),
-        documentClient: harness.documents,
+        path: '/v2/enqueue',
+        secret: JSON.stringify({ routingKey: ROUTING_KEY }),
         sleep: async (ms) => {
           waited.push(ms);
         },
-      }),
+      },
     );
-    const byStep = await play(harness);
+    const byStep = await play(h);
     // The trigger meets a 429 (Retry-After: 2), then a 500, then goes through.
     fake.script({ status: 429, headers: { 'retry-after': '2' } }, { status: 500, body: '{"status":"error"}' });
 
@@ -177,24 +199,11 @@ describe('pager and webhook channels', () => {
   });
 
   it('PagerDuty: sends no resolve for a passing run when no trigger was delivered', async () => {
-    harness = await startHarness({ scenario: SCENARIO });
-    receiver = await startFakeReceiver({ status: 202, body: '{"status":"success"}' });
-    const fake = receiver;
-    const log = new MemoryLog();
-    const handler = makeHandler(
-      channelForwarderDeps({
-        type: 'pagerduty',
-        name: 'oncall',
-        secretArn: SECRET_ARN,
-        tableName: harness.tableName,
-        log,
-        url: `${fake.url}/v2/enqueue`,
-        readSecret: async () => ROUTING_KEY,
-        documentClient: harness.documents,
-        sleep: async () => {},
-      }),
+    const { h, fake, log, handler } = await forwarderFor(
+      { status: 202, body: '{"status":"success"}' },
+      { type: 'pagerduty', name: 'oncall', path: '/v2/enqueue', secret: ROUTING_KEY },
     );
-    const byStep = await play(harness);
+    const byStep = await play(h);
     // The trigger is refused for good (PagerDuty answers 400 to a bad event): it goes to the dead-letter queue.
     fake.script({ status: 400, body: '{"status":"invalid event"}' });
 
@@ -207,25 +216,12 @@ describe('pager and webhook channels', () => {
   });
 
   it('Opsgenie: creates an alert with the run ARN as alias and closes it by alias when the next run passes', async () => {
-    harness = await startHarness({ scenario: SCENARIO });
-    receiver = await startFakeReceiver({ status: 202, body: '{"result":"Request will be processed"}' });
-    const fake = receiver;
-    const log = new MemoryLog();
-    const handler = makeHandler(
-      channelForwarderDeps({
-        type: 'opsgenie',
-        name: 'ops-genie',
-        secretArn: SECRET_ARN,
-        tableName: harness.tableName,
-        log,
-        url: fake.url,
-        readSecret: async () => OPSGENIE_KEY,
-        documentClient: harness.documents,
-        sleep: async () => {},
-      }),
+    const { h, fake, log, handler } = await forwarderFor(
+      { status: 202, body: '{"result":"Request will be processed"}' },
+      { type: 'opsgenie', name: 'ops-genie', path: '', secret: OPSGENIE_KEY },
     );
 
-    for (const messages of await play(harness)) await handler(sqsEvent(messages));
+    for (const messages of await play(h)) await handler(sqsEvent(messages));
 
     const run1 = arns.run(SHOP, RUN_1);
     expect(fake.received.map((r) => [r.path, r.headers.authorization])).toEqual([
@@ -247,25 +243,17 @@ describe('pager and webhook channels', () => {
   });
 
   it('webhook: posts each notification once with a signature the receiver can verify, retrying a 5xx, the key never logged', async () => {
-    harness = await startHarness({ scenario: SCENARIO });
-    receiver = await startFakeReceiver({ status: 200 });
-    const fake = receiver;
-    const log = new MemoryLog();
-    const handler = makeHandler(
-      channelForwarderDeps({
+    const { h, fake, log, handler } = await forwarderFor(
+      { status: 200 },
+      {
         type: 'webhook',
         name: 'ops-hook',
-        secretArn: SECRET_ARN,
-        tableName: harness.tableName,
-        log,
-        url: `${fake.url}/hooks/vigil`,
-        readSecret: async () => JSON.stringify({ signingKey: SIGNING_KEY }),
-        documentClient: harness.documents,
-        sleep: async () => {},
+        path: '/hooks/vigil',
+        secret: JSON.stringify({ signingKey: SIGNING_KEY }),
         now: () => Date.parse('2026-11-21T02:30:00.000Z'),
-      }),
+      },
     );
-    const messages = (await play(harness)).flat();
+    const messages = (await play(h)).flat();
     fake.script({ status: 503 });
 
     const batch = sqsEvent(messages);
