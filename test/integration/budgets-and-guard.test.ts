@@ -11,7 +11,7 @@ import { main } from '../../lambda/cli/main';
 import { createDeviceFarmClient } from '../../lambda/clients/aws-clients';
 import { type Budget, DEFAULT_SETTINGS } from '../../lambda/config/settings';
 import { silentLog } from '../../lambda/core/log';
-import { guardDeps, reactorDeps } from '../../lambda/engine/wiring';
+import { guardDeps } from '../../lambda/engine/wiring';
 import { accountChange } from '../../lambda/react/budgets/accountant';
 import { guardSessions } from '../../lambda/react/guard/guard';
 import { announcePass } from '../../lambda/react/reactor';
@@ -19,7 +19,7 @@ import { DynamoBudgetLedger } from '../../lambda/record/budget-ledger';
 import { readEvents, type StreamRecordInput } from '../../lambda/record/stream-events';
 import type { DeviceFarmScenario } from '../emulators/device-farm';
 import { fourJobRunScenario } from '../emulators/device-farm/scenarios/demo';
-import { type Harness, startHarness } from '../support/pipeline';
+import { type Harness, harnessReactors, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 
@@ -120,6 +120,17 @@ function installScenario(thisMonth: readonly number[]): DeviceFarmScenario {
   };
 }
 
+/** The session guard on the harness's table and the emulator's clock, stopping sessions past `maxMinutes`. */
+function autoStopGuard(h: Harness, maxMinutes: number) {
+  return guardDeps({
+    table: h.table,
+    deviceFarm: createDeviceFarmClient(),
+    settings: { ...DEFAULT_SETTINGS, guard: { ...DEFAULT_SETTINGS.guard, maxMinutes, autoStop: true } },
+    log: silentLog,
+    now: () => h.emulator.now(),
+  });
+}
+
 describe('budgets and the session guard', () => {
   let harness: Harness | undefined;
 
@@ -193,13 +204,7 @@ describe('budgets and the session guard', () => {
   it('stops a session that runs past its limit exactly once, and says so in one message', async () => {
     harness = await startHarness({ scenario: oneSessionScenario('METERED') });
     const emulator = harness.emulator;
-    const guard = guardDeps({
-      table: harness.table,
-      deviceFarm: createDeviceFarmClient(),
-      settings: { ...DEFAULT_SETTINGS, guard: { ...DEFAULT_SETTINGS.guard, maxMinutes: 12, autoStop: true } },
-      log: silentLog,
-      now: () => emulator.now(),
-    });
+    const guard = autoStopGuard(harness, 12);
     const pass = async () => {
       const active = await harness?.store.loadActive('devicefarm');
       await guardSessions(active ?? [], guard);
@@ -238,13 +243,7 @@ describe('budgets and the session guard', () => {
   it('sends one message, the stop with its final minutes, when the stop and the completion are delivered together', async () => {
     harness = await startHarness({ scenario: oneSessionScenario('METERED') });
     const emulator = harness.emulator;
-    const guard = guardDeps({
-      table: harness.table,
-      deviceFarm: createDeviceFarmClient(),
-      settings: { ...DEFAULT_SETTINGS, guard: { ...DEFAULT_SETTINGS.guard, maxMinutes: 12, autoStop: true } },
-      log: silentLog,
-      now: () => emulator.now(),
-    });
+    const guard = autoStopGuard(harness, 12);
     for (const step of [0, 1, 2, 3, 4]) {
       emulator.setStep(step);
       await harness.poll();
@@ -300,13 +299,7 @@ describe('budgets and the session guard', () => {
       io,
     );
     const arn = (out.find((l) => l.startsWith('ARN')) ?? '').replace(/^ARN\s+/, '');
-    const guard = guardDeps({
-      table: harness.table,
-      deviceFarm: createDeviceFarmClient(),
-      settings: { ...DEFAULT_SETTINGS, guard: { ...DEFAULT_SETTINGS.guard, maxMinutes: 60, autoStop: true } },
-      log: silentLog,
-      now: () => emulator.now(),
-    });
+    const guard = autoStopGuard(harness, 60);
     for (const step of [2, 3, 4]) {
       emulator.setStep(step);
       await harness.poll();
@@ -349,11 +342,8 @@ describe('budgets and the session guard', () => {
      * next cycle would, and returns the budget messages delivered.
      */
     async function firstPoll(h: Harness): Promise<string[]> {
-      const reactors = reactorDeps({
-        table: h.table,
-        deviceFarm: createDeviceFarmClient(),
+      const reactors = harnessReactors(h, {
         settings: { ...DEFAULT_SETTINGS, budgets: [HUNDRED] },
-        log: silentLog,
         now: () => new Date('2026-11-21T02:00:30.000Z'),
       });
       const follower = h.newFollower();

@@ -4,14 +4,11 @@
  * scenario's clock after each poll, as the schedule runs them.
  */
 import { reactFromStream } from '../../lambda/cli/deliver-from-stream';
-import { createDeviceFarmClient } from '../../lambda/clients/aws-clients';
 import { DEFAULT_SETTINGS, type Settings } from '../../lambda/config/settings';
-import { silentLog } from '../../lambda/core/log';
-import { reactorDeps } from '../../lambda/engine/wiring';
 import { presentPasses } from '../../lambda/react/reactor';
 import type { DeviceFarmScenario } from '../emulators/device-farm';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
-import { type Harness, startHarness } from '../support/pipeline';
+import { type Harness, harnessReactors, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);
@@ -68,13 +65,7 @@ describe('reminders', () => {
   it('reminds of a session over its limit (autoStop off) every hour up to the cap, and never after it ends', async () => {
     harness = await startHarness({ scenario: SCENARIO, settings: SETTINGS });
     const h = harness;
-    const reactors = reactorDeps({
-      table: h.table,
-      deviceFarm: createDeviceFarmClient(),
-      settings: h.settings,
-      log: silentLog,
-      now: () => h.emulator.now(),
-    });
+    const reactors = harnessReactors(h);
 
     const byMinute: Record<number, string[]> = {};
     for (const step of [0, 1, 2, 3, 13, 14, 15, 20, 25, 26, 27, 38, 50]) {
@@ -133,13 +124,7 @@ describe('reminders', () => {
   it('says how long it has lasted and how to stop it', async () => {
     harness = await startHarness({ scenario: SCENARIO, settings: SETTINGS });
     const h = harness;
-    const reactors = reactorDeps({
-      table: h.table,
-      deviceFarm: createDeviceFarmClient(),
-      settings: h.settings,
-      log: silentLog,
-      now: () => h.emulator.now(),
-    });
+    const reactors = harnessReactors(h);
     for (const step of [0, 2, 14]) {
       h.emulator.setStep(step);
       await h.poll();
@@ -208,13 +193,7 @@ describe('reminders', () => {
       },
     });
     const h = harness;
-    const reactors = reactorDeps({
-      table: h.table,
-      deviceFarm: createDeviceFarmClient(),
-      settings: h.settings,
-      log: silentLog,
-      now: () => h.emulator.now(),
-    });
+    const reactors = harnessReactors(h);
     const follower = h.newFollower();
 
     const subjects: Record<number, string[]> = {};

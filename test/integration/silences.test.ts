@@ -8,16 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deliverFromStream } from '../../lambda/cli/deliver-from-stream';
 import { main } from '../../lambda/cli/main';
-import { createDeviceFarmClient, createSnsClient } from '../../lambda/clients/aws-clients';
+import { createSnsClient } from '../../lambda/clients/aws-clients';
 import { DEFAULT_SETTINGS, type Settings } from '../../lambda/config/settings';
 import { silentLog } from '../../lambda/core/log';
 import { sweepNotifications } from '../../lambda/deliver/notifier';
 import { SnsPublisher } from '../../lambda/deliver/sns-publisher';
-import { notifierDeps, reactorDeps } from '../../lambda/engine/wiring';
+import { notifierDeps } from '../../lambda/engine/wiring';
 import { guardPass } from '../../lambda/react/reactor';
 import type { DeviceFarmScenario } from '../emulators/device-farm';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
-import { type Harness, startHarness } from '../support/pipeline';
+import { type Harness, harnessReactors, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 const at = (minutes: number) => new Date(START.getTime() + minutes * 60_000).toISOString();
@@ -101,13 +101,7 @@ describe('silences', () => {
       log: silentLog,
       now: () => clock,
     });
-    const reactors = reactorDeps({
-      table: h.table,
-      deviceFarm: createDeviceFarmClient(),
-      settings: h.settings,
-      log: silentLog,
-      now: () => clock,
-    });
+    const reactors = harnessReactors(h, { now: () => clock });
     await h.table.silences.add({
       id: 's-5a4db0c5',
       match: { projects: ['qa-sandbox'] },

@@ -3,14 +3,11 @@
  * emulator, DynamoDB Local and fauxqs; the reactors' present passes on the
  * scenario's clock, as the schedule runs them after each poll.
  */
-import { createDeviceFarmClient } from '../../lambda/clients/aws-clients';
 import { DEFAULT_SETTINGS } from '../../lambda/config/settings';
-import { silentLog } from '../../lambda/core/log';
-import { reactorDeps } from '../../lambda/engine/wiring';
 import { presentPasses } from '../../lambda/react/reactor';
 import type { DeviceFarmScenario } from '../emulators/device-farm';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
-import { type Harness, type Received, startHarness } from '../support/pipeline';
+import { type Harness, harnessReactors, type Received, startHarness } from '../support/pipeline';
 
 const START = new Date('2026-11-21T02:00:00.000Z');
 const arns = new ArnBuilder(DEFAULT_ACCOUNT_ID);
@@ -56,13 +53,7 @@ describe('stuck detection', () => {
   it('sends one STUCK for a run PENDING 61 minutes and one UNSTUCK when it starts, and nothing for a run that starts at 59', async () => {
     harness = await startHarness({ scenario: SCENARIO });
     const h = harness;
-    const reactors = reactorDeps({
-      table: h.table,
-      deviceFarm: createDeviceFarmClient(),
-      settings: { ...DEFAULT_SETTINGS, budgets: [] },
-      log: silentLog,
-      now: () => h.emulator.now(),
-    });
+    const reactors = harnessReactors(h, { settings: { ...DEFAULT_SETTINGS, budgets: [] } });
 
     const byStep: Record<number, Received[]> = {};
     let calls: Record<string, number> = {};
@@ -147,13 +138,7 @@ describe('stuck detection', () => {
   it('sends no UNSTUCK when the STUCK was silenced', async () => {
     harness = await startHarness({ scenario: SCENARIO });
     const h = harness;
-    const reactors = reactorDeps({
-      table: h.table,
-      deviceFarm: createDeviceFarmClient(),
-      settings: DEFAULT_SETTINGS,
-      log: silentLog,
-      now: () => h.emulator.now(),
-    });
+    const reactors = harnessReactors(h, { settings: DEFAULT_SETTINGS });
     await h.table.silences.add({
       id: 's-000000aa',
       match: { eventTypes: ['stuck'] },

@@ -33,7 +33,7 @@ import { Tally } from '../../lambda/core/tally';
 import type { NotificationDocument } from '../../lambda/deliver/compose';
 import { type NotifierDeps, sweepNotifications } from '../../lambda/deliver/notifier';
 import { SnsPublisher } from '../../lambda/deliver/sns-publisher';
-import { notifierDeps, type TableAdapters, tableAdapters } from '../../lambda/engine/wiring';
+import { notifierDeps, reactorDeps, type TableAdapters, tableAdapters } from '../../lambda/engine/wiring';
 import { type IngestOutcome, ingestDeadlineEvent } from '../../lambda/observe/deadline/ingest';
 import { pollDeadline } from '../../lambda/observe/deadline/poll-cycle';
 import { type CycleReport, pollDeviceFarm } from '../../lambda/observe/device-farm/poll-cycle';
@@ -107,6 +107,23 @@ export interface HarnessOptions extends Partial<DeviceFarmEmulatorOptions> {
   readonly settings?: Settings;
   /** Plays a Deadline Cloud account too (and turns Deadline on in the settings). */
   readonly deadline?: DeadlineScenario;
+}
+
+/**
+ * The reactors' dependencies on the harness's table and a Device Farm client to the emulator, with the
+ * harness's settings and the emulator's clock unless `options` give others.
+ */
+export function harnessReactors(
+  h: Harness,
+  options: { readonly settings?: Settings; readonly now?: () => Date } = {},
+): ReturnType<typeof reactorDeps> {
+  return reactorDeps({
+    table: h.table,
+    deviceFarm: createDeviceFarmClient(),
+    settings: options.settings ?? h.settings,
+    log: silentLog,
+    now: options.now ?? (() => h.emulator.now()),
+  });
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
