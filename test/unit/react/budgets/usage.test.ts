@@ -32,15 +32,13 @@ describe('forecastBreach', () => {
   /** Usage on three days: the least evidence a forecast accepts. */
   const THREE_DAYS = { usageDays: 3 };
 
+  /** The forecast for November at `now`: `usedMinutes` of `limitMinutes`, used on `usageDays` days. */
+  const forecastNovember = (usedMinutes: number, limitMinutes: number, now: string, usageDays = THREE_DAYS.usageDays) =>
+    forecastBreach({ ...NOVEMBER, usageDays, usedMinutes, limitMinutes, now });
+
   it('projects the date the limit is reached, and says what it is based on, when the rate so far passes it', () => {
     // 300 minutes in 10 days is 30 a day: 900 by the end of a 800-minute period; 800 after 26⅔ days.
-    const result = forecastBreach({
-      ...NOVEMBER,
-      ...THREE_DAYS,
-      usedMinutes: 300,
-      limitMinutes: 800,
-      now: '2026-11-11T00:00:00.000Z',
-    });
+    const result = forecastNovember(300, 800, '2026-11-11T00:00:00.000Z');
 
     expect(result).toEqual({
       at: '2026-11-27T16:00:00.000Z',
@@ -51,13 +49,7 @@ describe('forecastBreach', () => {
 
   it('rounds the projected total to 0.1 min and the days elapsed to 0.1 day', () => {
     // 100 minutes in 8.25 days of 30: 363.636… by the end; 360 after 29.7 days.
-    const result = forecastBreach({
-      ...NOVEMBER,
-      usageDays: 4,
-      usedMinutes: 100,
-      limitMinutes: 360,
-      now: '2026-11-09T06:00:00.000Z',
-    });
+    const result = forecastNovember(100, 360, '2026-11-09T06:00:00.000Z', 4);
 
     expect(result).toEqual({
       at: '2026-11-30T16:48:00.000Z',
@@ -69,24 +61,8 @@ describe('forecastBreach', () => {
   it('forecasts nothing before a quarter of the period has elapsed', () => {
     // 7.5 days of 30 is exactly a quarter: a millisecond earlier is too soon.
     expect(FORECAST_MIN_ELAPSED).toBe(0.25);
-    expect(
-      forecastBreach({
-        ...NOVEMBER,
-        ...THREE_DAYS,
-        usedMinutes: 500,
-        limitMinutes: 1000,
-        now: '2026-11-08T11:59:59.999Z',
-      }),
-    ).toBeUndefined();
-    expect(
-      forecastBreach({
-        ...NOVEMBER,
-        ...THREE_DAYS,
-        usedMinutes: 500,
-        limitMinutes: 1000,
-        now: '2026-11-08T12:00:00.000Z',
-      }),
-    ).toEqual({
+    expect(forecastNovember(500, 1000, '2026-11-08T11:59:59.999Z')).toBeUndefined();
+    expect(forecastNovember(500, 1000, '2026-11-08T12:00:00.000Z')).toEqual({
       at: '2026-11-16T00:00:00.000Z',
       projectedMinutes: 2000,
       basedOn: { usedMinutes: 500, elapsedDays: 7.5, usageDays: 3 },
@@ -96,40 +72,16 @@ describe('forecastBreach', () => {
   it('forecasts nothing when usage started on fewer than three days of the period', () => {
     // Half the period gone, at a rate that passes the limit twice over, but all of it on two days.
     expect(FORECAST_MIN_USAGE_DAYS).toBe(3);
-    expect(
-      forecastBreach({
-        ...NOVEMBER,
-        usageDays: 2,
-        usedMinutes: 900,
-        limitMinutes: 1000,
-        now: '2026-11-16T00:00:00.000Z',
-      }),
-    ).toBeUndefined();
+    expect(forecastNovember(900, 1000, '2026-11-16T00:00:00.000Z', 2)).toBeUndefined();
   });
 
   it('forecasts nothing when the rate keeps usage under the limit', () => {
     // 300 minutes in 10 days: 900 by the end of a 1,000-minute period.
-    expect(
-      forecastBreach({
-        ...NOVEMBER,
-        ...THREE_DAYS,
-        usedMinutes: 300,
-        limitMinutes: 1000,
-        now: '2026-11-11T00:00:00.000Z',
-      }),
-    ).toBeUndefined();
+    expect(forecastNovember(300, 1000, '2026-11-11T00:00:00.000Z')).toBeUndefined();
   });
 
   it('forecasts nothing when the rate lands exactly on the limit', () => {
-    expect(
-      forecastBreach({
-        ...NOVEMBER,
-        ...THREE_DAYS,
-        usedMinutes: 500,
-        limitMinutes: 1000,
-        now: '2026-11-16T00:00:00.000Z',
-      }),
-    ).toBeUndefined();
+    expect(forecastNovember(500, 1000, '2026-11-16T00:00:00.000Z')).toBeUndefined();
   });
 
   it.each([
@@ -137,21 +89,11 @@ describe('forecastBreach', () => {
     ['the limit is already passed', 1200],
     ['nothing is used yet', 0],
   ])('forecasts nothing when %s', (_case, usedMinutes) => {
-    expect(
-      forecastBreach({ ...NOVEMBER, ...THREE_DAYS, usedMinutes, limitMinutes: 1000, now: '2026-11-16T00:00:00.000Z' }),
-    ).toBeUndefined();
+    expect(forecastNovember(usedMinutes, 1000, '2026-11-16T00:00:00.000Z')).toBeUndefined();
   });
 
   it('forecasts nothing when now is past the end of the period (the total is what was used)', () => {
-    expect(
-      forecastBreach({
-        ...NOVEMBER,
-        ...THREE_DAYS,
-        usedMinutes: 900,
-        limitMinutes: 1000,
-        now: '2026-12-15T00:00:00.000Z',
-      }),
-    ).toBeUndefined();
+    expect(forecastNovember(900, 1000, '2026-12-15T00:00:00.000Z')).toBeUndefined();
   });
 });
 
