@@ -6,7 +6,7 @@
 import { reactFromStream } from '../../lambda/cli/deliver-from-stream';
 import { DEFAULT_SETTINGS, type Settings } from '../../lambda/config/settings';
 import { presentPasses } from '../../lambda/react/reactor';
-import type { DeviceFarmScenario } from '../emulators/device-farm';
+import type { DeviceFarmScenario, ScenarioProject } from '../emulators/device-farm';
 import { ArnBuilder, DEFAULT_ACCOUNT_ID } from '../emulators/device-farm';
 import { type Harness, harnessReactors, startHarness } from '../support/pipeline';
 
@@ -30,23 +30,29 @@ function session(id: string, name: string, ends?: number) {
   };
 }
 
+/** The one project qa-app, with `resources`, in 5-minute steps from START. */
+function qaApp(
+  resources: Omit<ScenarioProject, 'id' | 'name' | 'created'>,
+  rest: Partial<DeviceFarmScenario> = {},
+): DeviceFarmScenario {
+  return {
+    startTime: START.toISOString(),
+    stepSeconds: 300,
+    projects: [{ id: PROJECT, name: 'qa-app', created: '2026-10-01T00:00:00.000Z', ...resources }],
+    ...rest,
+  };
+}
+
 /** Two sessions over their 5-minute limit: `left-open` runs on, `ends-at-100` ends at minute 100. */
-const SCENARIO: DeviceFarmScenario = {
-  startTime: START.toISOString(),
-  stepSeconds: 300,
-  projects: [
-    {
-      id: PROJECT,
-      name: 'qa-app',
-      created: '2026-10-01T00:00:00.000Z',
-      remoteAccessSessions: [
-        session(LEFT_OPEN, 'left-open'),
-        session('feed0000-0000-4000-8000-0000000000bb', 'ends-at-100', 20),
-      ],
-    },
-  ],
-  devices: [PIXEL],
-};
+const SCENARIO = qaApp(
+  {
+    remoteAccessSessions: [
+      session(LEFT_OPEN, 'left-open'),
+      session('feed0000-0000-4000-8000-0000000000bb', 'ends-at-100', 20),
+    ],
+  },
+  { devices: [PIXEL] },
+);
 
 const SETTINGS: Settings = {
   ...DEFAULT_SETTINGS,
@@ -172,21 +178,12 @@ describe('reminders', () => {
       ],
     });
     harness = await startHarness({
-      scenario: {
-        startTime: START.toISOString(),
-        stepSeconds: 300,
-        projects: [
-          {
-            id: PROJECT,
-            name: 'qa-app',
-            created: '2026-10-01T00:00:00.000Z',
-            runs: [
-              run('feed0000-0000-4000-8000-00000000000a', 'nightly-1', 'FAILED', 0.5, 1),
-              run('feed0000-0000-4000-8000-00000000000b', 'nightly-2', 'PASSED', 19, 20),
-            ],
-          },
+      scenario: qaApp({
+        runs: [
+          run('feed0000-0000-4000-8000-00000000000a', 'nightly-1', 'FAILED', 0.5, 1),
+          run('feed0000-0000-4000-8000-00000000000b', 'nightly-2', 'PASSED', 19, 20),
         ],
-      },
+      }),
       settings: {
         ...DEFAULT_SETTINGS,
         reminders: { ...DEFAULT_SETTINGS.reminders, failingRuns: true, everyHours: 1, max: 5 },
