@@ -131,6 +131,23 @@ function autoStopGuard(h: Harness, maxMinutes: number) {
   });
 }
 
+/**
+ * The CLI's io in a new folder (named from `prefix`) whose vigil.config.json is `config`, on the harness's
+ * table; `out` collects what it prints, errors marked `ERR`.
+ */
+function cliWith(h: Harness, prefix: string, config: unknown) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  writeFileSync(join(dir, 'vigil.config.json'), JSON.stringify(config));
+  const out: string[] = [];
+  const io = {
+    env: { ...process.env, VIGIL_TABLE: h.tableName },
+    cwd: dir,
+    out: (t: string) => out.push(t),
+    err: (t: string) => out.push(`ERR ${t}`),
+  };
+  return { io, out };
+}
+
 describe('budgets and the session guard', () => {
   let harness: Harness | undefined;
 
@@ -271,15 +288,7 @@ describe('budgets and the session guard', () => {
   it('stops a session started with vigil session start at its own limit', async () => {
     harness = await startHarness({ scenario: oneSessionScenario('METERED') });
     const emulator = harness.emulator;
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-session-'));
-    writeFileSync(join(dir, 'vigil.config.json'), JSON.stringify({ guard: { autoStop: true, maxMinutes: 60 } }));
-    const out: string[] = [];
-    const io = {
-      env: { ...process.env, VIGIL_TABLE: harness.tableName },
-      cwd: dir,
-      out: (t: string) => out.push(t),
-      err: (t: string) => out.push(`ERR ${t}`),
-    };
+    const { io, out } = cliWith(harness, 'vigil-session-', { guard: { autoStop: true, maxMinutes: 60 } });
     emulator.setStep(1);
     await harness.poll(); // baseline: the scripted session is known
 
@@ -397,15 +406,7 @@ describe('budgets and the session guard', () => {
     it('shows last month with vigil budget --period, though it never alerted', async () => {
       harness = await startHarness({ scenario: installScenario([40]) });
       await firstPoll(harness);
-      const dir = mkdtempSync(join(tmpdir(), 'vigil-budget-'));
-      writeFileSync(join(dir, 'vigil.config.json'), JSON.stringify({ budgets: [HUNDRED] }));
-      const out: string[] = [];
-      const io = {
-        env: { ...process.env, VIGIL_TABLE: harness.tableName },
-        cwd: dir,
-        out: (t: string) => out.push(t),
-        err: (t: string) => out.push(`ERR ${t}`),
-      };
+      const { io, out } = cliWith(harness, 'vigil-budget-', { budgets: [HUNDRED] });
 
       const code = await main(['budget', '--period', '2026-10'], io);
 
