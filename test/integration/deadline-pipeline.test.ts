@@ -49,6 +49,19 @@ describe('Deadline Cloud pipeline', () => {
     harness = undefined;
   });
 
+  /** The two-session job's harness polled through steps 0 and 1, its emulator at step 2, where the job fails. */
+  async function jobAboutToFail(): Promise<Harness> {
+    const h = await startHarness({ deadline: twoSessionJobScenario(START) });
+    harness = h; // stopped after the test even if a cycle here fails
+    const deadline = h.deadline as NonNullable<Harness['deadline']>;
+    for (const step of [0, 1]) {
+      deadline.setStep(step);
+      await h.cycle();
+    }
+    deadline.setStep(2);
+    return h;
+  }
+
   it('sends one message for a job that FAILED with one of its two sessions UPDATE_FAILED, naming the log error', async () => {
     harness = await startHarness({ deadline: twoSessionJobScenario(START) });
     const deadline = harness.deadline as NonNullable<Harness['deadline']>;
@@ -82,13 +95,7 @@ describe('Deadline Cloud pipeline', () => {
   });
 
   it('notifies once when the transition arrives as events first and the poll sees it after', async () => {
-    harness = await startHarness({ deadline: twoSessionJobScenario(START) });
-    const deadline = harness.deadline as NonNullable<Harness['deadline']>;
-    for (const step of [0, 1]) {
-      deadline.setStep(step);
-      await harness.cycle();
-    }
-    deadline.setStep(2);
+    harness = await jobAboutToFail();
 
     const outcomes = [];
     for (const event of eventsBetween(twoSessionJobScenario(START), 1, 2, EVENT_CONTEXT)) {
@@ -108,13 +115,7 @@ describe('Deadline Cloud pipeline', () => {
   });
 
   it('still notifies after the next poll when every event was lost', async () => {
-    harness = await startHarness({ deadline: twoSessionJobScenario(START) });
-    const deadline = harness.deadline as NonNullable<Harness['deadline']>;
-    for (const step of [0, 1]) {
-      deadline.setStep(step);
-      await harness.cycle();
-    }
-    deadline.setStep(2);
+    harness = await jobAboutToFail();
     // The events of step 1 → 2 are never delivered (EventBridge is best effort).
 
     await harness.cycle();
