@@ -10,6 +10,7 @@ import {
 } from '../../lambda/config/config-file';
 import { parseSettings } from '../../lambda/config/settings';
 import { ConfigError } from '../../lambda/core/errors';
+import { messageOf } from '../support/errors';
 import { EXPECTED_DEFAULT_SETTINGS } from '../support/settings';
 
 const DEFAULTS: VigilConfig = {
@@ -40,15 +41,8 @@ function writeConfig(text: string, name = DEFAULT_CONFIG_FILE): void {
   writeFileSync(join(dir, name), text);
 }
 
-function loadError(options: { path?: string } = {}): string {
-  try {
-    loadConfig({ ...options, cwd: dir });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const loadError = (options: { path?: string } = {}): string =>
+  messageOf(ConfigError, () => loadConfig({ ...options, cwd: dir }));
 
 describe('loadConfig', () => {
   it.each([

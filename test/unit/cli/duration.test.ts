@@ -1,16 +1,9 @@
 import { parseDuration, parseSince } from '../../../lambda/cli/duration';
 import { UsageError } from '../../../lambda/core/errors';
+import { messageOf } from '../../support/errors';
 
 /** The UsageError message `fn` throws. */
-function usageError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UsageError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a UsageError');
-}
+const usageError = (fn: () => unknown): string => messageOf(UsageError, fn);
 
 describe('parseDuration', () => {
   it.each([

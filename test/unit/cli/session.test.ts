@@ -1,18 +1,11 @@
 import { type StartOptions, validateStart } from '../../../lambda/cli/session';
 import { UsageError } from '../../../lambda/core/errors';
+import { messageOf } from '../../support/errors';
 
 const VALID: StartOptions = { project: 'Shop App', device: 'Google Pixel 8', maxMinutes: '30' };
 
 /** The UsageError message `fn` throws. */
-function usageError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UsageError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a UsageError');
-}
+const usageError = (fn: () => unknown): string => messageOf(UsageError, fn);
 
 const minutesMessage = (value: string) =>
   `--max-minutes "${value}" is not a number of minutes above 0 and at most 150 (Device Farm ends every remote access session at 150)`;

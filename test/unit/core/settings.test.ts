@@ -2,18 +2,11 @@ import { z } from 'zod';
 import { channelSchema, DEFAULT_SETTINGS, parseSettings } from '../../../lambda/config/settings';
 import { formatIssues, parseOrThrow, renderPath, section, wholeNumber } from '../../../lambda/config/validation';
 import { ConfigError } from '../../../lambda/core/errors';
+import { messageOf } from '../../support/errors';
 import { EXPECTED_DEFAULT_SETTINGS } from '../../support/settings';
 
 /** The ConfigError message parseSettings throws for `json`. */
-function settingsError(json: string): string {
-  try {
-    parseSettings(json, 'VIGIL_SETTINGS');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const settingsError = (json: string): string => messageOf(ConfigError, () => parseSettings(json, 'VIGIL_SETTINGS'));
 
 describe('parseSettings', () => {
   it('fills every default when given an empty object', () => {
