@@ -13,6 +13,7 @@ import {
   build,
   expectAcknowledgementsExact,
   expectNagClean,
+  expectTlsOnly,
   getAtt,
   logicalId,
   present,
@@ -172,18 +173,7 @@ describe('channels', () => {
         MessageRetentionPeriod: 14 * 24 * 3600,
       });
       for (const each of [queue, deadLetterQueue]) {
-        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-          Queues: [ref(each)],
-          PolicyDocument: {
-            Statement: Match.arrayWith([
-              Match.objectLike({
-                Effect: 'Deny',
-                Action: 'sqs:*',
-                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-              }),
-            ]),
-          },
-        });
+        expectTlsOnly(template, 'queue', each);
       }
       template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     });
@@ -329,18 +319,7 @@ describe('channels', () => {
         TopicName: Match.absent(),
         KmsMasterKeyId: getAtt(present(stack.channels.encryptionKey, 'the channels key'), 'Arn'),
       });
-      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-        Topics: [ref(channel.topic)],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Deny',
-              Action: 'sns:Publish',
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            }),
-          ]),
-        },
-      });
+      expectTlsOnly(template, 'topic', channel.topic);
       template.resourceCountIs('AWS::SNS::Topic', 2);
     });
 

@@ -15,6 +15,7 @@ import {
   build,
   expectAcknowledgementsExact,
   expectNagClean,
+  expectTlsOnly,
   getAtt,
   logicalId,
   maskAssets,
@@ -247,18 +248,7 @@ describe('Deadline Cloud in the stack', () => {
         KmsMasterKeyId: getAtt(ingest.deadLetterQueueKey, 'Arn'),
         MessageRetentionPeriod: 14 * 24 * 3600,
       });
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [ref(ingest.deadLetterQueue)],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Deny',
-              Action: 'sqs:*',
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            }),
-          ]),
-        },
-      });
+      expectTlsOnly(template, 'queue', ingest.deadLetterQueue);
       expect(template.toJSON().Resources[logicalId(ingest.deadLetterQueueKey)].Properties.EnableKeyRotation).toBe(true);
     });
 

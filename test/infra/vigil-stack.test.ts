@@ -15,6 +15,7 @@ import {
   build,
   expectAcknowledgementsExact,
   expectNagClean,
+  expectTlsOnly,
   getAtt,
   logicalId,
   maskAssets,
@@ -212,18 +213,7 @@ describe('VigilStack', () => {
         KmsMasterKeyId: getAtt(stack.notifier.onFailureQueueKey, 'Arn'),
         MessageRetentionPeriod: 14 * 24 * 3600,
       });
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: logicalId(stack.notifier.onFailureQueue) }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Deny',
-              Action: 'sqs:*',
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            }),
-          ]),
-        },
-      });
+      expectTlsOnly(template, 'queue', stack.notifier.onFailureQueue);
     });
   });
 
@@ -300,18 +290,7 @@ describe('VigilStack', () => {
         TopicName: Match.absent(),
         KmsMasterKeyId: getAtt(stack.alerts.encryptionKey, 'Arn'),
       });
-      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-        Topics: [{ Ref: logicalId(stack.alerts.topic) }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Deny',
-              Action: 'sns:Publish',
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            }),
-          ]),
-        },
-      });
+      expectTlsOnly(template, 'topic', stack.alerts.topic);
     });
 
     it('lets CloudWatch alarms of this account use the topic key', () => {

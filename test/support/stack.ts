@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type CfnElement, type Environment, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { parseConfig } from '../../lambda/config/config-file';
@@ -46,6 +46,31 @@ export function getAtt(construct: IConstruct, attribute: string) {
 /** `{ "Ref": <id of construct> }` */
 export function ref(construct: IConstruct) {
   return { Ref: logicalId(construct) };
+}
+
+const TLS_ONLY_POLICIES = {
+  queue: { type: 'AWS::SQS::QueuePolicy', on: 'Queues', action: 'sqs:*' },
+  topic: { type: 'AWS::SNS::TopicPolicy', on: 'Topics', action: 'sns:Publish' },
+} as const;
+
+/**
+ * Asserts the template has a policy on the `kind` `resource` (a queue: sqs:*; a topic: sns:Publish) that denies
+ * every request not over TLS.
+ */
+export function expectTlsOnly(template: Template, kind: keyof typeof TLS_ONLY_POLICIES, resource: IConstruct): void {
+  const { type, on, action } = TLS_ONLY_POLICIES[kind];
+  template.hasResourceProperties(type, {
+    [on]: [ref(resource)],
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({
+          Effect: 'Deny',
+          Action: action,
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      ]),
+    },
+  });
 }
 
 /** The role of a VigilFunction-based component (`<component>/Function/Role`). */
