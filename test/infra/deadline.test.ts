@@ -13,12 +13,12 @@ import {
   asList,
   type Built,
   build,
-  expectAcknowledgementsExact,
-  expectNagClean,
   expectTlsOnly,
   getAtt,
+  itIsNagCleanWith,
   logicalId,
   maskAssets,
+  type NagCase,
   present,
   ref,
   resourcesByAction,
@@ -498,7 +498,7 @@ describe('Deadline Cloud in the stack', () => {
   });
 
   describe('cdk-nag AwsSolutions', () => {
-    const cases: Array<[string, unknown, { account: string; region: string } | undefined]> = [
+    const cases: NagCase[] = [
       ['Deadline off (the default)', {}, undefined],
       ['Deadline on, limited to farm IDs', config, undefined],
       [
@@ -513,15 +513,7 @@ describe('Deadline Cloud in the stack', () => {
       ],
     ];
 
-    it.each(cases)('reports no unacknowledged error or warning with %s', (_, configInput, env) => {
-      const { app, stack } = build(configInput, env);
-
-      expectNagClean(app, stack);
-    });
-
-    it.each(cases)('acknowledges only findings that exist, each with a reason, with %s', (_, configInput, env) => {
-      expectAcknowledgementsExact(build(configInput, env).stack, configInput, env);
-    });
+    itIsNagCleanWith(cases);
   });
 
   it('matches the snapshot with Deadline enabled (asset hashes masked)', () => {

@@ -13,11 +13,11 @@ import {
   asList,
   type Built,
   build,
-  expectAcknowledgementsExact,
-  expectNagClean,
   getAtt,
+  itIsNagCleanWith,
   logicalId,
   maskAssets,
+  type NagCase,
   present,
   ref,
   resourcesByAction,
@@ -409,7 +409,7 @@ describe('reactors: budget accountant and session guard in one stream consumer',
   });
 
   describe('cdk-nag AwsSolutions', () => {
-    const cases: Array<[string, unknown, { account: string; region: string } | undefined]> = [
+    const cases: NagCase[] = [
       ['a budget and a stopping guard', config, undefined],
       ['no budget and no guard config', {}, undefined],
       [
@@ -429,15 +429,7 @@ describe('reactors: budget accountant and session guard in one stream consumer',
       ['only test grid projects', { deviceFarm: { projects: [TEST_GRID_PROJECT_ARN] }, budgets: [budget] }, undefined],
     ];
 
-    it.each(cases)('reports no unacknowledged error or warning with %s', (_, configInput, env) => {
-      const { app, stack } = build(configInput, env);
-
-      expectNagClean(app, stack);
-    });
-
-    it.each(cases)('acknowledges only findings that exist, each with a reason, with %s', (_, configInput, env) => {
-      expectAcknowledgementsExact(build(configInput, env).stack, configInput, env);
-    });
+    itIsNagCleanWith(cases);
   });
 
   it('matches the snapshot with a budget and a guard (asset hashes masked)', () => {

@@ -204,3 +204,19 @@ export function expectAcknowledgementsExact(stack: IConstruct, configInput: unkn
 export function maskAssets(template: unknown): unknown {
   return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}/g, '<asset-hash>'));
 }
+
+/** A configuration cdk-nag checks: its name in the test titles, the config, and the stack's environment. */
+export type NagCase = [string, unknown, { account: string; region: string } | undefined];
+
+/** Tests, for each case, that cdk-nag reports no unacknowledged finding and that every acknowledgement has one. */
+export function itIsNagCleanWith(cases: NagCase[]): void {
+  it.each(cases)('reports no unacknowledged error or warning with %s', (_, configInput, env) => {
+    const { app, stack } = build(configInput, env);
+
+    expectNagClean(app, stack);
+  });
+
+  it.each(cases)('acknowledges only findings that exist, each with a reason, with %s', (_, configInput, env) => {
+    expectAcknowledgementsExact(build(configInput, env).stack, configInput, env);
+  });
+}
