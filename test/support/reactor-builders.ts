@@ -61,6 +61,18 @@ export function minutesChange(kind: DeviceFarmKind, spec: MinutesSpec): ChangeEv
   return buildChange(previous, next, ['status', 'minutes'], { cycleId: 'c1', baseline: spec.baseline ?? false }).event;
 }
 
+/** A monthly metered budget in UTC as a budget event names it, with the list price of a metered minute. */
+export function meteredMonthRef(name: string, limitMinutes: number): BudgetEvent['budget'] {
+  return {
+    name,
+    meter: 'deviceMinutes.metered',
+    period: 'month',
+    timeZone: 'UTC',
+    limitMinutes,
+    price: { perMinute: 0.17, currency: 'USD' },
+  };
+}
+
 /**
  * The 80% threshold event of budget monthly-metered in November 2026 (UTC), caused by a remote access
  * session, as the accountant writes it: with the list price of a metered minute.
@@ -73,14 +85,7 @@ export function budgetEvent(overrides: Partial<BudgetEvent> = {}): BudgetEvent {
     arn: 'vigil:budget/monthly-metered/2026-11',
     name: 'monthly-metered',
     at: '2026-11-21T08:00:00.000Z',
-    budget: {
-      name: 'monthly-metered',
-      meter: 'deviceMinutes.metered',
-      period: 'month',
-      timeZone: 'UTC',
-      limitMinutes: 1000,
-      price: { perMinute: 0.17, currency: 'USD' },
-    },
+    budget: meteredMonthRef('monthly-metered', 1000),
     period: { key: '2026-11', start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' },
     usedMinutes: 812.5,
     thresholdPercent: 80,

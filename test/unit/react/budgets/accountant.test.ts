@@ -7,7 +7,7 @@ import type { ChangeEvent } from '../../../../lambda/record/change-event';
 import type { BudgetEvent } from '../../../../lambda/record/vigil-event';
 import { gridSessionArn, jobArn, sessionArn } from '../../../support/arns';
 import { InMemoryBudgetLedger } from '../../../support/ledgers';
-import { budget, minutesChange } from '../../../support/reactor-builders';
+import { budget, meteredMonthRef, minutesChange } from '../../../support/reactor-builders';
 
 /** Late in November 2026 (28 of 30 days gone): usage up to 933 minutes projects under the 1,000 limit. */
 const LATE_NOVEMBER = '2026-11-29T00:00:00.000Z';
@@ -104,14 +104,7 @@ describe('accountChange', () => {
         arn: ID,
         name: 'monthly-metered',
         at: LATE_NOVEMBER,
-        budget: {
-          name: 'monthly-metered',
-          meter: 'deviceMinutes.metered',
-          period: 'month',
-          timeZone: 'UTC',
-          limitMinutes: 1000,
-          price: { perMinute: 0.17, currency: 'USD' },
-        },
+        budget: meteredMonthRef('monthly-metered', 1000),
         period: NOVEMBER,
         usedMinutes: 512.5,
         thresholdPercent: 50,
@@ -444,14 +437,7 @@ describe('accountChange', () => {
           arn: HUNDRED_ID,
           name: 'hundred',
           at: '2026-11-11T12:00:00.000Z',
-          budget: {
-            name: 'hundred',
-            meter: 'deviceMinutes.metered',
-            period: 'month',
-            timeZone: 'UTC',
-            limitMinutes: 100,
-            price: { perMinute: 0.17, currency: 'USD' },
-          },
+          budget: meteredMonthRef('hundred', 100),
           period: NOVEMBER,
           usedMinutes: 42,
           forecast: {

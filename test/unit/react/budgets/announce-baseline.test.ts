@@ -5,7 +5,7 @@ import { announceBaselineCrossings } from '../../../../lambda/react/budgets/anno
 import type { ChangeEvent } from '../../../../lambda/record/change-event';
 import { jobArn } from '../../../support/arns';
 import { InMemoryBudgetLedger } from '../../../support/ledgers';
-import { budget, minutesChange } from '../../../support/reactor-builders';
+import { budget, meteredMonthRef, minutesChange } from '../../../support/reactor-builders';
 
 /** 21 November 2026, 08:00 UTC: November is the current period. */
 const NOW = '2026-11-21T08:00:00.000Z';
@@ -80,14 +80,7 @@ describe('announceBaselineCrossings', () => {
         arn: ID,
         name: 'hundred',
         at: NOW,
-        budget: {
-          name: 'hundred',
-          meter: 'deviceMinutes.metered',
-          period: 'month',
-          timeZone: 'UTC',
-          limitMinutes: 100,
-          price: { perMinute: 0.17, currency: 'USD' },
-        },
+        budget: meteredMonthRef('hundred', 100),
         period: NOVEMBER,
         usedMinutes: 90,
         thresholdPercent: 80,
