@@ -8,11 +8,11 @@
 import type { DeviceFarmKind, JobBrief, Observation } from '../../lambda/core/observation';
 import type { Notice } from '../../lambda/deliver/rules';
 import type { ChangeEvent } from '../../lambda/record/change-event';
-import type { DigestEvent, GuardEvent, ReminderEvent, StuckEvent } from '../../lambda/record/vigil-event';
+import type { GuardEvent, ReminderEvent, StuckEvent } from '../../lambda/record/vigil-event';
 import { gridProjectArn, jobArn, projectArn, runArn, sessionArn } from './arns';
 import { changeEvent, counters, jobFinished, jobObs, runFinished, runObs, sessionObs } from './builders';
 import { deadlineChange, deadlineJob, deadlineSession } from './deadline-builders';
-import { budgetEvent, guardEvent } from './reactor-builders';
+import { budgetEvent, digestEvent, guardEvent } from './reactor-builders';
 
 /** One notice of the corpus. */
 export interface HostileCase {
@@ -207,25 +207,14 @@ function reactorCases(name: string): HostileCase[] {
       prefix: GUARD_PREFIXES[action],
     };
   });
-  const digest: DigestEvent = {
-    eventId: 'vigil:digest/2026-11-21',
-    eventType: 'digest',
-    service: 'devicefarm',
-    arn: 'vigil:digest/2026-11-21',
+  const digest = digestEvent({
     name,
-    at: '2026-11-22T07:00:00.000Z',
     digest: {
-      date: '2026-11-21',
-      runsByResult: { FAILED: 2, PASSED: 10 },
-      jobsByResult: { FAILED: 5, PASSED: 91 },
-      sessionsFinished: 3,
-      meteredMinutes: 412.5,
-      deadlineJobsByStatus: { SUCCEEDED: 4, FAILED: 1 },
       failingDevices: [{ device: name, jobs: 3 }],
       budgets: [{ name, period: '2026-11', usedMinutes: 812.4, limitMinutes: 1000 }],
       overLimit: [{ arn: state.arn, name, minutes: 95, limitMinutes: 60 }],
     },
-  };
+  });
   return [
     {
       label: 'budget-threshold / budget',

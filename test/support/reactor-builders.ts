@@ -17,7 +17,7 @@ import {
 } from '../../lambda/config/settings';
 import type { DeviceFarmKind, Minutes, Observation } from '../../lambda/core/observation';
 import { buildChange, type ChangeEvent } from '../../lambda/record/change-event';
-import type { BudgetEvent, GuardEvent } from '../../lambda/record/vigil-event';
+import type { BudgetEvent, DigestEvent, GuardEvent } from '../../lambda/record/vigil-event';
 import { sessionArn } from './arns';
 import { obsOf, sessionObs, stored } from './builders';
 
@@ -91,6 +91,35 @@ export function budgetEvent(overrides: Partial<BudgetEvent> = {}): BudgetEvent {
     thresholdPercent: 80,
     causedBy: { eventId: `${sessionArn()}@3`, arn: sessionArn(), name: 'debug checkout', minutes: 42.4 },
     ...overrides,
+  };
+}
+
+/**
+ * The daily digest of 2026-11-21 as the digest reactor writes it: 12 runs (2 FAILED), OnePlus 11 failing
+ * 3 jobs, budget monthly-metered at 812.4 of 1000 min, session forgotten 95 min into its 60-minute limit.
+ */
+export function digestEvent(overrides: { name?: string; digest?: Partial<DigestEvent['digest']> } = {}): DigestEvent {
+  return {
+    eventId: 'vigil:digest/2026-11-21',
+    eventType: 'digest',
+    service: 'devicefarm',
+    arn: 'vigil:digest/2026-11-21',
+    name: overrides.name ?? 'Daily digest 2026-11-21',
+    at: '2026-11-22T07:00:00.000Z',
+    digest: {
+      date: '2026-11-21',
+      runsByResult: { FAILED: 2, PASSED: 10 },
+      jobsByResult: { FAILED: 5, PASSED: 91 },
+      sessionsFinished: 3,
+      meteredMinutes: 412.5,
+      deadlineJobsByStatus: { SUCCEEDED: 4, FAILED: 1 },
+      failingDevices: [{ device: 'OnePlus 11', jobs: 3 }],
+      budgets: [{ name: 'monthly-metered', period: '2026-11', usedMinutes: 812.4, limitMinutes: 1000 }],
+      overLimit: [
+        { arn: 'arn:aws:devicefarm:us-west-2:1:session:p/s/00000', name: 'forgotten', minutes: 95, limitMinutes: 60 },
+      ],
+      ...overrides.digest,
+    },
   };
 }
 

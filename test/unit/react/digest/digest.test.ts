@@ -9,7 +9,7 @@ import { type DigestDeps, writeDigest, yesterday } from '../../../../lambda/reac
 import type { DigestEvent } from '../../../../lambda/record/vigil-event';
 import { changeEvent, jobFinished, runFinished } from '../../../support/builders';
 import { InMemoryBudgetLedger, InMemoryGuardLedger } from '../../../support/ledgers';
-import { minutesChange } from '../../../support/reactor-builders';
+import { digestEvent, minutesChange } from '../../../support/reactor-builders';
 
 const PIXEL = { name: 'Google Pixel 8', platform: 'ANDROID', os: '14' };
 const MOTO = { name: 'Motorola Edge 40', platform: 'ANDROID', os: '13' };
@@ -123,27 +123,7 @@ describe('buildDigest', () => {
 
 describe('the digest message', () => {
   it('reads section by section and names what runs past its limit', () => {
-    const event: DigestEvent = {
-      eventId: 'vigil:digest/2026-11-21',
-      eventType: 'digest',
-      service: 'devicefarm',
-      arn: 'vigil:digest/2026-11-21',
-      name: 'Daily digest 2026-11-21',
-      at: '2026-11-22T07:00:00.000Z',
-      digest: {
-        date: '2026-11-21',
-        runsByResult: { FAILED: 2, PASSED: 10 },
-        jobsByResult: { FAILED: 5, PASSED: 91 },
-        sessionsFinished: 3,
-        meteredMinutes: 412.5,
-        deadlineJobsByStatus: { SUCCEEDED: 4, FAILED: 1 },
-        failingDevices: [{ device: 'OnePlus 11', jobs: 3 }],
-        budgets: [{ name: 'monthly-metered', period: '2026-11', usedMinutes: 812.4, limitMinutes: 1000 }],
-        overLimit: [
-          { arn: 'arn:aws:devicefarm:us-west-2:1:session:p/s/00000', name: 'forgotten', minutes: 95, limitMinutes: 60 },
-        ],
-      },
-    };
+    const event = digestEvent();
     const [notice] = planNotices([event], DEFAULT_SETTINGS.rules);
 
     const message = compose(notice as NonNullable<typeof notice>);
