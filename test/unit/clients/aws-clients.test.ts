@@ -68,6 +68,18 @@ describe('createDeviceFarmClient', () => {
 });
 
 describe('countCalls', () => {
+  /** A Device Farm client answered by `handler`, making at most `maxAttempts`, its calls counted in `tally`. */
+  function countedClient(tally: Tally, handler: ReturnType<typeof scriptedHandler>, maxAttempts: number) {
+    const client = new DeviceFarmClient({
+      region: 'us-west-2',
+      credentials: CREDENTIALS,
+      requestHandler: handler,
+      maxAttempts,
+    });
+    countCalls(client, tally, 'devicefarm');
+    return client;
+  }
+
   it('counts the command once and each attempt when the SDK retries', async () => {
     // Arrange
     const tally = new Tally();
@@ -79,13 +91,7 @@ describe('countCalls', () => {
       },
       { status: 200, body: { projects: [] } },
     );
-    const client = new DeviceFarmClient({
-      region: 'us-west-2',
-      credentials: CREDENTIALS,
-      requestHandler: handler,
-      maxAttempts: 2,
-    });
-    countCalls(client, tally, 'devicefarm');
+    const client = countedClient(tally, handler, 2);
 
     // Act
     await client.send(new ListProjectsCommand({}));
@@ -102,13 +108,7 @@ describe('countCalls', () => {
       body: { __type: 'LimitExceededException', message: 'Rate exceeded' },
       errorType: 'LimitExceededException',
     });
-    const client = new DeviceFarmClient({
-      region: 'us-west-2',
-      credentials: CREDENTIALS,
-      requestHandler: handler,
-      maxAttempts: 1,
-    });
-    countCalls(client, tally, 'devicefarm');
+    const client = countedClient(tally, handler, 1);
 
     // Act
     const sent = client.send(new ListRunsCommand({ arn: 'arn:aws:devicefarm:us-west-2:123456789012:project:p-app' }));
