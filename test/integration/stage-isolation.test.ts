@@ -1,0 +1,51 @@
+/**
+ * One failing stage holds back no other: in `vigil run`, the reactors (the
+ * budgets and the session guard) and the notifier run as separate steps of a
+ * cycle, as they are separate Lambdas with their own stream readers in the
+ * stack. Here the guard cannot reach Device Farm (GetRemoteAccessSession
+ * answers 500 past the SDK's retries) in the very cycle a run fails: the
+ * run's message still goes out in that cycle, and the stop comes a cycle
+ * later, once, when Device Farm answers again.
+ */
+import { DEMO_STEP_SECONDS, DEMO_STEPS, demoScenario } from '../emulators/device-farm/scenarios/demo';
+import { vigilEnv, vigilInProcess, writeConfig } from '../support/cli-process';
+import { type Harness, startHarness } from '../support/pipeline';
+
+describe('a guard that cannot reach Device Farm', () => {
+  let harness: Harness | undefined;
+
+  afterEach(async () => {
+    await harness?.stop();
+    harness = undefined;
+  });
+
+  it('holds back no notification, and stops the session once a cycle later', async () => {
+    // The demo's account, its clock standing at the last step: checkout-repro (qa-sandbox) runs past 9 minutes.
+    const start = new Date(Date.now() - (DEMO_STEPS - 1) * DEMO_STEP_SECONDS * 1000);
+    harness = await startHarness({ scenario: demoScenario(start) });
+    const env = vigilEnv(harness);
+    const config = writeConfig({ guard: { autoStop: true, projects: { 'qa-sandbox': 9 } } });
+    const cycle = async (step: number) => {
+      harness?.emulator.setStep(step);
+      return vigilInProcess(['run', '--once', '--config', config], env);
+    };
+    for (const step of [0, 1, 2]) await cycle(step);
+    await harness.received();
+
+    // Act: the run fails at step 3 while the guard's reads of the session fail.
+    harness.emulator.inject({ operation: 'GetRemoteAccessSession', times: 1000, fault: 'server-error' });
+    const failing = await cycle(3);
+    const sentWhileFailing = (await harness.received()).map((m) => m.subject);
+    harness.emulator.clearFaults();
+    const recovered = await cycle(3);
+    const sentAfter = (await harness.received()).map((m) => m.subject);
+
+    // Assert
+    expect(failing.code).toBe(1);
+    expect(failing.err).toContain('Reacting to a change failed; it is retried with backoff, the others go on');
+    expect(sentWhileFailing).toEqual(['FAILED: run nightly-android (2 of 4 jobs did not pass)']);
+    expect(recovered.code).toBe(0);
+    expect(sentAfter).toHaveLength(1);
+    expect(sentAfter[0]).toMatch(/^STOPPED: remote access session checkout-repro \(\d+ min of 9 min\)$/);
+  });
+});
