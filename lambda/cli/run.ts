@@ -269,7 +269,11 @@ async function runCycle(
     const report = await attempt(`Polling ${poller.name}`, poller.poll, problems, log);
     if (report !== undefined) reports.push(report);
     for (const failure of report?.failures ?? []) {
-      problems.push(`${poller.name} ${failure.kind} in ${failure.scope}: ${failure.error}`);
+      problems.push(
+        failure.listing === undefined
+          ? `${poller.name} ${failure.kind} in ${failure.scope}: ${failure.error}`
+          : `${poller.name} ${failure.listing}: ${failure.error}`,
+      );
     }
   }
   const pollCalls = tally.since(before);

@@ -26,6 +26,8 @@ export interface ScopeFailure {
   readonly kind: Kind;
   /** The one resource whose recording failed; absent when the whole scope failed. */
   readonly resource?: string;
+  /** The account-wide listing that failed (ListTestGridProjects, say); `scope` names it too. */
+  readonly listing?: string;
   readonly error: string;
 }
 
@@ -202,6 +204,17 @@ export class PollCycle implements ListingCycle {
       scope,
       kind,
     });
+  }
+
+  /**
+   * Logs and reports an account-wide listing that failed (ListTestGridProjects,
+   * say): the scopes it would have named wait for the next cycle, the others
+   * go on. Reported, so the CLI's exit code and the metrics see it.
+   */
+  listingFailed(listing: string, kind: Kind, error: unknown): void {
+    const fields = errorFields(error);
+    this.log.error(`${listing} failed; its scopes wait for the next cycle, the others went on`, fields);
+    this.failures.push({ scope: listing, kind, listing, error: String(fields.error) });
   }
 
   /**

@@ -5,13 +5,15 @@
  * stack. Here the guard cannot reach Device Farm (GetRemoteAccessSession
  * answers 500 past the SDK's retries) in the very cycle a run fails: the
  * run's message still goes out in that cycle, and the stop comes a cycle
- * later, once, when Device Farm answers again.
+ * later, once, when Device Farm answers again. And one account-wide listing
+ * that fails (ListTestGridProjects) holds back no project's runs: before,
+ * it failed the whole Device Farm poll and nothing of the cycle was recorded.
  */
 import { DEMO_STEP_SECONDS, DEMO_STEPS, demoScenario } from '../emulators/device-farm/scenarios/demo';
 import { vigilEnv, vigilInProcess, writeConfig } from '../support/cli-process';
 import { type Harness, startHarness } from '../support/pipeline';
 
-describe('a guard that cannot reach Device Farm', () => {
+describe('one failing stage or source', () => {
   let harness: Harness | undefined;
 
   afterEach(async () => {
@@ -47,5 +49,30 @@ describe('a guard that cannot reach Device Farm', () => {
     expect(recovered.code).toBe(0);
     expect(sentAfter).toHaveLength(1);
     expect(sentAfter[0]).toMatch(/^STOPPED: remote access session checkout-repro \(\d+ min of 9 min\)$/);
+  });
+
+  it('delivers what the cycle recorded when another source fails past its retries in the same cycle', async () => {
+    const start = new Date(Date.now() - (DEMO_STEPS - 1) * DEMO_STEP_SECONDS * 1000);
+    harness = await startHarness({ scenario: demoScenario(start) });
+    const env = vigilEnv(harness);
+    const config = writeConfig({});
+    const cycle = async (step: number) => {
+      harness?.emulator.setStep(step);
+      return vigilInProcess(['run', '--once', '--config', config], env);
+    };
+    for (const step of [0, 1, 2]) await cycle(step);
+    await harness.received();
+
+    // Act: the run fails at step 3 while test grid discovery answers 500 past the retries.
+    harness.emulator.inject({ operation: 'ListTestGridProjects', times: 1000, fault: 'server-error' });
+    const failing = await cycle(3);
+    const sent = (await harness.received()).map((m) => m.subject);
+
+    // Assert
+    expect(failing.code).toBe(1);
+    expect(failing.out).toMatch(
+      /^cycle \S+: \d+ changes recorded, 1 notification published; Device Farm ListTestGridProjects: Internal error \(injected\)$/m,
+    );
+    expect(sent).toEqual(['FAILED: run nightly-android (2 of 4 jobs did not pass)']);
   });
 });

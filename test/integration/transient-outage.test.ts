@@ -55,8 +55,8 @@ describe('vigil run --interval through an outage', () => {
     // Assert
     expect({ code: result.code, signal: result.signal }).toEqual({ code: 0, signal: null });
     expect(cycles).toEqual([
-      'cycle <id>: 0 changes recorded, 0 notifications published; Polling Device Farm: Internal error (injected)',
-      'cycle <id>: 0 changes recorded, 0 notifications published; Polling Device Farm: Service unavailable (injected)',
+      'cycle <id>: 0 changes recorded, 0 notifications published; Device Farm ListProjects: Internal error (injected)',
+      'cycle <id>: 0 changes recorded, 0 notifications published; Device Farm ListProjects: Service unavailable (injected)',
       'cycle <id>: 4 changes recorded, 1 notification published',
     ]);
     const lines = result.out.split('\n');
@@ -64,7 +64,9 @@ describe('vigil run --interval through an outage', () => {
       '  next cycle in 2 s (backing off after 1 failing cycle)',
       '  next cycle in 4 s (backing off after 2 failing cycles)',
     ]);
-    expect(result.err.split('\n').filter((l) => l.includes('failed this cycle'))).toHaveLength(2);
+    expect(
+      result.err.split('\n').filter((l) => l.includes('ListProjects failed; its scopes wait for the next cycle')),
+    ).toHaveLength(2);
     expect(result.err).toContain('vigil: SIGINT: stopping after the current step');
     expect(harness.emulator.pendingFaults).toBe(0);
     expect((await harness.received()).map((m) => m.subject)).toEqual([

@@ -97,13 +97,25 @@ export async function pollDeviceFarm(deps: DeviceFarmPollDeps): Promise<CycleRep
   const cycle = await PollCycle.open('devicefarm', deps.store, deps.log, deps.now);
   const bound = new AdaptiveBound({ initial: deps.concurrency, max: deps.maxConcurrency });
   const client = gateClient(deps.client, bound);
-  const [projects, gridProjects] = await Promise.all([listProjects(client), listTestGridProjects(client)]);
+  // Two account-wide listings, each failing alone: a failed test grid listing holds back no project's runs.
+  const [listedProjects, listedGrid] = await Promise.allSettled([listProjects(client), listTestGridProjects(client)]);
+  if (listedProjects.status === 'rejected' && listedGrid.status === 'rejected') throw listedProjects.reason;
+  const projects = listedProjects.status === 'fulfilled' ? listedProjects.value : [];
+  const gridProjects = listedGrid.status === 'fulfilled' ? listedGrid.value : [];
+  if (listedProjects.status === 'rejected') cycle.listingFailed('ListProjects', 'run', listedProjects.reason);
+  if (listedGrid.status === 'rejected')
+    cycle.listingFailed('ListTestGridProjects', 'test-grid-session', listedGrid.reason);
   const wanted = deps.settings.deviceFarm.projects;
   const selected = selectByNameOrArn(projects, wanted, deps.log, 'Device Farm projects');
-  const selectedGrid = selectByNameOrArn(gridProjects, wanted, deps.log, 'Device Farm projects', [
-    ...projects,
-    ...gridProjects,
-  ]);
+  // A configured name is said missing only when both listings answered.
+  const everyListing = listedProjects.status === 'fulfilled' && listedGrid.status === 'fulfilled';
+  const selectedGrid = selectByNameOrArn(
+    gridProjects,
+    wanted,
+    deps.log,
+    'Device Farm projects',
+    everyListing ? [...projects, ...gridProjects] : undefined,
+  );
 
   const full: FullListingPolicy = {
     everyMs: deps.settings.deviceFarm.fullListingMinutes * 60_000,
