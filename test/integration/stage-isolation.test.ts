@@ -13,6 +13,32 @@ import { DEMO_STEP_SECONDS, DEMO_STEPS, demoScenario } from '../emulators/device
 import { vigilEnv, vigilInProcess, writeConfig } from '../support/cli-process';
 import { type Harness, startHarness } from '../support/pipeline';
 
+/**
+ * The demo's account, its clock standing at the last step (so checkout-repro, in qa-sandbox, runs
+ * past 9 minutes), with steps 0 to 2 polled and delivered by `vigil run --once` under `config`;
+ * `cycle(step)` runs one more.
+ */
+async function demoAtStep2(
+  config: unknown,
+): Promise<{ harness: Harness; cycle: (step: number) => ReturnType<typeof vigilInProcess> }> {
+  const start = new Date(Date.now() - (DEMO_STEPS - 1) * DEMO_STEP_SECONDS * 1000);
+  const harness = await startHarness({ scenario: demoScenario(start) });
+  const env = vigilEnv(harness);
+  const file = writeConfig(config);
+  const cycle = async (step: number) => {
+    harness.emulator.setStep(step);
+    return vigilInProcess(['run', '--once', '--config', file], env);
+  };
+  try {
+    for (const step of [0, 1, 2]) await cycle(step);
+    await harness.received();
+  } catch (error) {
+    await harness.stop();
+    throw error;
+  }
+  return { harness, cycle };
+}
+
 describe('one failing stage or source', () => {
   let harness: Harness | undefined;
 
@@ -22,17 +48,9 @@ describe('one failing stage or source', () => {
   });
 
   it('holds back no notification, and stops the session once a cycle later', async () => {
-    // The demo's account, its clock standing at the last step: checkout-repro (qa-sandbox) runs past 9 minutes.
-    const start = new Date(Date.now() - (DEMO_STEPS - 1) * DEMO_STEP_SECONDS * 1000);
-    harness = await startHarness({ scenario: demoScenario(start) });
-    const env = vigilEnv(harness);
-    const config = writeConfig({ guard: { autoStop: true, projects: { 'qa-sandbox': 9 } } });
-    const cycle = async (step: number) => {
-      harness?.emulator.setStep(step);
-      return vigilInProcess(['run', '--once', '--config', config], env);
-    };
-    for (const step of [0, 1, 2]) await cycle(step);
-    await harness.received();
+    const demo = await demoAtStep2({ guard: { autoStop: true, projects: { 'qa-sandbox': 9 } } });
+    harness = demo.harness;
+    const { cycle } = demo;
 
     // Act: the run fails at step 3 while the guard's reads of the session fail.
     harness.emulator.inject({ operation: 'GetRemoteAccessSession', times: 1000, fault: 'server-error' });
@@ -52,16 +70,9 @@ describe('one failing stage or source', () => {
   });
 
   it('delivers what the cycle recorded when another source fails past its retries in the same cycle', async () => {
-    const start = new Date(Date.now() - (DEMO_STEPS - 1) * DEMO_STEP_SECONDS * 1000);
-    harness = await startHarness({ scenario: demoScenario(start) });
-    const env = vigilEnv(harness);
-    const config = writeConfig({});
-    const cycle = async (step: number) => {
-      harness?.emulator.setStep(step);
-      return vigilInProcess(['run', '--once', '--config', config], env);
-    };
-    for (const step of [0, 1, 2]) await cycle(step);
-    await harness.received();
+    const demo = await demoAtStep2({});
+    harness = demo.harness;
+    const { cycle } = demo;
 
     // Act: the run fails at step 3 while test grid discovery answers 500 past the retries.
     harness.emulator.inject({ operation: 'ListTestGridProjects', times: 1000, fault: 'server-error' });
