@@ -14,6 +14,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Budget } from '../config/settings';
+import { isTransactionConditionFailure } from './conditions';
 import { expiryAfter, stripItem } from './keys';
 import { derivedEventPuts } from './outbox';
 import { type BudgetEvent, budgetArn, budgetPk, type UsageShare } from './vigil-event';
@@ -181,8 +182,7 @@ export class DynamoBudgetLedger implements BudgetLedger {
       );
       return 'applied';
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      if ((error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) return 'conflict';
+      if (isTransactionConditionFailure(error)) return 'conflict';
       throw error;
     }
   }

@@ -23,6 +23,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from './batch';
+import { isConditionFailure, isTransactionConditionFailure } from './conditions';
 import { deliverySk, eventKeyOf, expiryAfter, type ItemKey, PARKED_PK, stripItem } from './keys';
 import { eventPk, type VigilEvent } from './vigil-event';
 
@@ -214,9 +215,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
           }),
         );
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        if (!reasons.some((reason) => reason?.Code === 'ConditionalCheckFailed')) throw error;
+        if (!isTransactionConditionFailure(error)) throw error;
         // Some already have a delivery (a second claimant that published in
         // the at-least-once window): keep theirs, write the others.
         await this.recordEach(chunk, delivery);
@@ -336,8 +335,4 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       }),
     );
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }

@@ -3,7 +3,6 @@
  * digest's writer and the CLI's HistoryReader over one table. A change is
  * written with its outbox entries (record/outbox.ts) in one transaction.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -14,9 +13,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { errorName } from '../core/errors';
 import { KINDS, type Kind, SERVICE_OF, type Service } from '../core/observation';
 import type { ChangeEvent, StoredState } from './change-event';
+import { isConditionFailure, isTransactionConditionFailure } from './conditions';
 import type { DeliveryRecord, ParkedRecord, SilencedRecord } from './delivery-ledger';
 import type { Cursor, DigestWriter, HistoryReader, StateStore, TimelineEntry, WriteOutcome } from './history-store';
 import {
@@ -144,7 +143,7 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
       );
       return 'written';
     } catch (error) {
-      if (error instanceof TransactionCanceledException && isConditionFailure(error)) return 'conflict';
+      if (isTransactionConditionFailure(error)) return 'conflict';
       throw error;
     }
   }
@@ -188,7 +187,7 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
       );
       return true;
     } catch (error) {
-      if (errorName(error) === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -205,7 +204,7 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
       );
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException && isConditionFailure(error)) return false;
+      if (isTransactionConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -295,8 +294,4 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
     } while (start !== undefined);
     return found;
   }
-}
-
-function isConditionFailure(error: TransactionCanceledException): boolean {
-  return (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
 }

@@ -7,7 +7,6 @@
  * happens and is announced once; the event's outbox entry (record/outbox.ts)
  * is written in the same transaction.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -15,6 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from './batch';
+import { isTransactionConditionFailure } from './conditions';
 import { expiryAfter, stripItem } from './keys';
 import { derivedEventPuts } from './outbox';
 import type { GuardEvent, GuardEventAction } from './vigil-event';
@@ -113,9 +113,7 @@ export class DynamoGuardLedger implements GuardLedger, GuardStops {
       );
       return 'recorded';
     } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        if ((error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) return 'duplicate';
-      }
+      if (isTransactionConditionFailure(error)) return 'duplicate';
       throw error;
     }
   }

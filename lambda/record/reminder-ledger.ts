@@ -16,7 +16,6 @@
  * only) and the reminder event is written with its outbox entry, so a
  * retried pass never reminds twice.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -24,8 +23,8 @@ import {
   paginateQuery,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { errorName } from '../core/errors';
 import type { Kind, Observation, Service } from '../core/observation';
+import { isConditionFailure, isTransactionConditionFailure } from './conditions';
 import { expiryAfter, stripItem } from './keys';
 import { derivedEventPuts } from './outbox';
 import type { ReminderCondition, ReminderDetail, ReminderEvent } from './vigil-event';
@@ -173,12 +172,7 @@ export class DynamoReminderLedger implements ReminderLedger {
       );
       return 'recorded';
     } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
-      ) {
-        return 'duplicate';
-      }
+      if (isTransactionConditionFailure(error)) return 'duplicate';
       throw error;
     }
   }
@@ -201,7 +195,7 @@ export class DynamoReminderLedger implements ReminderLedger {
       else await this.client.send(command);
       return true;
     } catch (error) {
-      if (errorName(error) === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

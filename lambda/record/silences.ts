@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Match } from '../config/settings';
-import { errorName } from '../core/errors';
+import { isConditionFailure } from './conditions';
 import { expiryAfter, stripItem } from './keys';
 
 /** The partition every silence is stored under. */
@@ -122,7 +122,7 @@ export class DynamoSilences implements SilenceStore {
       );
       return out.Attributes === undefined ? undefined : stripItem<Silence>(out.Attributes);
     } catch (error) {
-      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
       const existing = (await this.list()).find((s) => s.id === id);
       return existing;
     }

@@ -12,10 +12,10 @@
  * this item; the UNSTUCK event with its outbox entry and the item's removal.
  * Keys are deterministic (keys.ts), so a retried pass writes nothing twice.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Kind } from '../core/observation';
 import { batchGet } from './batch';
+import { isTransactionConditionFailure } from './conditions';
 import { eventFromItem, eventKeyOf, expiryAfter, type ItemKey } from './keys';
 import { derivedEventPuts } from './outbox';
 import type { StuckEvent } from './vigil-event';
@@ -120,7 +120,7 @@ export class DynamoStuckLedger implements StuckLedger {
       );
       return 'recorded';
     } catch (error) {
-      if (error instanceof TransactionCanceledException && isConditionFailure(error)) return 'duplicate';
+      if (isTransactionConditionFailure(error)) return 'duplicate';
       throw error;
     }
   }
@@ -143,11 +143,7 @@ export class DynamoStuckLedger implements StuckLedger {
       await this.client.send(new TransactWriteCommand({ TransactItems: [...puts, remove] }));
     } catch (error) {
       // Closed already (a second pass, another process): nothing left to do.
-      if (!(error instanceof TransactionCanceledException && isConditionFailure(error))) throw error;
+      if (!isTransactionConditionFailure(error)) throw error;
     }
   }
-}
-
-function isConditionFailure(error: TransactionCanceledException): boolean {
-  return (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
 }

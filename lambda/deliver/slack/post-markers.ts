@@ -10,9 +10,9 @@
  * a message at most 14 days, so no redelivery can come later than that.
  * Their `entity` is not `event`, so the notifier's stream filter ignores them.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { errorName, StoreError } from '../../core/errors';
+import { StoreError } from '../../core/errors';
+import { isConditionFailure } from '../../record/conditions';
 import { TTL_ATTRIBUTE } from '../../record/table-schema';
 
 /** What a marker records about the post. */
@@ -91,7 +91,7 @@ export class DynamoPostMarkers implements PostMarkers {
       );
       return 'written';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || errorName(error) === 'ConditionalCheckFailedException') {
+      if (isConditionFailure(error)) {
         return 'exists';
       }
       throw new StoreError(`Writing the Slack post marker of message ${key} failed`, { cause: error });

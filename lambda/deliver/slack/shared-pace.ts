@@ -11,7 +11,8 @@
  * | pace | `SLACK#<channel>`     | `PACE` | `nextAt`: epoch ms from which the next post may go |
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { errorName, StoreError } from '../../core/errors';
+import { StoreError } from '../../core/errors';
+import { isConditionFailure } from '../../record/conditions';
 import { markerPk } from './post-markers';
 
 /** Reserves a post's slot; resolves with the epoch ms at which it may go. */
@@ -44,7 +45,7 @@ export function sharedPace(
         );
         return slot;
       } catch (error) {
-        if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+        if (!isConditionFailure(error)) throw error;
       }
     }
     throw new StoreError(`Could not reserve a Slack post slot for channel ${channel} in ${MAX_TRIES} tries`);
