@@ -12,11 +12,12 @@
  * its version is unchanged) with `fired` updated, and the one event.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Budget } from '../config/settings';
 import { isTransactionConditionFailure } from './conditions';
 import { expiryAfter, stripItem } from './keys';
 import { derivedEventPuts } from './outbox';
+import { queryPartition } from './query';
 import { type BudgetEvent, budgetArn, budgetPk, type UsageShare } from './vigil-event';
 
 /** A budget period's running total. */
@@ -188,18 +189,8 @@ export class DynamoBudgetLedger implements BudgetLedger {
   }
 
   async catalog(): Promise<Budget[]> {
-    const budgets: Budget[] = [];
-    for await (const page of paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': CATALOG_PK },
-      },
-    )) {
-      for (const item of page.Items ?? []) budgets.push(item.budget as Budget);
-    }
-    return budgets;
+    const items = await queryPartition(this.client, this.tableName, CATALOG_PK);
+    return items.map((item) => item.budget as Budget);
   }
 
   async period(budget: string, periodKey: string) {
@@ -207,16 +198,11 @@ export class DynamoBudgetLedger implements BudgetLedger {
     let usage: BudgetUsage | undefined;
     const shares: BudgetShare[] = [];
     const events: BudgetEvent[] = [];
-    for await (const page of paginateQuery(
-      { client: this.client },
-      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } },
-    )) {
-      for (const item of page.Items ?? []) {
-        const value = stripItem<Record<string, unknown>>(item);
-        if (item.entity === 'budget-usage') usage = value as unknown as BudgetUsage;
-        else if (item.entity === 'budget-share') shares.push(value as unknown as BudgetShare);
-        else if (item.entity === 'event') events.push(value as unknown as BudgetEvent);
-      }
+    for (const item of await queryPartition(this.client, this.tableName, pk)) {
+      const value = stripItem<Record<string, unknown>>(item);
+      if (item.entity === 'budget-usage') usage = value as unknown as BudgetUsage;
+      else if (item.entity === 'budget-share') shares.push(value as unknown as BudgetShare);
+      else if (item.entity === 'event') events.push(value as unknown as BudgetEvent);
     }
     return { ...(usage === undefined ? {} : { usage }), shares, events };
   }

@@ -5,8 +5,9 @@
  * hours. Item: pk `K#<consumer>`, sk `<shard id>`, with the stream ARN (a
  * recreated table has a new stream, and old checkpoints are ignored).
  */
-import { type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { checkpointKey } from './keys';
+import { queryPartition } from './query';
 
 /** One shard's position. */
 export interface ShardCheckpoint {
@@ -33,22 +34,13 @@ export class DynamoStreamCheckpoints implements StreamCheckpoints {
 
   async load(consumer: string, streamArn: string): Promise<Map<string, ShardCheckpoint>> {
     const found = new Map<string, ShardCheckpoint>();
-    for await (const page of paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': checkpointKey(consumer, '').pk },
-        ConsistentRead: true,
-      },
-    )) {
-      for (const item of page.Items ?? []) {
-        if (item.streamArn !== streamArn) continue;
-        found.set(String(item.sk), {
-          ...(typeof item.sequenceNumber === 'string' ? { sequenceNumber: item.sequenceNumber } : {}),
-          finished: item.finished === true,
-        });
-      }
+    const pk = checkpointKey(consumer, '').pk;
+    for (const item of await queryPartition(this.client, this.tableName, pk, { consistent: true })) {
+      if (item.streamArn !== streamArn) continue;
+      found.set(String(item.sk), {
+        ...(typeof item.sequenceNumber === 'string' ? { sequenceNumber: item.sequenceNumber } : {}),
+        finished: item.finished === true,
+      });
     }
     return found;
   }

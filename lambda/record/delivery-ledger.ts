@@ -15,16 +15,11 @@
  * publishes again, so that message arrives twice with the same `eventIds`.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  paginateQuery,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from './batch';
 import { isConditionFailure, isTransactionConditionFailure } from './conditions';
 import { deliverySk, eventKeyOf, expiryAfter, type ItemKey, PARKED_PK, stripItem } from './keys';
+import { queryPartition } from './query';
 import { eventPk, type VigilEvent } from './vigil-event';
 
 /** A delivered notification, as recorded beside each event it covered. */
@@ -299,18 +294,8 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
   }
 
   async parked(): Promise<ParkedRecord[]> {
-    const records: ParkedRecord[] = [];
-    for await (const page of paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': PARKED_PK },
-      },
-    )) {
-      for (const item of page.Items ?? []) records.push(stripItem<ParkedRecord>(item));
-    }
-    return records;
+    const items = await queryPartition(this.client, this.tableName, PARKED_PK);
+    return items.map((item) => stripItem<ParkedRecord>(item));
   }
 
   async unpark(record: ParkedRecord): Promise<void> {

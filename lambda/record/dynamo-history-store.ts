@@ -7,7 +7,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  paginateQuery,
   type QueryCommandInput,
   ScanCommand,
   TransactWriteCommand,
@@ -35,6 +34,7 @@ import {
 } from './keys';
 import type { TrackedFailures } from './notable';
 import { derivedEventPuts, outboxItemsFor } from './outbox';
+import { queryAll } from './query';
 import { ACTIVE_INDEX, BY_TIME_INDEX } from './table-schema';
 import type { DigestEvent, VigilEvent } from './vigil-event';
 
@@ -61,12 +61,8 @@ export class DynamoHistoryStore implements StateStore, HistoryReader, DigestWrit
     this.tracked = options.tracked;
   }
 
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    for await (const page of paginateQuery({ client: this.client }, { TableName: this.tableName, ...input })) {
-      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-    }
-    return items;
+  private queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    return queryAll(this.client, this.tableName, input);
   }
 
   // ---- StateStore -------------------------------------------------------

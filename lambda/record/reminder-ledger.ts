@@ -16,17 +16,12 @@
  * only) and the reminder event is written with its outbox entry, so a
  * retried pass never reminds twice.
  */
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  paginateQuery,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Kind, Observation, Service } from '../core/observation';
 import { isConditionFailure, isTransactionConditionFailure } from './conditions';
 import { expiryAfter, stripItem } from './keys';
 import { derivedEventPuts } from './outbox';
+import { queryPartition } from './query';
 import type { ReminderCondition, ReminderDetail, ReminderEvent } from './vigil-event';
 
 /** The partition of the conditions reminders follow. */
@@ -86,19 +81,8 @@ export class DynamoReminderLedger implements ReminderLedger {
   ) {}
 
   async all(): Promise<ReminderItem[]> {
-    const items: ReminderItem[] = [];
-    for await (const page of paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': REMINDER_PK },
-        ConsistentRead: true,
-      },
-    )) {
-      for (const item of page.Items ?? []) items.push(stripItem<ReminderItem>(item));
-    }
-    return items;
+    const items = await queryPartition(this.client, this.tableName, REMINDER_PK, { consistent: true });
+    return items.map((item) => stripItem<ReminderItem>(item));
   }
 
   private itemOf(item: ReminderItem): Record<string, unknown> {

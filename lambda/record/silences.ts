@@ -11,10 +11,11 @@
  * The notifier reads the active ones with one Query per batch or sweep.
  */
 import { randomBytes } from 'node:crypto';
-import { type DynamoDBDocumentClient, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Match } from '../config/settings';
 import { isConditionFailure } from './conditions';
 import { expiryAfter, stripItem } from './keys';
+import { queryPartition } from './query';
 
 /** The partition every silence is stored under. */
 export const SILENCE_PK = 'SILENCE';
@@ -65,20 +66,13 @@ export class DynamoSilences implements SilenceStore {
   ) {}
 
   private async query(filter?: { expression: string; values: Record<string, unknown> }): Promise<Silence[]> {
-    const silences: Silence[] = [];
-    for await (const page of paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ...(filter === undefined ? {} : { FilterExpression: filter.expression }),
-        ExpressionAttributeValues: { ':pk': SILENCE_PK, ...filter?.values },
-        ConsistentRead: true,
-      },
-    )) {
-      for (const item of page.Items ?? []) silences.push(stripItem<Silence>(item));
-    }
-    return silences.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    const items = await queryPartition(this.client, this.tableName, SILENCE_PK, {
+      consistent: true,
+      ...(filter === undefined ? {} : { filter: { expression: filter.expression, values: filter.values } }),
+    });
+    return items
+      .map((item) => stripItem<Silence>(item))
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   }
 
   active(now: Date): Promise<Silence[]> {

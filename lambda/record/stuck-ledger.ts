@@ -12,12 +12,13 @@
  * this item; the UNSTUCK event with its outbox entry and the item's removal.
  * Keys are deterministic (keys.ts), so a retried pass writes nothing twice.
  */
-import { type DynamoDBDocumentClient, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Kind } from '../core/observation';
 import { batchGet } from './batch';
 import { isTransactionConditionFailure } from './conditions';
 import { eventFromItem, eventKeyOf, expiryAfter, type ItemKey } from './keys';
 import { derivedEventPuts } from './outbox';
+import { queryPartition } from './query';
 import type { StuckEvent } from './vigil-event';
 
 /** The partition of open STUCK reports. */
@@ -53,27 +54,14 @@ export class DynamoStuckLedger implements StuckLedger {
   ) {}
 
   async open(): Promise<OpenStuck[]> {
-    const open: OpenStuck[] = [];
-    for await (const page of paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': STUCK_WATCH_PK },
-        ConsistentRead: true,
-      },
-    )) {
-      for (const item of page.Items ?? []) {
-        open.push({
-          arn: String(item.sk),
-          scope: String(item.scope),
-          kind: item.kind as Kind,
-          since: String(item.since),
-          eventKey: { pk: String(item.eventPk), sk: String(item.eventSk) },
-        });
-      }
-    }
-    return open;
+    const items = await queryPartition(this.client, this.tableName, STUCK_WATCH_PK, { consistent: true });
+    return items.map((item) => ({
+      arn: String(item.sk),
+      scope: String(item.scope),
+      kind: item.kind as Kind,
+      since: String(item.since),
+      eventKey: { pk: String(item.eventPk), sk: String(item.eventSk) },
+    }));
   }
 
   async events(open: readonly OpenStuck[]): Promise<Map<string, StuckEvent>> {

@@ -11,13 +11,8 @@
  * Kept for 90 days at most (TTL): an incident nobody resolved by then is
  * the pager's to close.
  */
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPartition } from '../../record/query';
 import type { Incident } from './incident';
 
 export interface OpenIncident extends Incident {
@@ -70,21 +65,11 @@ export class DynamoIncidents implements IncidentStore {
   }
 
   async inGroup(channel: string, group: string): Promise<OpenIncident[]> {
-    const found: OpenIncident[] = [];
-    for await (const page of paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        FilterExpression: '#group = :group',
-        ExpressionAttributeNames: { '#group': 'group' },
-        ExpressionAttributeValues: { ':pk': incidentPk(channel), ':group': group },
-        ConsistentRead: true,
-      },
-    )) {
-      for (const item of page.Items ?? []) found.push(toIncident(item));
-    }
-    return found;
+    const items = await queryPartition(this.client, this.tableName, incidentPk(channel), {
+      consistent: true,
+      filter: { expression: '#group = :group', names: { '#group': 'group' }, values: { ':group': group } },
+    });
+    return items.map(toIncident);
   }
 
   async close(channel: string, key: string): Promise<void> {
