@@ -6,8 +6,8 @@
  * outside it, with no change to the process.
  */
 import { Agent, createServer, type IncomingMessage, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { LocalService } from './dynamodb-local';
+import { listenLocally } from './listen';
 
 /** What went through the proxy so far. */
 export interface Counts {
@@ -78,24 +78,6 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
       })
       .catch((error: unknown) => res.destroy(error instanceof Error ? error : new Error(String(error))));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-
-  let stopped: Promise<void> | undefined;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    counts: () => ({ calls: { ...calls }, records }),
-    stop: () => {
-      stopped ??= new Promise<void>((resolve) => {
-        // The SDK keeps connections alive: close them, or close() waits for them forever.
-        server.close(() => resolve());
-        server.closeAllConnections();
-        agent.destroy();
-      });
-      return stopped;
-    },
-  };
+  const listening = await listenLocally(server, agent);
+  return { ...listening, counts: () => ({ calls: { ...calls }, records }) };
 }

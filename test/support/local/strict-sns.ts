@@ -22,8 +22,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { LocalService } from './dynamodb-local';
+import { listenLocally } from './listen';
 
 /** One Publish request, as the proxy read it from the form. */
 export interface PublishRequest {
@@ -202,24 +202,6 @@ export async function startStrictSns(options: StrictSnsOptions): Promise<StrictS
       })
       .catch((error: unknown) => sendError(res, 'InternalError', `strict SNS: ${String(error)}`));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-
-  let stopped: Promise<void> | undefined;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    refused,
-    stop: () => {
-      stopped ??= new Promise<void>((resolve) => {
-        // The SDK keeps connections alive: close them, or close() waits for them forever.
-        server.close(() => resolve());
-        server.closeAllConnections();
-        agent.destroy();
-      });
-      return stopped;
-    },
-  };
+  const listening = await listenLocally(server, agent);
+  return { ...listening, refused };
 }
